@@ -1,0 +1,1 @@
+"""Where and when: units, channels, slots, schedules, airings, rules, compliance, reports."""

@@ -1,0 +1,277 @@
+"""The airing log: idempotent confirmations of scheduled items and unplanned airings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from content import audit
+from content.db import utcnow
+from content.models import Programme
+from scheduler.config import Settings
+from scheduler.errors import Invalid, NotFound
+from scheduler.models import AIRING_SOURCES, AIRING_STATUSES, Airing, Channel, ScheduledItem, Slot
+from scheduler.periods import Week, local_date_of
+
+# A confirmation may arrive a little before the slot's clock time (clock skew on phones).
+EARLY_GRACE = dt.timedelta(minutes=15)
+_COMPARED = ("status", "started_at", "duration_seconds", "reason_code", "reason_text")
+
+
+def _snapshot(airing: Airing) -> dict[str, Any]:
+    return {
+        "channel_id": airing.channel_id,
+        "scheduled_item_id": airing.scheduled_item_id,
+        "programme_id": airing.programme_id,
+        **{k: getattr(airing, k) for k in _COMPARED},
+        "source": airing.source,
+    }
+
+
+def _check_status(
+    settings: Settings, status: str, reason_code: str | None, reason_text: str | None
+) -> None:
+    if status not in AIRING_STATUSES:
+        raise Invalid(f"unknown status '{status}' (use {', '.join(AIRING_STATUSES)})")
+    if status in ("not_aired", "cancelled"):
+        if not reason_code:
+            raise Invalid(f"a reason is required when the status is '{status}'", code="reason")
+        if reason_code not in settings.not_aired_reasons:
+            known = ", ".join(settings.not_aired_reasons)
+            raise Invalid(f"unknown reason '{reason_code}' (use {known})", code="reason")
+        if reason_code == "khac" and not (reason_text or "").strip():
+            raise Invalid("reason 'khac' (other) needs a text explaining it", code="reason")
+    elif reason_code is not None and reason_code not in settings.not_aired_reasons:
+        raise Invalid(f"unknown reason '{reason_code}'", code="reason")
+
+
+def _check_source(source: str) -> None:
+    if source not in AIRING_SOURCES:
+        raise Invalid(f"unknown source '{source}' (use {', '.join(AIRING_SOURCES)})")
+
+
+def _duration(status: str, programme: Programme, given: int | None) -> int:
+    """Actual seconds on air: full length if aired, required if partial, 0 if not aired."""
+    if status in ("not_aired", "cancelled"):
+        return 0
+    if given is None:
+        if status == "partial":
+            raise Invalid("a partial airing needs its actual duration", code="duration")
+        return programme.duration_seconds
+    if given < 0:
+        raise Invalid("duration cannot be negative", code="duration")
+    if status == "partial" and not 0 < given <= programme.duration_seconds:
+        raise Invalid(
+            f"a partial airing lasts more than 0 and at most {programme.duration_seconds} s",
+            code="duration",
+        )
+    return given
+
+
+def _item_start(slot: Slot, item: ScheduledItem) -> dt.datetime:
+    """Planned start of an item: slot start plus the items before it."""
+    offset = sum(
+        other.programme.duration_seconds for other in slot.items if other.position < item.position
+    )
+    return slot.starts_at + dt.timedelta(seconds=offset)
+
+
+def _aware(value: dt.datetime, name: str) -> dt.datetime:
+    if value.tzinfo is None:
+        raise Invalid(f"{name} must include a time zone offset")
+    return value.astimezone(dt.UTC)
+
+
+def confirm_item(
+    session: Session,
+    settings: Settings,
+    item_id: int,
+    status: str,
+    actor: str,
+    *,
+    started_at: dt.datetime | None = None,
+    duration_seconds: int | None = None,
+    reason_code: str | None = None,
+    reason_text: str | None = None,
+    source: str = "web",
+    channel_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[Airing, bool]:
+    """Record what happened to a scheduled item; a repeat updates the one airing (audited)."""
+    _check_status(settings, status, reason_code, reason_text)
+    _check_source(source)
+    item = session.get(ScheduledItem, item_id)
+    if item is None:
+        raise NotFound(f"scheduled item {item_id} does not exist")
+    slot = item.slot
+    if channel_id is not None and channel_id != slot.channel_id:
+        raise Invalid(
+            f"scheduled item {item_id} belongs to channel {slot.channel_id}, not {channel_id}",
+            code="wrong_channel",
+        )
+    now = now or utcnow()
+    if status != "cancelled" and slot.starts_at > now + EARLY_GRACE:
+        raise Invalid(
+            f"the slot starts at {slot.starts_at.astimezone(settings.zone):%d/%m/%Y %H:%M}; "
+            "it cannot be confirmed as aired before it starts",
+            code="future",
+        )
+    start = _aware(started_at, "started_at") if started_at else _item_start(slot, item)
+    values = {
+        "status": status,
+        "started_at": start,
+        "duration_seconds": _duration(status, item.programme, duration_seconds),
+        "reason_code": reason_code if status in ("not_aired", "cancelled", "partial") else None,
+        "reason_text": (reason_text or None),
+    }
+    local = local_date_of(start, settings.zone)
+    airing = Airing(
+        channel_id=slot.channel_id,
+        scheduled_item_id=item.id,
+        programme_id=item.programme_id,
+        local_date=local,
+        week_key=Week.of(local).key,
+        source=source,
+        confirmed_by=actor,
+        confirmed_at=now,
+        **values,
+    )
+    try:
+        with session.begin_nested():
+            session.add(airing)
+            session.flush()
+    except IntegrityError:
+        return _update_existing(session, settings, item.id, values, actor, source, now), False
+    audit.record(session, actor, "airing.confirm", "airing", airing.id, after=_snapshot(airing))
+    return airing, True
+
+
+def _update_existing(
+    session: Session,
+    settings: Settings,
+    item_id: int,
+    values: dict[str, Any],
+    actor: str,
+    source: str,
+    now: dt.datetime,
+) -> Airing:
+    """Apply a repeated confirmation to the existing airing, auditing every attempt."""
+    query = select(Airing).where(Airing.scheduled_item_id == item_id)
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()
+    existing = session.scalars(query.execution_options(populate_existing=True)).one()
+    before = _snapshot(existing)
+    changed = {k: v for k, v in values.items() if getattr(existing, k) != v}
+    if not changed:
+        audit.record(session, actor, "airing.confirm.repeat", "airing", existing.id, after=before)
+        return existing
+    for key, value in changed.items():
+        setattr(existing, key, value)
+    local = local_date_of(existing.started_at, settings.zone)
+    existing.local_date = local
+    existing.week_key = Week.of(local).key
+    existing.confirmed_by = actor
+    existing.confirmed_at = now
+    existing.source = source
+    session.flush()
+    audit.record(
+        session, actor, "airing.confirm.update", "airing", existing.id, before, _snapshot(existing)
+    )
+    return existing
+
+
+def log_unplanned(
+    session: Session,
+    settings: Settings,
+    channel_id: int,
+    programme_id: int,
+    actor: str,
+    *,
+    started_at: dt.datetime,
+    duration_seconds: int | None = None,
+    status: str = "aired",
+    client_ref: str | None = None,
+    source: str = "web",
+    now: dt.datetime | None = None,
+) -> tuple[Airing, bool]:
+    """Log a programme that aired without being scheduled; client_ref makes retries safe."""
+    if status not in ("aired", "partial"):
+        raise Invalid("an unplanned airing is 'aired' or 'partial'")
+    _check_source(source)
+    channel = session.get(Channel, channel_id)
+    if channel is None:
+        raise NotFound(f"channel {channel_id} does not exist")
+    programme = session.get(Programme, programme_id)
+    if programme is None:
+        raise NotFound(f"programme {programme_id} does not exist")
+    start = _aware(started_at, "started_at")
+    now = now or utcnow()
+    if start > now + EARLY_GRACE:
+        raise Invalid("an airing cannot start in the future", code="future")
+    local = local_date_of(start, settings.zone)
+    if not channel.active_on(local):
+        raise Invalid(f"channel {channel_id} is not active on {local:%d/%m/%Y}")
+    if client_ref is not None:
+        found = _by_client_ref(session, channel_id, client_ref)
+        if found is not None:
+            return found, False
+    airing = Airing(
+        channel_id=channel_id,
+        programme_id=programme_id,
+        status=status,
+        started_at=start,
+        local_date=local,
+        week_key=Week.of(local).key,
+        duration_seconds=_duration(status, programme, duration_seconds),
+        source=source,
+        client_ref=client_ref,
+        confirmed_by=actor,
+        confirmed_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(airing)
+            session.flush()
+    except IntegrityError:
+        found = _by_client_ref(session, channel_id, client_ref) if client_ref else None
+        if found is None:
+            raise
+        return found, False
+    audit.record(session, actor, "airing.unplanned", "airing", airing.id, after=_snapshot(airing))
+    return airing, True
+
+
+def _by_client_ref(session: Session, channel_id: int, client_ref: str) -> Airing | None:
+    return session.scalar(
+        select(Airing).where(Airing.channel_id == channel_id, Airing.client_ref == client_ref)
+    )
+
+
+def unconfirmed_items(
+    session: Session, channel_ids: list[int], now: dt.datetime
+) -> list[ScheduledItem]:
+    """Scheduled items whose slot started before now and that have no airing yet."""
+    if not channel_ids:
+        return []
+    query = (
+        select(ScheduledItem)
+        .join(Slot, ScheduledItem.slot_id == Slot.id)
+        .outerjoin(Airing, Airing.scheduled_item_id == ScheduledItem.id)
+        .where(Slot.channel_id.in_(channel_ids), Slot.starts_at < now, Airing.id.is_(None))
+        .order_by(Slot.starts_at, ScheduledItem.position)
+    )
+    return list(session.scalars(query))
+
+
+def airings_of_week(session: Session, channel_id: int, week: Week) -> list[Airing]:
+    """The airing log of one channel for one week, in time order."""
+    query = (
+        select(Airing)
+        .where(Airing.channel_id == channel_id, Airing.week_key == week.key)
+        .order_by(Airing.started_at)
+    )
+    return list(session.scalars(query))

@@ -1,0 +1,268 @@
+"""Load and validate config.toml once, at a process entry point, into plain settings objects."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
+PERIOD_KINDS = ("week", "month", "quarter", "half", "year")
+CHANNEL_LANGUAGE = "channel"
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Label:
+    """A code's display names in Vietnamese and English."""
+
+    vi: str
+    en: str
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    """Where the data lives."""
+
+    url: str = "sqlite:///instance/loa.db"
+
+
+@dataclass(frozen=True)
+class LocaleSettings:
+    """Planning zone and default UI language."""
+
+    timezone: str = "Asia/Ho_Chi_Minh"
+    language: Literal["vi", "en"] = "vi"
+
+
+@dataclass(frozen=True)
+class MediaSettings:
+    """Where programme audio is stored."""
+
+    folder: str = "instance/media"
+
+
+@dataclass(frozen=True)
+class PlanningSettings:
+    """Planner constraints."""
+
+    no_repeat_weeks: int = 4
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A coverage rule: which channels, which airings count, per which period, how many."""
+
+    id: str
+    name_vi: str
+    name_en: str
+    source: str
+    channel_kinds: tuple[str, ...]
+    period: Literal["week", "month", "quarter", "half", "year"]
+    minimum: int
+    unit: str | None = None
+    topics: tuple[str, ...] = ()
+    programme_types: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    min_duration_minutes: float | None = None
+    max_duration_minutes: float | None = None
+    target: int | None = None
+    count: Literal["airings", "distinct_programmes", "minutes"] = "airings"
+    basis: Literal["aired", "planned"] = "aired"
+
+    @property
+    def uses_channel_language(self) -> bool:
+        """True when the rule asks for the channel's own minority language."""
+        return CHANNEL_LANGUAGE in self.languages
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """A periodic report kind and its deadline within the period."""
+
+    period: Literal["quarter", "half", "year"]
+    deadline_month: int
+    deadline_day: int
+    name_vi: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything config.toml says, validated."""
+
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    locale: LocaleSettings = field(default_factory=LocaleSettings)
+    media: MediaSettings = field(default_factory=MediaSettings)
+    planning: PlanningSettings = field(default_factory=PlanningSettings)
+    topics: dict[str, Label] = field(default_factory=dict)
+    programme_types: dict[str, Label] = field(default_factory=dict)
+    languages: dict[str, Label] = field(default_factory=dict)
+    channel_kinds: dict[str, Label] = field(default_factory=dict)
+    not_aired_reasons: dict[str, Label] = field(default_factory=dict)
+    rules: tuple[Rule, ...] = ()
+    reports: tuple[ReportPeriod, ...] = ()
+    source: str = "<defaults>"
+    base_dir: str = "."
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The planning time zone."""
+        return ZoneInfo(self.locale.timezone)
+
+    def rule(self, rule_id: str) -> Rule:
+        """Return the rule with this id or raise KeyError."""
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def resolve_path(self, path: str) -> Path:
+        """Resolve a path from the config relative to the config file's folder."""
+        p = Path(path)
+        return p if p.is_absolute() else Path(self.base_dir) / p
+
+
+_INTERNAL = {"source", "base_dir"}
+
+
+def _convert(value: Any, hint: Any, key: str, where: str) -> Any:
+    """Check value against a type hint and convert lists/tables; raise ConfigError naming key."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        non_none = [a for a in args if a is not type(None)]
+        return _convert(value, non_none[0], key, where)
+    if origin is Literal:
+        if value not in args:
+            allowed = ", ".join(repr(a) for a in args)
+            raise ConfigError(f"{where}: key '{key}' must be one of {allowed}, got {value!r}")
+        return value
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: key '{key}' must be a list, got {type(value).__name__}")
+        return tuple(_convert(v, args[0], f"{key}[{i}]", where) for i, v in enumerate(value))
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: key '{key}' must be a table")
+        return {k: _convert(v, args[1], f"{key}.{k}", where) for k, v in value.items()}
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value, key, where)
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{where}: key '{key}' must be a number, got {value!r}")
+        return float(value)
+    if hint is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(f"{where}: key '{key}' must be an integer, got {value!r}")
+    if hint is str and not isinstance(value, str):
+        raise ConfigError(f"{where}: key '{key}' must be a string, got {value!r}")
+    if hint is bool and not isinstance(value, bool):
+        raise ConfigError(f"{where}: key '{key}' must be true or false, got {value!r}")
+    return value
+
+
+def _build(cls: Any, data: Any, prefix: str, where: str) -> Any:
+    """Build dataclass cls from a TOML table, rejecting unknown and missing keys."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: key '{prefix}' must be a table")
+    hints = typing.get_type_hints(cls)
+    internal = _INTERNAL if cls is Settings else set()
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in internal}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        full = f"{prefix}.{key}" if prefix else key
+        if key not in fields:
+            raise ConfigError(f"{where}: unknown key '{full}'")
+        kwargs[key] = _convert(value, hints[key], full, where)
+    for name, f in fields.items():
+        no_default = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        if name not in kwargs and no_default:
+            full = f"{prefix}.{name}" if prefix else name
+            raise ConfigError(f"{where}: missing key '{full}'")
+    return cls(**kwargs)
+
+
+def _check_rules(settings: Settings, where: str) -> None:
+    """Cross-check rules against the configured vocabularies."""
+    seen: set[str] = set()
+    vocab = {
+        "channel_kinds": settings.channel_kinds,
+        "topics": settings.topics,
+        "programme_types": settings.programme_types,
+        "languages": {**settings.languages, CHANNEL_LANGUAGE: None},
+    }
+    for i, rule in enumerate(settings.rules):
+        key = f"rules[{i}]"
+        if rule.id in seen:
+            raise ConfigError(f"{where}: key '{key}.id': duplicate rule id '{rule.id}'")
+        seen.add(rule.id)
+        for attr, known in vocab.items():
+            for code in getattr(rule, attr):
+                if code not in known:
+                    raise ConfigError(
+                        f"{where}: key '{key}.{attr}' (rule '{rule.id}') names unknown "
+                        f"{attr.rstrip('s').replace('_', ' ')} '{code}'"
+                    )
+        if not rule.channel_kinds:
+            raise ConfigError(f"{where}: key '{key}.channel_kinds' must not be empty")
+        if rule.minimum < 0 or (rule.target is not None and rule.target < rule.minimum):
+            raise ConfigError(f"{where}: key '{key}.target' must be >= minimum >= 0")
+        lo, hi = rule.min_duration_minutes, rule.max_duration_minutes
+        if lo is not None and hi is not None and lo > hi:
+            raise ConfigError(f"{where}: key '{key}.min_duration_minutes' exceeds the maximum")
+
+
+def _check_reports(settings: Settings, where: str) -> None:
+    """Deadlines must fall inside their period."""
+    months = {"quarter": 3, "half": 6, "year": 12}
+    for i, rp in enumerate(settings.reports):
+        if not 1 <= rp.deadline_month <= months[rp.period]:
+            raise ConfigError(f"{where}: key 'reports[{i}].deadline_month' outside the period")
+        if not 1 <= rp.deadline_day <= 28:
+            raise ConfigError(f"{where}: key 'reports[{i}].deadline_day' must be 1..28")
+
+
+def parse_settings(data: dict[str, Any], where: str, base_dir: str = ".") -> Settings:
+    """Validate a parsed TOML document and return Settings."""
+    settings = _build(Settings, data, "", where)
+    settings = dataclasses.replace(settings, source=where, base_dir=base_dir)
+    try:
+        ZoneInfo(settings.locale.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"{where}: key 'locale.timezone': unknown time zone {settings.locale.timezone!r}"
+        ) from exc
+    if settings.planning.no_repeat_weeks < 0:
+        raise ConfigError(f"{where}: key 'planning.no_repeat_weeks' must be >= 0")
+    _check_rules(settings, where)
+    _check_reports(settings, where)
+    return settings
+
+
+def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
+    """Read the config file (LOA_CONFIG or the default), validate it, apply LOA_DATABASE_URL."""
+    chosen = Path(path or os.environ.get("LOA_CONFIG") or DEFAULT_CONFIG)
+    where = str(chosen)
+    try:
+        with chosen.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{where}: file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
+    settings = parse_settings(data, where, base_dir=str(chosen.resolve().parent))
+    url = os.environ.get("LOA_DATABASE_URL")
+    if url:
+        settings = dataclasses.replace(settings, database=DatabaseSettings(url=url))
+    return settings
