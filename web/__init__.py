@@ -1,0 +1,1 @@
+"""Flask web application, JSON API and the `loa` command line."""

@@ -1,0 +1,35 @@
+"""The `loa` command line: one group, with sub-commands registered from small modules."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from web.cli.context import LoaContext
+
+# Each module defines `register(group)`; add new command modules here.
+COMMAND_MODULES = (
+    "web.cli.db",
+    "web.cli.bulk",
+    "web.cli.units",
+    "web.cli.demo",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    envvar="LOA_CONFIG",
+    help="Config file (default: config.toml of the project; env LOA_CONFIG).",
+)
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None) -> None:
+    """Loa: plan, track and prove grassroots broadcasts (lịch phát sóng, nhật ký, chỉ tiêu)."""
+    ctx.obj = LoaContext(config_path)
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(_name).register(main)

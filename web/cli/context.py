@@ -1,0 +1,57 @@
+"""What every command needs: settings read once, the engine, and one transaction per command."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+
+import click
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from content.db import make_engine, make_session_factory, transaction
+from scheduler.config import ConfigError, Settings, load_settings
+
+
+class LoaContext:
+    """Lazily loaded settings and database access for a CLI invocation."""
+
+    def __init__(self, config_path: str | None) -> None:
+        self.config_path = config_path
+
+    @cached_property
+    def settings(self) -> Settings:
+        """The validated configuration; a bad file ends the command with its message."""
+        try:
+            return load_settings(self.config_path)
+        except ConfigError as exc:
+            raise click.ClickException(f"configuration error: {exc}") from exc
+
+    @cached_property
+    def engine(self) -> Engine:
+        """The database engine."""
+        return make_engine(self.settings.database.url, self.settings.base_dir)
+
+    @cached_property
+    def session_factory(self) -> sessionmaker[Session]:
+        """Session factory on the engine."""
+        return make_session_factory(self.engine)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction for the command: commit on success, nothing written on error."""
+        try:
+            with transaction(self.session_factory) as s:
+                yield s
+        except SQLAlchemyError as exc:
+            raise click.ClickException(f"database error: {exc.__class__.__name__}: {exc}") from exc
+
+
+pass_loa = click.make_pass_decorator(LoaContext)
+
+
+def fail(message: str) -> click.ClickException:
+    """A clear error for the user; the command exits with status 1."""
+    return click.ClickException(message)

@@ -1,0 +1,59 @@
+"""`loa demo`: a realistic demo province on the configured database (SQLite by default)."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy.orm import Session
+
+import migrations
+from scheduler.demo import build_demo, demo_present
+from scheduler.errors import LoaError
+from scheduler.units.queries import find_province
+from scheduler.units.records import UnitsError
+from scheduler.units.service import import_province
+from web.cli.context import LoaContext, fail, pass_loa
+
+
+@click.command("demo")
+@click.option(
+    "--province",
+    default="19",
+    show_default=True,
+    help="Province code or name from the official 2025 list (19 = Thái Nguyên).",
+)
+@click.option("--weeks", default=8, show_default=True, type=click.IntRange(1, 52))
+@click.option("--seed", default=2026, show_default=True, help="Random seed (same seed, same demo).")
+@pass_loa
+def demo_command(loa: LoaContext, province: str, weeks: int, seed: int) -> None:
+    """Build a demo province: units, stations, a library and past weeks of airings.
+
+    Safe to run again: when the demo is already there, nothing changes.
+    """
+    migrations.upgrade(loa.engine)
+    with loa.session() as session:
+        if demo_present(session):
+            click.echo("demo data already present; nothing to do")
+            return
+    try:
+        with loa.session() as session:
+            click.echo(f"importing the units of province {province} (2025 structure)...")
+            units = import_province(session, province, "demo")
+            click.echo(
+                f"units: {units.new} new, {units.changed} changed, {units.unchanged} unchanged"
+            )
+            code = _province_code(session, province)
+            click.echo(f"building stations, library and {weeks} past weeks of airings...")
+            summary = build_demo(session, loa.settings, code, past_weeks=weeks, seed=seed)
+    except (LoaError, UnitsError) as exc:
+        raise fail(str(exc)) from exc
+    click.echo(f"demo ready: {summary}")
+
+
+def _province_code(session: Session, province: str) -> str:
+    """The GSO code of the province given by code or name."""
+    return find_province(session, province, structure="2025").code
+
+
+def register(group: click.Group) -> None:
+    """Attach the demo command."""
+    group.add_command(demo_command)
