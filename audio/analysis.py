@@ -114,7 +114,7 @@ def analyse(path: str | Path, options: AnalysisOptions | None = None) -> AudioIn
     chain = (
         "astats=measure_perchannel=none:measure_overall=Number_of_samples+Peak_level,"
         f"aresample={opts.sample_rate},aformat=sample_fmts=flt:channel_layouts={layout},"
-        f"ebur128{':peak=true' if opts.true_peak else ''},"
+        f"ebur128{'=peak=true' if opts.true_peak else ''},"
         f"silencedetect=n={opts.silence_threshold_db}dB:d={opts.min_silence_seconds}"
     )
     proc = ffmpeg.run([*args, "-map", "0:a:0", "-vn", "-af", chain, "-f", "null", "-"])
