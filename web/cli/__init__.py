@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "web.cli.demo",
     "web.cli.audio",
     "web.cli.programmes",
+    "web.cli.feeds",
 )
 
 
