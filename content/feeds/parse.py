@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import email.utils
 import hashlib
 import re
 import time
@@ -92,9 +93,11 @@ def entry_datetime(entry: Any, zone: dt.tzinfo) -> dt.datetime | None:
     """The entry's date, aware: UTC as parsed, or local wall time when the string had no zone."""
     for key in ("published", "updated", "created"):
         parsed: time.struct_time | None = entry.get(f"{key}_parsed")
-        if not parsed:
-            continue
         raw = entry.get(key) or ""
+        if not parsed:
+            if raw and (found := _parse_loose(raw, zone)) is not None:
+                return found
+            continue
         try:
             if raw and not _HAS_ZONE.search(raw.strip()):
                 return dt.datetime(*parsed[:6], tzinfo=zone).astimezone(dt.UTC)
@@ -102,6 +105,27 @@ def entry_datetime(entry: Any, zone: dt.tzinfo) -> dt.datetime | None:
         except (ValueError, OverflowError):
             continue
     return None
+
+
+def _parse_loose(raw: str, zone: dt.tzinfo) -> dt.datetime | None:
+    """Dates feedparser gave up on (e.g. RFC 822 without a zone): a missing zone means local."""
+    raw = raw.strip()
+    try:
+        parts = email.utils.parsedate_tz(raw)
+    except (TypeError, ValueError, IndexError):
+        parts = None
+    try:
+        if parts is not None:
+            naive = dt.datetime(*parts[:6])
+            if parts[9] is None or not _HAS_ZONE.search(raw):
+                return naive.replace(tzinfo=zone).astimezone(dt.UTC)
+            return (naive - dt.timedelta(seconds=parts[9])).replace(tzinfo=dt.UTC)
+        value = dt.datetime.fromisoformat(raw)
+    except (ValueError, OverflowError):
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone)
+    return value.astimezone(dt.UTC)
 
 
 def entry_data(entry: Any, zone: dt.tzinfo) -> EntryData | None:
