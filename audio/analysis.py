@@ -14,8 +14,8 @@ from audio.wav import WavHeader, read_header
 _INPUT = re.compile(r"^Input #0, ([^,]+(?:,[^,]+)*?), from", re.M)
 _STREAM = re.compile(r"Stream #0:(\d+)[^:]*: Audio: ([^,\s]+)[^,]*, (\d+) Hz, ([^,]+)")
 _HEADER_DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
-_SAMPLES = re.compile(r"Number of samples: (\d+)")
-_PEAK = re.compile(r"Peak level dB: (-?inf|-?[\d.]+)")
+_OUT_TIME = re.compile(r"^out_time_us=(\d+)\s*$", re.M)
+_PEAK = re.compile(r"Sample peak:\s+Peak:\s+(-?inf|-?[\d.]+) dBFS", re.S)
 _LOUDNESS = re.compile(r"^\s*I:\s+(-?[\d.]+) LUFS", re.M)
 _LRA = re.compile(r"^\s*LRA:\s+(-?[\d.]+) LU", re.M)
 _TRUE_PEAK = re.compile(r"True peak:\s+Peak:\s+(-?inf|-?[\d.]+) dBFS", re.S)
@@ -29,7 +29,6 @@ _LAYOUT_CHANNELS = {"mono": 1, "stereo": 2, "2.1": 3, "3.0": 3, "quad": 4, "4.0"
 class AnalysisOptions:
     """How to analyse: the format loudness is measured in and what counts as silence."""
 
-    sample_rate: int = 44100
     channels: int = 1
     silence_threshold_db: float = -50.0
     min_silence_seconds: float = 0.5
@@ -109,15 +108,17 @@ def analyse(path: str | Path, options: AnalysisOptions | None = None) -> AudioIn
         raise Unreadable(f"{path}: no such file")
     args, header = input_args(path)
     layout = "mono" if opts.channels == 1 else "stereo"
-    # Samples are counted and the peak read at the native format; loudness and silences are
-    # measured in the broadcast format, so the gain computed from them is the one to apply.
+    # One decode at the native rate (a resampler swallows files of a few samples): the progress
+    # report gives the decoded length to the microsecond, ebur128 the loudness and sample peak
+    # in the broadcast channel layout, silencedetect the silences.
+    peaks = "sample+true" if opts.true_peak else "sample"
     chain = (
-        "astats=measure_perchannel=none:measure_overall=Number_of_samples+Peak_level,"
-        f"aresample={opts.sample_rate},aformat=sample_fmts=flt:channel_layouts={layout},"
-        f"ebur128{'=peak=true' if opts.true_peak else ''},"
+        f"aformat=sample_fmts=flt:channel_layouts={layout},ebur128=peak={peaks},"
         f"silencedetect=n={opts.silence_threshold_db}dB:d={opts.min_silence_seconds}"
     )
-    proc = ffmpeg.run([*args, "-map", "0:a:0", "-vn", "-af", chain, "-f", "null", "-"])
+    proc = ffmpeg.run(
+        ["-progress", "pipe:2", *args, "-map", "0:a:0", "-vn", "-af", chain, "-f", "null", "-"]
+    )
     err = proc.stderr
     summary = err[err.rfind("Summary:") :]  # ebur128's frame log lines also carry "I:"
     stream = _STREAM.search(err)
@@ -125,10 +126,10 @@ def analyse(path: str | Path, options: AnalysisOptions | None = None) -> AudioIn
         if proc.returncode == 0 or "matches no streams" in err:
             raise Unreadable(f"{path.name}: no audio stream")
         raise Unreadable(f"{path.name}: {ffmpeg.error_text(err)}")
-    samples = int(m.group(1)) if (m := _SAMPLES.search(err)) else 0
-    if samples == 0:
+    times = _OUT_TIME.findall(err)
+    duration = int(times[-1]) / 1e6 if times else 0.0
+    if duration <= 0:
         raise EmptyAudio(f"{path.name}: no samples could be decoded")
-    duration = samples / int(stream.group(3))
     info = AudioInfo(
         path=str(path),
         container=_container(err, header),
@@ -137,7 +138,7 @@ def analyse(path: str | Path, options: AnalysisOptions | None = None) -> AudioIn
         sample_rate=int(stream.group(3)),
         duration_seconds=duration,
         header_duration_seconds=_header_duration(err),
-        peak_dbfs=_float(m.group(1)) if (m := _PEAK.search(err)) else -math.inf,
+        peak_dbfs=_float(m.group(1)) if (m := _PEAK.search(summary)) else -math.inf,
         loudness_lufs=float(m.group(1)) if (m := _LOUDNESS.search(summary)) else None,
         loudness_range_lu=float(m.group(1)) if (m := _LRA.search(summary)) else None,
         true_peak_dbtp=_float(m.group(1)) if (m := _TRUE_PEAK.search(summary)) else None,

@@ -41,7 +41,6 @@ class RenditionFormat:
     def analysis_options(self, true_peak: bool = False) -> AnalysisOptions:
         """Analysis in this rendition's format, so measured loudness is what will be heard."""
         return AnalysisOptions(
-            sample_rate=self.sample_rate,
             channels=self.channels,
             silence_threshold_db=self.silence_threshold_db,
             true_peak=true_peak,
