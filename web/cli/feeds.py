@@ -8,18 +8,11 @@ import click
 from sqlalchemy import select
 
 from content.errors import ContentError
-from content.feeds.fetch import FetchLimits
 from content.feeds.store import add_source, due_sources, ingest_document, poll_many
 from content.inbox import dismiss, draft_programme, list_items
 from content.media_models import FeedSource
-from scheduler.config import Settings
+from scheduler.media import fetch_limits
 from web.cli.context import LoaContext, fail, pass_loa
-
-
-def fetch_limits(settings: Settings) -> FetchLimits:
-    """The [feeds] limits as the fetcher wants them."""
-    f = settings.feeds
-    return FetchLimits(f.timeout_seconds, f.max_bytes, f.user_agent)
 
 
 @click.group("feeds")
