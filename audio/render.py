@@ -172,9 +172,24 @@ def _encode(
     bitrate = ["-b:a", f"{fmt.bitrate_kbps}k"] if encoder[1] == "libmp3lame" else []
     proc = ffmpeg.run(
         [
-            *args, "-map", "0:a:0", "-vn", "-map_metadata", "-1", "-af", chain,
-            "-ar", str(fmt.sample_rate), "-ac", str(fmt.channels), *encoder, *bitrate,
-            "-f", "mp3" if encoder[1] == "libmp3lame" else "wav", "-y", str(out),
+            *args,
+            "-map",
+            "0:a:0",
+            "-vn",
+            "-map_metadata",
+            "-1",
+            "-af",
+            chain,
+            "-ar",
+            str(fmt.sample_rate),
+            "-ac",
+            str(fmt.channels),
+            *encoder,
+            *bitrate,
+            "-f",
+            "mp3" if encoder[1] == "libmp3lame" else "wav",
+            "-y",
+            str(out),
         ]  # fmt: skip
     )
     if proc.returncode != 0:
