@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from audio import AudioError, RenditionFormat, analyse, render
 from audio.files import atomic_copy
+from audio.render import UNMEASURED_LUFS
 from content.audit import record
 from content.errors import DuplicateContent, InvalidContent
 from content.media_models import AudioAsset
@@ -80,6 +81,10 @@ def import_audio(
         info = analyse(path, fmt.analysis_options())
     except AudioError as exc:
         raise InvalidContent(str(exc), code=exc.code) from exc
+    # ebur128 gives -70 LUFS when nothing passed its gate (audio under 0.4 s): not a loudness.
+    measured = (
+        info.loudness_lufs if (info.loudness_lufs or UNMEASURED_LUFS) > UNMEASURED_LUFS else None
+    )
     original_rel = f"originals/{sha[:2]}/{sha}.{_extension(info.container)}"
     rendition_rel = f"renditions/{sha[:2]}/{sha}-{profile_name(fmt)}.mp3"
     created: list[Path] = []
@@ -100,11 +105,11 @@ def import_audio(
             channels=info.channels,
             sample_rate=info.sample_rate,
             duration_ms=max(1, round(info.duration_seconds * 1000)),
-            input_lufs=info.loudness_lufs,
+            input_lufs=measured,
             rendition_path=rendition_rel,
             rendition_profile=profile_name(fmt),
             rendition_duration_ms=max(1, round(result.duration_seconds * 1000)),
-            rendition_lufs=result.output.integrated_lufs,
+            rendition_lufs=result.output.integrated_lufs if measured is not None else None,
             rendition_true_peak_dbtp=result.output.true_peak_dbtp,
             created_by=actor,
         )
