@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from audio import AudioError, RenditionFormat, analyse, render
@@ -113,8 +114,17 @@ def import_audio(
             rendition_true_peak_dbtp=result.output.true_peak_dbtp,
             created_by=actor,
         )
-        session.add(asset)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(asset)
+                session.flush()
+        except IntegrityError:
+            # Another import of the same bytes won the race: its row names the very same
+            # hash-named files, so they stay and the file is reported as a duplicate.
+            winner = find_by_hash(session, sha)
+            if winner is None:
+                raise
+            return ImportedAudio(winner, duplicate=True)
     except BaseException as exc:
         for file in created:
             with contextlib.suppress(FileNotFoundError):
