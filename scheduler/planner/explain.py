@@ -193,7 +193,9 @@ def explain(
                 f"not aired on this channel within {n} weeks before or after",
             ),
         ]
-        for vi, en in extra[:order]:
+        for k, (vi, en) in enumerate(extra[:order]):
+            if k == 0 and rule.languages:
+                continue  # the rule already names the language
             vi_bits.append(vi)
             en_bits.append(en)
         got = fun.units(stage)
