@@ -47,8 +47,19 @@ def _status(
     counted = view.before + view.now + added + view.after
     units = units_of(rule, counted, facts.programmes)
     value = units / 60 if rule.count == "minutes" else float(units)
-    period = period_of_week(facts.week, rule.period).label
+    period = _label(facts, rule.period)
     return RuleStatus(ch.id, rule.id, period, value, status_for(rule, value), week_met)
+
+
+_LABELS: dict[tuple[int, str], str] = {}
+
+
+def _label(facts: WeekFacts, kind: str) -> str:
+    key = (facts.week.key, kind)
+    got = _LABELS.get(key)
+    if got is None:
+        got = _LABELS[key] = period_of_week(facts.week, kind).label
+    return got
 
 
 def _free_by_day(problem: ChannelProblem, plan: ChannelPlan) -> dict[int, int]:

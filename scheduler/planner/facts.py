@@ -64,9 +64,10 @@ class SlotFacts:
     id: int
     channel_id: int
     local_date: dt.date
-    starts_at: dt.datetime
+    starts_at: dt.datetime | None  # the loader orders by it and leaves it out
     minutes: int
     items: list[int] = field(default_factory=list)
+    next_position: int = 0  # position after the last item
 
 
 @dataclass
@@ -152,8 +153,9 @@ def rule_views(facts: WeekFacts, ch: ChannelFacts, counts_cache: dict) -> list[R
     for rule in facts.rules:
         if not rule_covers_channel(rule, ch):
             continue
-        period = period_of_week(week, rule.period)
-        weeks = period.weeks()
+        weeks = counts_cache.get(("weeks", rule.period))
+        if weeks is None:
+            weeks = counts_cache[("weeks", rule.period)] = period_of_week(week, rule.period).weeks()
         if not ch.active_between(weeks[0].monday, weeks[-1].sunday):
             continue
         pr = planned_rule(rule)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
 from content.models import Programme, ProgrammeTopic
@@ -18,6 +18,11 @@ from scheduler.rules import ChannelFacts, airing_counts, rule_covers_channel
 CHUNK = 5000  # ids per IN list (SQLite and PostgreSQL both take this comfortably)
 
 
+def _conn(session: Session):  # noqa: ANN202 - a Connection
+    """The session's connection: column queries skip the ORM's row processing."""
+    return session.connection()
+
+
 def _chunks(ids: list[int]) -> Iterable[list[int]]:
     for i in range(0, len(ids), CHUNK):
         yield ids[i : i + CHUNK]
@@ -28,11 +33,11 @@ def channel_facts(session: Session, channel_ids: list[int]) -> list[ChannelFacts
     rows = []
     langs: dict[int, set[str]] = defaultdict(set)
     for part in _chunks(channel_ids):
-        rows += session.execute(
+        rows += _conn(session).execute(
             select(Channel.id, Channel.kind, Channel.unit_id, Channel.active_from,
                    Channel.active_to).where(Channel.id.in_(part))
         ).all()  # fmt: skip
-        for cid, lang in session.execute(
+        for cid, lang in _conn(session).execute(
             select(ChannelLanguage.channel_id, ChannelLanguage.language).where(
                 ChannelLanguage.channel_id.in_(part)
             )
@@ -44,7 +49,7 @@ def channel_facts(session: Session, channel_ids: list[int]) -> list[ChannelFacts
     while frontier:
         found = []
         for part in _chunks(frontier):
-            found += session.execute(
+            found += _conn(session).execute(
                 select(AdminUnit.id, AdminUnit.parent_id, AdminUnit.code).where(
                     AdminUnit.id.in_(part)
                 )
@@ -72,13 +77,13 @@ def channel_facts(session: Session, channel_ids: list[int]) -> list[ChannelFacts
 def programme_facts(session: Session) -> dict[int, ProgrammeFacts]:
     """The whole library (a few thousand rows at most), with topics."""
     topics: dict[int, list[str]] = defaultdict(list)
-    for pid, topic in session.execute(
+    for pid, topic in _conn(session).execute(
         select(ProgrammeTopic.programme_id, ProgrammeTopic.topic).order_by(
             ProgrammeTopic.programme_id, ProgrammeTopic.topic
         )
     ):
         topics[pid].append(topic)
-    rows = session.execute(
+    rows = _conn(session).execute(
         select(Programme.id, Programme.title, Programme.programme_type, Programme.language,
                Programme.duration_seconds, Programme.priority, Programme.approved_at,
                Programme.valid_from, Programme.valid_to)
@@ -93,27 +98,28 @@ def programme_facts(session: Session) -> dict[int, ProgrammeFacts]:
 
 def week_slots(session: Session, channel_ids: list[int], week: Week) -> dict[int, list[SlotFacts]]:
     """The week's slots per channel, in start order, with the programmes already in them."""
+    out: dict[int, list[SlotFacts]] = defaultdict(list)
     slots: dict[int, SlotFacts] = {}
+    conn = _conn(session)
     for part in _chunks(channel_ids):
-        for r in session.execute(
-            select(Slot.id, Slot.channel_id, Slot.local_date, Slot.starts_at,
-                   Slot.duration_minutes)
+        for sid, cid, day, minutes in conn.execute(
+            select(Slot.id, Slot.channel_id, Slot.local_date, Slot.duration_minutes)
             .join(WeekSchedule, WeekSchedule.id == Slot.schedule_id)
             .where(WeekSchedule.week_key == week.key, WeekSchedule.channel_id.in_(part))
-        ):  # fmt: skip
-            slots[r.id] = SlotFacts(r.id, r.channel_id, r.local_date, r.starts_at,
-                                    r.duration_minutes)  # fmt: skip
-        for slot_id, pid in session.execute(
-            select(ScheduledItem.slot_id, ScheduledItem.programme_id)
+            .order_by(Slot.channel_id, Slot.starts_at, Slot.id)
+        ).all():
+            slot = slots[sid] = SlotFacts(sid, cid, day, None, minutes)
+            out[cid].append(slot)
+        for slot_id, pid, pos in conn.execute(
+            select(ScheduledItem.slot_id, ScheduledItem.programme_id, ScheduledItem.position)
             .join(Slot, Slot.id == ScheduledItem.slot_id)
             .join(WeekSchedule, WeekSchedule.id == Slot.schedule_id)
             .where(WeekSchedule.week_key == week.key, WeekSchedule.channel_id.in_(part))
             .order_by(ScheduledItem.slot_id, ScheduledItem.position, ScheduledItem.id)
-        ):
-            slots[slot_id].items.append(pid)
-    out: dict[int, list[SlotFacts]] = defaultdict(list)
-    for s in sorted(slots.values(), key=lambda s: (s.channel_id, s.starts_at, s.id)):
-        out[s.channel_id].append(s)
+        ).all():
+            slot = slots[slot_id]
+            slot.items.append(pid)
+            slot.next_position = max(slot.next_position, pos + 1)
     return dict(out)
 
 
@@ -136,21 +142,43 @@ def _other_weeks(
         )
         if programme_ids is not None:
             query = query.where(ScheduledItem.programme_id.in_(programme_ids))
-        out += [tuple(r) for r in session.execute(query)]  # type: ignore[misc]
+        out += [tuple(r) for r in _conn(session).execute(query).all()]  # type: ignore[misc]
     return out
 
 
 def recent_programmes(
     session: Session, channel_ids: list[int], week: Week, weeks: int
 ) -> dict[int, set[int]]:
-    """Programmes on each channel within `weeks` weeks before or after the week."""
+    """Programmes on each channel within `weeks` weeks before or after the week.
+
+    One row per channel (the ids joined by the database), since the window holds many items.
+    """
     out: dict[int, set[int]] = defaultdict(set)
     if weeks <= 0:
         return out
-    for cid, _, pid in _other_weeks(
-        session, channel_ids, week.shift(-weeks), week.shift(weeks), week
-    ):
-        out[cid].add(pid)
+    conn = _conn(session)
+    pid = cast(ScheduledItem.programme_id, String)
+    joined = (
+        func.group_concat(pid, ",")
+        if conn.dialect.name == "sqlite"
+        else func.string_agg(pid, ",")
+    )
+    first, last = week.shift(-weeks), week.shift(weeks)
+    for part in _chunks(channel_ids):
+        query = (
+            select(WeekSchedule.channel_id, joined)
+            .join(Slot, Slot.schedule_id == WeekSchedule.id)
+            .join(ScheduledItem, ScheduledItem.slot_id == Slot.id)
+            .where(
+                WeekSchedule.channel_id.in_(part),
+                WeekSchedule.week_key.between(first.key, last.key),
+                WeekSchedule.week_key != week.key,
+            )
+            .group_by(WeekSchedule.channel_id)
+        )
+        for cid, ids in conn.execute(query):
+            if ids:
+                out[cid] = set(map(int, ids.split(",")))
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # Priority ranks: lower goes first.
 RANKS = {"emergency": 0, "priority": 1, "normal": 2}
@@ -52,8 +53,7 @@ class ChannelProblem:
     fill: bool = True  # pack slots that were empty with further programmes
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(NamedTuple):
     """A programme put into a slot by the planner; phase is emergency, rule or fill."""
 
     slot_id: int

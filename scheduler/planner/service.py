@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -40,6 +41,7 @@ class PlanResult:
     after: list[RuleStatus] = field(default_factory=list)
     shortfalls: list[Shortfall] = field(default_factory=list)
     channel_names: dict[int, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step
 
     @staticmethod
     def _summary(statuses: list[RuleStatus]) -> dict[str, dict[str, int]]:
@@ -186,6 +188,7 @@ def plan_week(
     writes nothing; the caller owns the transaction. With copy_from, that week's items are first
     copied into the matching empty slots ("copy forward, then fill what is missing").
     """
+    clock = time.perf_counter()
     w = _week(week)
     source = _week(copy_from) if copy_from is not None else None
     if source == w:
@@ -207,7 +210,11 @@ def plan_week(
             result.copied += copied.copied
             result.copy_skipped += [f"{names[cid]}: {s}" for s in copied.skipped]
         session.flush()
+    result.timings["check"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     result.schedules_created = write.materialise_missing(session, settings, w, ids, user)
+    result.timings["materialise"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     channels = load.channel_facts(session, ids)
     programmes = load.programme_facts(session)
     facts = WeekFacts(
@@ -220,7 +227,11 @@ def plan_week(
         recent=load.recent_programmes(session, ids, w, settings.planning.no_repeat_weeks),
         period_items=load.period_items(session, channels, w, settings.rules, programmes),
     )
+    result.timings["load"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     planned = plan_facts(settings, facts, fill=fill, budget=budget)
+    result.timings["solve"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     placements = [
         (cid, pl.slot_id, pl.programme_id, pl.phase)
         for cid, plan in planned.plans.items()
@@ -230,7 +241,8 @@ def plan_week(
     order = {pl: i for i, pl in enumerate(placements)}
     rank = {p.id: RANKS.get(p.priority, 2) for p in programmes.values()}
     placements.sort(key=lambda pl: (pl[1], rank[pl[2]], order[pl]))
-    result.items_added = write.insert_items(session, w, placements, user)
+    next_position = {s.id: s.next_position for slots in facts.slots.values() for s in slots}
+    result.items_added = write.insert_items(session, w, placements, next_position, user)
     result.before, result.after, result.shortfalls = (
         planned.before, planned.after, planned.shortfalls
     )  # fmt: skip
@@ -238,4 +250,5 @@ def plan_week(
         result.published = write.publish(session, w, ids, user)
     session.flush()
     session.expire_all()  # the bulk statements bypassed the ORM's loaded objects
+    result.timings["write"] = time.perf_counter() - clock
     return result

@@ -281,19 +281,25 @@ def _fill(problem: ChannelProblem, week: _Week) -> None:
     shortest = min(c.seconds for c in cands)
     n = len(cands)
     ptr = 0
-    for si in sorted(range(len(week.slots)), key=lambda k: week.slots[k].order):
-        if not week.slots[si].empty:
+    used, free, placed, slots = week.used, week.free, week.placed, week.slots
+    for si in sorted(range(len(slots)), key=lambda k: slots[k].order):
+        if not slots[si].empty:
             continue
+        day = slots[si].day
+        room = free[si]
         misses = scanned = 0
-        while week.free[si] >= shortest and misses < FILL_LOOKAHEAD and scanned < n:
+        while room >= shortest and misses < FILL_LOOKAHEAD and scanned < n:
             c = cands[ptr % n]
             ptr += 1
             scanned += 1
-            if c.programme_id in week.used or not week.fits(si, c):
+            if c.seconds > room or c.programme_id in used or not (c.days >> day) & 1:
                 misses += 1
                 continue
-            week.place(si, c, "fill")
+            room -= c.seconds
+            used.add(c.programme_id)
+            placed.append((si, c, "fill"))
             misses = 0
+        free[si] = room
 
 
 def solve_channel(problem: ChannelProblem, budget: int | None = DEFAULT_BUDGET) -> ChannelPlan:

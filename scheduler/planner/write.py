@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from content.db import utcnow
@@ -28,7 +28,58 @@ def _audit(session: Session, rows: list[dict[str, Any]]) -> None:
         for r in rows:
             r.setdefault("at", now)
             r.setdefault("before", None)
-        session.execute(insert(AuditEntry), rows)
+        session.connection().execute(AuditEntry.__table__.insert(), rows)
+
+
+ITEM_COLUMNS = ("slot_id", "programme_id", "position", "pinned", "added_by")
+SLOT_COLUMNS = ("schedule_id", "channel_id", "pattern_id", "starts_at", "local_date",
+                "duration_minutes")  # fmt: skip
+
+
+def fast_insert(session: Session, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
+    """Insert many rows at driver speed: executemany on SQLite, COPY on PostgreSQL.
+
+    Values still pass through the columns' own bind processing (UTC datetimes, dates), memoised
+    per distinct value since a week has few distinct dates and times.
+    """
+    if not rows:
+        return
+    conn = session.connection()
+    dialect = conn.dialect
+    procs = []
+    for name in columns:
+        # The exact processing SQLAlchemy applies itself (SQLite stores its own datetime text).
+        proc = table.c[name].type._cached_bind_processor(dialect)
+        procs.append(proc)
+    if any(procs):
+        memo: list[dict[Any, Any]] = [{} for _ in columns]
+
+        def convert(i: int, value: Any) -> Any:
+            got = memo[i].get(value, memo)
+            if got is memo:
+                got = memo[i][value] = procs[i](value)  # type: ignore[misc]
+            return got
+
+        which = [i for i, p in enumerate(procs) if p is not None]
+        converted = []
+        for row in rows:
+            out = list(row)
+            for i in which:
+                if out[i] is not None:
+                    out[i] = convert(i, out[i])
+            converted.append(tuple(out))
+        rows = converted
+    cols = ", ".join(columns)
+    if dialect.name == "postgresql":
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    elif dialect.name == "sqlite":
+        marks = ", ".join("?" * len(columns))
+        conn.exec_driver_sql(f"INSERT INTO {table.name} ({cols}) VALUES ({marks})", rows)
+    else:  # pragma: no cover - Loa runs on SQLite and PostgreSQL; others take the portable path
+        conn.execute(table.insert(), [dict(zip(columns, r, strict=True)) for r in rows])
 
 
 def materialise_missing(
@@ -70,7 +121,8 @@ def materialise_missing(
         )
     )  # fmt: skip
     zone = settings.zone
-    slot_rows: list[dict[str, Any]] = []
+    utc: dict[tuple[dt.date, dt.time], dt.datetime] = {}
+    slot_rows: list[tuple] = []
     audit_rows: list[dict[str, Any]] = []
     days = week.days()
     for cid, sid in zip(missing, ids, strict=True):
@@ -82,18 +134,16 @@ def materialise_missing(
             for p in patterns.get(cid, ()):
                 if (p.valid_from <= day and (p.valid_to is None or day <= p.valid_to)
                         and str(day.isoweekday()) in p.weekdays):  # fmt: skip
-                    slot_rows.append(
-                        {"schedule_id": sid, "channel_id": cid, "pattern_id": p.id,
-                         "starts_at": local_to_utc(day, p.start_time, zone), "local_date": day,
-                         "duration_minutes": p.duration_minutes}
-                    )  # fmt: skip
+                    at = utc.get((day, p.start_time))
+                    if at is None:
+                        at = utc[(day, p.start_time)] = local_to_utc(day, p.start_time, zone)
+                    slot_rows.append((sid, cid, p.id, at, day, p.duration_minutes))
                     n += 1
         audit_rows.append(
             {"actor": actor, "action": "schedule.materialise", "entity": "week_schedule",
              "entity_id": sid, "after": {"channel_id": cid, "week": str(week), "slots": n}}
         )  # fmt: skip
-    if slot_rows:
-        session.execute(insert(Slot), slot_rows)
+    fast_insert(session, Slot.__table__, SLOT_COLUMNS, slot_rows)
     _audit(session, audit_rows)
     return len(missing)
 
@@ -102,41 +152,31 @@ def insert_items(
     session: Session,
     week: Week,
     placements: Iterable[tuple[int, int, int, str]],
+    next_position: dict[int, int],
     actor: str,
 ) -> int:
-    """Append (channel, slot, programme, phase) placements to their slots; bump and audit."""
-    rows: list[dict[str, Any]] = []
-    by_channel: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    slot_ids: set[int] = set()
-    plist = list(placements)
-    for _, slot_id, _, _ in plist:
-        slot_ids.add(slot_id)
-    if not plist:
+    """Append (channel, slot, programme, phase) placements to their slots; bump and audit.
+
+    next_position: per slot, the position after its last item (slots absent start at 0).
+    """
+    rows: list[tuple[int, int, int, bool, str]] = []
+    by_channel: dict[int, list[int]] = defaultdict(list)
+    pos_of = dict(next_position)
+    for cid, slot_id, pid, _ in placements:
+        pos = pos_of.get(slot_id, 0)
+        pos_of[slot_id] = pos + 1
+        rows.append((slot_id, pid, pos, False, actor))
+        by_channel[cid].append(pid)
+    if not rows:
         return 0
-    next_pos: dict[int, int] = {}
-    for part in _chunks(sorted(slot_ids)):
-        for slot_id, pos in session.execute(
-            select(ScheduledItem.slot_id, ScheduledItem.position).where(
-                ScheduledItem.slot_id.in_(part)
-            )
-        ):
-            next_pos[slot_id] = max(next_pos.get(slot_id, 0), pos + 1)
-    for cid, slot_id, pid, phase in plist:
-        pos = next_pos.get(slot_id, 0)
-        next_pos[slot_id] = pos + 1
-        row = {"slot_id": slot_id, "programme_id": pid, "position": pos, "pinned": False,
-               "added_by": actor}  # fmt: skip
-        rows.append(row)
-        by_channel[cid].append({"slot_id": slot_id, "programme_id": pid, "phase": phase})
-    session.execute(insert(ScheduledItem), rows)
+    fast_insert(session, ScheduledItem.__table__, ITEM_COLUMNS, rows)
     schedules = _schedules(session, week, sorted(by_channel))
     ids = [sid for sid, _ in schedules.values()]
     for part in _chunks(ids):
-        session.execute(
-            update(WeekSchedule)
-            .where(WeekSchedule.id.in_(part))
-            .values(version=WeekSchedule.version + 1)
-            .execution_options(synchronize_session=False)
+        session.connection().execute(
+            update(WeekSchedule.__table__)
+            .where(WeekSchedule.__table__.c.id.in_(part))
+            .values(version=WeekSchedule.__table__.c.version + 1)
         )
     _audit(
         session,
@@ -144,7 +184,8 @@ def insert_items(
             {"actor": actor,
              "action": "schedule.amend.plan" if state == "published" else "schedule.edit.plan",
              "entity": "week_schedule", "entity_id": sid,
-             "after": {"week": str(week), "added": by_channel[cid]}}
+             "after": {"week": str(week), "added": len(by_channel[cid]),
+                       "programme_ids": by_channel[cid]}}
             for cid, (sid, state) in schedules.items()
         ],
     )  # fmt: skip
@@ -154,7 +195,7 @@ def insert_items(
 def _schedules(session: Session, week: Week, channel_ids: list[int]) -> dict[int, tuple[int, str]]:
     out: dict[int, tuple[int, str]] = {}
     for part in _chunks(channel_ids):
-        for cid, sid, state in session.execute(
+        for cid, sid, state in session.connection().execute(
             select(WeekSchedule.channel_id, WeekSchedule.id, WeekSchedule.state).where(
                 WeekSchedule.week_key == week.key, WeekSchedule.channel_id.in_(part)
             )
