@@ -141,6 +141,8 @@ def run(url: str, scale: str, provinces: int, per_province: int, programmes: int
     for s in result.shortfalls:
         causes[f"{s.level}:{s.cause}"] = causes.get(f"{s.level}:{s.cause}", 0) + 1
     print(f"{scale}: shortfall causes: {causes}")
+    for s in result.shortfalls[:3]:
+        print(f"{scale}:   e.g. {result.channel_names[s.channel_id]} · {s.rule_id}: {s.text_vi}")
     engine.dispose()
     return {
         f"{scale}_channels": n,

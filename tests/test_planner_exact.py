@@ -26,7 +26,7 @@ from scheduler.rules import AiringFacts, ChannelFacts, airing_counts, rule_cover
 
 cp_model = pytest.importorskip("ortools.sat.python.cp_model")
 
-WEEK = Week(2026, 51)  # the 3rd of December 2026's 5 weeks: monthly rules ask for their pace
+WEEK = Week(2026, 51)  # the 3rd of December 2026's 5 weeks: monthly rules ask for a share
 INSTANCES = 240
 ZONE_OFFSET = dt.timedelta(hours=7)
 
@@ -178,7 +178,7 @@ class Model:
         return sum(progs[p].seconds for p in counted)
 
     def need(self, rule: Rule, goal: int, added: list[int] = ()) -> int:
-        """What this week must still add for goal (the pace of a monthly rule)."""
+        """What this week must still add for goal (a monthly rule: its share of what is left)."""
         g = goal * 60 if rule.count == "minutes" else goal
         weeks = period_of_week(self.facts.week, rule.period).weeks()
         k, n = weeks.index(self.facts.week) + 1, len(weeks)
@@ -188,11 +188,12 @@ class Model:
         after = [p for wk, p in other if wk > self.facts.week.key]
         now = self.now + list(added)
         if rule.count == "distinct_programmes":
-            total = self.units(rule, before + after + now)
-            pace = math.ceil(g * k / n)
-            return max(0, min(g - total, pace - self.units(rule, before + now)))
-        b, a, c = self.units(rule, before), self.units(rule, after), self.units(rule, now)
-        return max(0, min(g - b - a, math.ceil(g * k / n) - b) - c)
+            other = self.units(rule, before + after)
+            mine = self.units(rule, before + after + now) - other
+        else:
+            other = self.units(rule, before) + self.units(rule, after)
+            mine = self.units(rule, now)
+        return max(0, math.ceil(max(0, g - other) / (n - k + 1)) - mine)
 
     def gain(self, rule: Rule, p: ProgrammeFacts) -> int:
         if not _counts(rule, self.ch, p):

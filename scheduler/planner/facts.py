@@ -2,8 +2,9 @@
 
 Planner decisions settled here (documented in README, "Planner"):
 - Every rule is planned under basis planned: scheduled items count as planned airings.
-- A rule over a longer period (month ... year) asks this week for its pace: by the k-th of the
-  period's n weeks the period should hold ceil(goal * k / n), less what other weeks hold.
+- A rule over a longer period (month ... year) asks this week for its share of what is left:
+  ceil((goal - what the period's other weeks hold) / weeks left, this one included). A week
+  that meets its share keeps the period on course; the last week asks for all that is left.
 - A programme airs at most once per channel per week, and not in a week within
   `planning.no_repeat_weeks` weeks before or after a week that already has it on that channel
   (emergency programmes are exempt from the second part).
@@ -125,7 +126,7 @@ class RuleView:
         return hit
 
     def need(self, goal: int, programmes: dict[int, ProgrammeFacts]) -> int:
-        """Units this week must still add to keep the period on pace for goal."""
+        """Units this week must still add: its share of what the period still lacks."""
         rule = self.rule
         g = goal_units(rule, goal)
         if rule.count == "distinct_programmes":
@@ -136,8 +137,8 @@ class RuleView:
             b = units_of(rule, self.before, programmes)
             c_now = units_of(rule, self.now, programmes)
             a = units_of(rule, self.after, programmes)
-        pace = math.ceil(g * self.k / self.n)
-        return max(0, min(g - b - a, pace - b) - c_now)
+        share = math.ceil(max(0, g - b - a) / (self.n - self.k + 1))
+        return max(0, share - c_now)
 
     def seen(self) -> set[int]:
         """Programmes already counted in the period (a repeat adds nothing distinct)."""
@@ -203,7 +204,7 @@ class ProblemBuilder:
             p for p in facts.programmes.values() if p.approved and p.seconds > 0 and self.days[p.id]
         ]
         self._ordered: dict[frozenset[str], list[ProgrammeFacts]] = {}
-        self._bases: dict[tuple, tuple[list[Candidate], int]] = {}
+        self._bases: dict[tuple, tuple[list[Candidate], int, int]] = {}
 
     def ordered(self, languages: frozenset[str]) -> list[ProgrammeFacts]:
         """Approved, valid programmes in the channel's languages, in filler order."""
@@ -244,12 +245,13 @@ class ProblemBuilder:
         for s in free_slots:
             day_mask |= 1 << s.day
         base = self._base(ch, views, day_mask)
-        if base and ch.id % len(base[0]):
-            ordered, first = base
-            normal = len(ordered) - first
-            if normal:
-                cut = first + ch.id % normal
-                base = (ordered[:first] + ordered[cut:] + ordered[first:cut], first)
+        if base:
+            ordered, first, mid = base
+            plain = mid - first
+            if plain and ch.id % plain:
+                cut = first + ch.id % plain
+                ordered = ordered[:first] + ordered[cut:mid] + ordered[first:cut] + ordered[mid:]
+            base = (ordered, first, mid)
         everything = base[0] if base else []
         if in_week or any(seen):
             everything = [
@@ -263,14 +265,19 @@ class ProblemBuilder:
 
     def _base(
         self, ch: ChannelFacts, views: list[RuleView], day_mask: int
-    ) -> tuple[list[Candidate], int] | None:
-        """Candidates for channels alike (languages, rules, weekdays), and where normal starts."""
+    ) -> tuple[list[Candidate], int, int] | None:
+        """Candidates for channels alike (languages, rules, weekdays), in filler order.
+
+        Priority programmes come first; then programmes no rule of the channel counts; then
+        those some rule counts, kept for last so that the filler does not use up, week after
+        week, the programmes the rules need (no repeat within N weeks). Returns the list and
+        where the second and third groups start.
+        """
         key = (frozenset(ch.languages), tuple(v.rule.id for v in views), day_mask)
         got = self._bases.get(key)
         if got is None:
             progs = self.facts.programmes
-            out: list[Candidate] = []
-            first = 0
+            groups: tuple[list[Candidate], list[Candidate], list[Candidate]] = ([], [], [])
             for p in self.ordered(frozenset(ch.languages)):
                 days = self.days[p.id] & day_mask
                 if not days:
@@ -279,12 +286,10 @@ class ProblemBuilder:
                     _unit_gain(v.rule, p) if v.counted(p.id, progs, ch) else 0 for v in views
                 )
                 rank = RANKS.get(p.priority, 2)
-                out.append(
-                    Candidate(p.id, p.seconds, days, rank, p.topics[0] if p.topics else "", gains)
-                )
-                if rank < 2:
-                    first = len(out)
-            got = (out, first)
+                c = Candidate(p.id, p.seconds, days, rank, p.topics[0] if p.topics else "", gains)
+                groups[0 if rank < 2 else 2 if any(gains) else 1].append(c)
+            first, mid = len(groups[0]), len(groups[0]) + len(groups[1])
+            got = (groups[0] + groups[1] + groups[2], first, mid)
             self._bases[key] = got
         return got if got[0] else None
 
