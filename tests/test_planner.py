@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import func, select
@@ -250,3 +251,52 @@ def test_copy_forward_then_fill_what_is_missing(session, settings, area):
     before = next(s for s in result.before if s.rule_id == "ntm_commune_weekly")
     assert before.status == "minimum_met"
     assert _after(result, viet.id, "ntm_commune_weekly").status == "target_met"
+
+
+def test_cli_plan_reports_status_and_refuses_bad_input(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from content.db import make_engine, make_session_factory
+    from web.cli import main
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("LOA_DATABASE_URL", url)
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        province = f.unit(session, "Tỉnh Thử", level="province", code="91")
+        commune = f.unit(session, "Xã Pà Cò", parent=province, code="91001")
+        ch = f.channel(session, commune, languages=("vi", "hmn"), name="Đài xã Pà Cò")
+        f.pattern(session, ch, "135", dt.time(6, 0), 15)
+        session.commit()
+        bad = runner.invoke(main, ["plan", "--week", "2026-W49", "--unit", "91"])
+        assert bad.exit_code == 1 and "library has no approved programme" in bad.output
+        f.programme(session, "NTM 1", ("ntm",), seconds=300)
+        f.programme(session, "NTM 2", ("ntm",), seconds=300)
+        session.commit()
+        for args, text in [
+            (["--week", "2026-W60", "--unit", "91"], "unknown week"),
+            (["--week", "2026-W49", "--unit", "00000"], "no administrative unit"),
+            (["--week", "2026-W49", "--unit", "91", "--channel", "77"], "not in 91"),
+        ]:
+            out = runner.invoke(main, ["plan", *args])
+            assert out.exit_code == 1 and text in out.output, out.output
+        assert session.scalar(select(func.count(WeekSchedule.id))) == 0
+    ok = runner.invoke(main, ["plan", "--week", "2026-W49", "--unit", "91", "--publish"])
+    assert ok.exit_code == 0, ok.output
+    assert "ntm_commune_weekly (Tuyên truyền nông thôn mới trên đài truyền thanh xã)" in ok.output
+    assert "0/0/1; 0/1 → 1/0/0; 1/1" in ok.output  # before → after
+    assert "không có chương trình bằng tiếng H'Mông" in ok.output
+    assert "there is no programme in Hmong" in ok.output
+    again = runner.invoke(main, ["plan", "--week", "2026-W49", "--unit", "91"])
+    assert again.exit_code == 1 and "--force" in again.output
+    forced = runner.invoke(
+        main, ["plan", "--week", "2026-W49", "--unit", "91", "--force", "--json"]
+    )
+    assert forced.exit_code == 0, forced.output
+    data = json.loads(forced.output)
+    assert data["items_added"] == 0 and data["share_met_after"] == 0.5
+    nxt = runner.invoke(main, ["plan", "--week", "2026-W50", "--unit", "91", "--fill-missing"])
+    assert nxt.exit_code == 0 and "chép 2 từ tuần trước" in nxt.output, nxt.output
+    engine.dispose()
