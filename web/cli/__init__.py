@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "web.cli.audio",
     "web.cli.programmes",
     "web.cli.feeds",
+    "web.cli.plan",
 )
 
 
