@@ -1,8 +1,8 @@
-"""Programme classes: programmes reduced to which rules' programme filters they pass.
+"""Programme facts and the temporary table that lets SQL filter airings by rule.
 
-A class is (bit mask of rules whose topic/type/language/duration filters the programme passes,
-and its language when a rule asks for the channel's own language). The few classes go into a
-temporary table so one SQL aggregate can group airings by class instead of by programme.
+Each programme that passes at least one rule's programme-level filters (topics, type, fixed
+language, duration) gets a row (programme id, bit mask of those rules, language, length) in a
+temporary table, so one SQL aggregate per rule can join it instead of the topic tables.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import Column, Integer, MetaData, Table, insert, select, text
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -19,10 +19,11 @@ from scheduler.config import CHANNEL_LANGUAGE, Rule
 
 _META = MetaData()
 CLASS_TABLE = Table(
-    "loa_tmp_programme_class",
+    "loa_tmp_programme_rules",
     _META,
     Column("programme_id", Integer, primary_key=True),
-    Column("cls", Integer, nullable=False),
+    Column("mask", Integer, nullable=False),
+    Column("lang", String(16), nullable=False),
     Column("secs", Integer, nullable=False),
     prefixes=["TEMPORARY"],
 )
@@ -73,44 +74,29 @@ def passes_programme_filters(rule: Rule, p: ProgrammeFacts) -> bool:
     return rule.max_duration_minutes is None or minutes <= rule.max_duration_minutes
 
 
-@dataclass
-class Classes:
-    """Class ids per programme, and per class the rules it passes and its language."""
-
-    by_programme: dict[int, tuple[int, int]]  # programme id -> (class id, seconds)
-    rules_of: dict[int, tuple[int, ...]]  # class id -> indexes of rules it passes
-    language_of: dict[int, str | None]  # class id -> language (for channel-language rules)
-
-
-def classify(rules: list[Rule], programmes: list[ProgrammeFacts]) -> Classes:
-    """Group programmes into classes; programmes passing no rule get no class."""
-    lang_rules = [i for i, r in enumerate(rules) if r.uses_channel_language]
-    keys: dict[tuple[int, str | None], int] = {}
-    by_programme: dict[int, tuple[int, int]] = {}
+def rule_masks(rules: list[Rule], programmes: list[ProgrammeFacts]) -> dict[int, int]:
+    """Programme id -> bit mask of the rules whose programme filters it passes (non-zero only)."""
+    out: dict[int, int] = {}
     for p in programmes:
         mask = 0
         for i, rule in enumerate(rules):
             if passes_programme_filters(rule, p):
                 mask |= 1 << i
-        if not mask:
-            continue
-        lang = p.language if any(mask >> i & 1 for i in lang_rules) else None
-        cls = keys.setdefault((mask, lang), len(keys) + 1)
-        by_programme[p.id] = (cls, p.seconds)
-    rules_of = {
-        cls: tuple(i for i in range(len(rules)) if mask >> i & 1) for (mask, _), cls in keys.items()
-    }
-    language_of = {cls: lang for (_, lang), cls in keys.items()}
-    return Classes(by_programme, rules_of, language_of)
+        if mask:
+            out[p.id] = mask
+    return out
 
 
-def fill_class_table(conn: Connection, classes: Classes) -> None:
-    """(Re)create the session's temporary class table and load it."""
+def fill_class_table(
+    conn: Connection, masks: dict[int, int], programmes: list[ProgrammeFacts]
+) -> None:
+    """(Re)create the session's temporary table and load it."""
     conn.execute(text(f"DROP TABLE IF EXISTS {CLASS_TABLE.name}"))
     CLASS_TABLE.create(conn)
     rows = [
-        {"programme_id": pid, "cls": cls, "secs": secs}
-        for pid, (cls, secs) in classes.by_programme.items()
+        {"programme_id": p.id, "mask": masks[p.id], "lang": p.language, "secs": p.seconds}
+        for p in programmes
+        if p.id in masks
     ]
     if rows:
         conn.execute(insert(CLASS_TABLE), rows)
@@ -119,5 +105,5 @@ def fill_class_table(conn: Connection, classes: Classes) -> None:
 
 
 def drop_class_table(conn: Connection) -> None:
-    """Drop the temporary class table."""
+    """Drop the temporary table."""
     conn.execute(text(f"DROP TABLE IF EXISTS {CLASS_TABLE.name}"))

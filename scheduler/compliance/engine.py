@@ -1,7 +1,8 @@
 """The rule engine: evaluate coverage rules per channel and rule period (DESIGN.md section 4).
 
-Hot path: two SQL aggregates (airings, scheduled items) grouped by channel, ISO week and
-programme class, folded into per-rule counts over plain tuples. No ORM objects are loaded.
+Hot path: per rule, one SQL aggregate over airings (and one over scheduled items for unconfirmed
+counts and basis planned) grouped by channel and ISO week with the rule's filters pushed into
+SQL, folded into per-rule counts over plain tuples. No ORM objects are loaded.
 """
 
 from __future__ import annotations
@@ -15,29 +16,24 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from content.db import utcnow
-from scheduler.compliance.aggregate import airing_rows, item_rows
+from scheduler.compliance.aggregate import RuleQuery, airing_rows, item_rows
 from scheduler.compliance.classes import (
-    Classes,
-    classify,
     drop_class_table,
     fill_class_table,
     load_programmes,
+    rule_masks,
 )
 from scheduler.compliance.facts import area_ids, find_roots, load_channels, load_units
 from scheduler.compliance.model import (
     ChannelInfo,
     ChannelRuleResult,
     ComplianceResult,
-    PeriodCount,
     RuleResult,
     UnitInfo,
 )
 from scheduler.config import CHANNEL_LANGUAGE, Rule, Settings
 from scheduler.errors import Invalid, NotFound
-from scheduler.periods import Period, PeriodError, period_of_week
-from scheduler.rules import status_for
-
-NOT_AIRED = ("not_aired", "cancelled")
+from scheduler.periods import Period, PeriodError, Week, period_of_week
 
 
 def parse_period(period: Period | str) -> Period:
@@ -124,114 +120,144 @@ def _plans(
     return plans
 
 
-def _language_ok(plan: _Plan, lang: str | None, ch: ChannelInfo) -> bool:
-    if not plan.rule.uses_channel_language:
-        return True
-    return lang in plan.fixed_languages or lang in ch.minority_languages
+@dataclass
+class _Tally:
+    """One rule's folded counts: per channel, one value per rule period."""
+
+    counts: dict[int, list[float]]
+    not_aired: dict[int, list[int]]
+    unconfirmed: dict[int, list[int]]
 
 
-Key = tuple[int, int]  # (channel id, rule period index)
+def _fold(plan: _Plan, arows: list, irows: list) -> _Tally:
+    """Fold one rule's aggregate rows into counts, not-aired and unconfirmed tallies."""
+    rule = plan.rule
+    n = len(plan.periods)
+    counts: dict[int, list[float]] = {}
+    not_aired: dict[int, list[int]] = {}
+    unconf: dict[int, list[int]] = {}
+    seen: dict[tuple[int, int], set[int]] = defaultdict(set)
+    distinct = rule.count == "distinct_programmes"
+    minutes = rule.count == "minutes"
+    own_language = rule.uses_channel_language
+    buckets, covered, fixed = plan.bucket_of_week, plan.covered, plan.fixed_languages
+    aired_basis = rule.basis == "aired"
+    for cid, wk, lang, pid, counted, secs, na in arows:
+        b = buckets.get(wk)
+        ch = covered.get(cid)
+        if b is None or ch is None:
+            continue
+        if own_language and lang not in fixed and lang not in ch.minority_languages:
+            continue
+        if na:
+            row = not_aired.get(cid)
+            if row is None:
+                row = not_aired[cid] = [0] * n
+            row[b] += na
+        if not aired_basis or not counted:
+            continue
+        if distinct:
+            seen[(cid, b)].add(pid)
+            continue
+        vals = counts.get(cid)
+        if vals is None:
+            vals = counts[cid] = [0.0] * n
+        vals[b] += secs / 60 if minutes else counted
+    for cid, wk, lang, pid, planned, psecs, unconfirmed in irows:
+        b = buckets.get(wk)
+        ch = covered.get(cid)
+        if b is None or ch is None:
+            continue
+        if own_language and lang not in fixed and lang not in ch.minority_languages:
+            continue
+        if unconfirmed:
+            row = unconf.get(cid)
+            if row is None:
+                row = unconf[cid] = [0] * n
+            row[b] += unconfirmed
+        if aired_basis:
+            continue
+        if distinct:
+            seen[(cid, b)].add(pid)
+            continue
+        vals = counts.get(cid)
+        if vals is None:
+            vals = counts[cid] = [0.0] * n
+        vals[b] += psecs / 60 if minutes else planned
+    for (cid, b), pids in seen.items():
+        vals = counts.get(cid)
+        if vals is None:
+            vals = counts[cid] = [0.0] * n
+        vals[b] = float(len(pids))
+    return _Tally(counts, not_aired, unconf)
 
 
-def _fold(
-    plans: list[_Plan],
-    classes: Classes,
-    arows: list,
-    irows: list,
-    distinct: dict[int, tuple[list, list]],
-) -> tuple[list[dict[Key, float]], list[dict[Key, int]], list[dict[Key, int]]]:
-    """Fold aggregate rows into per-rule counts, not-aired and unconfirmed tallies."""
-    n_rules = len(plans)
-    counts: list[dict[Key, float]] = [defaultdict(float) for _ in range(n_rules)]
-    not_aired: list[dict[Key, int]] = [defaultdict(int) for _ in range(n_rules)]
-    unconf: list[dict[Key, int]] = [defaultdict(int) for _ in range(n_rules)]
-    rules_of, language_of = classes.rules_of, classes.language_of
-    for cid, wk, cls, status, pdur, n, secs in arows:
-        for i in rules_of[cls]:
-            plan = plans[i]
-            b = plan.bucket_of_week.get(wk)
-            if b is None:
-                continue
-            ch = plan.covered.get(cid)
-            if ch is None or not _language_ok(plan, language_of[cls], ch):
-                continue
-            if status in NOT_AIRED:
-                not_aired[i][(cid, b)] += n
-                continue
-            rule = plan.rule
-            if rule.basis != "aired" or i in distinct:
-                continue
-            if status == "partial" and plan.min_seconds is not None and pdur < plan.min_seconds:
-                continue
-            counts[i][(cid, b)] += n if rule.count == "airings" else secs / 60
-    for cid, wk, cls, n, psecs, unconfirmed in irows:
-        for i in rules_of[cls]:
-            plan = plans[i]
-            b = plan.bucket_of_week.get(wk)
-            if b is None:
-                continue
-            ch = plan.covered.get(cid)
-            if ch is None or not _language_ok(plan, language_of[cls], ch):
-                continue
-            if unconfirmed:
-                unconf[i][(cid, b)] += unconfirmed
-            if plan.rule.basis == "planned" and i not in distinct:
-                counts[i][(cid, b)] += n if plan.rule.count == "airings" else psecs / 60
-    for i, (drows, dirows) in distinct.items():
-        plan = plans[i]
-        seen: dict[Key, set[int]] = defaultdict(set)
-        if plan.rule.basis == "aired":
-            for cid, wk, cls, status, pdur, _n, _secs, pid in drows:
-                b = plan.bucket_of_week.get(wk)
-                ch = plan.covered.get(cid)
-                if b is None or ch is None or not _language_ok(plan, language_of[cls], ch):
-                    continue
-                if status == "aired" or (
-                    status == "partial" and (plan.min_seconds is None or pdur >= plan.min_seconds)
-                ):
-                    seen[(cid, b)].add(pid)
-        else:
-            for cid, wk, cls, _n, _psecs, _u, pid in dirows:
-                b = plan.bucket_of_week.get(wk)
-                ch = plan.covered.get(cid)
-                if b is None or ch is None or not _language_ok(plan, language_of[cls], ch):
-                    continue
-                seen[(cid, b)].add(pid)
-        for key, pids in seen.items():
-            counts[i][key] = float(len(pids))
-    return counts, not_aired, unconf
+def _result(plan: _Plan, tally: _Tally) -> RuleResult:
+    """Statuses per channel and rule period."""
+    rule = plan.rule
+    spans = [(p.label, p.week_start, p.week_end) for p in plan.periods]
+    first, last = spans[0][1], spans[-1][2]
+    target = rule.target if rule.target is not None else rule.minimum
+    minimum = rule.minimum
+    rr = RuleResult(rule, rule.basis, plan.periods)
+    zeros_f = [0.0] * len(spans)
+    zeros_i = [0] * len(spans)
+    for cid in sorted(plan.covered, key=lambda c: (plan.covered[c].unit_code, c)):
+        ch = plan.covered[cid]
+        values = tally.counts.get(cid, zeros_f)
+        statuses = [
+            "target_met" if v >= target else "minimum_met" if v >= minimum else "below_minimum"
+            for v in values
+        ]
+        whole = ch.active_from <= first and (ch.active_to is None or ch.active_to >= last)
+        if not whole:
+            for b, (_, start, end) in enumerate(spans):
+                if not ch.active_between(start, end):
+                    statuses[b] = "not_applicable"
+        rr.channels.append(
+            ChannelRuleResult(
+                rule.id,
+                ch,
+                spans,
+                values,
+                statuses,
+                tally.not_aired.get(cid, zeros_i),
+                tally.unconfirmed.get(cid, zeros_i),
+            )
+        )
+    return rr
 
 
-def _results(
-    plans: list[_Plan],
-    counts: list[dict[Key, float]],
-    not_aired: list[dict[Key, int]],
-    unconf: list[dict[Key, int]],
-) -> list[RuleResult]:
-    out = []
-    for i, plan in enumerate(plans):
-        spans = [(p, p.week_start, p.week_end) for p in plan.periods]
-        rr = RuleResult(plan.rule, plan.rule.basis, plan.periods)
-        for cid in sorted(plan.covered, key=lambda c: (plan.covered[c].unit_code, c)):
-            ch = plan.covered[cid]
-            cr = ChannelRuleResult(plan.rule.id, ch)
-            for b, (p, start, end) in enumerate(spans):
-                value = counts[i].get((cid, b), 0.0)
-                applicable = ch.active_between(start, end)
-                cr.periods.append(
-                    PeriodCount(
-                        label=p.label,
-                        start=start,
-                        end=end,
-                        count=value,
-                        status=status_for(plan.rule, value, applicable),
-                        not_aired=not_aired[i].get((cid, b), 0),
-                        unconfirmed=unconf[i].get((cid, b), 0),
-                    )
-                )
-            rr.channels.append(cr)
-        out.append(rr)
-    return out
+# Drive a rule's query by its channels when they are at most this share of all channels.
+CHANNEL_DRIVEN_SHARE = 0.35
+MAX_MASK_BITS = 62
+
+
+def _query(plan: _Plan, bit: int, total_channels: int) -> RuleQuery | None:
+    weeks = list(plan.bucket_of_week)
+    if not weeks or not plan.covered:
+        return None
+    by_channel = len(plan.covered) <= CHANNEL_DRIVEN_SHARE * max(total_channels, 1)
+    return RuleQuery(
+        bit=bit,
+        lo=min(weeks),
+        hi=max(weeks),
+        channel_ids=sorted(plan.covered) if by_channel else None,
+        min_seconds=plan.min_seconds,
+        by_language=plan.rule.uses_channel_language,
+        by_programme=plan.rule.count == "distinct_programmes",
+        minutes=plan.rule.count == "minutes",
+    )
+
+
+def _span(plan: _Plan) -> tuple[dt.datetime, dt.datetime]:
+    """UTC instants safely around the rule's weeks (a day of margin for any zone)."""
+    first = Week.from_key(min(plan.bucket_of_week)).monday - dt.timedelta(days=1)
+    last = Week.from_key(max(plan.bucket_of_week)).sunday + dt.timedelta(days=2)
+    return (
+        dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC),
+        dt.datetime.combine(last, dt.time(), tzinfo=dt.UTC),
+    )
 
 
 def evaluate(
@@ -243,8 +269,13 @@ def evaluate(
     channel_ids: Iterable[int] | None = None,
     basis: str | None = None,
     now: dt.datetime | None = None,
+    unconfirmed: bool = True,
 ) -> ComplianceResult:
-    """Evaluate rules per channel and rule period over a window, for an area or the country."""
+    """Evaluate rules per channel and rule period over a window, for an area or the country.
+
+    `unconfirmed=False` skips counting past scheduled items with no airing (rules under basis
+    aired then need no scheduled-item query at all).
+    """
     window = parse_period(period)
     rules = select_rules(settings, rule_ids, basis)
     now = now or utcnow()
@@ -255,37 +286,35 @@ def evaluate(
         roots = find_roots(units, unit_code, window.week_start, window.week_end)
         area = area_ids(units, roots)
     kinds = {k for r in rules for k in r.channel_kinds}
-    channels = load_channels(session, units, area, kinds, channel_ids)
+    channels, total = load_channels(session, units, area, kinds, channel_ids)
     plans = _plans(rules, window, channels, units)
-    weeks = [wk for p in plans for wk in p.bucket_of_week]
     programmes = load_programmes(session)
-    classes = classify(rules, programmes)
-    arows: list = []
-    irows: list = []
-    distinct: dict[int, tuple[list, list]] = {}
-    if weeks and channels and classes.rules_of:
-        lo, hi = min(weeks), max(weeks)
-        ids = sorted(channels) if (area is not None or channel_ids is not None) else None
-        conn = session.connection()
-        fill_class_table(conn, classes)
+    results: list[RuleResult] = []
+    conn = session.connection()
+    for first in range(0, len(plans), MAX_MASK_BITS):
+        chunk = plans[first : first + MAX_MASK_BITS]
+        masks = rule_masks([p.rule for p in chunk], programmes)
+        queries = [_query(p, 1 << i, total) for i, p in enumerate(chunk)]
+        tallies: list[_Tally] = []
+        if masks and any(queries):
+            fill_class_table(conn, masks, programmes)
         try:
-            arows = airing_rows(conn, lo, hi, ids)
-            irows = item_rows(conn, lo, hi, ids, now)
-            for i, plan in enumerate(plans):
-                if plan.rule.count != "distinct_programmes":
-                    continue
-                mine = [c for c, rs in classes.rules_of.items() if i in rs]
-                if plan.rule.basis == "aired":
-                    distinct[i] = (airing_rows(conn, lo, hi, ids, True, mine), [])
-                else:
-                    distinct[i] = ([], item_rows(conn, lo, hi, ids, now, True, mine))
+            for plan, q in zip(chunk, queries, strict=True):
+                arows: list = []
+                irows: list = []
+                if q is not None and masks:
+                    arows = airing_rows(conn, q)
+                    if unconfirmed or plan.rule.basis == "planned":
+                        irows = item_rows(conn, q, now, _span(plan))
+                tallies.append(_fold(plan, arows, irows))
         finally:
-            drop_class_table(conn)
-    counts, not_aired, unconf = _fold(plans, classes, arows, irows, distinct)
+            if masks and any(queries):
+                drop_class_table(conn)
+        results += [_result(p, t) for p, t in zip(chunk, tallies, strict=True)]
     return ComplianceResult(
         period=window,
         unit_code=unit_code,
-        rules=_results(plans, counts, not_aired, unconf),
+        rules=results,
         channels=channels,
         units=units,
         area=area,

@@ -88,16 +88,17 @@ def load_channels(
     area: frozenset[int] | None,
     kinds: Iterable[str] | None = None,
     channel_ids: Iterable[int] | None = None,
-) -> dict[int, ChannelInfo]:
-    """Channels in the area (all when area is None), as plain facts with their languages."""
+) -> tuple[dict[int, ChannelInfo], int]:
+    """Channels in the area (all when None) as plain facts, and how many channels there are."""
     c = Channel
     stmt = select(c.id, c.name, c.kind, c.unit_id, c.active_from, c.active_to)
     if kinds is not None:
         stmt = stmt.where(c.kind.in_(list(kinds)))
     wanted = set(channel_ids) if channel_ids is not None else None
+    everything = session.execute(stmt).all()
     rows = [
         r
-        for r in session.execute(stmt)
+        for r in everything
         if (area is None or r[3] in area) and (wanted is None or r[0] in wanted)
     ]
     langs: dict[int, set[str]] = defaultdict(set)
@@ -121,4 +122,4 @@ def load_channels(
             active_to=active_to,
             unit_ids=cache[unit_id],
         )
-    return out
+    return out, len(everything)

@@ -47,48 +47,70 @@ class PeriodCount:
     unconfirmed: int = 0
 
 
+Span = tuple[str, dt.date, dt.date]  # a rule period: label, first and last counted day
+
+
 @dataclass
 class ChannelRuleResult:
-    """A rule on a channel over the requested window: one entry per rule period."""
+    """A rule on a channel over the window, one value per rule period (parallel lists)."""
 
     rule_id: str
     channel: ChannelInfo
-    periods: list[PeriodCount] = field(default_factory=list)
+    spans: list[Span]
+    counts: list[float]
+    statuses: list[str]
+    not_aired_counts: list[int]
+    unconfirmed_counts: list[int]
+
+    @property
+    def periods(self) -> list[PeriodCount]:
+        """One PeriodCount per rule period."""
+        return [
+            PeriodCount(label, start, end, c, st, na, un)
+            for (label, start, end), c, st, na, un in zip(
+                self.spans,
+                self.counts,
+                self.statuses,
+                self.not_aired_counts,
+                self.unconfirmed_counts,
+                strict=True,
+            )
+        ]
 
     @property
     def applicable(self) -> int:
         """Rule periods in which the channel was active."""
-        return sum(1 for p in self.periods if p.status != "not_applicable")
+        return sum(1 for s in self.statuses if s != "not_applicable")
 
     @property
     def met(self) -> int:
         """Rule periods at minimum or better."""
-        return sum(1 for p in self.periods if p.status in ("target_met", "minimum_met"))
+        return sum(1 for s in self.statuses if s in ("target_met", "minimum_met"))
 
     @property
     def count(self) -> float:
         """The count summed over the rule periods."""
-        return sum(p.count for p in self.periods)
+        return sum(self.counts)
 
     @property
     def not_aired(self) -> int:
         """Matching airings not aired or cancelled."""
-        return sum(p.not_aired for p in self.periods)
+        return sum(self.not_aired_counts)
 
     @property
     def unconfirmed(self) -> int:
         """Matching scheduled items in the past with no airing."""
-        return sum(p.unconfirmed for p in self.periods)
+        return sum(self.unconfirmed_counts)
 
     @property
     def status(self) -> str:
         """Worst status over the applicable rule periods (docs/compliance.md)."""
-        statuses = [p.status for p in self.periods if p.status != "not_applicable"]
+        statuses = set(self.statuses) - {"not_applicable"}
         if not statuses:
             return "not_applicable"
         if "below_minimum" in statuses:
             return "below_minimum"
-        if all(s == "target_met" for s in statuses):
+        if statuses == {"target_met"}:
             return "target_met"
         return "minimum_met"
 
