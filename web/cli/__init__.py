@@ -14,6 +14,8 @@ COMMAND_MODULES = (
     "web.cli.bulk",
     "web.cli.units",
     "web.cli.demo",
+    "web.cli.users",
+    "web.cli.serve",
 )
 
 
