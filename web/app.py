@@ -76,7 +76,9 @@ def _register_blueprints(app: Flask) -> None:
     from web.api import api
     from web.views.auth import bp as auth_bp
     from web.views.home import bp as home_bp
+    from web.views.planner import bp as planner_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(planner_bp)
     app.register_blueprint(api)

@@ -119,6 +119,8 @@ class Browser:
         r = self.client.post(
             "/login", data={"username": username, "password": password, "csrf_token": self.csrf}
         )
+        if r.status_code == 302:
+            self.get("/password")  # the session was renewed: pick up its CSRF token
         return r.status_code
 
     def get(self, url: str, **kw):  # noqa: ANN201
