@@ -17,11 +17,12 @@ READ = "read"  # see channels, schedules, airings, compliance
 PLAN = "plan"  # edit and publish schedules
 CONFIRM = "confirm"  # confirm airings, log unplanned ones
 ADMIN = "admin"  # users, units, channels, patterns
+SUPERVISE = "supervise"  # compliance of an area, reports, exports
 ROLE_ACTIONS = {
-    "admin": {READ, PLAN, CONFIRM, ADMIN},
-    "planner": {READ, PLAN},
+    "admin": {READ, PLAN, CONFIRM, ADMIN, SUPERVISE},
+    "planner": {READ, PLAN, SUPERVISE},
     "broadcaster": {READ, CONFIRM},
-    "supervisor": {READ},
+    "supervisor": {READ, SUPERVISE},
 }
 
 

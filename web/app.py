@@ -74,11 +74,17 @@ def create_app(
 def _register_blueprints(app: Flask) -> None:
     """Pages and API; other features add one line each here."""
     from web.api import api
+    from web.media import bp as media_bp
     from web.views.auth import bp as auth_bp
     from web.views.home import bp as home_bp
     from web.views.planner import bp as planner_bp
+    from web.views.station import bp as station_bp
+    from web.views.supervisor import bp as supervisor_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(planner_bp)
+    app.register_blueprint(station_bp)
+    app.register_blueprint(supervisor_bp)
+    app.register_blueprint(media_bp)
     app.register_blueprint(api)

@@ -30,9 +30,13 @@ def index() -> Any:
         return r
     principal = current()
     assert principal is not None
-    if principal.role == "broadcaster":
-        return redirect(url_for("home.channels"))
-    return redirect(url_for("home.channels"))
+    start = {
+        "broadcaster": "station.my_station",
+        "planner": "planner.overview",
+        "supervisor": "supervisor.overview",
+        "admin": "home.channels",
+    }
+    return redirect(url_for(start[principal.role]))
 
 
 @bp.get("/channels")
