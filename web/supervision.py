@@ -76,8 +76,12 @@ def weekly_matrix(
     channels: list[Channel],
     now: dt.datetime,
 ) -> Matrix:
-    """Count the rule per channel and week of the period (basis aired), plus unconfirmed items."""
-    weeks = period.weeks()
+    """Count the rule per channel and week of the period (basis aired), plus unconfirmed items.
+
+    Weeks that have not started yet are left out: nothing can have aired in them.
+    """
+    today = now.astimezone(settings.zone).date()
+    weeks = [w for w in period.weeks() if w.monday <= today]
     codes = unit_codes(session, {c.unit_id for c in channels})
     facts = {c.id: channel_facts(c, codes[c.unit_id]) for c in channels}
     covered = [c for c in channels if rule_covers_channel(rule, facts[c.id])]

@@ -115,6 +115,7 @@
   window.addEventListener("online", function () { setNet(true); flush(); });
   window.addEventListener("offline", function () { setNet(false); });
   setNet(navigator.onLine);
+  load().forEach(function (e) { mark(e, "queued", "⏳ " + e.label + " · " + T("queued")); });
   showPending();
   flush();
   setInterval(flush, 30000);

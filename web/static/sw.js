@@ -1,7 +1,7 @@
 /* Service worker of "my station": keeps the page and its two files so that the station can be
    opened without a link; confirmations are queued by the page and sent when the link returns. */
 var CACHE = "loa-station-v1";
-var FILES = ["/static/station.css", "/static/station.js"];
+var FILES = ["/station/", "/static/station.css", "/static/station.js"];
 
 self.addEventListener("install", function (e) {
   self.skipWaiting();
@@ -24,7 +24,7 @@ self.addEventListener("fetch", function (e) {
       if (resp.ok) { var copy = resp.clone(); caches.open(CACHE).then(function (c) { c.put(req, copy); }); }
       return resp;
     }).catch(function () {
-      return caches.match(req).then(function (hit) { return hit || caches.match("/station/"); });
+      return caches.match(req, { ignoreSearch: true }).then(function (hit) { return hit || caches.match("/station/"); });
     }));
     return;
   }
