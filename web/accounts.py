@@ -17,6 +17,8 @@ from scheduler.models import AdminUnit, Channel
 from web.models import ROLES, ApiToken, LoginFailure, User, UserChannel
 
 MIN_PASSWORD = 10
+# werkzeug's scrypt (memory-hard); tests switch to a cheap method to stay fast.
+PASSWORD_METHOD = "scrypt"
 # A hash of a random password, checked when the user name is unknown so timing does not tell.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(8))
 
@@ -67,7 +69,7 @@ def create_user(
     user = User(
         username=username,
         display_name=(display_name or username).strip(),
-        password_hash=generate_password_hash(password),
+        password_hash=generate_password_hash(password, PASSWORD_METHOD),
         role=role,
         unit_id=unit_id,
         channel_links=links,
@@ -111,7 +113,7 @@ def change_password(session: Session, user: User, old: str, new: str) -> None:
 def set_password(session: Session, user: User, new: str, actor: str) -> None:
     """Set a new password (admin reset or own change) and end the user's other sessions."""
     _check_password(new)
-    user.password_hash = generate_password_hash(new)
+    user.password_hash = generate_password_hash(new, PASSWORD_METHOD)
     user.session_stamp += 1
     session.flush()
     audit.record(session, actor, "user.password", "user", user.id)

@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     """Pages and API; other features add one line each here."""
     from web.api import api
     from web.media import bp as media_bp
+    from web.views.admin import bp as admin_bp
     from web.views.auth import bp as auth_bp
     from web.views.home import bp as home_bp
     from web.views.planner import bp as planner_bp
@@ -87,4 +88,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(station_bp)
     app.register_blueprint(supervisor_bp)
     app.register_blueprint(media_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(api)

@@ -87,6 +87,15 @@ def build_world(session: Session, settings: Settings) -> World:
     return w
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_hashes() -> Iterator[None]:
+    """Fast password hashes in tests (production keeps scrypt)."""
+    old = accounts.PASSWORD_METHOD
+    accounts.PASSWORD_METHOD = "pbkdf2:sha256:1000"
+    yield
+    accounts.PASSWORD_METHOD = old
+
+
 @pytest.fixture
 def app(engine: Engine, settings: Settings) -> Flask:
     """The web app on the test database."""

@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from web.api import airings, channels, schedules, spec  # noqa: E402,F401  (routes register)
+from web.api import airings, channels, resources, schedules, spec  # noqa: E402,F401
 
 
 @api.get("/openapi.json")

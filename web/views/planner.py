@@ -22,6 +22,7 @@ from web.views.home import login_required
 from web.weeks import load_weeks
 
 bp = Blueprint("planner", __name__, url_prefix="/plan")
+bp.before_request(login_required)  # pages: anonymous visitors go to sign-in
 
 
 def planner_module() -> Any | None:

@@ -27,6 +27,14 @@ from web.weeks import load_weeks
 bp = Blueprint("station", __name__, url_prefix="/station")
 
 
+@bp.before_request
+def _signed_in() -> Any:
+    """Anonymous visitors go to sign-in (the service worker script itself is public)."""
+    if request.endpoint == "station.service_worker":
+        return None
+    return login_required()
+
+
 @bp.get("/")
 def my_station() -> Any:
     """Today first, then the rest of the week, for one of the user's channels."""

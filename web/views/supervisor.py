@@ -24,6 +24,7 @@ from web.views.home import login_required
 from web.weeks import load_weeks
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervise")
+bp.before_request(login_required)  # pages: anonymous visitors go to sign-in
 
 
 def _period() -> Period:
