@@ -18,6 +18,8 @@ COMMAND_MODULES = (
     "web.cli.programmes",
     "web.cli.feeds",
     "web.cli.plan",
+    "web.cli.users",
+    "web.cli.serve",
 )
 
 
