@@ -85,6 +85,19 @@ class PlanningSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """The web application: session secret, cookies, sign-in limits, upload size."""
+
+    secret_key_file: str = "instance/secret_key"
+    secure_cookies: bool = True
+    session_hours: int = 12
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    max_upload_mb: int = 200
+    page_size: int = 50
+
+
+@dataclass(frozen=True)
 class Rule:
     """A coverage rule: which channels, which airings count, per which period, how many."""
 
@@ -132,6 +145,7 @@ class Settings:
     planning: PlanningSettings = field(default_factory=PlanningSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     feeds: FeedSettings = field(default_factory=FeedSettings)
+    web: WebSettings = field(default_factory=WebSettings)
     topics: dict[str, Label] = field(default_factory=dict)
     programme_types: dict[str, Label] = field(default_factory=dict)
     languages: dict[str, Label] = field(default_factory=dict)
@@ -285,6 +299,15 @@ def _check_audio_feeds(settings: Settings, where: str) -> None:
             raise ConfigError(f"{where}: key '{key}' must be {what}")
 
 
+def _check_web(settings: Settings, where: str) -> None:
+    """Web limits must be positive."""
+    for name in ("session_hours", "login_max_failures", "login_window_minutes", "max_upload_mb"):
+        if getattr(settings.web, name) < 1:
+            raise ConfigError(f"{where}: key 'web.{name}' must be >= 1")
+    if not 1 <= settings.web.page_size <= 1000:
+        raise ConfigError(f"{where}: key 'web.page_size' must be 1..1000")
+
+
 def parse_settings(data: dict[str, Any], where: str, base_dir: str = ".") -> Settings:
     """Validate a parsed TOML document and return Settings."""
     settings = _build(Settings, data, "", where)
@@ -300,6 +323,7 @@ def parse_settings(data: dict[str, Any], where: str, base_dir: str = ".") -> Set
     _check_rules(settings, where)
     _check_reports(settings, where)
     _check_audio_feeds(settings, where)
+    _check_web(settings, where)
     return settings
 
 

@@ -17,6 +17,9 @@ COMMAND_MODULES = (
     "web.cli.audio",
     "web.cli.programmes",
     "web.cli.feeds",
+    "web.cli.plan",
+    "web.cli.users",
+    "web.cli.serve",
 )
 
 
