@@ -8,6 +8,7 @@ import http.server
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -102,6 +103,16 @@ def test_timeout_size_limit_gzip_and_errors(server: str) -> None:
         fetch(f"{server}/fail", LIMITS)
     with pytest.raises(FeedFetchError, match="http"):
         fetch("ftp://example.com/feed", LIMITS)
+
+
+def test_saved_file_feed_polls_with_mtime_as_validator(tmp_path: Path) -> None:
+    saved = tmp_path / "tin tức.xml"
+    saved.write_bytes(RSS)
+    got = fetch(saved.as_uri(), LIMITS)
+    assert got.body == RSS and got.last_modified
+    assert fetch(saved.as_uri(), LIMITS, None, got.last_modified).not_modified
+    with pytest.raises(FeedFetchError):
+        fetch((tmp_path / "missing.xml").as_uri(), LIMITS)
 
 
 def test_poll_stores_dedups_and_survives_bad_feeds(session: Session, server: str) -> None:
