@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from content.errors import ContentError
 from content.feeds.store import add_source, due_sources, ingest_document, poll_many
@@ -90,7 +91,7 @@ def poll(loa: LoaContext, file: Path | None, source_id: int | None, poll_all: bo
         raise fail("no feed could be read")
 
 
-def _file_source(session, file: Path, source_id: int | None) -> FeedSource:  # type: ignore[no-untyped-def]
+def _file_source(session: Session, file: Path, source_id: int | None) -> FeedSource:
     """The source a local file's items belong to (given, or one keyed by the file's URI)."""
     if source_id is not None:
         source = session.get(FeedSource, source_id)
