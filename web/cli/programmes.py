@@ -74,7 +74,7 @@ def add(
                 imported = import_audio(
                     session, media_root(settings), audio_file, actor, rendition_format(settings)
                 )
-                if imported.duplicate:
+                if imported.duplicate and imported.asset.programme_id is not None:
                     owner = imported.asset.programme_id
                     raise fail(
                         f"{audio_file.name}: tệp này đã có trong thư viện (chương trình #{owner}) /"
