@@ -175,3 +175,20 @@ def test_inbox_draft_and_dismiss(session: Session) -> None:
     session.commit()
     assert {i.id for i in list_items(session)} == {i.id for i in items} - {first.id, other.id}
     assert [i.id for i in list_items(session, "dismissed")] == [other.id]
+
+
+def test_unexpected_failure_of_one_feed_does_not_stop_the_others(session: Session) -> None:
+    from content.feeds.fetch import Fetched
+
+    sources = [add_source(session, f"https://c.vn/{i}.rss", "t") for i in range(3)]
+
+    def fetcher(url: str, limits: FetchLimits, etag: str | None, mod: str | None) -> Fetched:
+        if url.endswith("1.rss"):
+            raise RuntimeError("parser exploded")
+        return Fetched(False, RSS, {}, None, None)
+
+    outcomes = poll_many(session, sources, LIMITS, ZONE, fetcher)
+    session.commit()
+    assert [o.status for o in outcomes] == ["ok", "error", "ok"]
+    assert "parser exploded" in (sources[1].last_error or "")
+    assert session.scalar(select(func.count()).select_from(FeedItem)) == 6
