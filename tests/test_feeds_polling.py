@@ -67,7 +67,7 @@ def server() -> Iterator[str]:
     _Handler.routes = {
         "/cond": (200, {"ETag": '"v1"', "Last-Modified": "Mon, 23 Nov 2026 00:00:00 GMT",
                         "Content-Type": "application/rss+xml"}, RSS, 0.0),
-        "/slow": (200, {}, RSS, 3.0),
+        "/slow": (200, {}, RSS, 5.0),
         "/big": (200, {}, b"<rss>" + b" " * 30_000 + b"</rss>", 0.0),
         "/gzip": (200, {"Content-Encoding": "gzip"}, gzip.compress(RSS), 0.0),
         "/bomb": (200, {"Content-Encoding": "gzip"}, gzip.compress(b" " * 1_000_000), 0.0),
@@ -93,7 +93,7 @@ def test_timeout_size_limit_gzip_and_errors(server: str) -> None:
     t0 = time.monotonic()
     with pytest.raises(FeedFetchError, match="no answer|timed out"):
         fetch(f"{server}/slow", LIMITS)
-    assert time.monotonic() - t0 < 2.9
+    assert time.monotonic() - t0 < 4.5  # gave up at the 2 s timeout, not after 5 s
     with pytest.raises(FeedFetchError, match="limit"):
         fetch(f"{server}/big", LIMITS)
     with pytest.raises(FeedFetchError, match="limit"):
