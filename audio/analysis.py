@@ -197,3 +197,13 @@ def _silences(err: str, duration: float) -> tuple[tuple[float, float], ...]:
     if start is not None:
         out.append((start, duration))
     return tuple(out)
+
+
+def probe(path: str | Path, channels: int = 1) -> AudioInfo:
+    """Everything about a file, true peak included (what `loa audio probe` shows)."""
+    return analyse(path, AnalysisOptions(channels=channels, true_peak=True))
+
+
+def validate(path: str | Path, options: AnalysisOptions | None = None) -> AudioInfo:
+    """Accept a file or raise the typed AudioError saying why not (unreadable, truncated...)."""
+    return analyse(path, options)
