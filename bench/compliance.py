@@ -311,9 +311,11 @@ def run_backend(
         engine = make_engine(url)
     else:
         assert pg_url
-        schema = f"loa_bench_{uuid.uuid4().hex[:8]}"
+        keep = os.environ.get("LOA_BENCH_KEEP")
+        schema = "loa_bench_kept" if keep else f"loa_bench_{uuid.uuid4().hex[:8]}"
         admin = make_engine(pg_url)
         with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         admin.dispose()
         url = pg_url
@@ -337,7 +339,7 @@ def run_backend(
         print(f"[{kind}{' legacy' if legacy else ''}] {figures}", flush=True)
         return figures
     finally:
-        if schema:
+        if schema and not os.environ.get("LOA_BENCH_KEEP"):
             admin = make_engine(pg_url)
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))

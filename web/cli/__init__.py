@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "web.cli.bulk",
     "web.cli.units",
     "web.cli.demo",
+    "web.cli.compliance",
 )
 
 
