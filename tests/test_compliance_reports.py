@@ -155,12 +155,17 @@ def test_exports_xlsx_docx_csv_json(session: Session, settings: Settings, merged
     report = build_report(session, s, "2025-Q3", "08", now=NOW)
     xlsx = write_xlsx(report, s, tmp_path / "r.xlsx")
     wb = load_workbook(xlsx)
-    assert wb.sheetnames == ["Thông tin", "Tổng hợp", "Quy định", "Đài chưa đạt", "Chưa xác nhận",
-                             "Nội dung đã phát", "Kế hoạch - thực hiện", "Chi tiết"]  # fmt: skip
+    assert wb.sheetnames == ["Tổng hợp", "Quy định", "Đài chưa đạt", "Chưa xác nhận",
+                             "Nội dung đã phát", "Kế hoạch - thực hiện", "Chi tiết",
+                             "Thông tin"]  # fmt: skip
     summary = wb["Tổng hợp"]
     assert summary.freeze_panes == "A2"
     assert summary["A1"].value == "Mã đơn vị" and summary["A1"].font.bold
-    assert summary.cell(row=2, column=9).number_format == "0.0%"
+    assert summary.cell(row=2, column=10).number_format == "0.0%"
+    assert (
+        summary.cell(row=2, column=5).value == "ntm"
+        and summary.cell(row=3, column=5).value == "ntm_q"
+    )
     assert wb["Kế hoạch - thực hiện"].cell(row=2, column=3).number_format == "#,##0"
     docx_path = write_docx(report, s, tmp_path / "r.docx")
     doc = Document(str(docx_path))

@@ -66,8 +66,8 @@ def _share(value: float | None) -> float | None:
 def report_workbook(report: Report, settings: Settings) -> Workbook:
     """The periodic report as a workbook, one sheet per part."""
     wb = Workbook()
-    info = wb.active
-    info.title = "Thông tin"
+    wb.remove(wb.active)
+    info = wb.create_sheet("Thông tin")
     info.append(["Báo cáo", report.title_vi])
     info.append(["Đơn vị", report.unit_name])
     info.append(["Kỳ báo cáo", period_name_vi(report.period)])
@@ -84,31 +84,25 @@ def report_workbook(report: Report, settings: Settings) -> Workbook:
         cell.font = HEADER_FONT
     _fit(info)
     rules = [rr.rule for rr in report.result.rules]
-    cols: list[Column] = [("Mã đơn vị", 10, None), ("Đơn vị", 26, None), ("Số xã", 8, INT),
-                          ("Số xã có đài", 10, INT)]  # fmt: skip
-    for rule in rules:
-        short = rule.id
-        cols += [
-            (f"{short}: số đài áp dụng", 12, INT),
-            (f"{short}: đạt mục tiêu", 12, INT),
-            (f"{short}: đạt tối thiểu trở lên", 12, INT),
-            (f"{short}: chưa đạt", 10, INT),
-            (f"{short}: tỷ lệ đạt tối thiểu", 12, PCT),
-            (f"{short}: tỷ lệ đạt mục tiêu", 12, PCT),
-            (f"{short}: số kỳ đạt / áp dụng", 14, None),
-        ]
+    cols: list[Column] = [
+        ("Mã đơn vị", 10, None), ("Đơn vị", 26, None), ("Số xã", 8, INT),
+        ("Số xã có đài", 10, INT), ("Quy định", 28, None), ("Số đài áp dụng", 10, INT),
+        ("Đạt mục tiêu", 10, INT), ("Đạt tối thiểu trở lên", 12, INT), ("Chưa đạt", 10, INT),
+        ("Tỷ lệ đạt tối thiểu", 11, PCT), ("Tỷ lệ đạt mục tiêu", 11, PCT),
+        ("Số kỳ đạt", 10, INT), ("Số kỳ áp dụng", 10, INT), ("Tỷ lệ kỳ đạt", 10, PCT),
+    ]  # fmt: skip
     rows = []
     for s in [*report.summary, report.total]:
-        row: list[Any] = [s.code, s.name, s.communes, s.communes_with_station]
         for rule in rules:
             r = s.rules[rule.id]
-            row += [r.applicable, r.target_met, r.at_minimum, r.below_minimum,
-                    _share(r.share_minimum), _share(r.share_target),
-                    f"{r.periods_met}/{r.periods_applicable}"]  # fmt: skip
-        rows.append(row)
+            rows.append((s.code, s.name, s.communes, s.communes_with_station, rule.id,
+                         r.applicable, r.target_met, r.at_minimum, r.below_minimum,
+                         _share(r.share_minimum), _share(r.share_target), r.periods_met,
+                         r.periods_applicable, _share(r.share_periods)))  # fmt: skip
     ws = _sheet(wb, "Tổng hợp", cols, rows)
-    for cell in ws[ws.max_row]:
-        cell.font = HEADER_FONT
+    for row in ws.iter_rows(min_row=ws.max_row - len(rules) + 1):
+        for cell in row:
+            cell.font = HEADER_FONT
     _sheet(
         wb,
         "Quy định",
@@ -158,6 +152,8 @@ def report_workbook(report: Report, settings: Settings) -> Workbook:
           s.unplanned, round(s.minutes, 1)) for s in [*report.summary, report.total]],
     )  # fmt: skip
     _detail(wb, report.result)
+    wb.move_sheet(info, offset=len(wb.sheetnames) - 1)
+    wb.active = 0
     return wb
 
 
