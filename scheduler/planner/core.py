@@ -12,6 +12,8 @@ from scheduler.planner.problem import ChannelPlan, ChannelProblem
 from scheduler.planner.solver import DEFAULT_BUDGET, solve_channel
 from scheduler.rules import ChannelFacts, status_for
 
+RUN_BUDGET_CHANNELS = 50  # a run may spend the search budget of this many channels in full
+
 
 @dataclass(frozen=True)
 class RuleStatus:
@@ -88,10 +90,15 @@ def plan_facts(
     builder = ProblemBuilder(facts, fill)
     out = FactsPlan()
     names = {r.id: r.name_vi for r in facts.rules}
+    # The exact search is bounded per channel and, so that a pathological area cannot stall a
+    # run, over the whole run: once spent, channels get the greedy plan (cause search_limit).
+    left = None if budget is None else budget * RUN_BUDGET_CHANNELS
     for ch in facts.channels:
         views = builder.views(ch)
         problem = builder.build(ch, views)
-        plan = solve_channel(problem, budget)
+        plan = solve_channel(problem, None if left is None else min(budget, left))
+        if left is not None:
+            left = max(0, left - plan.nodes)
         out.problems[ch.id] = problem
         out.plans[ch.id] = plan
         placed = [pl.programme_id for pl in plan.placements]
