@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from content.models import AuditEntry
 from scheduler import schedules
-from scheduler.config import Rule
+from scheduler.config import Rule, Settings
 from scheduler.errors import Invalid, InvalidState, NotFound
 from scheduler.models import ScheduledItem, Slot, WeekSchedule
 from scheduler.periods import Week
@@ -300,3 +300,56 @@ def test_cli_plan_reports_status_and_refuses_bad_input(tmp_path, monkeypatch):
     nxt = runner.invoke(main, ["plan", "--week", "2026-W50", "--unit", "91", "--fill-missing"])
     assert nxt.exit_code == 0 and "chép 2 từ tuần trước" in nxt.output, nxt.output
     engine.dispose()
+
+
+def _independent_status(session: Session, settings: Settings, channel, rule: Rule, week: Week):
+    """A rule's count and status for the week from the stored items, via scheduler.rules."""
+    from scheduler.planner.facts import planned_rule
+    from scheduler.rules import AiringFacts, ChannelFacts, airing_counts, measure, status_for
+
+    facts = ChannelFacts(channel.id, channel.kind, frozenset(channel.languages),
+                         frozenset({"91", channel.unit.code}), channel.active_from, None)
+    counted = []
+    for item in _items(session, channel.id, week):
+        p = item.programme
+        a = AiringFacts(p.id, frozenset(p.topics), p.programme_type, p.language,
+                        p.duration_seconds, "planned")  # fmt: skip
+        if airing_counts(planned_rule(rule), facts, a):
+            counted.append(a)
+    value = measure(planned_rule(rule), counted)
+    return value, status_for(rule, value)
+
+
+def test_status_agrees_with_the_shared_rule_semantics(session, settings, area):
+    result = plan_week(session, settings, W49, "91", fill=False)
+    session.commit()
+    weekly = [r for r in settings.rules if r.period == "week"]
+    checked = 0
+    for ch in (area["hmong"], area["viet"]):
+        for rule in weekly:
+            mine = [s for s in result.after if s.channel_id == ch.id and s.rule_id == rule.id]
+            if not mine:
+                continue
+            assert (mine[0].value, mine[0].status) == _independent_status(
+                session, settings, ch, rule, W49
+            )
+            checked += 1
+    assert checked == 3
+
+
+def test_status_agrees_with_the_compliance_engine(session, settings, area):
+    compliance = pytest.importorskip("scheduler.compliance", reason="compliance engine not merged")
+    result = plan_week(session, settings, W49, "91")
+    session.commit()
+    engine = compliance.evaluate(session, settings, str(W49), "91", basis="planned")
+    checked = 0
+    for mine in result.after:
+        rule = settings.rule(mine.rule_id)
+        if rule.period != "week":
+            continue
+        theirs = next(
+            c for c in engine.rule(rule.id).channels if c.channel.id == mine.channel_id
+        )
+        assert (theirs.counts[0], theirs.statuses[0]) == (mine.value, mine.status)
+        checked += 1
+    assert checked == 3
