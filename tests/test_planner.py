@@ -358,3 +358,52 @@ def test_status_agrees_with_the_compliance_engine(session, settings, area):
         assert (theirs.counts[0], theirs.statuses[0]) == (mine.value, mine.status)
         checked += 1
     assert checked == 3
+
+
+def test_bulk_copy_forward_matches_copy_week(session, settings, area):
+    """The planner's bulk copy does what schedules.copy_week does, channel by channel."""
+    lib = area["lib"]
+    province = area["viet"].unit.parent
+    twins = []
+    for name in ("Đài A", "Đài B"):
+        commune = f.unit(session, name, parent=province)
+        ch = f.channel(session, commune, name=name)
+        f.pattern(session, ch, "123", dt.time(6, 0), 10, valid_to=dt.date(2026, 11, 29))
+        f.pattern(session, ch, "1234", dt.time(6, 0), 10, valid_from=dt.date(2026, 11, 30))
+        f.pattern(session, ch, "5", dt.time(18, 0), 5)
+        twins.append(ch)
+    session.commit()
+    for ch in twins:
+        last = schedules.materialise_week(session, settings, ch.id, W48, "Lan")
+        first, second, third = last.slots[0], last.slots[1], last.slots[2]
+        schedules.add_item(session, first.id, lib["ntm1"].id, "Lan")  # 5 min
+        schedules.add_item(session, first.id, lib["misc0"].id, "Lan", pinned=False)  # 4 min
+        schedules.add_item(session, second.id, lib["ntm2"].id, "Lan")
+        schedules.add_item(session, third.id, lib["notice"].id, "Lan")
+        friday = next(s for s in last.slots if s.local_date.isoweekday() == 5)
+        schedules.add_item(session, friday.id, lib["misc1"].id, "Lan")
+    # The next week's programmes changed meanwhile: one is withdrawn, one expires.
+    lib["misc0"].approved_at = None
+    lib["ntm2"].valid_to = dt.date(2026, 11, 30)
+    target = schedules.materialise_week(session, settings, twins[0].id, W49, "Lan")
+    schedules.add_item(session, target.slots[2].id, lib["misc2"].id, "Lan")  # already planned
+    target = schedules.materialise_week(session, settings, twins[1].id, W49, "Lan")
+    schedules.add_item(session, target.slots[2].id, lib["misc2"].id, "Lan")
+    session.commit()
+    by_orm = schedules.copy_week(session, settings, twins[0].id, W48, W49, "Lan")
+    session.commit()
+    no_rules = dataclasses.replace(settings, rules=())
+    bulk = plan_week(session, no_rules, W49, "91", channel_ids=[twins[1].id], copy_from=W48,
+                     fill=False)  # fmt: skip
+    session.commit()
+    assert bulk.items_added == 0 and bulk.copied == by_orm.copied == 2
+    assert len(bulk.copy_skipped) == len(by_orm.skipped) == 2
+
+    def shape(ch):
+        return [(i.slot.local_date, i.slot.starts_at, i.position, i.programme_id, i.pinned)
+                for i in _items(session, ch.id, W49)]  # fmt: skip
+
+    assert shape(twins[0]) == shape(twins[1])
+    assert schedules.get_week(session, twins[1].id, W49).version == (
+        schedules.get_week(session, twins[0].id, W49).version
+    )

@@ -11,7 +11,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from content.models import Programme
-from scheduler import schedules
 from scheduler.areas import find_unit, subtree_ids
 from scheduler.config import Settings
 from scheduler.errors import Invalid, InvalidState, NotFound
@@ -169,6 +168,13 @@ def _check_published(session: Session, week: Week, names: dict[int, str], force:
         )
 
 
+def _named(line: str, names: dict[int, str]) -> str:
+    """'channel 12: ...' -> 'Đài xã X: ...'."""
+    head, _, rest = line.partition(": ")
+    cid = head.removeprefix("channel ")
+    return f"{names[int(cid)]}: {rest}" if cid.isdigit() and int(cid) in names else line
+
+
 def plan_week(
     session: Session,
     settings: Settings,
@@ -189,6 +195,7 @@ def plan_week(
     copied into the matching empty slots ("copy forward, then fill what is missing").
     """
     clock = time.perf_counter()
+    session.flush()  # the bulk reads below go straight to the connection
     w = _week(week)
     source = _week(copy_from) if copy_from is not None else None
     if source == w:
@@ -198,18 +205,6 @@ def plan_week(
     _check_published(session, w, names, force)
     ids = list(names)
     result = PlanResult(str(w), unit_code, len(ids), channel_names=names)
-    if source is not None:
-        for cid in ids:
-            if schedules.get_week(session, cid, source) is None:
-                continue
-            target = schedules.get_week(session, cid, w)
-            if target is not None and target.state == "published":
-                result.copy_skipped.append(f"{names[cid]}: {w} đã công bố / already published")
-                continue
-            copied = schedules.copy_week(session, settings, cid, source, w, user)
-            result.copied += copied.copied
-            result.copy_skipped += [f"{names[cid]}: {s}" for s in copied.skipped]
-        session.flush()
     result.timings["check"] = time.perf_counter() - clock
     clock = time.perf_counter()
     result.schedules_created = write.materialise_missing(session, settings, w, ids, user)
@@ -217,6 +212,11 @@ def plan_week(
     clock = time.perf_counter()
     channels = load.channel_facts(session, ids)
     programmes = load.programme_facts(session)
+    if source is not None:
+        result.copied, skipped = write.copy_forward(
+            session, settings, source, w, {c.id: c.languages for c in channels}, programmes, user
+        )
+        result.copy_skipped = [_named(line, names) for line in skipped]
     facts = WeekFacts(
         week=w,
         rules=settings.rules,
