@@ -286,7 +286,7 @@ def copy_forward(
             continue
         sid, state = states[cid]
         if state == "published":
-            skipped.append(f"channel {cid}: {target} is already published")
+            skipped.append(f"channel {cid}: {target} đã công bố / is already published")
             continue
         targets = {key: (slot_id, day, minutes, items)
                    for key, slot_id, day, minutes, items in dst.get(cid, [])}  # fmt: skip
@@ -295,7 +295,10 @@ def copy_forward(
             match = targets.get(key)
             if match is None:
                 if items:
-                    skipped.append(f"channel {cid}: no matching slot for {day} in {target}")
+                    skipped.append(
+                        f"channel {cid}: không có khung giờ tương ứng với {day:%d/%m/%Y} trong "
+                        f"{target} / no matching slot for {day} in {target}"
+                    )
                 continue
             slot_id, tday, minutes, there = match
             if there:
@@ -306,15 +309,17 @@ def copy_forward(
                 p = programmes[pid]
                 why = None
                 if p.language not in channels[cid]:
-                    why = f"is in language '{p.language}', which channel {cid} does not air"
+                    why = (f"đài không phát tiếng '{p.language}' / the channel does not air "
+                           f"language '{p.language}'")  # fmt: skip
                 elif not p.approved:
-                    why = "is not approved for broadcast"
+                    why = "chưa được duyệt / not approved for broadcast"
                 elif (p.valid_from and p.valid_from > tday) or (p.valid_to and p.valid_to < tday):
-                    why = f"is not valid on {tday:%d/%m/%Y}"
+                    why = f"hết hiệu lực ngày {tday:%d/%m/%Y} / not valid on {tday:%d/%m/%Y}"
                 elif p.seconds > free:
-                    why = f"lasts {p.seconds} s but only {free} s are free in the slot"
+                    why = (f"dài {p.seconds} giây, khung giờ chỉ còn {free} giây / lasts "
+                           f"{p.seconds} s, {free} s free")  # fmt: skip
                 if why:
-                    skipped.append(f"channel {cid}: programme {pid} {why}")
+                    skipped.append(f"channel {cid}: «{p.title}» (#{pid}) {why}")
                     continue
                 free -= p.seconds
                 rows.append((slot_id, pid, pos, pinned, actor))

@@ -92,22 +92,36 @@ def plan_command(
     )
     for line in result.copy_skipped[:20]:
         click.echo(f"  không chép / not copied: {line}")
+    if len(result.copy_skipped) > 20:
+        click.echo(f"  … (+{len(result.copy_skipped) - 20})")
     _table(loa, result)
     click.echo(
         f"Tỷ lệ đài-quy định đạt tối thiểu tuần này / share of channel-rules met: "
         f"{result.share_met(False):.1%} → {result.share_met(True):.1%}"
     )
     if result.shortfalls:
-        click.echo(f"Chưa đáp ứng / shortfalls ({len(result.shortfalls)}):")
-        rules = {r.id: r for r in loa.settings.rules}
-        for s in result.shortfalls:
-            level = "tối thiểu" if s.level == "minimum" else "mục tiêu"
-            click.echo(
-                f"  - {result.channel_names.get(s.channel_id, s.channel_id)} · "
-                f"{rules[s.rule_id].name_vi} ({level}: cần {s.needed:g}, đã xếp {s.planned:g}): "
-                f"{s.text_vi}"
-            )
-            click.echo(f"      {s.text_en}")
+        _shortfalls(loa, result)
+
+
+def _shortfalls(loa: LoaContext, result: PlanResult) -> None:
+    """Shortfalls grouped by rule, level and cause, so that a province stays readable."""
+    rules = {r.id: r for r in loa.settings.rules}
+    groups: dict[tuple[str, str, str], list] = {}
+    for s in result.shortfalls:
+        groups.setdefault((s.rule_id, s.level, s.text_vi), []).append(s)
+    click.echo(f"Chưa đáp ứng / shortfalls ({len(result.shortfalls)} đài-quy định):")
+    for (rule_id, level, text_vi), items in groups.items():
+        where = "tối thiểu / minimum" if level == "minimum" else "mục tiêu / target"
+        names = [result.channel_names.get(s.channel_id, str(s.channel_id)) for s in items]
+        if len(items) == 1:
+            s = items[0]
+            who = f"{names[0]} (cần {s.needed:g}, đã xếp {s.planned:g})"
+        else:
+            more = f" … (+{len(names) - 5})" if len(names) > 5 else ""
+            who = f"{len(items)} đài: {', '.join(names[:5])}{more}"
+        click.echo(f"  - {rules[rule_id].name_vi} [{where}] · {who}")
+        click.echo(f"      {text_vi}")
+        click.echo(f"      {items[0].text_en}")
 
 
 def register(group: click.Group) -> None:
