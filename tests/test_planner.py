@@ -159,11 +159,15 @@ def test_shortfall_says_why_in_vietnamese_and_english(session, settings, area):
     result = plan_week(session, custom, W49, "91", channel_ids=[hmong.id])
     (short,) = result.shortfalls
     assert short.rule_id == "ntm_minority" and short.level == "minimum" and short.cause == "length"
-    assert short.text_vi.startswith(
-        "không có chương trình về Xây dựng nông thôn mới bằng tiếng H'Mông, được duyệt, "
-        "còn hiệu lực trong tuần 2026-W49, dài không quá 15 phút"
+    assert short.text_vi == (
+        "có 1 chương trình về Xây dựng nông thôn mới bằng tiếng H'Mông, được duyệt, "
+        "còn hiệu lực trong tuần 2026-W49, nhưng dài hơn 15 phút, chỗ trống lớn nhất trong một "
+        "khung giờ"
     )
-    assert "no programme on New rural development in Hmong, approved" in short.text_en
+    assert short.text_en == (
+        "1 found: programme on New rural development in Hmong, approved, valid in week "
+        "2026-W49, but all are longer than 15 minutes, the largest free airtime in one slot"
+    )
     assert _after(result, hmong.id, "ntm_minority").status == "below_minimum"
 
 
