@@ -411,3 +411,30 @@ def test_bulk_copy_forward_matches_copy_week(session, settings, area):
     assert schedules.get_week(session, twins[1].id, W49).version == (
         schedules.get_week(session, twins[0].id, W49).version
     )
+
+
+def test_emergency_first_on_every_station_and_replanning_adds_nothing(session, settings, area):
+    storm = f.programme(session, "Tin bão khẩn", ("phong_chong_thien_tai",), "thong_bao",
+                        seconds=180, priority="emergency", valid_from=dt.date(2026, 12, 2))
+    storm_hmn = f.programme(session, "Tin bão (H'Mông)", ("phong_chong_thien_tai",), "thong_bao",
+                            language="hmn", seconds=180, priority="emergency")  # fmt: skip
+    lone = f.channel(session, area["viet"].unit, name="Đài không có khung giờ")
+    session.commit()
+    plan_week(session, settings, W48, "91", channel_ids=[area["hmong"].id], fill=False)
+    result = plan_week(session, settings, W49, "91")
+    session.commit()
+    for ch in (area["hmong"], area["viet"]):
+        items = _items(session, ch.id, W49)
+        wednesday = [i for i in items if i.slot.local_date == dt.date(2026, 12, 2)]
+        assert wednesday[0].programme_id == storm.id  # first slot it is valid in, aired first
+        assert [i.programme_id for i in items].count(storm.id) == 1
+    # Exempt from the N-week rule: aired in W48 on the H'Mông station, again in W49.
+    assert storm_hmn.id in {i.programme_id for i in _items(session, area["hmong"].id, W48)}
+    assert _items(session, area["hmong"].id, W49)[0].programme_id == storm_hmn.id
+    assert storm_hmn.id not in {i.programme_id for i in _items(session, area["viet"].id, W49)}
+    # A station without slot patterns: every rule falls short, and the report says why.
+    lone_short = [s for s in result.shortfalls if s.channel_id == lone.id]
+    assert lone_short and {s.cause for s in lone_short} == {"no_slots"}
+    assert lone_short[0].text_vi == "đài không có khung giờ phát sóng nào trong tuần 2026-W49"
+    again = plan_week(session, settings, W49, "91")
+    assert again.items_added == 0 and again.share_met() == result.share_met()
