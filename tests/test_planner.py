@@ -259,6 +259,8 @@ def test_copy_forward_then_fill_what_is_missing(session, settings, area):
     # Status before planning already counts the copied NTM; planning adds the second one.
     before = next(s for s in result.before if s.rule_id == "ntm_commune_weekly")
     assert before.status == "minimum_met"
+    uncopied = next(s for s in result.before_copy if s.rule_id == "ntm_commune_weekly")
+    assert uncopied.status == "below_minimum" and uncopied.value == 0
     assert _after(result, viet.id, "ntm_commune_weekly").status == "target_met"
 
 
@@ -308,6 +310,9 @@ def test_cli_plan_reports_status_and_refuses_bad_input(tmp_path, monkeypatch):
     assert data["items_added"] == 0 and data["share_met_after"] == 0.5
     nxt = runner.invoke(main, ["plan", "--week", "2026-W50", "--unit", "91", "--fill-missing"])
     assert nxt.exit_code == 0 and "chép 2 từ tuần trước" in nxt.output, nxt.output
+    assert "trước khi chép → sau khi chép → sau khi lập" in nxt.output
+    # Before copying nothing; the copy brings the NTM programmes; planning adds nothing more.
+    assert "0/0/1; 0/1 → 1/0/0; 1/1 → 1/0/0; 1/1" in nxt.output
     engine.dispose()
 
 

@@ -83,6 +83,18 @@ def _seconds(problem: ChannelProblem, pid: int) -> int:
     return 0
 
 
+def week_status(facts: WeekFacts) -> list[RuleStatus]:
+    """The rule status of the week as it stands (basis planned), without planning anything."""
+    builder = ProblemBuilder(facts, fill=False)
+    out = []
+    for ch in facts.channels:
+        for view in builder.views(ch):
+            rule = view.rule
+            need = view.need(rule.minimum, facts.programmes)
+            out.append(_status(facts, view, ch, [], need <= 0))
+    return out
+
+
 def plan_facts(
     settings: Settings, facts: WeekFacts, fill: bool = True, budget: int | None = DEFAULT_BUDGET
 ) -> FactsPlan:

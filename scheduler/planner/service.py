@@ -17,7 +17,7 @@ from scheduler.errors import Invalid, InvalidState, NotFound
 from scheduler.models import Channel, WeekSchedule
 from scheduler.periods import PeriodError, Week
 from scheduler.planner import load, write
-from scheduler.planner.core import RuleStatus, plan_facts
+from scheduler.planner.core import RuleStatus, plan_facts, week_status
 from scheduler.planner.explain import Shortfall
 from scheduler.planner.facts import WeekFacts
 from scheduler.planner.problem import RANKS
@@ -36,6 +36,7 @@ class PlanResult:
     copied: int = 0
     copy_skipped: list[str] = field(default_factory=list)
     published: int = 0
+    before_copy: list[RuleStatus] = field(default_factory=list)  # with copy_from: before copying
     before: list[RuleStatus] = field(default_factory=list)
     after: list[RuleStatus] = field(default_factory=list)
     shortfalls: list[Shortfall] = field(default_factory=list)
@@ -78,6 +79,7 @@ class PlanResult:
             "published": self.published,
             "share_met_before": round(self.share_met(False), 4),
             "share_met_after": round(self.share_met(True), 4),
+            "before_copy": self._summary(self.before_copy) if self.before_copy else None,
             "before": self.summary_before(),
             "after": self.summary_after(),
             "shortfalls": [
@@ -212,21 +214,28 @@ def plan_week(
     clock = time.perf_counter()
     channels = load.channel_facts(session, ids)
     programmes = load.programme_facts(session)
+    recent = load.recent_programmes(session, ids, w, settings.planning.no_repeat_weeks)
+    period_items = load.period_items(session, channels, w, settings.rules, programmes)
+
+    def facts_now() -> WeekFacts:
+        return WeekFacts(
+            week=w,
+            rules=settings.rules,
+            no_repeat_weeks=settings.planning.no_repeat_weeks,
+            channels=channels,
+            slots=load.week_slots(session, ids, w),
+            programmes=programmes,
+            recent=recent,
+            period_items=period_items,
+        )
+
     if source is not None:
+        result.before_copy = week_status(facts_now())
         result.copied, skipped = write.copy_forward(
             session, settings, source, w, {c.id: c.languages for c in channels}, programmes, user
         )
         result.copy_skipped = [_named(line, names) for line in skipped]
-    facts = WeekFacts(
-        week=w,
-        rules=settings.rules,
-        no_repeat_weeks=settings.planning.no_repeat_weeks,
-        channels=channels,
-        slots=load.week_slots(session, ids, w),
-        programmes=programmes,
-        recent=load.recent_programmes(session, ids, w, settings.planning.no_repeat_weeks),
-        period_items=load.period_items(session, channels, w, settings.rules, programmes),
-    )
+    facts = facts_now()
     result.timings["load"] = time.perf_counter() - clock
     clock = time.perf_counter()
     planned = plan_facts(settings, facts, fill=fill, budget=budget)

@@ -13,21 +13,26 @@ from scheduler.rules import STATUSES
 from web.cli.context import LoaContext, fail, pass_loa
 
 
+def _cells(c: dict[str, int]) -> str:
+    counts = "/".join(str(c.get(s, 0)) for s in STATUSES[:3])
+    return f"{counts}; {c.get('week_met', 0)}/{c.get('channels', 0)}"
+
+
 def _table(loa: LoaContext, result: PlanResult) -> None:
+    """Per rule: channels at each status before and after (and before copying, if copied)."""
     before, after = result.summary_before(), result.summary_after()
+    copied = PlanResult._summary(result.before_copy) if result.before_copy else None
+    steps = "trước khi chép → sau khi chép → sau khi lập" if copied else "trước → sau"
     click.echo(
-        "Quy định / rule: trước → sau (đạt mục tiêu / đạt tối thiểu / chưa đạt; tuần này đạt)"
+        f"Quy định / rule: {steps} (đạt mục tiêu / đạt tối thiểu / chưa đạt; tuần này đạt)"
     )
     for rule in loa.settings.rules:
         if rule.id not in after:
             continue
-        b, a = before.get(rule.id, {}), after[rule.id]
-
-        def cells(c: dict[str, int]) -> str:
-            counts = "/".join(str(c.get(s, 0)) for s in STATUSES[:3])
-            return f"{counts}; {c.get('week_met', 0)}/{c.get('channels', 0)}"
-
-        click.echo(f"  {rule.id} ({rule.name_vi}): {cells(b)} → {cells(a)}")
+        cols = [before.get(rule.id, {}), after[rule.id]]
+        if copied is not None:
+            cols.insert(0, copied.get(rule.id, {}))
+        click.echo(f"  {rule.id} ({rule.name_vi}): " + " → ".join(_cells(c) for c in cols))
 
 
 @click.command("plan")
