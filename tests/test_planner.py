@@ -443,3 +443,29 @@ def test_emergency_first_on_every_station_and_replanning_adds_nothing(session, s
     assert lone_short[0].text_vi == "đài không có khung giờ phát sóng nào trong tuần 2026-W49"
     again = plan_week(session, settings, W49, "91")
     assert again.items_added == 0 and again.share_met() == result.share_met()
+
+
+def test_replan_takes_out_unpinned_items_only(session, settings, area):
+    from scheduler.airings import confirm_item
+
+    viet, lib = area["viet"], area["lib"]
+    week = schedules.materialise_week(session, settings, viet.id, W49, "Lan")
+    pinned = schedules.add_item(session, week.slots[5].id, lib["misc7"].id, "Lan")
+    session.commit()
+    plan_week(session, settings, W49, "91", channel_ids=[viet.id])
+    session.commit()
+    first = _items(session, viet.id, W49)
+    aired = next(i for i in first if not i.pinned)
+    confirm_item(session, settings, aired.id, "aired", "Lan",
+                 now=dt.datetime(2026, 12, 8, tzinfo=dt.UTC))  # fmt: skip
+    session.commit()
+    # The library changed: the planner may now use the programme approved meanwhile.
+    lib["draft"].approved_at = lib["ntm1"].approved_at
+    session.commit()
+    result = plan_week(session, settings, W49, "91", channel_ids=[viet.id], replan=True)
+    session.commit()
+    kept = {i.id for i in _items(session, viet.id, W49)}
+    assert {pinned.id, aired.id} <= kept
+    assert result.removed == len(first) - 2 and result.items_added > 0
+    assert lib["draft"].id in {i.programme_id for i in _items(session, viet.id, W49)}
+    assert "schedule.edit.unplan" in set(session.scalars(select(AuditEntry.action)))

@@ -33,6 +33,7 @@ class PlanResult:
     channels: int
     schedules_created: int = 0
     items_added: int = 0
+    removed: int = 0  # with replan: unpinned items taken out before planning
     copied: int = 0
     copy_skipped: list[str] = field(default_factory=list)
     published: int = 0
@@ -74,6 +75,7 @@ class PlanResult:
             "channels": self.channels,
             "schedules_created": self.schedules_created,
             "items_added": self.items_added,
+            "removed": self.removed,
             "copied": self.copied,
             "copy_skipped": self.copy_skipped,
             "published": self.published,
@@ -189,12 +191,15 @@ def plan_week(
     fill: bool = True,
     copy_from: Week | str | None = None,
     budget: int | None = DEFAULT_BUDGET,
+    replan: bool = False,
 ) -> PlanResult:
     """Fill the week of every channel of the area so that its rules are met; explain the rest.
 
     Checks everything first (week, unit, channels, library, published weeks), so that a refusal
     writes nothing; the caller owns the transaction. With copy_from, that week's items are first
-    copied into the matching empty slots ("copy forward, then fill what is missing").
+    copied into the matching empty slots ("copy forward, then fill what is missing"). With
+    replan, the week's unpinned items without a confirmed airing are taken out first, so the
+    planner places them again (pinned items always stay).
     """
     clock = time.perf_counter()
     session.flush()  # the bulk reads below go straight to the connection
@@ -210,6 +215,8 @@ def plan_week(
     result.timings["check"] = time.perf_counter() - clock
     clock = time.perf_counter()
     result.schedules_created = write.materialise_missing(session, settings, w, ids, user)
+    if replan:
+        result.removed = write.clear_unpinned(session, w, ids, user)
     result.timings["materialise"] = time.perf_counter() - clock
     clock = time.perf_counter()
     channels = load.channel_facts(session, ids)

@@ -11,13 +11,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from content.db import utcnow
 from content.models import AuditEntry
 from scheduler.config import Settings
-from scheduler.models import Channel, ScheduledItem, Slot, SlotPattern, WeekSchedule
+from scheduler.models import Airing, Channel, ScheduledItem, Slot, SlotPattern, WeekSchedule
 from scheduler.periods import Week, local_to_utc
 from scheduler.planner.load import _chunks
 
@@ -343,3 +343,39 @@ def copy_forward(
         ],
     )  # fmt: skip
     return len(rows), skipped
+
+
+def clear_unpinned(session: Session, week: Week, channel_ids: list[int], actor: str) -> int:
+    """Take out the week's items nobody pinned and nothing confirmed, so the week is re-planned."""
+    conn = session.connection()
+    gone: list[tuple[int, int, int]] = []  # item, channel, programme
+    for part in _chunks(channel_ids):
+        gone += [tuple(r) for r in conn.execute(
+            select(ScheduledItem.id, WeekSchedule.channel_id, ScheduledItem.programme_id)
+            .join(Slot, Slot.id == ScheduledItem.slot_id)
+            .join(WeekSchedule, WeekSchedule.id == Slot.schedule_id)
+            .outerjoin(Airing, Airing.scheduled_item_id == ScheduledItem.id)
+            .where(WeekSchedule.week_key == week.key, WeekSchedule.channel_id.in_(part),
+                   ScheduledItem.pinned.is_(False), Airing.id.is_(None))
+            .order_by(ScheduledItem.id)
+        ).all()]  # fmt: skip
+    if not gone:
+        return 0
+    items = ScheduledItem.__table__
+    for part in _chunks([g[0] for g in gone]):
+        conn.execute(delete(items).where(items.c.id.in_(part)))
+    by_channel: dict[int, list[int]] = defaultdict(list)
+    for _, cid, pid in gone:
+        by_channel[cid].append(pid)
+    states = _schedules(session, week, sorted(by_channel))
+    _audit(
+        session,
+        [
+            {"actor": actor,
+             "action": "schedule.amend.unplan" if state == "published" else "schedule.edit.unplan",
+             "entity": "week_schedule", "entity_id": sid,
+             "before": {"week": str(week), "programme_ids": by_channel[cid]}}
+            for cid, (sid, state) in states.items()
+        ],
+    )  # fmt: skip
+    return len(gone)

@@ -48,6 +48,11 @@ def _table(loa: LoaContext, result: PlanResult) -> None:
 )
 @click.option("--copy-from", help="Week to copy forward with --fill-missing (default: previous).")
 @click.option("--rules-only", is_flag=True, help="Only place what the rules need; leave the rest.")
+@click.option(
+    "--replan",
+    is_flag=True,
+    help="First take out the week's unpinned items (none confirmed as aired), then plan again.",
+)
 @click.option("--user", "actor", default="planner", show_default=True, help="Who is planning.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_loa
@@ -61,6 +66,7 @@ def plan_command(
     fill_missing: bool,
     copy_from: str | None,
     rules_only: bool,
+    replan: bool,
     actor: str,
     as_json: bool,
 ) -> None:
@@ -83,6 +89,7 @@ def plan_command(
             result = plan_week(
                 session, loa.settings, week, unit_code, list(channel_ids) or None,
                 publish=publish, force=force, user=actor, fill=not rules_only, copy_from=source,
+                replan=replan,
             )  # fmt: skip
     except LoaError as exc:
         raise fail(str(exc)) from exc
@@ -92,6 +99,7 @@ def plan_command(
     click.echo(
         f"Tuần {result.week}, {result.channels} đài: thêm {result.items_added} chương trình"
         + (f", chép {result.copied} từ tuần trước" if fill_missing else "")
+        + (f", bỏ {result.removed} chương trình chưa ghim để lập lại" if replan else "")
         + (f", công bố {result.published} lịch" if publish else "")
         + f" / added {result.items_added} items"
     )
