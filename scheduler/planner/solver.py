@@ -246,31 +246,35 @@ class _Solver:
                 alone.append(i)
             else:
                 why[i] = "alone" if ok is False else "search_limit"
-        level = [mins[i] if i in alone else 0 for i in range(self.n)]
-        if self.search(level) is not True:
+        best: list[tuple[int, Candidate, str]] = []  # placements of the last level reached
+
+        def attempt(goal: list[int]) -> bool | None:
+            nonlocal best
+            ok = self.search(goal)
+            if ok:
+                best = self.week.placed[base:]
             self.week.rewind(base)
+            return ok
+
+        level = [mins[i] if i in alone else 0 for i in range(self.n)]
+        if attempt(level) is not True:
             level = [0] * self.n
             for i in alone:
                 trial = list(level)
                 trial[i] = mins[i]
-                ok = self.search(trial)
-                self.week.rewind(base)
+                ok = attempt(trial)
                 if ok:
                     level = trial
                 else:
                     why[i] = "joint" if ok is False else "search_limit"
-        else:
-            self.week.rewind(base)
         for i in range(self.n):
             if level[i] and targets[i] > level[i]:
                 trial = list(level)
                 trial[i] = targets[i]
-                ok = self.search(trial)
-                self.week.rewind(base)
-                if ok:
+                if attempt(trial):
                     level = trial
-        if self.search(level) is not True:  # pragma: no cover - level was found feasible above
-            self.week.rewind(base)
+        for si, c, phase in best:
+            self.week.place(si, c, phase)
         self.greedy(targets)  # top up what is left (partial progress on unmet needs)
         return why
 
