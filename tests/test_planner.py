@@ -321,8 +321,14 @@ def _independent_status(session: Session, settings: Settings, channel, rule: Rul
     from scheduler.planner.facts import planned_rule
     from scheduler.rules import AiringFacts, ChannelFacts, airing_counts, measure, status_for
 
-    facts = ChannelFacts(channel.id, channel.kind, frozenset(channel.languages),
-                         frozenset({"91", channel.unit.code}), channel.active_from, None)
+    facts = ChannelFacts(
+        channel.id,
+        channel.kind,
+        frozenset(channel.languages),
+        frozenset({"91", channel.unit.code}),
+        channel.active_from,
+        None,
+    )
     counted = []
     for item in _items(session, channel.id, week):
         p = item.programme
@@ -361,9 +367,7 @@ def test_status_agrees_with_the_compliance_engine(session, settings, area):
         rule = settings.rule(mine.rule_id)
         if rule.period != "week":
             continue
-        theirs = next(
-            c for c in engine.rule(rule.id).channels if c.channel.id == mine.channel_id
-        )
+        theirs = next(c for c in engine.rule(rule.id).channels if c.channel.id == mine.channel_id)
         assert (theirs.counts[0], theirs.statuses[0]) == (mine.value, mine.status)
         checked += 1
     assert checked == 3
@@ -419,8 +423,15 @@ def test_bulk_copy_forward_matches_copy_week(session, settings, area):
 
 
 def test_emergency_first_on_every_station_and_replanning_adds_nothing(session, settings, area):
-    storm = f.programme(session, "Tin bão khẩn", ("phong_chong_thien_tai",), "thong_bao",
-                        seconds=180, priority="emergency", valid_from=dt.date(2026, 12, 2))
+    storm = f.programme(
+        session,
+        "Tin bão khẩn",
+        ("phong_chong_thien_tai",),
+        "thong_bao",
+        seconds=180,
+        priority="emergency",
+        valid_from=dt.date(2026, 12, 2),
+    )
     storm_hmn = f.programme(session, "Tin bão (H'Mông)", ("phong_chong_thien_tai",), "thong_bao",
                             language="hmn", seconds=180, priority="emergency")  # fmt: skip
     lone = f.channel(session, area["viet"].unit, name="Đài không có khung giờ")

@@ -82,10 +82,27 @@ def _facts_from_orm(session: Session, settings: Settings) -> WeekFacts:
     channels, slots, recent = [], {}, {}
     for sched in session.scalars(select(WeekSchedule).where(WeekSchedule.week_key == WEEK.key)):
         ch = sched.channel
-        channels.append(ChannelFacts(ch.id, ch.kind, frozenset(ch.languages),
-                                     frozenset({ch.unit.code, "91"}), ch.active_from, None))
-        slots[ch.id] = [SlotFacts(s.id, ch.id, s.local_date, s.starts_at, s.duration_minutes,
-                                  [i.programme_id for i in s.items]) for s in sched.slots]
+        channels.append(
+            ChannelFacts(
+                ch.id,
+                ch.kind,
+                frozenset(ch.languages),
+                frozenset({ch.unit.code, "91"}),
+                ch.active_from,
+                None,
+            )
+        )
+        slots[ch.id] = [
+            SlotFacts(
+                s.id,
+                ch.id,
+                s.local_date,
+                s.starts_at,
+                s.duration_minutes,
+                [i.programme_id for i in s.items],
+            )
+            for s in sched.slots
+        ]
         recent[ch.id] = set(session.scalars(
             select(ScheduledItem.programme_id).join(Slot).join(WeekSchedule).where(
                 WeekSchedule.channel_id == ch.id,

@@ -89,9 +89,7 @@ class _Solver:
         self.week = _Week(problem)
         self.budget = budget
         self.n = len(problem.needs)
-        self.by_need = [
-            [c for c in problem.candidates if c.gains[i] > 0] for i in range(self.n)
-        ]
+        self.by_need = [[c for c in problem.candidates if c.gains[i] > 0] for i in range(self.n)]
         self.forbidden: set[int] = set()
         self.nodes = 0
 

@@ -23,9 +23,7 @@ def _table(loa: LoaContext, result: PlanResult) -> None:
     before, after = result.summary_before(), result.summary_after()
     copied = PlanResult._summary(result.before_copy) if result.before_copy else None
     steps = "trước khi chép → sau khi chép → sau khi lập" if copied else "trước → sau"
-    click.echo(
-        f"Quy định / rule: {steps} (đạt mục tiêu / đạt tối thiểu / chưa đạt; tuần này đạt)"
-    )
+    click.echo(f"Quy định / rule: {steps} (đạt mục tiêu / đạt tối thiểu / chưa đạt; tuần này đạt)")
     for rule in loa.settings.rules:
         if rule.id not in after:
             continue
