@@ -130,6 +130,7 @@ CASES = [
     Case("api.list_programmes", "GET", lambda w, s, i: "/api/v1/programmes", "read", 200, scoped=False),
     Case("api.list_rules", "GET", lambda w, s, i: "/api/v1/rules", "read", 200, scoped=False),
     Case("api.me", "GET", lambda w, s, i: "/api/v1/me", "read", 200, scoped=False),
+    Case("api.ping", "GET", lambda w, s, i: "/api/v1/ping", "public", 200, scoped=False),
     Case("api.openapi", "GET", lambda w, s, i: "/api/v1/openapi.json", "public", 200, scoped=False),
     # --- pages
     Case("home.index", "GET", lambda w, s, i: "/", "signed_in", 302, api=False, scoped=False),

@@ -15,3 +15,17 @@ from web.api import airings, channels, resources, schedules, spec  # noqa: E402,
 def openapi() -> Any:
     """The OpenAPI 3 document of this API, generated from the registered routes."""
     return jsonify(spec.document("/api/v1", "Loa API", "1.0"))
+
+
+@spec.route(
+    api,
+    "/ping",
+    "GET",
+    summary="Liveness of the web process (no database)",
+    tag="meta",
+    public=True,
+    responses={200: {"type": "object", "properties": {"ok": {"type": "boolean"}}}},
+)
+def ping() -> Any:
+    """A trivial answer: the benchmark's baseline and a load balancer's probe."""
+    return jsonify({"ok": True})

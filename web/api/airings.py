@@ -98,9 +98,8 @@ def confirm_item(item_id: int) -> Any:
         .join(ScheduledItem, ScheduledItem.slot_id == Slot.id)
         .where(ScheduledItem.id == item_id)
     )
-    if channel_id is None:
-        raise ApiProblem(404, f"scheduled item {item_id} not found", "not_found")
-    require_channel(session, channel_id, CONFIRM)
+    if channel_id is None or not principal.covers_channel_id(session, channel_id):
+        raise ApiProblem(404, f"scheduled item {item_id} not found in your area", "not_found")
     start = body.get("actual_start")
     airing, created = ops.confirm_item(
         session,
@@ -113,6 +112,7 @@ def confirm_item(item_id: int) -> Any:
         reason_code=body.get("reason_code"),
         reason_text=body.get("reason_text"),
         source=_source(),
+        channel_id=channel_id,
     )
     payload = airing_json(airing)
     session.commit()
