@@ -7,6 +7,7 @@ from sqlalchemy import MetaData
 
 def target_metadata() -> MetaData:
     """The metadata of all Loa tables, across layers."""
+    import content.media_models  # noqa: F401
     import content.models  # noqa: F401
     import scheduler.models  # noqa: F401
     import web.models  # noqa: F401

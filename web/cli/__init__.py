@@ -14,6 +14,10 @@ COMMAND_MODULES = (
     "web.cli.bulk",
     "web.cli.units",
     "web.cli.demo",
+    "web.cli.audio",
+    "web.cli.programmes",
+    "web.cli.feeds",
+    "web.cli.plan",
     "web.cli.users",
     "web.cli.serve",
 )
