@@ -214,8 +214,14 @@ class Model:
                     x[p.id, s.id] = m.NewBoolVar(f"x{p.id}_{s.id}")
             m.Add(sum(v for (pid, _), v in x.items() if pid == p.id) <= 1)
         for s in self.slots:
-            m.Add(sum(self.facts.programmes[pid].seconds * v
-                      for (pid, sid), v in x.items() if sid == s.id) <= self.free[s.id])
+            m.Add(
+                sum(
+                    self.facts.programmes[pid].seconds * v
+                    for (pid, sid), v in x.items()
+                    if sid == s.id
+                )
+                <= self.free[s.id]
+            )
         for rule in self.rules:
             need = needs.get(rule.id, 0)
             if need > 0:
@@ -264,8 +270,11 @@ def _check_instance(seed: int) -> str:
         targets = {r.id: model.need(r, r.target if r.target is not None else r.minimum)
                    for r in rules}  # fmt: skip
         below_min = {r.id for r in rules if model.need(r, r.minimum, added) > 0}
-        below_target = {r.id for r in rules
-                        if model.need(r, r.target if r.target is not None else r.minimum, added)}
+        below_target = {
+            r.id
+            for r in rules
+            if model.need(r, r.target if r.target is not None else r.minimum, added)
+        }
         mine = [sf for sf in result.shortfalls if sf.channel_id == ch.id]
         assert {sf.rule_id for sf in mine if sf.level == "minimum"} == below_min, seed
         assert {sf.rule_id for sf in mine} == below_target, seed

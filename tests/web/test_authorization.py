@@ -157,6 +157,8 @@ CASES = [
          body=lambda w, s, i: {"week": str(w.week.shift(4)), "from_week": str(w.week)}),
     Case("planner.autoplan", "POST", lambda w, s, i: f"/plan/{ch(w, i)}/autoplan", "plan", 303, api=False,
          body=lambda w, s, i: {"week": str(w.week.shift(5))}),
+    Case("planner.autoplan_area", "POST", lambda w, s, i: "/plan/autoplan", "plan", 303, api=False, scoped=False,
+         body=lambda w, s, i: {"week": str(w.week.shift(6))}),
     Case("station.my_station", "GET", lambda w, s, i: f"/station/?channel={ch(w, i)}", "confirm", 200, api=False),
     Case("station.service_worker", "GET", lambda w, s, i: "/station/sw.js", "public", 200, api=False, scoped=False),
     Case("supervisor.overview", "GET",

@@ -38,7 +38,7 @@
       headers: { "Content-Type": "application/json", "X-CSRF-Token": body.getAttribute("data-csrf") },
       body: JSON.stringify(entry.body)
     }).then(function (r) {
-      setNet(true);
+      if (r.status < 500) setNet(true);
       if (r.ok) { mark(entry, "sent", "✓ " + entry.label + " · " + T("sent")); return "done"; }
       if (r.status === 401 || r.status >= 500) return "keep";
       return r.json().then(function (p) {
