@@ -210,7 +210,8 @@ def test_broadcaster_confirms_offline_then_syncs_once(live: Live, chromium: obje
     page.click(f'[data-item="{second}"] button.not')
     page.select_option(f'[data-item="{second}"] select[name="reason"]', "mat_dien")
     page.click(f'[data-item="{second}"] form.not_aired button')
-    _queue_length(page, 2)
+    page.click("#unplanned button")  # an unplanned airing, logged offline too
+    _queue_length(page, 3)
     assert "Ngoại tuyến" in page.inner_text("#net")
     page.reload()  # the service worker serves the page without a link; the queue survives
     page.wait_for_selector(f'[data-item="{first}"]')
@@ -231,7 +232,13 @@ def test_broadcaster_confirms_offline_then_syncs_once(live: Live, chromium: obje
                 Airing.scheduled_item_id.in_([first, second])
             )
         ).all()
+        unplanned = s.scalar(
+            select(func.count()).where(
+                Airing.channel_id == live.world.channel_a, Airing.scheduled_item_id.is_(None)
+            )
+        )
     assert sorted(rows) == sorted([(first, "aired", None), (second, "not_aired", "mat_dien")])
+    assert unplanned == 1
     ctx.close()
 
 
