@@ -14,6 +14,9 @@ COMMAND_MODULES = (
     "web.cli.bulk",
     "web.cli.units",
     "web.cli.demo",
+    "web.cli.worker",
+    "web.cli.ops",
+    "web.cli.notifications",
 )
 
 
