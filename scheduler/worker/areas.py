@@ -13,7 +13,7 @@ from scheduler.models import AdminUnit, Channel
 
 def top_unit_ids(session: Session) -> dict[int, int]:
     """Map every unit id to the id of its top-level ancestor."""
-    parents = dict(session.execute(select(AdminUnit.id, AdminUnit.parent_id)).tuples().all())
+    parents = {uid: pid for uid, pid in session.execute(select(AdminUnit.id, AdminUnit.parent_id))}
     top: dict[int, int] = {}
     for uid in parents:
         seen: list[int] = []

@@ -287,9 +287,10 @@ def weekly_digest(session: Session, ctx: WorkerContext, at: dt.datetime) -> str:
             )
             or 0
         )
-        statuses = Counter(
-            dict(
-                session.execute(
+        statuses: Counter[str] = Counter(
+            {
+                status: n
+                for status, n in session.execute(
                     select(Airing.status, func.count(Airing.id))
                     .where(
                         Airing.channel_id.in_(ids),
@@ -298,9 +299,7 @@ def weekly_digest(session: Session, ctx: WorkerContext, at: dt.datetime) -> str:
                     )
                     .group_by(Airing.status)
                 )
-                .tuples()
-                .all()
-            )
+            }
         )
         unplanned = (
             session.scalar(
