@@ -54,6 +54,8 @@ def sqlite_copy(src: str, dest: str) -> None:
     target = sqlite3.connect(dest)
     try:
         source.backup(target)
+        # A self-contained file: no -wal/-shm beside it when it is opened later.
+        target.execute("PRAGMA journal_mode=DELETE")
     finally:
         target.close()
         source.close()
@@ -104,7 +106,8 @@ def backup_sqlite(src: str, dest: Path, copier: Copier = sqlite_copy) -> Path:
             ) from exc
         raise BackupError(f"backup to {dest} failed: {exc}") from exc
     finally:
-        tmp.unlink(missing_ok=True)
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+            leftover.unlink(missing_ok=True)
     return dest
 
 
