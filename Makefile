@@ -17,6 +17,8 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/loa db upgrade
 	$(BIN)/loa demo
+	$(BIN)/loa users demo
+	$(BIN)/loa serve
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,1 +1,17 @@
-"""Pure functions over audio files (pydub and the ffmpeg it drives); no database, no config."""
+"""Pure audio functions over files (ffmpeg, driven directly and through pydub): no database."""
+
+from audio.analysis import AnalysisOptions, AudioInfo, analyse
+from audio.errors import AudioError
+from audio.render import Loudness, RenderResult, RenditionFormat, measure_loudness, render
+
+__all__ = [
+    "AnalysisOptions",
+    "AudioError",
+    "AudioInfo",
+    "Loudness",
+    "RenderResult",
+    "RenditionFormat",
+    "analyse",
+    "measure_loudness",
+    "render",
+]

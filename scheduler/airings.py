@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from content import audit
 from content.db import utcnow
@@ -54,30 +54,49 @@ def _check_source(source: str) -> None:
         raise Invalid(f"unknown source '{source}' (use {', '.join(AIRING_SOURCES)})")
 
 
-def _duration(status: str, programme: Programme, given: int | None) -> int:
+def _duration(status: str, full: int, given: int | None) -> int:
     """Actual seconds on air: full length if aired, required if partial, 0 if not aired."""
     if status in ("not_aired", "cancelled"):
         return 0
     if given is None:
         if status == "partial":
             raise Invalid("a partial airing needs its actual duration", code="duration")
-        return programme.duration_seconds
+        return full
     if given < 0:
         raise Invalid("duration cannot be negative", code="duration")
-    if status == "partial" and not 0 < given <= programme.duration_seconds:
+    if status == "partial" and not 0 < given <= full:
         raise Invalid(
-            f"a partial airing lasts more than 0 and at most {programme.duration_seconds} s",
+            f"a partial airing lasts more than 0 and at most {full} s",
             code="duration",
         )
     return given
 
 
-def _item_start(slot: Slot, item: ScheduledItem) -> dt.datetime:
-    """Planned start of an item: slot start plus the items before it."""
-    offset = sum(
-        other.programme.duration_seconds for other in slot.items if other.position < item.position
+def _item_facts(session: Session, item_id: int) -> Any:
+    """Channel, slot start, programme and planned offset of an item, in one round trip."""
+    before = aliased(ScheduledItem)
+    earlier = aliased(Programme)
+    offset = (
+        select(func.coalesce(func.sum(earlier.duration_seconds), 0))
+        .select_from(before)
+        .join(earlier, earlier.id == before.programme_id)
+        .where(before.slot_id == ScheduledItem.slot_id, before.position < ScheduledItem.position)
+        .scalar_subquery()
     )
-    return slot.starts_at + dt.timedelta(seconds=offset)
+    query = (
+        select(
+            ScheduledItem.id,
+            ScheduledItem.programme_id,
+            Slot.channel_id,
+            Slot.starts_at,
+            Programme.duration_seconds,
+            offset.label("offset"),
+        )
+        .join(Slot, Slot.id == ScheduledItem.slot_id)
+        .join(Programme, Programme.id == ScheduledItem.programme_id)
+        .where(ScheduledItem.id == item_id)
+    )
+    return session.execute(query).one_or_none()
 
 
 def _aware(value: dt.datetime, name: str) -> dt.datetime:
@@ -104,33 +123,39 @@ def confirm_item(
     """Record what happened to a scheduled item; a repeat updates the one airing (audited)."""
     _check_status(settings, status, reason_code, reason_text)
     _check_source(source)
-    item = session.get(ScheduledItem, item_id)
+    item = _item_facts(session, item_id)
     if item is None:
         raise NotFound(f"scheduled item {item_id} does not exist")
-    slot = item.slot
-    if channel_id is not None and channel_id != slot.channel_id:
+    if channel_id is not None and channel_id != item.channel_id:
         raise Invalid(
-            f"scheduled item {item_id} belongs to channel {slot.channel_id}, not {channel_id}",
+            f"scheduled item {item_id} belongs to channel {item.channel_id}, not {channel_id}",
             code="wrong_channel",
         )
     now = now or utcnow()
-    if status != "cancelled" and slot.starts_at > now + EARLY_GRACE:
+    slot_start = _aware(item.starts_at, "starts_at")
+    if status != "cancelled" and slot_start > now + EARLY_GRACE:
         raise Invalid(
-            f"the slot starts at {slot.starts_at.astimezone(settings.zone):%d/%m/%Y %H:%M}; "
+            f"the slot starts at {slot_start.astimezone(settings.zone):%d/%m/%Y %H:%M}; "
             "it cannot be confirmed as aired before it starts",
             code="future",
         )
-    start = _aware(started_at, "started_at") if started_at else _item_start(slot, item)
+    if started_at:
+        start = _aware(started_at, "started_at")
+    else:
+        start = slot_start + dt.timedelta(seconds=int(item.offset))
     values = {
         "status": status,
         "started_at": start,
-        "duration_seconds": _duration(status, item.programme, duration_seconds),
+        "duration_seconds": _duration(status, item.duration_seconds, duration_seconds),
         "reason_code": reason_code if status in ("not_aired", "cancelled", "partial") else None,
         "reason_text": (reason_text or None),
     }
     local = local_date_of(start, settings.zone)
+    if session.scalar(select(Airing.id).where(Airing.scheduled_item_id == item.id)) is not None:
+        # A repeat (the common retry case) goes straight to the update, without a savepoint.
+        return _update_existing(session, settings, item.id, values, actor, source, now), False
     airing = Airing(
-        channel_id=slot.channel_id,
+        channel_id=item.channel_id,
         scheduled_item_id=item.id,
         programme_id=item.programme_id,
         local_date=local,
@@ -226,7 +251,7 @@ def log_unplanned(
         started_at=start,
         local_date=local,
         week_key=Week.of(local).key,
-        duration_seconds=_duration(status, programme, duration_seconds),
+        duration_seconds=_duration(status, programme.duration_seconds, duration_seconds),
         source=source,
         client_ref=client_ref,
         confirmed_by=actor,

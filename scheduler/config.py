@@ -52,10 +52,49 @@ class MediaSettings:
 
 
 @dataclass(frozen=True)
+class AudioSettings:
+    """Loudness target and broadcast rendition format (issue 5); see [audio] in config.toml."""
+
+    target_lufs: float = -16.0
+    max_true_peak_dbtp: float = -1.0
+    bitrate_kbps: int = 128
+    sample_rate: int = 44100
+    channels: int = 1
+    trim_silence: bool = True
+    silence_threshold_db: float = -50.0
+    gap_seconds: float = 1.0
+    intro_jingle: str = ""
+    outro_jingle: str = ""
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    """Feed polling limits (issue 5); see [feeds] in config.toml."""
+
+    timeout_seconds: float = 20.0
+    max_bytes: int = 5_000_000
+    default_poll_minutes: int = 60
+    user_agent: str = "Loa feed reader (+https://example.invalid/loa)"
+
+
+@dataclass(frozen=True)
 class PlanningSettings:
     """Planner constraints."""
 
     no_repeat_weeks: int = 4
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """The web application: session secret, cookies, sign-in limits, upload size."""
+
+    secret_key_file: str = "instance/secret_key"
+    secure_cookies: bool = True
+    session_hours: int = 12
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    max_upload_mb: int = 200
+    page_size: int = 50
 
 
 @dataclass(frozen=True)
@@ -182,6 +221,9 @@ class Settings:
     locale: LocaleSettings = field(default_factory=LocaleSettings)
     media: MediaSettings = field(default_factory=MediaSettings)
     planning: PlanningSettings = field(default_factory=PlanningSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    feeds: FeedSettings = field(default_factory=FeedSettings)
+    web: WebSettings = field(default_factory=WebSettings)
     topics: dict[str, Label] = field(default_factory=dict)
     programme_types: dict[str, Label] = field(default_factory=dict)
     languages: dict[str, Label] = field(default_factory=dict)
@@ -344,6 +386,39 @@ def _check_worker(settings: Settings, where: str) -> None:
         raise ConfigError(f"{where}: key 'backup.keep' must be >= 1")
 
 
+MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+MP3_SAMPLE_RATES = (16000, 22050, 24000, 32000, 44100, 48000)
+
+
+def _check_audio_feeds(settings: Settings, where: str) -> None:
+    """Audio and feed values must be usable (ranges an MP3 encoder and a poller accept)."""
+    a, f = settings.audio, settings.feeds
+    checks = [
+        ("audio.target_lufs", -40.0 <= a.target_lufs <= -5.0, "between -40 and -5"),
+        ("audio.max_true_peak_dbtp", -10.0 <= a.max_true_peak_dbtp <= 0.0, "between -10 and 0"),
+        ("audio.bitrate_kbps", a.bitrate_kbps in MP3_BITRATES, f"one of {MP3_BITRATES}"),
+        ("audio.sample_rate", a.sample_rate in MP3_SAMPLE_RATES, f"one of {MP3_SAMPLE_RATES}"),
+        ("audio.channels", a.channels in (1, 2), "1 or 2"),
+        ("audio.silence_threshold_db", -90.0 <= a.silence_threshold_db <= -20.0, "-90..-20"),
+        ("audio.gap_seconds", 0.0 <= a.gap_seconds <= 30.0, "between 0 and 30"),
+        ("feeds.timeout_seconds", 0 < f.timeout_seconds <= 300, "between 0 and 300"),
+        ("feeds.max_bytes", 1024 <= f.max_bytes <= 100_000_000, "between 1 KB and 100 MB"),
+        ("feeds.default_poll_minutes", 1 <= f.default_poll_minutes <= 10080, "1..10080"),
+    ]
+    for key, ok, what in checks:
+        if not ok:
+            raise ConfigError(f"{where}: key '{key}' must be {what}")
+
+
+def _check_web(settings: Settings, where: str) -> None:
+    """Web limits must be positive."""
+    for name in ("session_hours", "login_max_failures", "login_window_minutes", "max_upload_mb"):
+        if getattr(settings.web, name) < 1:
+            raise ConfigError(f"{where}: key 'web.{name}' must be >= 1")
+    if not 1 <= settings.web.page_size <= 1000:
+        raise ConfigError(f"{where}: key 'web.page_size' must be 1..1000")
+
+
 def parse_settings(data: dict[str, Any], where: str, base_dir: str = ".") -> Settings:
     """Validate a parsed TOML document and return Settings."""
     settings = _build(Settings, data, "", where)
@@ -359,6 +434,8 @@ def parse_settings(data: dict[str, Any], where: str, base_dir: str = ".") -> Set
     _check_rules(settings, where)
     _check_reports(settings, where)
     _check_worker(settings, where)
+    _check_audio_feeds(settings, where)
+    _check_web(settings, where)
     return settings
 
 

@@ -81,6 +81,12 @@ def _library(session: Session, rng: random.Random, actor: str) -> list[Programme
     return programmes
 
 
+def _station_name(commune: AdminUnit) -> str:
+    """Station name as officials write it: "Đài truyền thanh xã Tân Cương"."""
+    kind = (commune.unit_type or "").lower()
+    return f"Đài truyền thanh {kind} {commune.name}".replace("  ", " ")
+
+
 def _channel(
     session: Session,
     code: str,
@@ -155,7 +161,7 @@ def _stations(
         opened = start if rng.random() > 0.05 else start + dt.timedelta(weeks=rng.randint(2, 5))
         channels.append(
             _channel(
-                session, f"{DEMO_PREFIX}{commune.code}", f"Đài truyền thanh {commune.name.lower()}",
+                session, f"{DEMO_PREFIX}{commune.code}", _station_name(commune),
                 "commune_radio", commune, languages, patterns, opened,
             )
         )  # fmt: skip

@@ -84,7 +84,11 @@ class ScheduledItem(Base):
     """A programme placed in a slot, in order; pinned items were placed by hand."""
 
     __tablename__ = "scheduled_items"
-    __table_args__ = (Index("ix_scheduled_items_slot_position", "slot_id", "position"),)
+    __table_args__ = (
+        Index("ix_scheduled_items_slot_position", "slot_id", "position"),
+        # Compliance counts scheduled items by programme (migration 0006).
+        Index("ix_scheduled_items_programme_slot", "programme_id", "slot_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id", ondelete="CASCADE"))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from content.db import transaction
 from scheduler.models import Airing, Channel, ScheduledItem, Slot, WeekSchedule
 from scheduler.notify.service import notify
 from scheduler.notify.texts import render
@@ -49,12 +50,37 @@ def _item_lines(items: list[ScheduledItem], zone: dt.tzinfo) -> str:
 
 
 def feeds_poll(session: Session, ctx: WorkerContext, at: dt.datetime) -> str:
-    """Poll every feed whose interval has elapsed (content.feeds, once it has landed)."""
-    poll_due = optional("content.feeds", "poll_due")
-    if poll_due is None:
+    """Poll every feed whose interval has elapsed; fetch outside any transaction, store in one."""
+    store = optional("content.feeds.store", "poll_source")
+    if store is None:
         return "content.feeds not available"
-    result = poll_due(session, ctx.settings.feeds, now=at, actor=ACTOR)
-    return f"feeds polled: {result}"
+    from content.feeds.fetch import FeedFetchError, FetchLimits, fetch
+    from content.feeds.store import due_sources
+    from content.media_models import FeedSource
+
+    f = ctx.settings.feeds
+    limits = FetchLimits(f.timeout_seconds, f.max_bytes, f.user_agent)
+    due = [(s.id, s.url, s.etag, s.last_modified) for s in due_sources(session, at)]
+    session.rollback()  # no lock held while the network is slow
+    counts: Counter[str] = Counter()
+    for source_id, url, etag, modified in due:
+        try:
+            got: Any = fetch(url, limits, etag, modified)
+        except FeedFetchError as exc:
+            got = exc
+
+        def replay(*_args: Any, _got: Any = got) -> Any:
+            if isinstance(_got, Exception):
+                raise _got
+            return _got
+
+        with transaction(ctx.session_factory) as s:
+            source = s.get(FeedSource, source_id)
+            if source is not None:
+                counts[store(s, source, limits, ctx.settings.zone, replay).status] += 1
+    return f"{len(due)} feed(s) polled: " + (
+        ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none due"
+    )
 
 
 def remind_today(session: Session, ctx: WorkerContext, at: dt.datetime) -> str:
@@ -224,10 +250,11 @@ def _prebuild(session: Session, ctx: WorkerContext, period: Period) -> tuple[str
     evaluate = optional("scheduler.compliance", "evaluate")
     if evaluate is None:
         return ("chưa có mô-đun đánh giá.", "compliance engine not available.", {})
-    result = evaluate(session, ctx.settings, period)
+    result = evaluate(session, ctx.settings, period, now=ctx.clock.now())
     statuses: Counter[str] = Counter()
-    for row in getattr(result, "rows", None) or getattr(result, "channels", None) or []:
-        statuses[str(getattr(row, "status", "unknown"))] += 1
+    for rule_result in result.rules:
+        for channel_result in rule_result.channels:
+            statuses.update(channel_result.statuses)
     parts = ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())) or "—"
     return parts, parts, dict(statuses)
 
@@ -351,5 +378,6 @@ JOBS: dict[str, JobFn] = {
     "backup_nightly": backup_nightly,
     "weekly_digest": weekly_digest,
 }
-# Jobs whose effect is a file, not rows: the ledger row is written after the (atomic) effect.
-FILE_JOBS = frozenset({"backup_nightly"})
+# Jobs that work outside the ledger's transaction (a file; network fetches stored in their own
+# short transactions); their ledger row is written after the (idempotent) effect.
+FILE_JOBS = frozenset({"backup_nightly", "feeds_poll"})

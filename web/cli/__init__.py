@@ -17,6 +17,12 @@ COMMAND_MODULES = (
     "web.cli.worker",
     "web.cli.ops",
     "web.cli.notifications",
+    "web.cli.audio",
+    "web.cli.programmes",
+    "web.cli.feeds",
+    "web.cli.plan",
+    "web.cli.users",
+    "web.cli.serve",
 )
 
 

@@ -1,0 +1,139 @@
+"""Programme audio: keep the original, derive the broadcast rendition, recognise duplicates."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from audio import AudioError, RenditionFormat, analyse, render
+from audio.files import atomic_copy
+from content.audit import record
+from content.errors import DuplicateContent, InvalidContent
+from content.media_models import AudioAsset
+from content.models import Programme
+
+# Stored names come from the content hash and the detected container, never from the upload's
+# own name, so no path tricks or odd characters reach the file system.
+EXTENSIONS = {"mp3": "mp3", "wav": "wav", "ogg": "ogg", "flac": "flac", "mov": "m4a",
+              "matroska": "webm", "aac": "aac", "amr": "amr", "mpeg": "mpg"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ImportedAudio:
+    """The asset stored (or found again) for a file."""
+
+    asset: AudioAsset
+    duplicate: bool
+
+
+def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def profile_name(fmt: RenditionFormat) -> str:
+    """Short name of a rendition format, part of the rendition's file name."""
+    ch = "mono" if fmt.channels == 1 else "stereo"
+    return f"{fmt.bitrate_kbps}k-{fmt.sample_rate}-{ch}-{abs(fmt.target_lufs):g}lufs"
+
+
+def _extension(container: str) -> str:
+    first = container.replace("(", " ").split(",")[0].split()[0].lower()
+    return EXTENSIONS.get(first, "bin")
+
+
+def find_by_hash(session: Session, sha256: str) -> AudioAsset | None:
+    """The asset with this content hash, if the file was stored before."""
+    return session.scalar(select(AudioAsset).where(AudioAsset.sha256 == sha256))
+
+
+def import_audio(
+    session: Session,
+    media_root: str | Path,
+    path: str | Path,
+    actor: str,
+    fmt: RenditionFormat,
+    programme: Programme | None = None,
+    original_name: str | None = None,
+) -> ImportedAudio:
+    """Validate path, store its original and rendition under media_root and add an AudioAsset.
+
+    A refused file raises InvalidContent and leaves nothing behind (no row, no file). A file
+    whose hash is already stored is recognised and returned with duplicate=True.
+    """
+    path = Path(path)
+    root = Path(media_root)
+    sha = file_sha256(path)
+    existing = find_by_hash(session, sha)
+    if existing is not None:
+        return ImportedAudio(existing, duplicate=True)
+    try:
+        info = analyse(path, fmt.analysis_options())
+    except AudioError as exc:
+        raise InvalidContent(str(exc), code=exc.code) from exc
+    original_rel = f"originals/{sha[:2]}/{sha}.{_extension(info.container)}"
+    rendition_rel = f"renditions/{sha[:2]}/{sha}-{profile_name(fmt)}.mp3"
+    created: list[Path] = []
+    try:
+        if not (root / original_rel).exists():
+            atomic_copy(path, root / original_rel)
+            created.append(root / original_rel)
+        result = render(path, root / rendition_rel, fmt, info)
+        created.append(root / rendition_rel)
+        asset = AudioAsset(
+            programme=programme,
+            sha256=sha,
+            original_name=(original_name or path.name)[:255],
+            original_path=original_rel,
+            original_bytes=path.stat().st_size,
+            container=info.container[:60],
+            codec=info.codec[:40],
+            channels=info.channels,
+            sample_rate=info.sample_rate,
+            duration_ms=max(1, round(info.duration_seconds * 1000)),
+            input_lufs=info.loudness_lufs,
+            rendition_path=rendition_rel,
+            rendition_profile=profile_name(fmt),
+            rendition_duration_ms=max(1, round(result.duration_seconds * 1000)),
+            rendition_lufs=result.output.integrated_lufs,
+            rendition_true_peak_dbtp=result.output.true_peak_dbtp,
+            created_by=actor,
+        )
+        session.add(asset)
+        session.flush()
+    except BaseException as exc:
+        for file in created:
+            with contextlib.suppress(FileNotFoundError):
+                file.unlink()
+        if isinstance(exc, AudioError):
+            raise InvalidContent(str(exc), code=exc.code) from exc
+        raise
+    record(session, actor, "audio.import", "audio_asset", asset.id, after={
+        "sha256": sha, "programme_id": programme.id if programme else None,
+        "duration_ms": asset.duration_ms, "original_name": asset.original_name})  # fmt: skip
+    return ImportedAudio(asset, duplicate=False)
+
+
+def attach_to_programme(
+    session: Session, asset: AudioAsset, programme: Programme, actor: str
+) -> None:
+    """Link an asset to a programme and take the programme's duration from the audio."""
+    if asset.programme_id is not None and asset.programme_id != programme.id:
+        raise DuplicateContent(
+            f"Tệp âm thanh này đã thuộc chương trình #{asset.programme_id} / This audio already "
+            f"belongs to programme #{asset.programme_id}"
+        )
+    asset.programme = programme
+    programme.duration_seconds = max(1, round(asset.rendition_duration_ms / 1000))
+    session.flush()
+    after = {"audio_asset_id": asset.id, "duration_seconds": programme.duration_seconds}
+    record(session, actor, "audio.attach", "programme", programme.id, after=after)

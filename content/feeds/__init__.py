@@ -1,0 +1,1 @@
+"""Feed ingest (feedparser): sources, conditional polling, plain-text entries, the inbox."""

@@ -1,0 +1,130 @@
+"""The SQL aggregates of the hot path: one per rule, filters pushed into SQL.
+
+Each query groups a rule's matching airings (or scheduled items) by channel and ISO week. It is
+driven either by the rule's programmes (through the temporary rule table and the programme
+index) or by the channels it covers (through the channel/week index), whichever reads fewer
+rows; the counted/not-aired split and the partial-duration check happen inside SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.engine import Connection
+
+from content.db import UTCDateTime
+from scheduler.compliance.classes import CLASS_TABLE
+
+
+@dataclass(frozen=True)
+class RuleQuery:
+    """What one rule's aggregate needs to know."""
+
+    bit: int
+    lo: int  # first week key
+    hi: int  # last week key
+    channel_ids: Sequence[int] | None  # drive by these channels (None: by programmes)
+    min_seconds: float | None  # partial airings must last this long
+    by_language: bool  # group by programme language (the channel's own language rules)
+    by_programme: bool  # group by programme (distinct programmes)
+    minutes: bool  # sum seconds
+
+
+def _run(conn: Connection, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Run on the session's DBAPI connection: plain tuples, no Row objects (hot path)."""
+    if conn.dialect.name == "postgresql":
+        sql = re.sub(r":(\w+)", r"%(\1)s", sql)
+    elif conn.dialect.name == "sqlite":
+        params = {
+            k: v.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+            if isinstance(v, dt.datetime)
+            else v
+            for k, v in params.items()
+        }
+    else:  # another backend: go through SQLAlchemy
+        stmt = text(sql).bindparams(
+            *(
+                bindparam(k, type_=UTCDateTime())
+                for k, v in params.items()
+                if isinstance(v, dt.datetime)
+            )  # fmt: skip
+        )
+        return [tuple(r) for r in conn.execute(stmt, params)]
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _ids(ids: Sequence[int]) -> str:
+    return ", ".join(str(int(i)) for i in ids) or "NULL"
+
+
+def airing_rows(conn: Connection, q: RuleQuery) -> list[Any]:
+    """(channel, week, language, programme, counted n, counted seconds, not aired n) rows."""
+    t = CLASS_TABLE.name
+    ok = "a.status = 'aired' OR (a.status = 'partial'"
+    ok += " AND a.duration_seconds >= :min_secs)" if q.min_seconds is not None else ")"
+    keys = ["a.channel_id", "a.week_key"]
+    lang = "t.lang" if q.by_language else "''"
+    pid = "a.programme_id" if q.by_programme else "0"
+    keys += [k for k in (lang, pid) if k not in ("''", "0")]
+    secs = f"SUM(CASE WHEN {ok} THEN a.duration_seconds ELSE 0 END)" if q.minutes else "0"
+    if q.channel_ids is not None:
+        source = f"airings a CROSS JOIN {t} t"
+        where = f" AND a.channel_id IN ({_ids(q.channel_ids)})"
+    else:
+        source, where = f"{t} t CROSS JOIN airings a", ""
+    sql = (
+        f"SELECT a.channel_id, a.week_key, {lang}, {pid}, "
+        f"SUM(CASE WHEN {ok} THEN 1 ELSE 0 END), {secs}, "
+        "SUM(CASE WHEN a.status IN ('not_aired', 'cancelled') THEN 1 ELSE 0 END) "
+        f"FROM {source} WHERE t.programme_id = a.programme_id AND (t.mask & :bit) <> 0 "
+        f"AND a.week_key BETWEEN :lo AND :hi{where} GROUP BY {', '.join(keys)}"
+    )
+    params: dict[str, Any] = {"bit": q.bit, "lo": q.lo, "hi": q.hi}
+    if q.min_seconds is not None:
+        params["min_secs"] = q.min_seconds
+    return _run(conn, sql, params)
+
+
+def item_rows(
+    conn: Connection, q: RuleQuery, now: dt.datetime, span: tuple[dt.datetime, dt.datetime]
+) -> list[Any]:
+    """(channel, week, language, programme, planned n, planned seconds, unconfirmed n) rows."""
+    t = CLASS_TABLE.name
+    keys = ["s.channel_id", "ws.week_key"]
+    lang = "t.lang" if q.by_language else "''"
+    pid = "si.programme_id" if q.by_programme else "0"
+    keys += [k for k in (lang, pid) if k not in ("''", "0")]
+    joins = (
+        "JOIN week_schedules ws ON ws.id = s.schedule_id "
+        "LEFT JOIN airings a ON a.scheduled_item_id = si.id"
+    )
+    if q.channel_ids is not None:
+        source = f"slots s CROSS JOIN scheduled_items si CROSS JOIN {t} t {joins}"
+        where = (
+            f" AND s.channel_id IN ({_ids(q.channel_ids)})"
+            " AND s.starts_at >= :t0 AND s.starts_at < :t1"
+        )
+    else:
+        source = f"{t} t CROSS JOIN scheduled_items si JOIN slots s ON s.id = si.slot_id {joins}"
+        where = ""
+    sql = (
+        f"SELECT s.channel_id, ws.week_key, {lang}, {pid}, COUNT(*), SUM(t.secs), "
+        "SUM(CASE WHEN a.id IS NULL AND s.starts_at < :now THEN 1 ELSE 0 END) "
+        f"FROM {source} WHERE t.programme_id = si.programme_id AND si.slot_id = s.id "
+        f"AND (t.mask & :bit) <> 0 AND ws.week_key BETWEEN :lo AND :hi{where} "
+        f"GROUP BY {', '.join(keys)}"
+    )
+    params: dict[str, Any] = {"bit": q.bit, "lo": q.lo, "hi": q.hi, "now": now}
+    if q.channel_ids is not None:
+        params.update(t0=span[0], t1=span[1])
+    return _run(conn, sql, params)

@@ -1,0 +1,109 @@
+"""Programme facts and the temporary table that lets SQL filter airings by rule.
+
+Each programme that passes at least one rule's programme-level filters (topics, type, fixed
+language, duration) gets a row (programme id, bit mask of those rules, language, length) in a
+temporary table, so one SQL aggregate per rule can join it instead of the topic tables.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from content.models import Programme, ProgrammeTopic
+from scheduler.config import CHANNEL_LANGUAGE, Rule
+
+_META = MetaData()
+CLASS_TABLE = Table(
+    "loa_tmp_programme_rules",
+    _META,
+    Column("programme_id", Integer, primary_key=True),
+    Column("mask", Integer, nullable=False),
+    Column("lang", String(16), nullable=False),
+    Column("secs", Integer, nullable=False),
+    prefixes=["TEMPORARY"],
+)
+
+
+@dataclass(frozen=True)
+class ProgrammeFacts:
+    """A programme reduced to what rule filters look at."""
+
+    id: int
+    programme_type: str
+    language: str
+    seconds: int
+    topics: frozenset[str]
+
+
+def load_programmes(session: Session) -> list[ProgrammeFacts]:
+    """All programmes with their topics, as plain facts."""
+    topics: dict[int, set[str]] = defaultdict(set)
+    for pid, topic in session.execute(select(ProgrammeTopic.programme_id, ProgrammeTopic.topic)):
+        topics[pid].add(topic)
+    stmt = select(
+        Programme.id, Programme.programme_type, Programme.language, Programme.duration_seconds
+    )
+    return [
+        ProgrammeFacts(pid, ptype, lang, secs, frozenset(topics.get(pid, ())))
+        for pid, ptype, lang, secs in session.execute(stmt)
+    ]
+
+
+def passes_programme_filters(rule: Rule, p: ProgrammeFacts) -> bool:
+    """Topic (any of), type, fixed language and duration filters, on the programme itself.
+
+    For a rule naming the channel's own language, a non-Vietnamese programme passes here and
+    its language is checked per channel later.
+    """
+    if rule.topics and not p.topics.intersection(rule.topics):
+        return False
+    if rule.programme_types and p.programme_type not in rule.programme_types:
+        return False
+    if rule.languages:
+        fixed = {c for c in rule.languages if c != CHANNEL_LANGUAGE}
+        if p.language not in fixed and not (rule.uses_channel_language and p.language != "vi"):
+            return False
+    minutes = p.seconds / 60
+    if rule.min_duration_minutes is not None and minutes < rule.min_duration_minutes:
+        return False
+    return rule.max_duration_minutes is None or minutes <= rule.max_duration_minutes
+
+
+def rule_masks(rules: list[Rule], programmes: list[ProgrammeFacts]) -> dict[int, int]:
+    """Programme id -> bit mask of the rules whose programme filters it passes (non-zero only)."""
+    out: dict[int, int] = {}
+    for p in programmes:
+        mask = 0
+        for i, rule in enumerate(rules):
+            if passes_programme_filters(rule, p):
+                mask |= 1 << i
+        if mask:
+            out[p.id] = mask
+    return out
+
+
+def fill_class_table(
+    conn: Connection, masks: dict[int, int], programmes: list[ProgrammeFacts]
+) -> None:
+    """(Re)create the session's temporary table and load it."""
+    conn.execute(text(f"DROP TABLE IF EXISTS {CLASS_TABLE.name}"))
+    CLASS_TABLE.create(conn)
+    rows = [
+        {"programme_id": p.id, "mask": masks[p.id], "lang": p.language, "secs": p.seconds}
+        for p in programmes
+        if p.id in masks
+    ]
+    if rows:
+        conn.execute(insert(CLASS_TABLE), rows)
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(f"ANALYZE {CLASS_TABLE.name}"))
+
+
+def drop_class_table(conn: Connection) -> None:
+    """Drop the temporary table."""
+    conn.execute(text(f"DROP TABLE IF EXISTS {CLASS_TABLE.name}"))

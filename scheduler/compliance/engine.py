@@ -1,0 +1,322 @@
+"""The rule engine: evaluate coverage rules per channel and rule period (DESIGN.md section 4).
+
+Hot path: per rule, one SQL aggregate over airings (and one over scheduled items for unconfirmed
+counts and basis planned) grouped by channel and ISO week with the rule's filters pushed into
+SQL, folded into per-rule counts over plain tuples. No ORM objects are loaded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from content.db import utcnow
+from scheduler.compliance.aggregate import RuleQuery, airing_rows, item_rows
+from scheduler.compliance.classes import (
+    drop_class_table,
+    fill_class_table,
+    load_programmes,
+    rule_masks,
+)
+from scheduler.compliance.facts import area_ids, find_roots, load_channels, load_units
+from scheduler.compliance.model import (
+    ChannelInfo,
+    ChannelRuleResult,
+    ComplianceResult,
+    RuleResult,
+    UnitInfo,
+)
+from scheduler.config import CHANNEL_LANGUAGE, Rule, Settings
+from scheduler.errors import Invalid, NotFound
+from scheduler.periods import Period, PeriodError, Week, period_of_week
+
+
+def parse_period(period: Period | str) -> Period:
+    """A Period from a Period or its text; a bad text raises Invalid."""
+    if isinstance(period, Period):
+        return period
+    try:
+        return Period.parse(period)
+    except PeriodError as exc:
+        raise Invalid(str(exc), code="period") from exc
+
+
+def select_rules(
+    settings: Settings, rule_ids: Iterable[str] | None, basis: str | None
+) -> list[Rule]:
+    """The configured rules asked for (all by default), with the basis overridden if given."""
+    if basis is not None and basis not in ("aired", "planned"):
+        raise Invalid(f"unknown basis '{basis}' (use aired or planned)", code="basis")
+    if rule_ids is None:
+        rules = list(settings.rules)
+    else:
+        rules = []
+        for rid in rule_ids:
+            try:
+                rules.append(settings.rule(rid))
+            except KeyError:
+                known = ", ".join(r.id for r in settings.rules)
+                raise NotFound(
+                    f"không có quy định '{rid}' / no rule '{rid}' (known: {known})"
+                ) from None
+    if basis is not None:
+        rules = [dataclasses.replace(r, basis=basis) for r in rules]  # type: ignore[arg-type]
+    return rules
+
+
+def rule_periods(period: Period, rule: Rule) -> list[Period]:
+    """The rule's own periods that the window's weeks fall in (docs/compliance.md)."""
+    seen: dict[str, Period] = {}
+    for w in period.weeks():
+        p = period_of_week(w, rule.period)
+        seen.setdefault(p.label, p)
+    return list(seen.values())
+
+
+@dataclass
+class _Plan:
+    """Per-rule lookups prepared once before the rows are folded."""
+
+    rule: Rule
+    periods: list[Period]
+    bucket_of_week: dict[int, int]
+    covered: dict[int, ChannelInfo]
+    fixed_languages: frozenset[str]
+    min_seconds: float | None
+
+
+def covers(rule: Rule, ch: ChannelInfo, codes: frozenset[str]) -> bool:
+    """Kind, optional unit subtree (by code, through merges) and own minority language."""
+    if ch.kind not in rule.channel_kinds:
+        return False
+    if rule.unit is not None and rule.unit not in codes:
+        return False
+    return not (rule.uses_channel_language and not ch.minority_languages)
+
+
+def _plans(
+    rules: list[Rule],
+    period: Period,
+    channels: dict[int, ChannelInfo],
+    units: dict[int, UnitInfo],
+) -> list[_Plan]:
+    codes = {
+        cid: frozenset(units[u].code for u in ch.unit_ids if u in units)
+        for cid, ch in channels.items()
+    }
+    plans = []
+    for rule in rules:
+        periods = rule_periods(period, rule)
+        buckets = {w.key: i for i, p in enumerate(periods) for w in p.weeks()}
+        covered = {cid: ch for cid, ch in channels.items() if covers(rule, ch, codes[cid])}
+        fixed = frozenset(c for c in rule.languages if c != CHANNEL_LANGUAGE)
+        mins = rule.min_duration_minutes * 60 if rule.min_duration_minutes is not None else None
+        plans.append(_Plan(rule, periods, buckets, covered, fixed, mins))
+    return plans
+
+
+@dataclass
+class _Tally:
+    """One rule's folded counts: per channel, one value per rule period."""
+
+    counts: dict[int, list[float]]
+    not_aired: dict[int, list[int]]
+    unconfirmed: dict[int, list[int]]
+
+
+def _fold(plan: _Plan, arows: list, irows: list) -> _Tally:
+    """Fold one rule's aggregate rows into counts, not-aired and unconfirmed tallies."""
+    rule = plan.rule
+    n = len(plan.periods)
+    counts: dict[int, list[float]] = {}
+    not_aired: dict[int, list[int]] = {}
+    unconf: dict[int, list[int]] = {}
+    seen: dict[tuple[int, int], set[int]] = defaultdict(set)
+    distinct = rule.count == "distinct_programmes"
+    minutes = rule.count == "minutes"
+    own_language = rule.uses_channel_language
+    buckets, covered, fixed = plan.bucket_of_week, plan.covered, plan.fixed_languages
+    aired_basis = rule.basis == "aired"
+    for cid, wk, lang, pid, counted, secs, na in arows:
+        b = buckets.get(wk)
+        ch = covered.get(cid)
+        if b is None or ch is None:
+            continue
+        if own_language and lang not in fixed and lang not in ch.minority_languages:
+            continue
+        if na:
+            row = not_aired.get(cid)
+            if row is None:
+                row = not_aired[cid] = [0] * n
+            row[b] += na
+        if not aired_basis or not counted:
+            continue
+        if distinct:
+            seen[(cid, b)].add(pid)
+            continue
+        vals = counts.get(cid)
+        if vals is None:
+            vals = counts[cid] = [0.0] * n
+        vals[b] += secs / 60 if minutes else counted
+    for cid, wk, lang, pid, planned, psecs, unconfirmed in irows:
+        b = buckets.get(wk)
+        ch = covered.get(cid)
+        if b is None or ch is None:
+            continue
+        if own_language and lang not in fixed and lang not in ch.minority_languages:
+            continue
+        if unconfirmed:
+            row = unconf.get(cid)
+            if row is None:
+                row = unconf[cid] = [0] * n
+            row[b] += unconfirmed
+        if aired_basis:
+            continue
+        if distinct:
+            seen[(cid, b)].add(pid)
+            continue
+        vals = counts.get(cid)
+        if vals is None:
+            vals = counts[cid] = [0.0] * n
+        vals[b] += psecs / 60 if minutes else planned
+    for (cid, b), pids in seen.items():
+        vals = counts.get(cid)
+        if vals is None:
+            vals = counts[cid] = [0.0] * n
+        vals[b] = float(len(pids))
+    return _Tally(counts, not_aired, unconf)
+
+
+def _result(plan: _Plan, tally: _Tally) -> RuleResult:
+    """Statuses per channel and rule period."""
+    rule = plan.rule
+    spans = [(p.label, p.week_start, p.week_end) for p in plan.periods]
+    first, last = spans[0][1], spans[-1][2]
+    target = rule.target if rule.target is not None else rule.minimum
+    minimum = rule.minimum
+    rr = RuleResult(rule, rule.basis, plan.periods)
+    zeros_f = [0.0] * len(spans)
+    zeros_i = [0] * len(spans)
+    for cid in sorted(plan.covered, key=lambda c: (plan.covered[c].unit_code, c)):
+        ch = plan.covered[cid]
+        values = tally.counts.get(cid, zeros_f)
+        statuses = [
+            "target_met" if v >= target else "minimum_met" if v >= minimum else "below_minimum"
+            for v in values
+        ]
+        whole = ch.active_from <= first and (ch.active_to is None or ch.active_to >= last)
+        if not whole:
+            for b, (_, start, end) in enumerate(spans):
+                if not ch.active_between(start, end):
+                    statuses[b] = "not_applicable"
+        rr.channels.append(
+            ChannelRuleResult(
+                rule.id,
+                ch,
+                spans,
+                values,
+                statuses,
+                tally.not_aired.get(cid, zeros_i),
+                tally.unconfirmed.get(cid, zeros_i),
+            )
+        )
+    return rr
+
+
+# Drive a rule's query by its channels when they are at most this share of all channels.
+CHANNEL_DRIVEN_SHARE = 0.35
+MAX_MASK_BITS = 62
+
+
+def _query(plan: _Plan, bit: int, total_channels: int) -> RuleQuery | None:
+    weeks = list(plan.bucket_of_week)
+    if not weeks or not plan.covered:
+        return None
+    by_channel = len(plan.covered) <= CHANNEL_DRIVEN_SHARE * max(total_channels, 1)
+    return RuleQuery(
+        bit=bit,
+        lo=min(weeks),
+        hi=max(weeks),
+        channel_ids=sorted(plan.covered) if by_channel else None,
+        min_seconds=plan.min_seconds,
+        by_language=plan.rule.uses_channel_language,
+        by_programme=plan.rule.count == "distinct_programmes",
+        minutes=plan.rule.count == "minutes",
+    )
+
+
+def _span(plan: _Plan) -> tuple[dt.datetime, dt.datetime]:
+    """UTC instants safely around the rule's weeks (a day of margin for any zone)."""
+    first = Week.from_key(min(plan.bucket_of_week)).monday - dt.timedelta(days=1)
+    last = Week.from_key(max(plan.bucket_of_week)).sunday + dt.timedelta(days=2)
+    return (
+        dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC),
+        dt.datetime.combine(last, dt.time(), tzinfo=dt.UTC),
+    )
+
+
+def evaluate(
+    session: Session,
+    settings: Settings,
+    period: Period | str,
+    unit_code: str | None = None,
+    rule_ids: Iterable[str] | None = None,
+    channel_ids: Iterable[int] | None = None,
+    basis: str | None = None,
+    now: dt.datetime | None = None,
+    unconfirmed: bool = True,
+) -> ComplianceResult:
+    """Evaluate rules per channel and rule period over a window, for an area or the country.
+
+    `unconfirmed=False` skips counting past scheduled items with no airing (rules under basis
+    aired then need no scheduled-item query at all).
+    """
+    window = parse_period(period)
+    rules = select_rules(settings, rule_ids, basis)
+    now = now or utcnow()
+    units = load_units(session)
+    roots: tuple[int, ...] = ()
+    area = None
+    if unit_code is not None:
+        roots = find_roots(units, unit_code, window.week_start, window.week_end)
+        area = area_ids(units, roots)
+    kinds = {k for r in rules for k in r.channel_kinds}
+    channels, total = load_channels(session, units, area, kinds, channel_ids)
+    plans = _plans(rules, window, channels, units)
+    programmes = load_programmes(session)
+    results: list[RuleResult] = []
+    conn = session.connection()
+    for first in range(0, len(plans), MAX_MASK_BITS):
+        chunk = plans[first : first + MAX_MASK_BITS]
+        masks = rule_masks([p.rule for p in chunk], programmes)
+        queries = [_query(p, 1 << i, total) for i, p in enumerate(chunk)]
+        tallies: list[_Tally] = []
+        if masks and any(queries):
+            fill_class_table(conn, masks, programmes)
+        try:
+            for plan, q in zip(chunk, queries, strict=True):
+                arows: list = []
+                irows: list = []
+                if q is not None and masks:
+                    arows = airing_rows(conn, q)
+                    if unconfirmed or plan.rule.basis == "planned":
+                        irows = item_rows(conn, q, now, _span(plan))
+                tallies.append(_fold(plan, arows, irows))
+        finally:
+            if masks and any(queries):
+                drop_class_table(conn)
+        results += [_result(p, t) for p, t in zip(chunk, tallies, strict=True)]
+    return ComplianceResult(
+        period=window,
+        unit_code=unit_code,
+        rules=results,
+        channels=channels,
+        units=units,
+        area=area,
+        roots=roots,
+    )

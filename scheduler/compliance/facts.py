@@ -1,0 +1,125 @@
+"""Compact facts about units and channels, read with a few plain SELECTs (no ORM objects)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from scheduler.compliance.model import ChannelInfo, UnitInfo
+from scheduler.errors import NotFound
+from scheduler.models import AdminUnit, Channel, ChannelLanguage
+
+
+def load_units(session: Session) -> dict[int, UnitInfo]:
+    """Every unit above the village level, by id."""
+    u = AdminUnit
+    stmt = select(
+        u.id, u.code, u.name, u.level, u.structure, u.parent_id, u.successor_id,
+        u.valid_from, u.valid_to,
+    ).where(u.level != "village")  # fmt: skip
+    return {row[0]: UnitInfo(*row) for row in session.execute(stmt)}
+
+
+def find_roots(
+    units: dict[int, UnitInfo], code: str, start: dt.date, end: dt.date
+) -> tuple[int, ...]:
+    """Units with this code that exist on some day of [start, end] (old and new structure)."""
+    roots = tuple(
+        sorted(uid for uid, u in units.items() if u.code == code and u.valid_between(start, end))
+    )
+    if not roots:
+        raise NotFound(
+            f"không có đơn vị hành chính mã '{code}' trong kỳ {start:%d/%m/%Y}–{end:%d/%m/%Y} / "
+            f"no administrative unit with code '{code}' between {start} and {end}"
+        )
+    return roots
+
+
+def area_ids(units: dict[int, UnitInfo], roots: Iterable[int]) -> frozenset[int]:
+    """The roots, everything under them, and every unit merged into one of those (by successor)."""
+    children: dict[int, list[int]] = defaultdict(list)
+    merged_into: dict[int, list[int]] = defaultdict(list)
+    for u in units.values():
+        if u.parent_id is not None:
+            children[u.parent_id].append(u.id)
+        if u.successor_id is not None:
+            merged_into[u.successor_id].append(u.id)
+    area: set[int] = set()
+    stack = list(roots)
+    while stack:
+        uid = stack.pop()
+        if uid in area:
+            continue
+        area.add(uid)
+        stack.extend(children.get(uid, ()))
+        # A merged unit joins the area on its own, not with its subtree: its children
+        # join through their own successor links.
+        for old in merged_into.get(uid, ()):
+            if old not in area:
+                area.add(old)
+                stack.extend(o for o in merged_into.get(old, ()) if o not in area)
+    return frozenset(area)
+
+
+def counted_units(units: dict[int, UnitInfo], unit_id: int) -> frozenset[int]:
+    """A unit, its ancestors, and its successors with their ancestors (roll-up targets)."""
+    out: set[int] = set()
+    frontier = [unit_id]
+    while frontier:
+        uid = frontier.pop()
+        while uid is not None and uid not in out:
+            out.add(uid)
+            info = units.get(uid)
+            if info is None:
+                break
+            if info.successor_id is not None:
+                frontier.append(info.successor_id)
+            uid = info.parent_id  # type: ignore[assignment]
+    return frozenset(out)
+
+
+def load_channels(
+    session: Session,
+    units: dict[int, UnitInfo],
+    area: frozenset[int] | None,
+    kinds: Iterable[str] | None = None,
+    channel_ids: Iterable[int] | None = None,
+) -> tuple[dict[int, ChannelInfo], int]:
+    """Channels in the area (all when None) as plain facts, and how many channels there are."""
+    c = Channel
+    stmt = select(c.id, c.name, c.kind, c.unit_id, c.active_from, c.active_to)
+    if kinds is not None:
+        stmt = stmt.where(c.kind.in_(list(kinds)))
+    wanted = set(channel_ids) if channel_ids is not None else None
+    everything = session.execute(stmt).all()
+    rows = [
+        r
+        for r in everything
+        if (area is None or r[3] in area) and (wanted is None or r[0] in wanted)
+    ]
+    langs: dict[int, set[str]] = defaultdict(set)
+    for cid, lang in session.execute(select(ChannelLanguage.channel_id, ChannelLanguage.language)):
+        langs[cid].add(lang)
+    cache: dict[int, frozenset[int]] = {}
+    out: dict[int, ChannelInfo] = {}
+    for cid, name, kind, unit_id, active_from, active_to in rows:
+        if unit_id not in cache:
+            cache[unit_id] = counted_units(units, unit_id)
+        unit = units.get(unit_id)
+        out[cid] = ChannelInfo(
+            id=cid,
+            name=name,
+            kind=kind,
+            unit_id=unit_id,
+            unit_code=unit.code if unit else "",
+            unit_name=unit.name if unit else "",
+            languages=frozenset(langs.get(cid, ())),
+            active_from=active_from,
+            active_to=active_to,
+            unit_ids=cache[unit_id],
+        )
+    return out, len(everything)

@@ -1,0 +1,254 @@
+"""plan_week: the operation behind `loa plan` and the web planner (flushes, never commits)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from content.models import Programme
+from scheduler import schedules
+from scheduler.areas import find_unit, subtree_ids
+from scheduler.config import Settings
+from scheduler.errors import Invalid, InvalidState, NotFound
+from scheduler.models import Channel, WeekSchedule
+from scheduler.periods import PeriodError, Week
+from scheduler.planner import load, write
+from scheduler.planner.core import RuleStatus, plan_facts
+from scheduler.planner.explain import Shortfall
+from scheduler.planner.facts import WeekFacts
+from scheduler.planner.problem import RANKS
+from scheduler.planner.solver import DEFAULT_BUDGET
+
+
+@dataclass
+class PlanResult:
+    """What plan_week did: the rule status before and after, and what could not be met."""
+
+    week: str
+    unit_code: str | None
+    channels: int
+    schedules_created: int = 0
+    items_added: int = 0
+    copied: int = 0
+    copy_skipped: list[str] = field(default_factory=list)
+    published: int = 0
+    before: list[RuleStatus] = field(default_factory=list)
+    after: list[RuleStatus] = field(default_factory=list)
+    shortfalls: list[Shortfall] = field(default_factory=list)
+    channel_names: dict[int, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step
+
+    @staticmethod
+    def _summary(statuses: list[RuleStatus]) -> dict[str, dict[str, int]]:
+        out: dict[str, Counter[str]] = {}
+        for s in statuses:
+            c = out.setdefault(s.rule_id, Counter())
+            c[s.status] += 1
+            c["week_met"] += int(s.week_met)
+            c["channels"] += 1
+        return {k: dict(v) for k, v in out.items()}
+
+    def summary_before(self) -> dict[str, dict[str, int]]:
+        """Per rule: channels at each status, and with this week's part met, before planning."""
+        return self._summary(self.before)
+
+    def summary_after(self) -> dict[str, dict[str, int]]:
+        """The same after planning."""
+        return self._summary(self.after)
+
+    def share_met(self, after: bool = True) -> float:
+        """Share of channel-rules whose part this week reaches at least the minimum."""
+        statuses = self.after if after else self.before
+        return sum(s.week_met for s in statuses) / len(statuses) if statuses else 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view (for the CLI's --json and the API)."""
+        return {
+            "week": self.week,
+            "unit": self.unit_code,
+            "channels": self.channels,
+            "schedules_created": self.schedules_created,
+            "items_added": self.items_added,
+            "copied": self.copied,
+            "copy_skipped": self.copy_skipped,
+            "published": self.published,
+            "share_met_before": round(self.share_met(False), 4),
+            "share_met_after": round(self.share_met(True), 4),
+            "before": self.summary_before(),
+            "after": self.summary_after(),
+            "shortfalls": [
+                {**asdict(s), "channel_name": self.channel_names.get(s.channel_id)}
+                for s in self.shortfalls
+            ],
+        }
+
+
+def _week(week: Week | str) -> Week:
+    if isinstance(week, Week):
+        return week
+    try:
+        return Week.parse(week)
+    except PeriodError as exc:
+        raise Invalid(f"tuần không hợp lệ / unknown week: {exc}", code="week") from exc
+
+
+def select_channels(
+    session: Session, week: Week, unit_code: str | None, channel_ids: list[int] | None
+) -> dict[int, str]:
+    """Channels of the area active in the week (optionally only the given ones): id -> name."""
+    query = select(Channel.id, Channel.name).where(
+        Channel.active_from <= week.sunday,
+        or_(Channel.active_to.is_(None), Channel.active_to >= week.monday),
+    )
+    if unit_code is not None:
+        unit = find_unit(session, unit_code)
+        query = query.where(Channel.unit_id.in_(subtree_ids(session, unit.id)))
+    found = {cid: name for cid, name in session.execute(query.order_by(Channel.id))}
+    if channel_ids:
+        wanted = sorted(set(channel_ids))
+        missing = [c for c in wanted if c not in found]
+        if missing:
+            where = f"đơn vị {unit_code}" if unit_code else "hệ thống"
+            raise NotFound(
+                f"kênh {', '.join(map(str, missing))} không có trong {where} hoặc không hoạt động "
+                f"trong tuần {week} / channel(s) {', '.join(map(str, missing))} not in "
+                f"{unit_code or 'the system'} or not active in {week}"
+            )
+        found = {c: found[c] for c in wanted}
+    if not found:
+        raise NotFound(
+            f"không có đài nào hoạt động trong tuần {week} thuộc {unit_code} / "
+            f"no channel of {unit_code} is active in {week}"
+        )
+    return found
+
+
+def _check_library(session: Session, week: Week) -> None:
+    usable = session.scalar(
+        select(func.count(Programme.id)).where(
+            Programme.approved_at.is_not(None),
+            Programme.duration_seconds > 0,
+            or_(Programme.valid_from.is_(None), Programme.valid_from <= week.sunday),
+            or_(Programme.valid_to.is_(None), Programme.valid_to >= week.monday),
+        )
+    )
+    if not usable:
+        raise Invalid(
+            f"thư viện chưa có chương trình nào đã duyệt và còn hiệu lực trong tuần {week} / "
+            f"the library has no approved programme valid in {week}",
+            code="empty_library",
+        )
+
+
+def _check_published(session: Session, week: Week, names: dict[int, str], force: bool) -> None:
+    if force:
+        return
+    ids = list(names)
+    published: list[int] = []
+    for part in load._chunks(ids):
+        published += session.scalars(
+            select(WeekSchedule.channel_id).where(
+                WeekSchedule.week_key == week.key,
+                WeekSchedule.state == "published",
+                WeekSchedule.channel_id.in_(part),
+            )
+        )
+    if published:
+        sample = ", ".join(names[c] for c in sorted(published)[:3])
+        more = f" (+{len(published) - 3})" if len(published) > 3 else ""
+        raise InvalidState(
+            f"lịch tuần {week} của {len(published)} đài đã công bố ({sample}{more}); dùng --force "
+            f"để sửa / {week} is already published for {len(published)} channel(s); use --force "
+            "to amend it",
+            code="published",
+        )
+
+
+def plan_week(
+    session: Session,
+    settings: Settings,
+    week: Week | str,
+    unit_code: str | None,
+    channel_ids: list[int] | None = None,
+    publish: bool = False,
+    force: bool = False,
+    user: str = "planner",
+    fill: bool = True,
+    copy_from: Week | str | None = None,
+    budget: int | None = DEFAULT_BUDGET,
+) -> PlanResult:
+    """Fill the week of every channel of the area so that its rules are met; explain the rest.
+
+    Checks everything first (week, unit, channels, library, published weeks), so that a refusal
+    writes nothing; the caller owns the transaction. With copy_from, that week's items are first
+    copied into the matching empty slots ("copy forward, then fill what is missing").
+    """
+    clock = time.perf_counter()
+    w = _week(week)
+    source = _week(copy_from) if copy_from is not None else None
+    if source == w:
+        raise Invalid("tuần nguồn trùng tuần lập lịch / the source week is the planned week")
+    names = select_channels(session, w, unit_code, channel_ids)
+    _check_library(session, w)
+    _check_published(session, w, names, force)
+    ids = list(names)
+    result = PlanResult(str(w), unit_code, len(ids), channel_names=names)
+    if source is not None:
+        for cid in ids:
+            if schedules.get_week(session, cid, source) is None:
+                continue
+            target = schedules.get_week(session, cid, w)
+            if target is not None and target.state == "published":
+                result.copy_skipped.append(f"{names[cid]}: {w} đã công bố / already published")
+                continue
+            copied = schedules.copy_week(session, settings, cid, source, w, user)
+            result.copied += copied.copied
+            result.copy_skipped += [f"{names[cid]}: {s}" for s in copied.skipped]
+        session.flush()
+    result.timings["check"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    result.schedules_created = write.materialise_missing(session, settings, w, ids, user)
+    result.timings["materialise"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    channels = load.channel_facts(session, ids)
+    programmes = load.programme_facts(session)
+    facts = WeekFacts(
+        week=w,
+        rules=settings.rules,
+        no_repeat_weeks=settings.planning.no_repeat_weeks,
+        channels=channels,
+        slots=load.week_slots(session, ids, w),
+        programmes=programmes,
+        recent=load.recent_programmes(session, ids, w, settings.planning.no_repeat_weeks),
+        period_items=load.period_items(session, channels, w, settings.rules, programmes),
+    )
+    result.timings["load"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    planned = plan_facts(settings, facts, fill=fill, budget=budget)
+    result.timings["solve"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    placements = [
+        (cid, pl.slot_id, pl.programme_id, pl.phase)
+        for cid, plan in planned.plans.items()
+        for pl in plan.placements
+    ]
+    # Within a slot, what the planner adds airs emergency first, then priority, then the rest.
+    order = {pl: i for i, pl in enumerate(placements)}
+    rank = {p.id: RANKS.get(p.priority, 2) for p in programmes.values()}
+    placements.sort(key=lambda pl: (pl[1], rank[pl[2]], order[pl]))
+    next_position = {s.id: s.next_position for slots in facts.slots.values() for s in slots}
+    result.items_added = write.insert_items(session, w, placements, next_position, user)
+    result.before, result.after, result.shortfalls = (
+        planned.before, planned.after, planned.shortfalls
+    )  # fmt: skip
+    if publish:
+        result.published = write.publish(session, w, ids, user)
+    session.flush()
+    session.expire_all()  # the bulk statements bypassed the ORM's loaded objects
+    result.timings["write"] = time.perf_counter() - clock
+    return result

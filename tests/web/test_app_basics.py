@@ -1,0 +1,82 @@
+"""The app starts, signs people in, answers problem+json, confirms airings idempotently."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from scheduler.models import Airing
+from tests.web.conftest import Browser, World, bearer
+
+
+def test_pages_need_sign_in(browser: Browser) -> None:
+    r = browser.get("/channels")
+    assert r.status_code == 302 and r.headers["Location"].startswith("/login")
+
+
+def test_login_and_channel_list_shows_only_scope(browser: Browser, world: World) -> None:
+    assert browser.login("broadcaster") == 302
+    page = browser.get("/channels").text
+    assert "Đài Xã A" in page and "Đài Xã B" not in page
+    assert (
+        world.week.monday.strftime("%d/%m/%Y") in browser.get(f"/channels?week={world.week}").text
+    )
+
+
+def test_wrong_password_is_refused_and_rate_limited(browser: Browser, world: World) -> None:
+    codes = [browser.login("planner", "wrong password!") for _ in range(5)]
+    assert codes == [401] * 5
+    assert browser.login("planner") == 429  # even the right password waits now
+
+
+def test_form_without_csrf_is_refused(app: Flask, world: World) -> None:
+    client = app.test_client()
+    client.environ_base["wsgi.url_scheme"] = "https"
+    r = client.post("/login", data={"username": "admin", "password": "x" * 12})
+    assert r.status_code == 400
+
+
+def test_security_headers(browser: Browser) -> None:
+    r = browser.get("/login")
+    assert "default-src 'self'" in r.headers["Content-Security-Policy"]
+    assert r.headers["X-Frame-Options"] == "DENY"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    cookie = r.headers.get("Set-Cookie", "")
+    assert "Secure" in cookie and "HttpOnly" in cookie
+
+
+def test_confirmation_is_idempotent(
+    app: Flask, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    client = app.test_client()
+    body = {"status": "not_aired", "reason_code": "mat_dien"}
+    url = f"/api/v1/items/{world.item_a}/confirmation"
+    first = client.post(url, json=body, headers=bearer(world, "broadcaster"))
+    again = client.post(url, json=body, headers=bearer(world, "broadcaster"))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json["id"] == again.json["id"] and first.json["source"] == "api"
+    with session_factory() as s:
+        n = s.scalar(select(func.count()).where(Airing.scheduled_item_id == world.item_a))
+    assert n == 1
+
+
+def test_confirmation_errors_are_problems(app: Flask, world: World) -> None:
+    client = app.test_client()
+    url = f"/api/v1/items/{world.item_a}/confirmation"
+    r = client.post(url, json={"status": "not_aired"}, headers=bearer(world, "broadcaster"))
+    assert r.status_code == 422 and r.mimetype == "application/problem+json"
+    assert "reason" in r.json["detail"]
+    r = client.post(url, json={"status": "aired"})
+    assert r.status_code == 401 and r.mimetype == "application/problem+json"
+    r = client.post(url, json={"status": "aired"}, headers={"Authorization": "Bearer nope"})
+    assert r.status_code == 401
+    other = f"/api/v1/items/{world.item_b}/confirmation"
+    r = client.post(other, json={"status": "aired"}, headers=bearer(world, "broadcaster"))
+    assert r.status_code == 404
+
+
+def test_openapi_lists_the_routes(app: Flask) -> None:
+    doc = app.test_client().get("/api/v1/openapi.json").json
+    assert doc["openapi"].startswith("3.")
+    assert "post" in doc["paths"]["/api/v1/items/{item_id}/confirmation"]

@@ -1,0 +1,288 @@
+# ruff: noqa: E501
+"""Authorization matrix: every endpoint x every role x in scope / out of scope.
+
+The policy, written out here independently of web/access.py:
+- anonymous: pages redirect to sign-in (302), the API answers 401;
+- a role without the permission gets 403: plan = admin, planner; confirm = admin, broadcaster;
+  supervise = admin, planner, supervisor; admin pages = admin; read = every role;
+- with the permission but outside the user's area (planner/supervisor: unit subtree,
+  broadcaster: channels) the answer is 404, as if the thing did not exist; admins have no bounds.
+A test also checks that no endpoint of the app is missing from the matrix.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from content.db import make_session_factory
+from scheduler import schedules
+from scheduler.config import Settings
+from scheduler.models import SlotPattern
+from tests.conftest import _SqliteTemplate
+from tests.web.conftest import PASSWORD, Browser, World, build_world
+from web import accounts
+from web.app import create_app
+
+ROLES = ("anonymous", "admin", "planner", "supervisor", "broadcaster")
+ALLOWED = {
+    "read": {"admin", "planner", "supervisor", "broadcaster"},
+    "plan": {"admin", "planner"},
+    "confirm": {"admin", "broadcaster"},
+    "supervise": {"admin", "planner", "supervisor"},
+    "admin": {"admin"},
+    "signed_in": {"admin", "planner", "supervisor", "broadcaster"},
+    "public": set(ROLES),
+}
+_seq = itertools.count(1)
+
+Maker = Callable[[World, Session, bool], Any]
+
+
+@dataclass
+class Case:
+    """One endpoint: how to call it inside and outside the scope, and what success looks like."""
+
+    endpoint: str
+    method: str
+    path: Maker  # (world, session, in_scope) -> path
+    action: str
+    ok: int | tuple[int, ...]
+    api: bool = True
+    scoped: bool = True  # False: the endpoint has no out-of-scope variant
+    body: Maker | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.endpoint}"
+
+
+def ch(w: World, inside: bool) -> int:
+    return w.channel_a if inside else w.channel_b
+
+
+def fresh_item(w: World, s: Session, inside: bool) -> int:
+    """A new item in last week's first slot of channel A or B."""
+    sched = schedules.get_week(s, ch(w, inside), w.week)
+    assert sched is not None
+    slot = next(sl for sl in sched.slots if schedules.slot_used_seconds(sl) + 600 <= 1800)
+    item = schedules.add_item(s, slot.id, w.programme, "t")
+    s.commit()
+    return item.id
+
+
+def slot_of(w: World, s: Session, inside: bool) -> int:
+    sched = schedules.get_week(s, ch(w, inside), w.week)
+    assert sched is not None
+    return sched.slots[1].id
+
+
+def victim(s: Session) -> int:
+    user = accounts.create_user(
+        s, f"victim{next(_seq)}", PASSWORD, "broadcaster", "t", channel_ids=[1]
+    )
+    s.commit()
+    return user.id
+
+
+def pattern_of(w: World, s: Session) -> int:
+    return s.scalar(select(SlotPattern.id).where(SlotPattern.channel_id == w.channel_a))  # type: ignore[return-value]
+
+
+CASES = [
+    # --- API, channel-scoped
+    Case("api.get_channel", "GET", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}", "read", 200),
+    Case("api.get_week", "GET", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}/schedule?week={w.week}", "read", 200),
+    Case("api.list_airings", "GET", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}/airings?week={w.week}", "read", 200),
+    Case("api.calendar", "GET", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}/calendar.ics", "read", 200),
+    Case("api.confirm_item", "POST", lambda w, s, i: f"/api/v1/items/{w.item_a if i else w.item_b}/confirmation",
+         "confirm", (200, 201), body=lambda w, s, i: {"status": "aired"}),
+    Case("api.log_unplanned", "POST", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}/airings", "confirm", (200, 201),
+         body=lambda w, s, i: {"programme_id": w.programme, "started_at": f"{w.week.monday}T07:00:00+07:00",
+                               "client_ref": f"ref-{next(_seq)}"}),
+    Case("api.materialise", "POST", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}/schedule?week={w.week.shift(1)}", "plan", 200),
+    Case("api.add_item", "POST", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}/schedule/items", "plan", 201,
+         body=lambda w, s, i: {"slot_id": slot_of(w, s, i), "programme_id": w.programme}, headers={"If-Match": "*"}),
+    Case("api.move_item", "PATCH", lambda w, s, i: f"/api/v1/items/{fresh_item(w, s, i)}", "plan", 200,
+         body=lambda w, s, i: {"position": 0}, headers={"If-Match": "*"}),
+    Case("api.remove_item", "DELETE", lambda w, s, i: f"/api/v1/items/{fresh_item(w, s, i)}", "plan", 200,
+         headers={"If-Match": "*"}),
+    Case("api.publish", "POST", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}/schedule/publish?week={w.week}", "plan", 200,
+         headers={"If-Match": "*"}),
+    Case("api.copy", "POST", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}/schedule/copy?week={w.week.shift(3)}", "plan", 200,
+         body=lambda w, s, i: {"from_week": str(w.week)}),
+    Case("api.weekly_compliance", "GET",
+         lambda w, s, i: f"/api/v1/compliance/weekly?period={w.week}&unit={w.province_a if i else w.province_b}",
+         "supervise", 200),
+    # --- API, not scoped (lists are filtered to the scope: tested in test_scope_filters)
+    Case("api.list_channels", "GET", lambda w, s, i: "/api/v1/channels", "read", 200, scoped=False),
+    Case("api.list_units", "GET", lambda w, s, i: "/api/v1/units", "read", 200, scoped=False),
+    Case("api.list_programmes", "GET", lambda w, s, i: "/api/v1/programmes", "read", 200, scoped=False),
+    Case("api.list_rules", "GET", lambda w, s, i: "/api/v1/rules", "read", 200, scoped=False),
+    Case("api.me", "GET", lambda w, s, i: "/api/v1/me", "read", 200, scoped=False),
+    Case("api.openapi", "GET", lambda w, s, i: "/api/v1/openapi.json", "public", 200, scoped=False),
+    # --- pages
+    Case("home.index", "GET", lambda w, s, i: "/", "signed_in", 302, api=False, scoped=False),
+    Case("home.channels", "GET", lambda w, s, i: "/channels", "read", 200, api=False, scoped=False),
+    Case("auth.login", "GET", lambda w, s, i: "/login", "public", 200, api=False, scoped=False),
+    Case("auth.password", "GET", lambda w, s, i: "/password", "signed_in", 200, api=False, scoped=False),
+    Case("auth.set_language", "POST", lambda w, s, i: "/lang/en", "public", 302, api=False, scoped=False),
+    Case("auth.logout", "POST", lambda w, s, i: "/logout", "public", 302, api=False, scoped=False),
+    Case("media.programme_audio", "GET", lambda w, s, i: f"/media/programmes/{w.programme}.mp3", "read", 404,
+         api=False, scoped=False),  # no audio in the world: 404 for those allowed to read
+    Case("planner.overview", "GET", lambda w, s, i: f"/plan?week={w.week}", "plan", 200, api=False, scoped=False),
+    Case("planner.grid", "GET", lambda w, s, i: f"/plan/{ch(w, i)}?week={w.week}", "plan", 200, api=False),
+    Case("planner.create", "POST", lambda w, s, i: f"/plan/{ch(w, i)}/create", "plan", 303, api=False,
+         body=lambda w, s, i: {"week": str(w.week.shift(2))}),
+    Case("planner.add", "POST", lambda w, s, i: f"/plan/{ch(w, i)}/add", "plan", 303, api=False,
+         body=lambda w, s, i: {"week": str(w.week), "slot_id": slot_of(w, s, i), "programme_id": w.programme}),
+    Case("planner.remove", "POST", lambda w, s, i: f"/plan/{ch(w, i)}/remove", "plan", 303, api=False,
+         body=lambda w, s, i: {"item_id": fresh_item(w, s, i)}),
+    Case("planner.move", "POST", lambda w, s, i: f"/plan/{ch(w, i)}/move", "plan", 303, api=False,
+         body=lambda w, s, i: {"item_id": fresh_item(w, s, i), "direction": "up"}),
+    Case("planner.publish", "POST", lambda w, s, i: f"/plan/{ch(w, i)}/publish", "plan", 303, api=False,
+         body=lambda w, s, i: {"week": str(w.week)}),
+    Case("planner.copy", "POST", lambda w, s, i: f"/plan/{ch(w, i)}/copy", "plan", 303, api=False,
+         body=lambda w, s, i: {"week": str(w.week.shift(4)), "from_week": str(w.week)}),
+    Case("planner.autoplan", "POST", lambda w, s, i: f"/plan/{ch(w, i)}/autoplan", "plan", 303, api=False,
+         body=lambda w, s, i: {"week": str(w.week.shift(5))}),
+    Case("station.my_station", "GET", lambda w, s, i: f"/station/?channel={ch(w, i)}", "confirm", 200, api=False),
+    Case("station.service_worker", "GET", lambda w, s, i: "/station/sw.js", "public", 200, api=False, scoped=False),
+    Case("supervisor.overview", "GET",
+         lambda w, s, i: f"/supervise?period={w.week}&unit={w.province_a if i else w.province_b}", "supervise", 200, api=False),
+    Case("supervisor.export_csv", "GET",
+         lambda w, s, i: f"/supervise/export.csv?period={w.week}&unit={w.province_a if i else w.province_b}",
+         "supervise", 200, api=False),
+    Case("supervisor.channel", "GET", lambda w, s, i: f"/supervise/channel/{ch(w, i)}?period={w.week}", "supervise", 200, api=False),
+    Case("supervisor.channel_week", "GET", lambda w, s, i: f"/supervise/channel/{ch(w, i)}/week/{w.week}", "supervise", 200,
+         api=False),
+    Case("admin.users", "GET", lambda w, s, i: "/admin/users", "admin", 200, api=False, scoped=False),
+    Case("admin.create_user", "POST", lambda w, s, i: "/admin/users", "admin", 303, api=False, scoped=False,
+         body=lambda w, s, i: {"username": f"new{next(_seq)}", "role": "admin", "password": PASSWORD}),
+    Case("admin.toggle_user", "POST", lambda w, s, i: f"/admin/users/{victim(s)}/active", "admin", 303, api=False, scoped=False),
+    Case("admin.reset_password", "POST", lambda w, s, i: f"/admin/users/{victim(s)}/password", "admin", 303, api=False,
+         scoped=False, body=lambda w, s, i: {"password": PASSWORD + "!"}),
+    Case("admin.issue_token", "POST", lambda w, s, i: f"/admin/users/{victim(s)}/token", "admin", 303, api=False, scoped=False),
+    Case("admin.units", "GET", lambda w, s, i: "/admin/units", "admin", 200, api=False, scoped=False),
+    Case("admin.import_units", "POST", lambda w, s, i: "/admin/units/import", "admin", 303, api=False, scoped=False,
+         body=lambda w, s, i: {"province": ""}),
+    Case("admin.channels", "GET", lambda w, s, i: "/admin/channels", "admin", 200, api=False, scoped=False),
+    Case("admin.create_channel", "POST", lambda w, s, i: "/admin/channels", "admin", 303, api=False, scoped=False,
+         body=lambda w, s, i: {"name": "Đài mới", "kind": "commune_radio", "unit": "91001"}),
+    Case("admin.channel", "GET", lambda w, s, i: f"/admin/channels/{w.channel_a}", "admin", 200, api=False, scoped=False),
+    Case("admin.add_pattern", "POST", lambda w, s, i: f"/admin/channels/{w.channel_a}/patterns", "admin", 303, api=False,
+         scoped=False, body=lambda w, s, i: {"weekdays": "67", "start": "19:00", "minutes": "15"}),
+    Case("admin.end_pattern", "POST", lambda w, s, i: f"/admin/channels/{w.channel_a}/patterns/{pattern_of(w, s)}/end",
+         "admin", 303, api=False, scoped=False),
+    Case("admin.add_cluster", "POST", lambda w, s, i: f"/admin/channels/{w.channel_a}/clusters", "admin", 303, api=False,
+         scoped=False, body=lambda w, s, i: {"name": "Cụm loa thôn 1", "speakers": "4"}),
+    Case("admin.rules", "GET", lambda w, s, i: "/admin/rules", "admin", 200, api=False, scoped=False),
+]  # fmt: skip
+NOT_IN_MATRIX = {"static"}
+
+
+def expected(case: Case, role: str, inside: bool) -> int | tuple[int, ...]:
+    """The status the policy above gives."""
+    if case.action == "public":
+        return case.ok
+    if role == "anonymous":
+        if case.endpoint == "media.programme_audio":
+            return 401
+        return 401 if case.api else 302
+    if role not in ALLOWED[case.action]:
+        return 403
+    if not inside and role != "admin":
+        return 404
+    return case.ok
+
+
+@dataclass
+class Env:
+    app: Flask
+    world: World
+    factory: sessionmaker[Session]
+    clients: dict[str, Browser]
+
+
+@pytest.fixture
+def env(tmp_path: Path, _sqlite_template: _SqliteTemplate, settings: Settings) -> Iterator[Env]:
+    engine = _sqlite_template.fresh(tmp_path)
+    factory = make_session_factory(engine)
+    with factory() as s:
+        world = build_world(s, settings)
+    app = create_app(settings, engine, {"TESTING": True, "SECRET_KEY": "matrix"})
+    clients: dict[str, Browser] = {}
+    for role in ROLES:
+        b = Browser(app.test_client())
+        if role == "anonymous":
+            b.get("/login")
+        else:
+            assert b.login(role) == 302
+        clients[role] = b
+    yield Env(app, world, factory, clients)
+    engine.dispose()
+
+
+def _call(env: Env, case: Case, role: str, inside: bool) -> int:
+    with env.factory() as s:
+        path = case.path(env.world, s, inside)
+        body = case.body(env.world, s, inside) if case.body else None
+    if case.api:
+        client: FlaskClient = env.app.test_client()
+        headers = dict(case.headers)
+        if role != "anonymous":
+            headers["Authorization"] = f"Bearer {env.world.tokens[role]}"
+        kwargs: dict[str, Any] = {"headers": headers}
+        if body is not None:
+            kwargs["json"] = body
+        return client.open(path, method=case.method, **kwargs).status_code
+    browser = env.clients[role]
+    if case.method == "GET":
+        return browser.client.get(path).status_code
+    return browser.client.open(
+        path, method=case.method, data={**(body or {}), "csrf_token": browser.csrf}
+    ).status_code
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_matrix(env: Env, case: Case) -> None:
+    results = []
+    for role in ROLES:
+        for inside in (True, False) if case.scoped else (True,):
+            got = _call(env, case, role, inside)
+            want = expected(case, role, inside)
+            ok = got in want if isinstance(want, tuple) else got == want
+            results.append((role, "in" if inside else "out", got, want, ok))
+    wrong = [r for r in results if not r[4]]
+    assert not wrong, f"{case.id}: (role, scope, got, expected) {wrong}"
+
+
+def test_every_endpoint_is_in_the_matrix(env: Env) -> None:
+    endpoints = {r.endpoint for r in env.app.url_map.iter_rules()} - NOT_IN_MATRIX
+    covered = {c.endpoint for c in CASES}
+    assert endpoints - covered == set(), "add these endpoints to the authorization matrix"
+
+
+def test_scope_filters_lists(env: Env) -> None:
+    client = env.app.test_client()
+    w = env.world
+    for role, channels in (
+        ("admin", {w.channel_a, w.channel_b}),
+        ("planner", {w.channel_a}),
+        ("supervisor", {w.channel_a}),
+        ("broadcaster", {w.channel_a}),
+    ):
+        got = client.get("/api/v1/channels", headers={"Authorization": f"Bearer {w.tokens[role]}"})
+        assert {c["id"] for c in got.json["items"]} == channels, role
+    units = client.get("/api/v1/units", headers={"Authorization": f"Bearer {w.tokens['planner']}"})
+    assert {u["id"] for u in units.json["items"]} == {w.province_a, w.commune_a}

@@ -1,0 +1,55 @@
+"""Catalogues: every message of the code is translated in vi and en, the compiled .mo files
+match the .po files, and dates and weeks are written the Vietnamese way."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from flask import Flask
+
+from scheduler.periods import Week
+from tests.web.conftest import Browser, World
+from web.i18n import fmt_date, fmt_week
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATIONS = ROOT / "web" / "translations"
+METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+
+
+def _code_messages() -> set[str]:
+    out = set()
+    for _file, _line, message, _comments, _ctx in extract_from_dir(ROOT / "web", METHODS):
+        out.add(message if isinstance(message, str) else message[0])
+    return out
+
+
+def test_catalogues_are_complete_and_compiled() -> None:
+    wanted = _code_messages()
+    assert len(wanted) > 100
+    for lang in ("vi", "en"):
+        po = read_po((TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").open("rb"))
+        translated = {m.id: m.string for m in po if m.id}
+        missing = sorted(m for m in wanted if not translated.get(m))
+        assert not missing, f"{lang}: untranslated {missing[:10]}"
+        mo = read_mo(io.BytesIO((TRANSLATIONS / lang / "LC_MESSAGES" / "messages.mo").read_bytes()))
+        compiled = {m.id: m.string for m in mo if m.id}
+        stale = sorted(k for k, v in translated.items() if compiled.get(k) != v)
+        assert not stale, f"{lang}: messages.mo is older than messages.po ({stale[:5]})"
+
+
+def test_vietnamese_by_default_english_on_request(browser: Browser, world: World) -> None:
+    assert "Đăng nhập" in browser.get("/login").text
+    browser.post("/lang/en", {"next": "/login"})
+    assert "Sign in" in browser.get("/login").text
+
+
+def test_dates_and_weeks(app: Flask) -> None:
+    import datetime as dt
+
+    with app.test_request_context():
+        assert fmt_date(dt.date(2026, 11, 23)) == "23/11/2026"
+        assert fmt_week(Week(2026, 48)) == "Tuần 48 (23/11–29/11/2026)"

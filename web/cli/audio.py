@@ -1,0 +1,147 @@
+"""`loa audio ...`: probe and normalise files, and assemble a channel's slots into one file each."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from audio import AudioError, analyse, render
+from audio.slot import assemble
+from content.media_models import AudioAsset
+from scheduler.media import jingle, media_root, rendition_format
+from scheduler.models.channels import Channel
+from scheduler.models.schedules import Slot
+from web.cli.context import LoaContext, fail, pass_loa
+
+
+@click.group("audio")
+def audio_group() -> None:
+    """Audio files: probe, loudness-normalise, slot reels (âm thanh)."""
+
+
+@audio_group.command("probe")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@pass_loa
+def probe(loa: LoaContext, file: Path, as_json: bool) -> None:
+    """Decode FILE: format, real duration, loudness and silences, or why it is refused."""
+    fmt = rendition_format(loa.settings)
+    try:
+        info = analyse(file, fmt.analysis_options(true_peak=True))
+    except AudioError as exc:
+        raise fail(f"{file}: {exc}") from exc
+    data = info.as_dict()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False))
+        return
+    for key, value in data.items():
+        click.echo(f"{key:>18}: {value}")
+
+
+@audio_group.command("normalise")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Output file (.mp3 = broadcast rendition, .wav = PCM).")  # fmt: skip
+@click.option("--target", type=float, help="Loudness target in LUFS (default from [audio]).")
+@click.option("--true-peak", type=float, help="True-peak ceiling in dBTP (default from [audio]).")
+@click.option("--trim/--no-trim", default=None, help="Cut leading/trailing silence.")
+@pass_loa
+def normalise(
+    loa: LoaContext,
+    file: Path,
+    output: Path,
+    target: float | None,
+    true_peak: float | None,
+    trim: bool | None,
+) -> None:
+    """Loudness-normalise FILE (EBU R128) into OUTPUT in the broadcast format."""
+    fmt = rendition_format(loa.settings)
+    if target is not None:
+        fmt = dataclasses.replace(fmt, target_lufs=target)
+    if true_peak is not None:
+        fmt = dataclasses.replace(fmt, max_true_peak_dbtp=true_peak)
+    if output.suffix.lower() not in (".mp3", ".wav"):
+        raise fail(f"{output.name}: output must end in .mp3 or .wav")
+    try:
+        result = render(file, output, fmt, trim=trim)
+    except AudioError as exc:
+        raise fail(f"{file}: {exc}") from exc
+    lufs = result.output.integrated_lufs
+    click.echo(
+        f"wrote {output}: {result.duration_seconds:.2f} s, gain {result.gain_db:+.1f} dB, "
+        f"{'unmeasurable' if lufs is None else f'{lufs:.1f} LUFS'}, "
+        f"true peak {result.output.true_peak_dbtp:.1f} dBTP"
+    )
+
+
+@audio_group.command("slot")
+@click.option("--channel", "channel_id", type=int, required=True, help="Channel id.")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), required=True,
+              help="Local date, YYYY-MM-DD.")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the slot files (created if missing).")  # fmt: skip
+@click.option("--gap", type=float, help="Seconds of silence between programmes.")
+@pass_loa
+def slot(
+    loa: LoaContext, channel_id: int, day: dt.datetime, output: Path, gap: float | None
+) -> None:
+    """Write one MP3 per slot of CHANNEL on DATE (for stations playing from a PC or USB stick)."""
+    settings = loa.settings
+    fmt = rendition_format(settings)
+    root = media_root(settings)
+    with loa.session() as session:
+        channel = session.get(Channel, channel_id)
+        if channel is None:
+            raise fail(f"không có kênh #{channel_id} / no channel #{channel_id}")
+        slots = session.scalars(
+            select(Slot)
+            .where(Slot.channel_id == channel_id, Slot.local_date == day.date())
+            .order_by(Slot.starts_at)
+        ).all()
+        plan = []
+        for s in slots:
+            files = []
+            for item in s.items:
+                asset = session.scalar(
+                    select(AudioAsset).where(AudioAsset.programme_id == item.programme_id)
+                )
+                if asset is None:
+                    click.echo(
+                        f"warning: chương trình #{item.programme_id} chưa có âm thanh / "
+                        f"programme #{item.programme_id} has no audio; skipped",
+                        err=True,
+                    )
+                    continue
+                files.append(root / asset.rendition_path)
+            local = s.starts_at.astimezone(settings.zone)
+            plan.append((local, files))
+    if not plan:
+        raise fail(f"kênh #{channel_id} không có khung giờ ngày {day.date()} / no slots that day")
+    written = 0
+    for local, files in plan:
+        if not files:
+            click.echo(f"{local:%H:%M}: no audio, no file")
+            continue
+        name = f"channel{channel_id}-{local:%Y%m%d-%H%M}.mp3"
+        try:
+            reel = assemble(
+                files, output / name, fmt,
+                gap_seconds=settings.audio.gap_seconds if gap is None else gap,
+                intro=jingle(settings, "intro"), outro=jingle(settings, "outro"),
+            )  # fmt: skip
+        except AudioError as exc:
+            raise fail(f"{name}: {exc}") from exc
+        written += 1
+        click.echo(f"{local:%H:%M}: wrote {output / name} ({reel.parts} programmes, "
+                   f"{reel.duration_seconds:.0f} s)")  # fmt: skip
+    click.echo(f"{written} slot file(s) in {output}")
+
+
+def register(group: click.Group) -> None:
+    """Attach the audio commands."""
+    group.add_command(audio_group)

@@ -1,0 +1,100 @@
+"""`loa programmes ...`: add programmes to the library, with their audio."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from content.assets import attach_to_programme, import_audio
+from content.audit import record
+from content.errors import ContentError
+from content.models import PRIORITIES, Programme, ProgrammeTopic
+from scheduler.media import media_root, rendition_format
+from web.cli.context import LoaContext, fail, pass_loa
+
+
+@click.group("programmes")
+def programmes_group() -> None:
+    """The programme library (thư viện chương trình)."""
+
+
+@programmes_group.command("add")
+@click.option("--title", required=True, help="Title (tên chương trình).")
+@click.option("--topic", "topics", multiple=True, required=True, help="Topic code; repeatable.")
+@click.option("--type", "programme_type", default="tin", show_default=True,
+              help="Programme type code (tin, phong_su, chuyen_muc...).")  # fmt: skip
+@click.option("--language", default="vi", show_default=True, help="Language code.")
+@click.option("--audio", "audio_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Audio file: original kept, broadcast rendition derived.")  # fmt: skip
+@click.option("--duration", type=int, help="Seconds (only without --audio).")
+@click.option("--producer", help="Producing unit.")
+@click.option("--priority", type=click.Choice(PRIORITIES), default="normal", show_default=True)
+@click.option("--code", help="Optional unique code.")
+@click.option("--user", "actor", default="cli", show_default=True, help="Who adds it.")
+@pass_loa
+def add(
+    loa: LoaContext,
+    title: str,
+    topics: tuple[str, ...],
+    programme_type: str,
+    language: str,
+    audio_file: Path | None,
+    duration: int | None,
+    producer: str | None,
+    priority: str,
+    code: str | None,
+    actor: str,
+) -> None:
+    """Add a programme; with --audio its duration comes from the audio itself."""
+    settings = loa.settings
+    _check_vocab(settings.topics, topics, "topic")
+    _check_vocab(settings.programme_types, (programme_type,), "programme type")
+    _check_vocab(settings.languages, (language,), "language")
+    if audio_file is None and not duration:
+        raise fail("give --audio FILE or --duration SECONDS")
+    if audio_file is not None and not audio_file.is_file():
+        raise fail(f"{audio_file}: không có tệp / no such file")
+    try:
+        with loa.session() as session:
+            if code and session.scalar(select(Programme).where(Programme.code == code)):
+                raise fail(f"mã {code} đã tồn tại / code {code} already exists")
+            programme = Programme(
+                code=code, title=title, programme_type=programme_type, language=language,
+                duration_seconds=duration or 0, producer=producer, priority=priority,
+                created_by=actor, topic_links=[ProgrammeTopic(topic=t) for t in set(topics)],
+            )  # fmt: skip
+            session.add(programme)
+            session.flush()
+            record(session, actor, "programme.create", "programme", programme.id,
+                   after={"title": title, "topics": sorted(set(topics))})  # fmt: skip
+            note = ""
+            if audio_file is not None:
+                imported = import_audio(
+                    session, media_root(settings), audio_file, actor, rendition_format(settings)
+                )
+                if imported.duplicate:
+                    owner = imported.asset.programme_id
+                    raise fail(
+                        f"{audio_file.name}: tệp này đã có trong thư viện (chương trình #{owner}) /"
+                        f" this file is already in the library (programme #{owner})"
+                    )
+                attach_to_programme(session, imported.asset, programme, actor)
+                a = imported.asset
+                note = (f", audio {a.duration_ms / 1000:.1f} s, rendition {a.rendition_lufs} LUFS"
+                        f" {a.rendition_true_peak_dbtp:.1f} dBTP")  # fmt: skip
+    except ContentError as exc:
+        raise fail(f"{audio_file}: {exc}") from exc
+    click.echo(f"programme #{programme.id} added: {title} ({programme.duration_seconds} s{note})")
+
+
+def _check_vocab(known: dict[str, object], codes: tuple[str, ...], what: str) -> None:
+    for c in codes:
+        if c not in known:
+            raise fail(f"unknown {what} '{c}' (known: {', '.join(sorted(known))})")
+
+
+def register(group: click.Group) -> None:
+    """Attach the programmes commands."""
+    group.add_command(programmes_group)

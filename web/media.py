@@ -1,0 +1,67 @@
+"""Programme audio for players and downloads: only files inside the media folder are served."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, current_app, send_file
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from web.access import READ, require
+from web.db import db
+
+bp = Blueprint("media", __name__, url_prefix="/media")
+
+
+def _asset_model() -> Any | None:
+    """content's AudioAsset model once the content layer has it, else None."""
+    try:
+        module = importlib.import_module("content.media_models")
+    except ImportError:
+        return None
+    return getattr(module, "AudioAsset", None)
+
+
+def programmes_with_audio(session: Session, programme_ids: list[int]) -> set[int]:
+    """Which of these programmes have a broadcast rendition."""
+    model = _asset_model()
+    if model is None or not programme_ids:
+        return set()
+    query = select(model.programme_id).where(model.programme_id.in_(set(programme_ids)))
+    return set(session.scalars(query))
+
+
+def safe_path(folder: Path, relative: str) -> Path | None:
+    """The file under folder named by relative, or None if it would leave the folder."""
+    base = folder.resolve()
+    target = (base / relative).resolve()
+    if base != target and base not in target.parents:
+        return None
+    return target if target.is_file() else None
+
+
+@bp.get("/programmes/<int:programme_id>.mp3")
+def programme_audio(programme_id: int) -> Any:
+    """The programme's broadcast rendition (MP3), streamable and downloadable."""
+    require(READ)
+    model = _asset_model()
+    if model is None:
+        abort(404)
+    asset = db().scalar(select(model).where(model.programme_id == programme_id))
+    if asset is None:
+        abort(404)
+    settings = current_app.config["LOA_SETTINGS"]
+    path = safe_path(settings.resolve_path(settings.media.folder), asset.rendition_path)
+    if path is None:
+        abort(404)
+    return send_file(
+        path,
+        mimetype="audio/mpeg",
+        as_attachment=False,
+        download_name=f"loa-{programme_id}.mp3",
+        conditional=True,
+        max_age=86400,
+    )

@@ -1,0 +1,175 @@
+"""What supervisors read: a weekly rule per channel and week under basis aired, unconfirmed items,
+shares of communes at minimum and target, and the coming report deadlines.
+
+Uses the shared rule semantics of scheduler/rules.py; the compliance engine, once merged,
+computes the same numbers for the exports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from content.models import Programme
+from scheduler.config import ReportPeriod, Rule, Settings
+from scheduler.models import Airing, Channel, ScheduledItem, Slot
+from scheduler.periods import Period, Week
+from scheduler.rules import AiringFacts, airing_counts, measure, rule_covers_channel, status_for
+from web.plan_status import channel_facts, unit_codes
+
+
+@dataclass
+class Cell:
+    """One channel in one week: the rule's value and status, and unconfirmed past items."""
+
+    value: float = 0
+    status: str = "not_applicable"
+    unconfirmed: int = 0
+
+
+@dataclass
+class Matrix:
+    """A weekly rule over the weeks of a period for the channels of an area."""
+
+    rule: Rule
+    weeks: list[Week]
+    channels: list[Channel]
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+
+    def cell(self, channel_id: int, week: Week) -> Cell:
+        """The cell of a channel and week."""
+        return self.cells.get((channel_id, week.key), Cell())
+
+    def share(self, week: Week, statuses: tuple[str, ...]) -> tuple[int, int]:
+        """(channels with one of the statuses, channels the rule applies to) in a week."""
+        applicable = [c for c in self.channels if self.cell(c.id, week).status != "not_applicable"]
+        hit = [c for c in applicable if self.cell(c.id, week).status in statuses]
+        return len(hit), len(applicable)
+
+    def weeks_met(self, channel_id: int) -> tuple[int, int]:
+        """(weeks at minimum or better, applicable weeks) of a channel over the period."""
+        cells = [self.cell(channel_id, w) for w in self.weeks]
+        applicable = [c for c in cells if c.status != "not_applicable"]
+        met = [c for c in applicable if c.status in ("minimum_met", "target_met")]
+        return len(met), len(applicable)
+
+    def unconfirmed(self, week: Week) -> int:
+        """Past scheduled items without an airing in a week, over all channels."""
+        return sum(self.cell(c.id, week).unconfirmed for c in self.channels)
+
+
+def _programme_facts(session: Session, ids: set[int]) -> dict[int, Programme]:
+    if not ids:
+        return {}
+    return {p.id: p for p in session.scalars(select(Programme).where(Programme.id.in_(ids)))}
+
+
+def weekly_matrix(
+    session: Session,
+    settings: Settings,
+    rule: Rule,
+    period: Period,
+    channels: list[Channel],
+    now: dt.datetime,
+) -> Matrix:
+    """Count the rule per channel and week of the period (basis aired), plus unconfirmed items.
+
+    Weeks that have not started yet are left out: nothing can have aired in them.
+    """
+    today = now.astimezone(settings.zone).date()
+    weeks = [w for w in period.weeks() if w.monday <= today]
+    codes = unit_codes(session, {c.unit_id for c in channels})
+    facts = {c.id: channel_facts(c, codes[c.unit_id]) for c in channels}
+    covered = [c for c in channels if rule_covers_channel(rule, facts[c.id])]
+    matrix = Matrix(rule=rule, weeks=weeks, channels=covered)
+    ids = [c.id for c in covered]
+    if not ids or not weeks:
+        return matrix
+    keys = [w.key for w in weeks]
+    rows = session.execute(
+        select(
+            Airing.channel_id,
+            Airing.week_key,
+            Airing.programme_id,
+            Airing.status,
+            Airing.duration_seconds,
+        ).where(Airing.channel_id.in_(ids), Airing.week_key.in_(keys))
+    ).all()
+    programmes = _programme_facts(session, {r[2] for r in rows})
+    grouped: dict[tuple[int, int], list[AiringFacts]] = defaultdict(list)
+    for cid, key, pid, status, seconds in rows:
+        p = programmes[pid]
+        grouped[(cid, key)].append(
+            AiringFacts(pid, frozenset(p.topics), p.programme_type, p.language,
+                        p.duration_seconds, status, seconds)
+        )  # fmt: skip
+    unconfirmed = _unconfirmed(session, ids, weeks, now)
+    for c in covered:
+        for w in weeks:
+            counted = [
+                a for a in grouped.get((c.id, w.key), []) if airing_counts(rule, facts[c.id], a)
+            ]
+            value = measure(rule, counted)
+            applicable = facts[c.id].active_between(w.monday, w.sunday)
+            matrix.cells[(c.id, w.key)] = Cell(
+                value, status_for(rule, value, applicable), unconfirmed.get((c.id, w.key), 0)
+            )
+    return matrix
+
+
+def _unconfirmed(
+    session: Session, channel_ids: list[int], weeks: list[Week], now: dt.datetime
+) -> dict[tuple[int, int], int]:
+    """Past items without an airing, per channel and week."""
+    from scheduler.models import WeekSchedule
+
+    query = (
+        select(Slot.channel_id, WeekSchedule.week_key, func.count(ScheduledItem.id))
+        .join(ScheduledItem, ScheduledItem.slot_id == Slot.id)
+        .join(WeekSchedule, WeekSchedule.id == Slot.schedule_id)
+        .outerjoin(Airing, Airing.scheduled_item_id == ScheduledItem.id)
+        .where(
+            Slot.channel_id.in_(channel_ids),
+            WeekSchedule.week_key.in_([w.key for w in weeks]),
+            Slot.starts_at < now,
+            Airing.id.is_(None),
+        )
+        .group_by(Slot.channel_id, WeekSchedule.week_key)
+    )
+    return {(cid, key): n for cid, key, n in session.execute(query)}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A periodic report that falls due."""
+
+    report: ReportPeriod
+    period: Period
+    due: dt.date
+
+
+def _period_of(kind: str, day: dt.date) -> Period:
+    if kind == "quarter":
+        return Period.parse(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
+    if kind == "half":
+        return Period.parse(f"{day.year}-H{1 if day.month <= 6 else 2}")
+    return Period.parse(str(day.year))
+
+
+def coming_deadlines(settings: Settings, today: dt.date, count: int = 4) -> list[Deadline]:
+    """The next report deadlines from today, soonest first."""
+    out: list[Deadline] = []
+    for report in settings.reports:
+        day = today
+        for _ in range(3):
+            period = _period_of(report.period, day)
+            month = period.start.month + report.deadline_month - 1
+            due = dt.date(period.start.year, month, report.deadline_day)
+            if due >= today:
+                out.append(Deadline(report, period, due))
+            day = period.end + dt.timedelta(days=1)
+    return sorted(out, key=lambda d: d.due)[:count]

@@ -1,0 +1,264 @@
+"""Planner pages: the week overview of the area with rule status, and one channel's week grid."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from content.models import Programme
+from scheduler import schedules as ops
+from scheduler.errors import LoaError, VersionConflict
+from scheduler.models import Channel, ScheduledItem, Slot
+from scheduler.periods import Week
+from web.access import PLAN, current, require, require_channel
+from web.api.common import parse_week, today, week_arg
+from web.db import db
+from web.plan_status import week_status
+from web.views.home import login_required
+from web.weeks import load_weeks
+
+bp = Blueprint("planner", __name__, url_prefix="/plan")
+bp.before_request(login_required)  # pages: anonymous visitors go to sign-in
+
+
+def planner_module() -> Any | None:
+    """scheduler.planner when it is installed (auto-plan), else None."""
+    try:
+        module = importlib.import_module("scheduler.planner")
+    except ImportError:
+        return None
+    return module if hasattr(module, "plan_week") else None
+
+
+@bp.get("")
+def overview() -> Any:
+    """Every channel of the area for a week: state and weekly rule status, shortfalls first."""
+    if (r := login_required()) is not None:
+        return r
+    principal = require(PLAN)
+    session = db()
+    settings = current_app.config["LOA_SETTINGS"]
+    week = week_arg()
+    query = select(Channel).order_by(Channel.kind, Channel.name)
+    scope = principal.channel_scope(session)
+    if scope is not None:
+        query = query.where(Channel.id.in_(list(scope)))
+    channels = list(session.scalars(query))
+    views = load_weeks(session, [c.id for c in channels], week, with_airings=False)
+    statuses = week_status(session, settings, channels, views)
+    short = sum(1 for c in channels if any(s.short for s in statuses[c.id]))
+    return render_template(
+        "planner/overview.html",
+        channels=channels,
+        views=views,
+        statuses=statuses,
+        week=week,
+        short=short,
+        settings=settings,
+    )
+
+
+@bp.get("/<int:channel_id>")
+def grid(channel_id: int) -> Any:
+    """The week grid (days x slots) of one channel with its rule status and the programme list."""
+    if (r := login_required()) is not None:
+        return r
+    session = db()
+    channel = require_channel(session, channel_id, PLAN)
+    settings = current_app.config["LOA_SETTINGS"]
+    week = week_arg()
+    view = load_weeks(session, [channel_id], week)[channel_id]
+    statuses = week_status(session, settings, [channel], {channel_id: view})[channel_id]
+    times = sorted({s.starts_at.astimezone(settings.zone).time() for s in view.slots})
+    cells = {(s.local_date, s.starts_at.astimezone(settings.zone).time()): s for s in view.slots}
+    programmes = list(
+        session.scalars(
+            select(Programme)
+            .where(Programme.language.in_(channel.languages), Programme.approved_at.is_not(None))
+            .order_by(Programme.title)
+        )
+    )
+    return render_template(
+        "planner/grid.html",
+        channel=channel,
+        view=view,
+        week=week,
+        statuses=statuses,
+        times=times,
+        cells=cells,
+        programmes=[p for p in programmes if p.valid_on(week.sunday) or p.valid_on(week.monday)],
+        settings=settings,
+        can_autoplan=planner_module() is not None,
+        today=today(),
+    )
+
+
+def _back(channel_id: int, week: Week) -> Any:
+    return redirect(url_for("planner.grid", channel_id=channel_id, week=str(week)), code=303)
+
+
+def _version() -> int | None:
+    raw = request.form.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _run(channel_id: int, week: Week, action: Any, done: str) -> Any:
+    """Run one edit in the request's transaction; explain refusals instead of failing."""
+    session = db()
+    try:
+        action()
+        session.commit()
+        flash(done, "ok")
+    except VersionConflict:
+        session.rollback()
+        flash(
+            _("Someone changed this week meanwhile. Here it is again; redo your change."), "error"
+        )
+    except LoaError as exc:
+        session.rollback()
+        flash(_("Not done: %(why)s", why=str(exc)), "error")
+    return _back(channel_id, week)
+
+
+def _actor() -> str:
+    principal = current()
+    assert principal is not None
+    return principal.username
+
+
+@bp.post("/<int:channel_id>/create")
+def create(channel_id: int) -> Any:
+    """Create the week's slots from the channel's patterns."""
+    session = db()
+    require_channel(session, channel_id, PLAN)
+    week = parse_week(request.form.get("week", ""))
+    settings = current_app.config["LOA_SETTINGS"]
+    return _run(
+        channel_id,
+        week,
+        lambda: ops.materialise_week(session, settings, channel_id, week, _actor()),
+        _("Week created."),
+    )
+
+
+@bp.post("/<int:channel_id>/add")
+def add(channel_id: int) -> Any:
+    """Add a programme to a slot."""
+    session = db()
+    require_channel(session, channel_id, PLAN)
+    week = parse_week(request.form.get("week", ""))
+    slot_id = request.form.get("slot_id", type=int)
+    programme_id = request.form.get("programme_id", type=int)
+    slot = session.get(Slot, slot_id) if slot_id else None
+    if slot is None or slot.channel_id != channel_id or programme_id is None:
+        flash(_("Choose a slot and a programme."), "error")
+        return _back(channel_id, week)
+    return _run(
+        channel_id,
+        week,
+        lambda: ops.add_item(session, slot.id, programme_id, _actor(), expected_version=_version()),
+        _("Programme added."),
+    )
+
+
+def _item(channel_id: int) -> ScheduledItem:
+    session = db()
+    require_channel(session, channel_id, PLAN)
+    item = session.get(ScheduledItem, request.form.get("item_id", type=int) or 0)
+    if item is None or item.slot.channel_id != channel_id:
+        from web.problems import ApiProblem
+
+        raise ApiProblem(404, "item not found", "not_found")
+    return item
+
+
+@bp.post("/<int:channel_id>/remove")
+def remove(channel_id: int) -> Any:
+    """Remove an item."""
+    item = _item(channel_id)
+    week = Week.from_key(item.slot.schedule.week_key)
+    return _run(
+        channel_id,
+        week,
+        lambda: ops.remove_item(db(), item.id, _actor(), expected_version=_version()),
+        _("Programme removed."),
+    )
+
+
+@bp.post("/<int:channel_id>/move")
+def move(channel_id: int) -> Any:
+    """Move an item up or down within its slot."""
+    item = _item(channel_id)
+    week = Week.from_key(item.slot.schedule.week_key)
+    step = -1 if request.form.get("direction") == "up" else 1
+    return _run(
+        channel_id,
+        week,
+        lambda: ops.move_item(
+            db(), item.id, max(0, item.position + step), _actor(), expected_version=_version()
+        ),
+        _("Order changed."),
+    )
+
+
+@bp.post("/<int:channel_id>/publish")
+def publish(channel_id: int) -> Any:
+    """Publish the week."""
+    session = db()
+    require_channel(session, channel_id, PLAN)
+    week = parse_week(request.form.get("week", ""))
+    schedule = ops.get_week(session, channel_id, week)
+    if schedule is None:
+        flash(_("Create the week first."), "error")
+        return _back(channel_id, week)
+    return _run(
+        channel_id,
+        week,
+        lambda: ops.publish_week(session, schedule.id, _actor(), expected_version=_version()),
+        _("Week published."),
+    )
+
+
+@bp.post("/<int:channel_id>/copy")
+def copy(channel_id: int) -> Any:
+    """Copy the previous week (or a chosen one) into this week's empty slots."""
+    session = db()
+    require_channel(session, channel_id, PLAN)
+    week = parse_week(request.form.get("week", ""))
+    source = parse_week(request.form.get("from_week") or str(week.shift(-1)))
+    settings = current_app.config["LOA_SETTINGS"]
+    result: dict[str, Any] = {}
+
+    def action() -> None:
+        out = ops.copy_week(session, settings, channel_id, source, week, _actor())
+        result["n"] = out.copied
+
+    response = _run(channel_id, week, action, _("Week copied."))
+    if "n" in result:
+        flash(_("%(n)s programmes copied.", n=result["n"]), "ok")
+    return response
+
+
+@bp.post("/<int:channel_id>/autoplan")
+def autoplan(channel_id: int) -> Any:
+    """Fill the week with the planner (when the planner is installed)."""
+    session = db()
+    channel = require_channel(session, channel_id, PLAN)
+    week = parse_week(request.form.get("week", ""))
+    module = planner_module()
+    if module is None:
+        flash(_("Automatic planning is not available."), "error")
+        return _back(channel_id, week)
+    settings = current_app.config["LOA_SETTINGS"]
+    return _run(
+        channel_id,
+        week,
+        lambda: module.plan_week(
+            session, settings, week, channel.unit.code, channel_ids=[channel_id], user=_actor()
+        ),
+        _("Week planned automatically."),
+    )

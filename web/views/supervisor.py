@@ -1,0 +1,176 @@
+"""Supervisor pages: shares at minimum and target, the commune x week heat map, drill-down,
+deadlines and exports, for a chosen period and area (read-only)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template, request
+from sqlalchemy import select
+
+from content.db import utcnow
+from scheduler import airings as airing_ops
+from scheduler.config import Rule, Settings
+from scheduler.models import AdminUnit, Channel
+from scheduler.periods import Period, PeriodError, Week
+from web.access import SUPERVISE, Principal, require, require_channel
+from web.api.common import parse_week, today
+from web.db import db
+from web.problems import ApiProblem
+from web.supervision import coming_deadlines, weekly_matrix
+from web.views.home import login_required
+from web.weeks import load_weeks
+
+bp = Blueprint("supervisor", __name__, url_prefix="/supervise")
+bp.before_request(login_required)  # pages: anonymous visitors go to sign-in
+
+
+def _period() -> Period:
+    raw = request.args.get("period")
+    if not raw:
+        d = today()
+        raw = f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+    try:
+        period = Period.parse(raw)
+    except PeriodError as exc:
+        raise ApiProblem(422, str(exc), "period") from exc
+    if len(period.weeks()) > 60:
+        raise ApiProblem(422, "choose a period of at most a year", "period")
+    return period
+
+
+def _rules(settings: Settings) -> list[Rule]:
+    return [r for r in settings.rules if r.period == "week"]
+
+
+def _rule(settings: Settings) -> Rule:
+    rules = _rules(settings)
+    wanted = request.args.get("rule")
+    for r in rules:
+        if r.id == wanted:
+            return r
+    if wanted:
+        raise ApiProblem(422, f"unknown weekly rule '{wanted}'", "rule")
+    return rules[0]
+
+
+def _area(principal: Principal) -> AdminUnit | None:
+    """The area asked for (within the user's subtree), else the user's own unit."""
+    session = db()
+    wanted = request.args.get("unit", type=int)
+    if wanted is not None:
+        unit = session.get(AdminUnit, wanted)
+        if unit is None or not principal.covers_unit(session, unit.id):
+            raise ApiProblem(404, "this area is not yours", "not_found")
+        return unit
+    return session.get(AdminUnit, principal.unit_id) if principal.unit_id else None
+
+
+def _channels(principal: Principal, area: AdminUnit | None) -> list[Channel]:
+    from scheduler.areas import subtree_ids
+
+    session = db()
+    query = select(Channel).order_by(Channel.name)
+    if area is not None:
+        query = query.where(Channel.unit_id.in_(subtree_ids(session, area.id)))
+    scope = principal.channel_scope(session)
+    if scope is not None:
+        query = query.where(Channel.id.in_(list(scope)))
+    return list(session.scalars(query))
+
+
+def _matrix() -> tuple[Any, ...]:
+    principal = require(SUPERVISE)
+    settings = current_app.config["LOA_SETTINGS"]
+    period, rule = _period(), _rule(settings)
+    area = _area(principal)
+    channels = _channels(principal, area)
+    matrix = weekly_matrix(db(), settings, rule, period, channels, utcnow())
+    return settings, period, rule, area, matrix
+
+
+@bp.get("")
+def overview() -> Any:
+    """Shares per week, the heat map, deadlines and export links."""
+    if (r := login_required()) is not None:
+        return r
+    settings, period, rule, area, matrix = _matrix()
+    return render_template(
+        "supervisor/overview.html",
+        settings=settings,
+        period=period,
+        rule=rule,
+        rules=_rules(settings),
+        area=area,
+        matrix=matrix,
+        deadlines=coming_deadlines(settings, today()),
+        args=request.args.to_dict(),
+    )
+
+
+@bp.get("/export.csv")
+def export_csv() -> Any:
+    """The heat map as CSV (one row per channel, one column per week, plus weeks met)."""
+    if (r := login_required()) is not None:
+        return r
+    _settings, period, rule, area, matrix = _matrix()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["channel_id", "channel", "unit_code", "unit"]
+        + [str(w) for w in matrix.weeks]
+        + ["weeks_met", "weeks_applicable"]
+    )
+    for c in matrix.channels:
+        met, applicable = matrix.weeks_met(c.id)
+        cells = [
+            f"{matrix.cell(c.id, w).value:g} {matrix.cell(c.id, w).status}" for w in matrix.weeks
+        ]
+        writer.writerow([c.id, c.name, c.unit.code, c.unit.name, *cells, met, applicable])
+    name = f"loa-{rule.id}-{period.label}-{area.code if area else 'all'}.csv"
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/channel/<int:channel_id>")
+def channel(channel_id: int) -> Any:
+    """One channel's weeks over the period (drill-down from the heat map)."""
+    if (r := login_required()) is not None:
+        return r
+    require(SUPERVISE)
+    session = db()
+    ch = require_channel(session, channel_id, SUPERVISE)
+    settings = current_app.config["LOA_SETTINGS"]
+    period, rule = _period(), _rule(settings)
+    matrix = weekly_matrix(session, settings, rule, period, [ch], utcnow())
+    return render_template(
+        "supervisor/channel.html", channel=ch, period=period, rule=rule, matrix=matrix
+    )
+
+
+@bp.get("/channel/<int:channel_id>/week/<week>")
+def channel_week(channel_id: int, week: str) -> Any:
+    """A channel's week: each scheduled item with what aired, reasons, and unplanned airings."""
+    if (r := login_required()) is not None:
+        return r
+    require(SUPERVISE)
+    session = db()
+    ch = require_channel(session, channel_id, SUPERVISE)
+    wk: Week = parse_week(week)
+    view = load_weeks(session, [channel_id], wk)[channel_id]
+    airings = airing_ops.airings_of_week(session, channel_id, wk)
+    return render_template(
+        "supervisor/week.html",
+        channel=ch,
+        week=wk,
+        view=view,
+        unplanned=[a for a in airings if a.scheduled_item_id is None],
+        reasons=current_app.config["LOA_SETTINGS"].not_aired_reasons,
+        now=utcnow(),
+        period=request.args.get("period", ""),
+    )

@@ -1,0 +1,146 @@
+"""Read models of weekly schedules for pages and the API, loaded in a few bulk queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from content.models import Programme
+from scheduler.models import Airing, ScheduledItem, Slot, WeekSchedule
+from scheduler.periods import Week
+
+
+@dataclass
+class ItemView:
+    """A programme placed in a slot, with what became of it."""
+
+    id: int
+    position: int
+    programme_id: int
+    title: str
+    programme_type: str
+    language: str
+    duration_seconds: int
+    topics: list[str]
+    pinned: bool
+    airing_status: str | None = None
+    airing_reason: str | None = None
+
+
+@dataclass
+class SlotView:
+    """A concrete airtime with its items."""
+
+    id: int
+    starts_at: dt.datetime
+    local_date: dt.date
+    duration_minutes: int
+    items: list[ItemView] = field(default_factory=list)
+
+    @property
+    def used_seconds(self) -> int:
+        """Seconds taken by the items."""
+        return sum(i.duration_seconds for i in self.items)
+
+
+@dataclass
+class WeekView:
+    """One channel's week: state, version (for ETag) and slots."""
+
+    channel_id: int
+    week: Week
+    schedule_id: int | None = None
+    state: str = "none"
+    version: int = 0
+    slots: list[SlotView] = field(default_factory=list)
+
+    @property
+    def etag(self) -> str:
+        """Strong validator of the week's content: changes whenever the schedule changes."""
+        return f'"s{self.schedule_id or 0}-v{self.version}"'
+
+    def slots_on(self, day: dt.date) -> list[SlotView]:
+        """The slots of one day."""
+        return [s for s in self.slots if s.local_date == day]
+
+
+def load_weeks(
+    session: Session, channel_ids: list[int], week: Week, with_airings: bool = True
+) -> dict[int, WeekView]:
+    """Week views of many channels: one query each for schedules, slots, items and airings."""
+    views = {cid: WeekView(channel_id=cid, week=week) for cid in channel_ids}
+    if not channel_ids:
+        return views
+    schedules = session.execute(
+        select(
+            WeekSchedule.id, WeekSchedule.channel_id, WeekSchedule.state, WeekSchedule.version
+        ).where(WeekSchedule.channel_id.in_(channel_ids), WeekSchedule.week_key == week.key)
+    ).all()
+    by_schedule: dict[int, WeekView] = {}
+    for sid, cid, state, version in schedules:
+        view = views[cid]
+        view.schedule_id, view.state, view.version = sid, state, version
+        by_schedule[sid] = view
+    if not by_schedule:
+        return views
+    slot_rows = session.execute(
+        select(Slot.id, Slot.schedule_id, Slot.starts_at, Slot.local_date, Slot.duration_minutes)
+        .where(Slot.schedule_id.in_(list(by_schedule)))
+        .order_by(Slot.starts_at)
+    ).all()
+    slots: dict[int, SlotView] = {}
+    for slot_id, sid, starts, day, minutes in slot_rows:
+        slots[slot_id] = SlotView(slot_id, starts, day, minutes)
+        by_schedule[sid].slots.append(slots[slot_id])
+    if not slots:
+        return views
+    item_rows = session.execute(
+        select(ScheduledItem, Programme)
+        .join(Programme, Programme.id == ScheduledItem.programme_id)
+        .join(Slot, Slot.id == ScheduledItem.slot_id)
+        .where(Slot.schedule_id.in_(list(by_schedule)))
+        .order_by(ScheduledItem.slot_id, ScheduledItem.position)
+    ).all()
+    items: dict[int, ItemView] = {}
+    for item, prog in item_rows:
+        view_item = ItemView(
+            id=item.id,
+            position=item.position,
+            programme_id=prog.id,
+            title=prog.title,
+            programme_type=prog.programme_type,
+            language=prog.language,
+            duration_seconds=prog.duration_seconds,
+            topics=prog.topics,
+            pinned=item.pinned,
+        )
+        items[item.id] = view_item
+        slots[item.slot_id].items.append(view_item)
+    if with_airings and items:
+        _attach_airings(session, channel_ids, week, items)
+    return views
+
+
+def _attach_airings(
+    session: Session, channel_ids: list[int], week: Week, items: dict[int, ItemView]
+) -> None:
+    rows = session.execute(
+        select(Airing.scheduled_item_id, Airing.status, Airing.reason_code).where(
+            Airing.scheduled_item_id.in_(list(items))
+        )
+    ).all()
+    for item_id, status, reason in rows:
+        items[item_id].airing_status = status
+        items[item_id].airing_reason = reason
+
+
+def group_by_day(view: WeekView) -> dict[dt.date, list[SlotView]]:
+    """Slots per day of the week (all seven days present)."""
+    out: dict[dt.date, list[SlotView]] = defaultdict(list)
+    for day in view.week.days():
+        out[day] = view.slots_on(day)
+    return out
