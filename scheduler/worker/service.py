@@ -138,13 +138,11 @@ class Worker:
             at = last_fire_time(self.ctx.trigger(job_id), now)
             if at is None:
                 continue
+            within_grace = now - at <= dt.timedelta(seconds=spec.misfire_grace_seconds)
             with transaction(self.ctx.session_factory) as s:
                 if ledger.find(s, job_id, at) is not None:
                     continue
-                if now - at <= dt.timedelta(seconds=spec.misfire_grace_seconds):
-                    _event(logging.INFO, "job.catch_up", job=job_id, scheduled_for=at.isoformat())
-                    sched.modify_job(job_id, next_run_time=now)
-                else:
+                if not within_grace:
                     ledger.claim(
                         s,
                         job_id,
@@ -155,6 +153,10 @@ class Worker:
                         summary="worker down beyond the misfire grace time",
                     )
                     _event(logging.WARNING, "job.missed", job=job_id, scheduled_for=at.isoformat())
+            if within_grace:
+                # Outside the ledger transaction: the job store may be the same SQLite file.
+                _event(logging.INFO, "job.catch_up", job=job_id, scheduled_for=at.isoformat())
+                sched.modify_job(job_id, next_run_time=now)
 
     def _on_missed(self, event: JobExecutionEvent) -> None:
         """APScheduler skipped a run older than its grace: write it in the ledger as missed."""
