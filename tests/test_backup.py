@@ -141,17 +141,43 @@ def test_fake_full_disk_during_backup(sqlite_db, tmp_path):
     assert integrity(str(first)) == "ok"
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root")
-def test_full_disk_during_an_upload_leaves_no_partial_file(tmp_path):
-    """An upload written the safe way (temp file, fsync, rename) on a full tmpfs."""
-    from scheduler.ops.files import atomic_write
+def _tone_wav(path: Path, seconds: float = 5.0) -> Path:
+    import math
+    import struct
+    import wave
 
-    with small_disk(tmp_path / "media", "64k") as disk:
-        (disk / "keep.mp3").write_bytes(b"x" * 1000)
+    rate = 44100
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(
+            b"".join(
+                struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / rate)))
+                for i in range(int(rate * seconds))
+            )
+        )
+    return path
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root")
+@pytest.mark.skipif(not shutil.which("ffmpeg"), reason="audio import needs ffmpeg")
+def test_full_disk_during_an_upload_leaves_no_partial_file(session, tmp_path):
+    """content.assets.import_audio into a media folder on a full tmpfs: error, nothing left."""
+    from audio.render import RenditionFormat
+    from content.assets import import_audio
+    from content.media_models import AudioAsset
+
+    wav = _tone_wav(tmp_path / "bai-tuyen-truyen.wav")  # ~440 KB
+    with small_disk(tmp_path / "media", "256k") as disk:
+        (disk / "earlier.mp3").write_bytes(b"x" * 1000)
         with pytest.raises(OSError) as info:
-            atomic_write(disk / "upload.mp3", [b"\xff" * 16384] * 8)
+            import_audio(session, disk, wav, "planner", RenditionFormat())
+        session.rollback()
         assert info.value.errno == errno.ENOSPC
-        assert sorted(p.name for p in disk.iterdir()) == ["keep.mp3"]
+        left = sorted(str(p.relative_to(disk)) for p in disk.rglob("*") if p.is_file())
+        assert left == ["earlier.mp3"]
+        assert session.scalar(select(func.count(AudioAsset.id))) == 0
 
 
 def _cli(tmp_path, url, *args):
