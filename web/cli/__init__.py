@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "web.cli.plan",
     "web.cli.users",
     "web.cli.serve",
+    "web.cli.compliance",
 )
 
 
