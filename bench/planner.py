@@ -161,7 +161,8 @@ def run(url: str, scale: str, provinces: int, per_province: int, programmes: int
         f"{scale}_channels": n,
         f"{scale}_items": result.items_added,
         f"{scale}_seconds": round(took, 3),
-        f"{scale}_share_met": round(result.share_met(), 4),
+        f"{scale}_share_channel_rules_met": round(result.share_met(), 4),
+        f"{scale}_share_channel_rules_met_before": round(result.share_met(False), 4),
         f"{scale}_steps": {k: round(v, 3) for k, v in result.timings.items()},
     }
 

@@ -74,10 +74,12 @@ def create_app(
 def _register_blueprints(app: Flask) -> None:
     """Pages and API; other features add one line each here."""
     from web.api import api
+    from web.health import bp as health_bp
     from web.media import bp as media_bp
     from web.views.admin import bp as admin_bp
     from web.views.auth import bp as auth_bp
     from web.views.home import bp as home_bp
+    from web.views.library import bp as library_bp
     from web.views.planner import bp as planner_bp
     from web.views.station import bp as station_bp
     from web.views.supervisor import bp as supervisor_bp
@@ -89,4 +91,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(supervisor_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(library_bp)
     app.register_blueprint(api)
+    app.register_blueprint(health_bp)
