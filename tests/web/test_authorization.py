@@ -32,7 +32,9 @@ from tests.conftest import _SqliteTemplate
 from tests.web.conftest import PASSWORD, Browser, World, build_world
 from web import accounts
 from web.app import create_app
+from web.views.supervisor import report_exports
 
+REPORTS = report_exports() is not None
 ROLES = ("anonymous", "admin", "planner", "supervisor", "broadcaster")
 ALLOWED = {
     "read": {"admin", "planner", "supervisor", "broadcaster"},
@@ -175,6 +177,9 @@ CASES = [
     Case("supervisor.export_csv", "GET",
          lambda w, s, i: f"/supervise/export.csv?period={w.week}&unit={w.province_a if i else w.province_b}",
          "supervise", 200, api=False),
+    Case("supervisor.export_report", "GET",
+         lambda w, s, i: f"/supervise/report.xlsx?period={w.week}&unit={w.province_a if i else w.province_b}",
+         "supervise", 200 if REPORTS else 404, api=False),
     Case("supervisor.channel", "GET", lambda w, s, i: f"/supervise/channel/{ch(w, i)}?period={w.week}", "supervise", 200, api=False),
     Case("supervisor.channel_week", "GET", lambda w, s, i: f"/supervise/channel/{ch(w, i)}/week/{w.week}", "supervise", 200,
          api=False),
