@@ -10,6 +10,8 @@ def target_metadata() -> MetaData:
     import content.media_models  # noqa: F401
     import content.models  # noqa: F401
     import scheduler.models  # noqa: F401
+    import scheduler.notify.models  # noqa: F401
+    import scheduler.worker.models  # noqa: F401
     import web.models  # noqa: F401
     from content.db import Base
 

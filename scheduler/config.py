@@ -135,6 +135,97 @@ class ReportPeriod:
     name_en: str
 
 
+WORKER_JOBS = (
+    "feeds_poll",
+    "remind_today",
+    "remind_unconfirmed",
+    "draft_next_week",
+    "report_deadlines",
+    "backup_nightly",
+    "weekly_digest",
+    "deliver_notifications",
+)
+ROLES = ("planner", "broadcaster", "supervisor", "admin")
+
+
+@dataclass(frozen=True)
+class JobSchedule:
+    """When a worker job fires (crontab in the planning zone) and how late it may still run."""
+
+    cron: str
+    misfire_grace_seconds: int = 3600
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """The background worker: lease, heartbeat, retries, reminder thresholds and job times."""
+
+    lease_seconds: int = 60
+    heartbeat_seconds: int = 15
+    heartbeat_max_age_seconds: int = 120
+    db_retry_max_seconds: int = 30
+    unconfirmed_after_hours: int = 6
+    report_remind_days: tuple[int, ...] = (7, 1)
+    jobs: dict[str, JobSchedule] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """An email address that receives the notifications of a role (optionally for one area)."""
+
+    role: str
+    email: str
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """A URL that receives events as signed JSON POSTs; the HMAC secret is read from env."""
+
+    url: str
+    secret_env: str = "LOA_WEBHOOK_SECRET"
+    events: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NotificationSettings:
+    """Outgoing notifications: SMTP server, email recipients, webhooks and their retries."""
+
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_user: str = ""
+    smtp_password_env: str = "LOA_SMTP_PASSWORD"
+    sender: str = "loa@localhost"
+    max_attempts: int = 6
+    backoff_seconds: int = 30
+    timeout_seconds: int = 10
+    recipients: tuple[Recipient, ...] = ()
+    webhooks: tuple[Webhook, ...] = ()
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    """Where nightly SQLite backups go and how many are kept."""
+
+    folder: str = "instance/backups"
+    keep: int = 14
+
+
+@dataclass(frozen=True)
+class ReportLayout:
+    """How the DOCX periodic report presents its issuer and signer (compliance)."""
+
+    authority: str = ""  # line above the issuing body; "" = "UBND " + the unit's name
+    issuing_body: str = "VĂN PHÒNG ĐIỀU PHỐI NÔNG THÔN MỚI"
+    symbol: str = "BC-VPĐP"
+    place: str = ""  # "" = the unit's name
+    signer_title: str = "CHÁNH VĂN PHÒNG"
+    signer_name: str = ""
+    recipients: tuple[str, ...] = ("Như trên", "Lưu: VT")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything config.toml says, validated."""
@@ -153,6 +244,10 @@ class Settings:
     not_aired_reasons: dict[str, Label] = field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
     reports: tuple[ReportPeriod, ...] = ()
+    report_layout: ReportLayout = field(default_factory=ReportLayout)
+    worker: WorkerSettings = field(default_factory=WorkerSettings)
+    notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    backup: BackupSettings = field(default_factory=BackupSettings)
     source: str = "<defaults>"
     base_dir: str = "."
 
@@ -275,6 +370,36 @@ def _check_reports(settings: Settings, where: str) -> None:
             raise ConfigError(f"{where}: key 'reports[{i}].deadline_day' must be 1..28")
 
 
+def _check_worker(settings: Settings, where: str) -> None:
+    """Worker timings must be positive and consistent; jobs and roles must be known."""
+    w = settings.worker
+    for name in ("lease_seconds", "heartbeat_seconds", "heartbeat_max_age_seconds"):
+        if getattr(w, name) <= 0:
+            raise ConfigError(f"{where}: key 'worker.{name}' must be > 0")
+    if w.heartbeat_seconds * 2 > w.lease_seconds:
+        raise ConfigError(
+            f"{where}: key 'worker.heartbeat_seconds' must be at most half of lease_seconds"
+        )
+    for job_id, job in w.jobs.items():
+        if job_id not in WORKER_JOBS:
+            raise ConfigError(f"{where}: unknown key 'worker.jobs.{job_id}'")
+        if len(job.cron.split()) not in (5, 6):
+            raise ConfigError(
+                f"{where}: key 'worker.jobs.{job_id}.cron' must have 5 fields "
+                "(minute hour day month day_of_week) or 6 (second first)"
+            )
+        if job.misfire_grace_seconds < 1:
+            raise ConfigError(f"{where}: key 'worker.jobs.{job_id}.misfire_grace_seconds' < 1")
+    n = settings.notifications
+    for i, r in enumerate(n.recipients):
+        if r.role not in ROLES:
+            raise ConfigError(f"{where}: key 'notifications.recipients[{i}].role' unknown")
+    if n.max_attempts < 1 or n.backoff_seconds < 0:
+        raise ConfigError(f"{where}: key 'notifications.max_attempts' must be >= 1")
+    if settings.backup.keep < 1:
+        raise ConfigError(f"{where}: key 'backup.keep' must be >= 1")
+
+
 MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 MP3_SAMPLE_RATES = (16000, 22050, 24000, 32000, 44100, 48000)
 
@@ -322,6 +447,7 @@ def parse_settings(data: dict[str, Any], where: str, base_dir: str = ".") -> Set
         raise ConfigError(f"{where}: key 'planning.no_repeat_weeks' must be >= 0")
     _check_rules(settings, where)
     _check_reports(settings, where)
+    _check_worker(settings, where)
     _check_audio_feeds(settings, where)
     _check_web(settings, where)
     return settings

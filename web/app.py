@@ -74,6 +74,7 @@ def create_app(
 def _register_blueprints(app: Flask) -> None:
     """Pages and API; other features add one line each here."""
     from web.api import api
+    from web.health import bp as health_bp
     from web.media import bp as media_bp
     from web.views.admin import bp as admin_bp
     from web.views.auth import bp as auth_bp
@@ -92,3 +93,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(api)
+    app.register_blueprint(health_bp)

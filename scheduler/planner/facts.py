@@ -228,8 +228,11 @@ class ProblemBuilder:
         progs = facts.programmes
         free_slots = [
             FreeSlot(
-                s.id, s.local_date.weekday(), i,
-                max(0, s.minutes * 60 - sum(progs[p].seconds for p in s.items)), not s.items,
+                s.id,
+                s.local_date.weekday(),
+                i,
+                max(0, s.minutes * 60 - sum(progs[p].seconds for p in s.items)),
+                not s.items,
             )  # fmt: skip
             for i, s in enumerate(slots)
         ]
@@ -254,9 +257,7 @@ class ProblemBuilder:
             base = (ordered, first, mid)
         everything = base[0] if base else []
         if in_week or any(seen):
-            everything = [
-                _unseen(c, seen) for c in everything if c.programme_id not in in_week
-            ]
+            everything = [_unseen(c, seen) for c in everything if c.programme_id not in in_week]
         emergency = [c for c in everything if c.rank == 0]
         candidates = (
             [c for c in everything if c.programme_id not in recent] if recent else everything

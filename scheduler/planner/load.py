@@ -49,11 +49,15 @@ def channel_facts(session: Session, channel_ids: list[int]) -> list[ChannelFacts
     while frontier:
         found = []
         for part in _chunks(frontier):
-            found += _conn(session).execute(
-                select(AdminUnit.id, AdminUnit.parent_id, AdminUnit.code).where(
-                    AdminUnit.id.in_(part)
+            found += (
+                _conn(session)
+                .execute(
+                    select(AdminUnit.id, AdminUnit.parent_id, AdminUnit.code).where(
+                        AdminUnit.id.in_(part)
+                    )
                 )
-            ).all()
+                .all()
+            )
         for uid, pid, c in found:
             parent[uid], code[uid] = pid, c
         frontier = list({pid for _, pid, _ in found if pid is not None and pid not in parent})
@@ -159,9 +163,7 @@ def recent_programmes(
     conn = _conn(session)
     pid = cast(ScheduledItem.programme_id, String)
     joined = (
-        func.group_concat(pid, ",")
-        if conn.dialect.name == "sqlite"
-        else func.string_agg(pid, ",")
+        func.group_concat(pid, ",") if conn.dialect.name == "sqlite" else func.string_agg(pid, ",")
     )
     first, last = week.shift(-weeks), week.shift(weeks)
     for part in _chunks(channel_ids):

@@ -14,12 +14,16 @@ COMMAND_MODULES = (
     "web.cli.bulk",
     "web.cli.units",
     "web.cli.demo",
+    "web.cli.worker",
+    "web.cli.ops",
+    "web.cli.notifications",
     "web.cli.audio",
     "web.cli.programmes",
     "web.cli.feeds",
     "web.cli.plan",
     "web.cli.users",
     "web.cli.serve",
+    "web.cli.compliance",
 )
 
 

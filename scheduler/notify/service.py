@@ -1,0 +1,162 @@
+"""Create notices: one inbox row per dedupe key, plus outbox rows for email and webhooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from scheduler.config import Settings
+from scheduler.models import AdminUnit, Channel
+from scheduler.notify.models import Notification, OutboxMessage
+from scheduler.notify.texts import Message
+
+
+def _unit_codes_up(session: Session, unit_id: int | None) -> set[str]:
+    """GSO codes of the unit and all its ancestors (to match recipients by area)."""
+    codes: set[str] = set()
+    seen: set[int] = set()
+    while unit_id is not None and unit_id not in seen:
+        seen.add(unit_id)
+        unit = session.get(AdminUnit, unit_id)
+        if unit is None:
+            break
+        codes.add(unit.code)
+        unit_id = unit.parent_id
+    return codes
+
+
+def notify(
+    session: Session,
+    settings: Settings,
+    *,
+    event: str,
+    dedupe_key: str,
+    role: str,
+    message: Message,
+    now: dt.datetime,
+    unit_id: int | None = None,
+    channel_id: int | None = None,
+    user_name: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> Notification | None:
+    """Add the notice once (None if its dedupe key exists) and queue its email and webhooks."""
+    note = Notification(
+        dedupe_key=dedupe_key,
+        event=event,
+        role=role,
+        unit_id=unit_id,
+        channel_id=channel_id,
+        user_name=user_name,
+        subject_vi=message.subject_vi,
+        subject_en=message.subject_en,
+        body_vi=message.body_vi,
+        body_en=message.body_en,
+        data=data,
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(note)
+            session.flush()
+    except IntegrityError:
+        return None
+    _queue(session, settings, note, message, now)
+    return note
+
+
+def _queue(
+    session: Session, settings: Settings, note: Notification, message: Message, now: dt.datetime
+) -> None:
+    """Outbox rows for the matching email recipients and webhooks (same transaction)."""
+    cfg = settings.notifications
+    area_unit = note.unit_id
+    if area_unit is None and note.channel_id is not None:
+        channel = session.get(Channel, note.channel_id)
+        area_unit = channel.unit_id if channel else None
+    codes = _unit_codes_up(session, area_unit)
+    if cfg.smtp_host:
+        for r in cfg.recipients:
+            if r.role == note.role and (r.unit is None or r.unit in codes):
+                session.add(
+                    OutboxMessage(
+                        dedupe_key=f"{note.dedupe_key}|email|{r.email}"[:260],
+                        notification_id=note.id,
+                        kind="email",
+                        target=r.email,
+                        event=note.event,
+                        payload={
+                            "subject": f"{message.subject_vi} / {message.subject_en}",
+                            "text": message.email_text(),
+                        },
+                        next_attempt_at=now,
+                        created_at=now,
+                    )
+                )
+    for hook in cfg.webhooks:
+        if hook.events and note.event not in hook.events:
+            continue
+        session.add(
+            OutboxMessage(
+                dedupe_key=f"{note.dedupe_key}|webhook|{hook.url}"[:260],
+                notification_id=note.id,
+                kind="webhook",
+                target=hook.url,
+                event=note.event,
+                payload=webhook_payload(note),
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+    session.flush()
+
+
+def webhook_payload(note: Notification) -> dict[str, Any]:
+    """The JSON document a webhook receives for a notice."""
+    return {
+        "event": note.event,
+        "notification_id": note.id,
+        "dedupe_key": note.dedupe_key,
+        "created_at": note.created_at.isoformat(),
+        "role": note.role,
+        "unit_id": note.unit_id,
+        "channel_id": note.channel_id,
+        "subject": {"vi": note.subject_vi, "en": note.subject_en},
+        "body": {"vi": note.body_vi, "en": note.body_en},
+        "data": note.data or {},
+    }
+
+
+def inbox(
+    session: Session,
+    role: str,
+    unit_ids: list[int] | None = None,
+    channel_ids: list[int] | None = None,
+    user_name: str | None = None,
+    limit: int = 50,
+) -> list[Notification]:
+    """Notices for a user: by role within their units and channels, or to them by name."""
+    scope = [Notification.unit_id.is_(None) & Notification.channel_id.is_(None)]
+    if unit_ids:
+        scope.append(Notification.unit_id.in_(unit_ids))
+    if channel_ids:
+        scope.append(Notification.channel_id.in_(channel_ids))
+    query = select(Notification).where(
+        or_(
+            (Notification.role == role) & Notification.user_name.is_(None) & or_(*scope),
+            Notification.user_name == user_name if user_name else False,
+        )
+    )
+    return list(session.scalars(query.order_by(Notification.created_at.desc()).limit(limit)))
+
+
+def mark_read(session: Session, notification_id: int, now: dt.datetime) -> None:
+    """Mark one notice as read."""
+    session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.read_at.is_(None))
+        .values(read_at=now)
+    )

@@ -1,0 +1,1 @@
+"""The background worker (`loa worker`): APScheduler jobs under a database lease."""

@@ -1,0 +1,85 @@
+"""`loa worker`: run the background worker; run one job now; show lease and recent runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import click
+
+from scheduler.config import WORKER_JOBS
+from scheduler.ops import logs
+from web.cli.context import LoaContext, fail, pass_loa
+
+
+@click.group("worker", invoke_without_command=True)
+@click.option("--instance", help="Name of this worker in the lease and heartbeats (host:pid).")
+@click.pass_context
+def worker_group(ctx: click.Context, instance: str | None) -> None:
+    """Run the background worker (APScheduler jobs; one active, others stand by)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from scheduler.worker.service import Worker, install_signal_handlers
+
+    loa: LoaContext = ctx.find_object(LoaContext)
+    logs.configure()
+    stop = threading.Event()
+    install_signal_handlers(stop)
+    Worker(loa.settings, loa.engine, instance=instance).run(stop)
+
+
+@worker_group.command("run-job")
+@click.argument("job_id", type=click.Choice(WORKER_JOBS[:-1]))
+@click.option("--at", "at_text", help="Scheduled time (ISO, with offset); default: latest.")
+@pass_loa
+def run_job(loa: LoaContext, job_id: str, at_text: str | None) -> None:
+    """Run one job now for its latest scheduled time (idempotent: a done run is skipped)."""
+    from scheduler.worker.runner import WorkerContext, execute, install, last_fire_time
+
+    if job_id not in loa.settings.worker.jobs:
+        raise fail(f"job '{job_id}' is not configured in [worker.jobs] of {loa.settings.source}")
+    ctx = WorkerContext(loa.settings, loa.engine, loa.session_factory, instance="cli")
+    install(ctx)
+    if at_text:
+        try:
+            at = dt.datetime.fromisoformat(at_text)
+        except ValueError as exc:
+            raise fail(f"--at: '{at_text}' is not an ISO date-time") from exc
+        if at.tzinfo is None:
+            raise fail("--at needs a time zone offset, e.g. 2026-11-23T05:00+07:00")
+    else:
+        found = last_fire_time(ctx.trigger(job_id), ctx.clock.now())
+        if found is None:
+            raise fail(f"job '{job_id}' never fired within the last 400 days")
+        at = found
+    summary = execute(ctx, job_id, at.astimezone(dt.UTC))
+    click.echo(summary if summary is not None else f"{job_id} at {at.isoformat()}: already done")
+
+
+@worker_group.command("status")
+@pass_loa
+def status(loa: LoaContext) -> None:
+    """Show who holds the lease, the heartbeats and the latest runs."""
+    from sqlalchemy import select
+
+    from scheduler.worker import lease, ledger
+    from scheduler.worker.models import WorkerHeartbeat
+
+    with loa.session() as s:
+        held = lease.current(s)
+        if held is None:
+            click.echo("lease: never held")
+        else:
+            click.echo(f"lease: {held.holder} until {held.expires_at.isoformat()}")
+        for beat in s.scalars(select(WorkerHeartbeat).order_by(WorkerHeartbeat.beat_at.desc())):
+            click.echo(f"heartbeat: {beat.instance} {beat.role} {beat.beat_at.isoformat()}")
+        for run in ledger.runs(s, limit=20):
+            click.echo(
+                f"run: {run.job_id} {run.scheduled_for.isoformat()} {run.state} "
+                f"{run.instance} {run.summary or ''}"
+            )
+
+
+def register(group: click.Group) -> None:
+    """Attach the worker commands."""
+    group.add_command(worker_group)

@@ -1,0 +1,87 @@
+"""/healthz for load balancers and monitors, and a clear 503 page when the database is down."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template_string, request
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from content.db import utcnow
+from scheduler.ops.check import check_database, check_migrations, check_worker
+
+bp = Blueprint("health", __name__)
+log = logging.getLogger("loa.web")
+RETRY_AFTER = "30"
+
+UNAVAILABLE_HTML = """<!doctype html>
+<html lang="vi"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Loa – tạm thời không truy cập được / temporarily unavailable</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;
+line-height:1.5}h1{font-size:1.4rem}</style></head>
+<body>
+<h1>Hệ thống tạm thời không truy cập được cơ sở dữ liệu</h1>
+<p>Loa không kết nối được tới cơ sở dữ liệu. Dữ liệu đã lưu trước đó không bị mất.
+Vui lòng thử lại sau ít phút; nếu bạn vừa gửi xác nhận phát sóng, hãy gửi lại — gửi lại
+không tạo bản ghi trùng.</p>
+<hr>
+<h1 lang="en">The database is temporarily unreachable</h1>
+<p lang="en">Loa cannot reach its database. Nothing saved before is lost. Please try again in
+a few minutes; if you were confirming a broadcast, send it again — a repeat never creates a
+duplicate.</p>
+</body></html>"""
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return request.path.startswith("/api/") or best == "application/json"
+
+
+@bp.app_errorhandler(OperationalError)
+@bp.app_errorhandler(PoolTimeout)
+def database_unavailable(exc: Exception) -> Response:
+    """Answer 503 with a clear message (never a stack trace) when the database is down."""
+    log.error(
+        "web.database_unavailable",
+        extra={"fields": {"path": request.path, "error": str(exc).splitlines()[0][:300]}},
+    )
+    if _wants_json():
+        resp = jsonify(
+            type="about:blank",
+            title="Service Unavailable",
+            status=503,
+            detail="Không truy cập được cơ sở dữ liệu; vui lòng thử lại sau. / "
+            "The database is unreachable; please retry later.",
+        )
+        resp.content_type = "application/problem+json"
+    else:
+        resp = Response(render_template_string(UNAVAILABLE_HTML), mimetype="text/html")
+    resp.status_code = 503
+    resp.headers["Retry-After"] = RETRY_AFTER
+    return resp
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    """200 when the database answers and the schema is current (worker lag only degrades)."""
+    engine = current_app.extensions["loa_engine"]
+    settings = current_app.config["LOA_SETTINGS"]
+    checks = [check_database(engine)]
+    if checks[0].ok:
+        checks += [check_migrations(engine), check_worker(engine, settings, utcnow())]
+    essential_ok = all(c.ok for c in checks if c.name != "worker heartbeat")
+    status = "ok" if all(c.ok for c in checks) else ("degraded" if essential_ok else "fail")
+    body = {
+        "status": status,
+        "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in checks},
+    }
+    resp = jsonify(body)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp, 200 if essential_ok else 503
+
+
+def init_health(app: Flask) -> None:
+    """Register the blueprint (the app factory calls this once)."""
+    app.register_blueprint(bp)
