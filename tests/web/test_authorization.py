@@ -132,6 +132,7 @@ CASES = [
     Case("api.list_programmes", "GET", lambda w, s, i: "/api/v1/programmes", "read", 200, scoped=False),
     Case("api.list_rules", "GET", lambda w, s, i: "/api/v1/rules", "read", 200, scoped=False),
     Case("api.me", "GET", lambda w, s, i: "/api/v1/me", "read", 200, scoped=False),
+    Case("health.healthz", "GET", lambda w, s, i: "/healthz", "public", (200, 503), api=False, scoped=False),
     Case("api.ping", "GET", lambda w, s, i: "/api/v1/ping", "public", 200, scoped=False),
     Case("api.openapi", "GET", lambda w, s, i: "/api/v1/openapi.json", "public", 200, scoped=False),
     # --- pages
