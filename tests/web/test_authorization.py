@@ -127,6 +127,10 @@ CASES = [
          lambda w, s, i: f"/api/v1/compliance/weekly?period={w.week}&unit={w.province_a if i else w.province_b}",
          "supervise", 200),
     # --- API, not scoped (lists are filtered to the scope: tested in test_scope_filters)
+    Case("api.list_patterns", "GET", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}/patterns", "read", 200),
+    Case("api.list_clusters", "GET", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}/clusters", "read", 200),
+    Case("api.list_users", "GET", lambda w, s, i: "/api/v1/users", "admin", 200, scoped=False),
+    Case("api.list_feed_items", "GET", lambda w, s, i: "/api/v1/feed-items", "plan", 200, scoped=False),
     Case("api.list_channels", "GET", lambda w, s, i: "/api/v1/channels", "read", 200, scoped=False),
     Case("api.list_units", "GET", lambda w, s, i: "/api/v1/units", "read", 200, scoped=False),
     Case("api.list_programmes", "GET", lambda w, s, i: "/api/v1/programmes", "read", 200, scoped=False),
