@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.views.admin import bp as admin_bp
     from web.views.auth import bp as auth_bp
     from web.views.home import bp as home_bp
+    from web.views.notices import bp as notices_bp
     from web.views.planner import bp as planner_bp
     from web.views.station import bp as station_bp
     from web.views.supervisor import bp as supervisor_bp
@@ -92,3 +93,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(api)
     app.register_blueprint(health_bp)
+    app.register_blueprint(notices_bp)

@@ -137,9 +137,12 @@ def inbox(
     channel_ids: list[int] | None = None,
     user_name: str | None = None,
     limit: int = 50,
+    everywhere: bool = False,
 ) -> list[Notification]:
     """Notices for a user: by role within their units and channels, or to them by name."""
     scope = [Notification.unit_id.is_(None) & Notification.channel_id.is_(None)]
+    if everywhere:
+        scope.append(Notification.id.is_not(None))
     if unit_ids:
         scope.append(Notification.unit_id.in_(unit_ids))
     if channel_ids:
