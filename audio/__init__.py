@@ -1,6 +1,6 @@
 """Pure audio functions over files (ffmpeg, driven directly and through pydub): no database."""
 
-from audio.analysis import AnalysisOptions, AudioInfo, analyse
+from audio.analysis import AnalysisOptions, AudioInfo, analyse, probe, validate
 from audio.errors import AudioError
 from audio.render import Loudness, RenderResult, RenditionFormat, measure_loudness, render
 
@@ -13,5 +13,7 @@ __all__ = [
     "RenditionFormat",
     "analyse",
     "measure_loudness",
+    "probe",
     "render",
+    "validate",
 ]

@@ -14,8 +14,8 @@ from audio.wav import WavHeader, read_header
 _INPUT = re.compile(r"^Input #0, ([^,]+(?:,[^,]+)*?), from", re.M)
 _STREAM = re.compile(r"Stream #0:(\d+)[^:]*: Audio: ([^,\s]+)[^,]*, (\d+) Hz, ([^,]+)")
 _HEADER_DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
-_SAMPLES = re.compile(r"Number of samples: (\d+)")
-_PEAK = re.compile(r"Peak level dB: (-?inf|-?[\d.]+)")
+_OUT_TIME = re.compile(r"^out_time_us=(\d+)\s*$", re.M)
+_PEAK = re.compile(r"Sample peak:\s+Peak:\s+(-?inf|-?[\d.]+) dBFS", re.S)
 _LOUDNESS = re.compile(r"^\s*I:\s+(-?[\d.]+) LUFS", re.M)
 _LRA = re.compile(r"^\s*LRA:\s+(-?[\d.]+) LU", re.M)
 _TRUE_PEAK = re.compile(r"True peak:\s+Peak:\s+(-?inf|-?[\d.]+) dBFS", re.S)
@@ -29,7 +29,6 @@ _LAYOUT_CHANNELS = {"mono": 1, "stereo": 2, "2.1": 3, "3.0": 3, "quad": 4, "4.0"
 class AnalysisOptions:
     """How to analyse: the format loudness is measured in and what counts as silence."""
 
-    sample_rate: int = 44100
     channels: int = 1
     silence_threshold_db: float = -50.0
     min_silence_seconds: float = 0.5
@@ -106,29 +105,31 @@ def analyse(path: str | Path, options: AnalysisOptions | None = None) -> AudioIn
     opts = options or AnalysisOptions()
     path = Path(path)
     if not path.is_file():
-        raise Unreadable(f"{path}: no such file")
+        raise Unreadable("no such file")
     args, header = input_args(path)
     layout = "mono" if opts.channels == 1 else "stereo"
-    # Samples are counted and the peak read at the native format; loudness and silences are
-    # measured in the broadcast format, so the gain computed from them is the one to apply.
+    # One decode at the native rate (a resampler swallows files of a few samples): the progress
+    # report gives the decoded length to the microsecond, ebur128 the loudness and sample peak
+    # in the broadcast channel layout, silencedetect the silences.
+    peaks = "sample+true" if opts.true_peak else "sample"
     chain = (
-        "astats=measure_perchannel=none:measure_overall=Number_of_samples+Peak_level,"
-        f"aresample={opts.sample_rate},aformat=sample_fmts=flt:channel_layouts={layout},"
-        f"ebur128{'=peak=true' if opts.true_peak else ''},"
+        f"aformat=sample_fmts=flt:channel_layouts={layout},ebur128=peak={peaks},"
         f"silencedetect=n={opts.silence_threshold_db}dB:d={opts.min_silence_seconds}"
     )
-    proc = ffmpeg.run([*args, "-map", "0:a:0", "-vn", "-af", chain, "-f", "null", "-"])
+    proc = ffmpeg.run(
+        ["-progress", "pipe:2", *args, "-map", "0:a:0", "-vn", "-af", chain, "-f", "null", "-"]
+    )
     err = proc.stderr
     summary = err[err.rfind("Summary:") :]  # ebur128's frame log lines also carry "I:"
     stream = _STREAM.search(err)
     if proc.returncode != 0 or stream is None:
         if proc.returncode == 0 or "matches no streams" in err:
-            raise Unreadable(f"{path.name}: no audio stream")
-        raise Unreadable(f"{path.name}: {ffmpeg.error_text(err)}")
-    samples = int(m.group(1)) if (m := _SAMPLES.search(err)) else 0
-    if samples == 0:
-        raise EmptyAudio(f"{path.name}: no samples could be decoded")
-    duration = samples / int(stream.group(3))
+            raise Unreadable("no audio stream")
+        raise Unreadable(ffmpeg.error_text(err))
+    times = _OUT_TIME.findall(err)
+    duration = int(times[-1]) / 1e6 if times else 0.0
+    if duration <= 0:
+        raise EmptyAudio("no samples could be decoded")
     info = AudioInfo(
         path=str(path),
         container=_container(err, header),
@@ -137,7 +138,7 @@ def analyse(path: str | Path, options: AnalysisOptions | None = None) -> AudioIn
         sample_rate=int(stream.group(3)),
         duration_seconds=duration,
         header_duration_seconds=_header_duration(err),
-        peak_dbfs=_float(m.group(1)) if (m := _PEAK.search(err)) else -math.inf,
+        peak_dbfs=_float(m.group(1)) if (m := _PEAK.search(summary)) else -math.inf,
         loudness_lufs=float(m.group(1)) if (m := _LOUDNESS.search(summary)) else None,
         loudness_range_lu=float(m.group(1)) if (m := _LRA.search(summary)) else None,
         true_peak_dbtp=_float(m.group(1)) if (m := _TRUE_PEAK.search(summary)) else None,
@@ -149,13 +150,12 @@ def analyse(path: str | Path, options: AnalysisOptions | None = None) -> AudioIn
 
 def _check_not_silent(info: AudioInfo, opts: AnalysisOptions) -> None:
     """Refuse silent files and files that are almost all silence."""
-    name = Path(info.path).name
     if info.peak_dbfs <= opts.silent_peak_db:
         level = "-inf" if math.isinf(info.peak_dbfs) else f"{info.peak_dbfs:.1f}"
-        raise SilentAudio(f"{name}: peak level {level} dBFS")
+        raise SilentAudio(f"peak level {level} dBFS")
     share = info.silent_seconds / info.duration_seconds
     if info.duration_seconds >= 2 * opts.min_silence_seconds and share >= opts.max_silent_share:
-        raise SilentAudio(f"{name}: {share:.0%} of {info.duration_seconds:.1f} s is silence")
+        raise SilentAudio(f"{share:.0%} of {info.duration_seconds:.1f} s is silence")
 
 
 def _container(err: str, header: WavHeader | None) -> str:
@@ -197,3 +197,13 @@ def _silences(err: str, duration: float) -> tuple[tuple[float, float], ...]:
     if start is not None:
         out.append((start, duration))
     return tuple(out)
+
+
+def probe(path: str | Path, channels: int = 1) -> AudioInfo:
+    """Everything about a file, true peak included (what `loa audio probe` shows)."""
+    return analyse(path, AnalysisOptions(channels=channels, true_peak=True))
+
+
+def validate(path: str | Path, options: AnalysisOptions | None = None) -> AudioInfo:
+    """Accept a file or raise the typed AudioError saying why not (unreadable, truncated...)."""
+    return analyse(path, options)

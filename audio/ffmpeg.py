@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from audio.errors import ProcessingFailed, ToolMissing
 # The bundled binary comes from the imageio-ffmpeg wheel (a pyproject dependency), so nothing is
 # downloaded at run time; LOA_FFMPEG or a system ffmpeg (Debian's package) are the fallbacks.
 ENV_OVERRIDE = "LOA_FFMPEG"
+_PREFIX = re.compile(r"^(\[[^\]]*\]\s*)+")
 
 
 @functools.cache
@@ -66,8 +68,18 @@ def run(args: Sequence[str], timeout: float | None = None) -> subprocess.Complet
         raise ProcessingFailed(f"ffmpeg did not finish within {timeout} s") from exc
 
 
-def error_text(stderr: str, limit: int = 3) -> str:
-    """The last meaningful lines of ffmpeg's stderr, for an error message."""
-    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
-    keep = [ln for ln in lines if "error" in ln.lower() or "invalid" in ln.lower()] or lines
-    return " | ".join(keep[-limit:])
+def error_text(stderr: str, limit: int = 2) -> str:
+    """The distinct reasons in ffmpeg's stderr (without its [demuxer @ 0x...] prefixes)."""
+    reasons: list[str] = []
+    for line in stderr.splitlines():
+        text = _PREFIX.sub("", line.strip())
+        if not text or text.startswith("Error opening input file"):
+            continue
+        if "error" in text.lower() or "invalid" in text.lower():
+            text = text.split(": ", 1)[-1] if text.startswith("Error opening input") else text
+            if text not in reasons:
+                reasons.append(text)
+    if not reasons:
+        lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+        reasons = lines[-1:]
+    return " | ".join(reasons[-limit:])

@@ -17,7 +17,7 @@ UNMEASURED_LUFS = -69.0
 _I = re.compile(r"^\s*I:\s+(-?[\d.]+) LUFS", re.M)
 _TP = re.compile(r"True peak:\s+Peak:\s+(-?inf|-?[\d.]+) dBFS", re.S)
 MAX_ATTEMPTS = 4
-MIN_RENDITION_SECONDS = 0.1
+MIN_RENDITION_SECONDS = 0.5
 MAX_GAIN_DB = 30.0
 # Aim inside 0.75 LU of the target (the promise is 1 LU) so most files need one render pass.
 LOUDNESS_TOLERANCE_LU = 0.75
@@ -41,7 +41,6 @@ class RenditionFormat:
     def analysis_options(self, true_peak: bool = False) -> AnalysisOptions:
         """Analysis in this rendition's format, so measured loudness is what will be heard."""
         return AnalysisOptions(
-            sample_rate=self.sample_rate,
             channels=self.channels,
             silence_threshold_db=self.silence_threshold_db,
             true_peak=true_peak,
@@ -167,15 +166,30 @@ def _encode(
     chain = (
         f"{trim}aresample={fmt.sample_rate},aformat=sample_fmts=flt:channel_layouts={layout},"
         f"volume={gain:.3f}dB,alimiter=limit={limit:.5f}:level=0:latency=1:attack=5:release=50,"
-        # A file shorter than one MP3 frame would give an MP3 without audio: pad it to 0.1 s.
+        # A file shorter than one MP3 frame would give an MP3 without audio: pad it to 0.5 s.
         f"apad=whole_dur={MIN_RENDITION_SECONDS}"
     )
     bitrate = ["-b:a", f"{fmt.bitrate_kbps}k"] if encoder[1] == "libmp3lame" else []
     proc = ffmpeg.run(
         [
-            *args, "-map", "0:a:0", "-vn", "-map_metadata", "-1", "-af", chain,
-            "-ar", str(fmt.sample_rate), "-ac", str(fmt.channels), *encoder, *bitrate,
-            "-f", "mp3" if encoder[1] == "libmp3lame" else "wav", "-y", str(out),
+            *args,
+            "-map",
+            "0:a:0",
+            "-vn",
+            "-map_metadata",
+            "-1",
+            "-af",
+            chain,
+            "-ar",
+            str(fmt.sample_rate),
+            "-ac",
+            str(fmt.channels),
+            *encoder,
+            *bitrate,
+            "-f",
+            "mp3" if encoder[1] == "libmp3lame" else "wav",
+            "-y",
+            str(out),
         ]  # fmt: skip
     )
     if proc.returncode != 0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from audio.errors import EmptyAudio, InvalidHeader, Truncated, Unreadable
 
@@ -60,7 +61,7 @@ def read_header(path: str | Path) -> WavHeader | None:
         return _walk_chunks(fh, container, end, size)
 
 
-def _walk_chunks(fh, container: str, end: str, size: int) -> WavHeader:  # type: ignore[no-untyped-def]
+def _walk_chunks(fh: BinaryIO, container: str, end: str, size: int) -> WavHeader:
     """Walk the chunks to fmt and data, checking every size against the file."""
     pos = 12
     fmt: tuple[int, int, int, int, int, int] | None = None

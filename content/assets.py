@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from audio import AudioError, RenditionFormat, analyse, render
 from audio.files import atomic_copy
+from audio.render import UNMEASURED_LUFS
 from content.audit import record
 from content.errors import DuplicateContent, InvalidContent
 from content.media_models import AudioAsset
@@ -80,6 +82,10 @@ def import_audio(
         info = analyse(path, fmt.analysis_options())
     except AudioError as exc:
         raise InvalidContent(str(exc), code=exc.code) from exc
+    # ebur128 gives -70 LUFS when nothing passed its gate (audio under 0.4 s): not a loudness.
+    measured = (
+        info.loudness_lufs if (info.loudness_lufs or UNMEASURED_LUFS) > UNMEASURED_LUFS else None
+    )
     original_rel = f"originals/{sha[:2]}/{sha}.{_extension(info.container)}"
     rendition_rel = f"renditions/{sha[:2]}/{sha}-{profile_name(fmt)}.mp3"
     created: list[Path] = []
@@ -100,16 +106,25 @@ def import_audio(
             channels=info.channels,
             sample_rate=info.sample_rate,
             duration_ms=max(1, round(info.duration_seconds * 1000)),
-            input_lufs=info.loudness_lufs,
+            input_lufs=measured,
             rendition_path=rendition_rel,
             rendition_profile=profile_name(fmt),
             rendition_duration_ms=max(1, round(result.duration_seconds * 1000)),
-            rendition_lufs=result.output.integrated_lufs,
+            rendition_lufs=result.output.integrated_lufs if measured is not None else None,
             rendition_true_peak_dbtp=result.output.true_peak_dbtp,
             created_by=actor,
         )
-        session.add(asset)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(asset)
+                session.flush()
+        except IntegrityError:
+            # Another import of the same bytes won the race: its row names the very same
+            # hash-named files, so they stay and the file is reported as a duplicate.
+            winner = find_by_hash(session, sha)
+            if winner is None:
+                raise
+            return ImportedAudio(winner, duplicate=True)
     except BaseException as exc:
         for file in created:
             with contextlib.suppress(FileNotFoundError):

@@ -214,6 +214,19 @@ class BackupSettings:
 
 
 @dataclass(frozen=True)
+class ReportLayout:
+    """How the DOCX periodic report presents its issuer and signer (compliance)."""
+
+    authority: str = ""  # line above the issuing body; "" = "UBND " + the unit's name
+    issuing_body: str = "VĂN PHÒNG ĐIỀU PHỐI NÔNG THÔN MỚI"
+    symbol: str = "BC-VPĐP"
+    place: str = ""  # "" = the unit's name
+    signer_title: str = "CHÁNH VĂN PHÒNG"
+    signer_name: str = ""
+    recipients: tuple[str, ...] = ("Như trên", "Lưu: VT")
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything config.toml says, validated."""
 
@@ -231,6 +244,7 @@ class Settings:
     not_aired_reasons: dict[str, Label] = field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
     reports: tuple[ReportPeriod, ...] = ()
+    report_layout: ReportLayout = field(default_factory=ReportLayout)
     worker: WorkerSettings = field(default_factory=WorkerSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)

@@ -37,8 +37,9 @@ def reference_duration(path: Path) -> float:
 def ebur128(path: Path) -> tuple[float, float]:
     """Integrated loudness and true peak from ffmpeg's ebur128 filter (system ffmpeg first)."""
     binary = shutil.which("ffmpeg") or ffmpeg_path()
+    forced = ["-f", "mp3"] if path.suffix == ".mp3" else []  # tiny MP3s defeat probing
     proc = subprocess.run(
-        [binary, "-nostdin", "-hide_banner", "-nostats", "-i", str(path),
+        [binary, "-nostdin", "-hide_banner", "-nostats", *forced, "-i", str(path),
          "-af", "ebur128=peak=true", "-f", "null", "-"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip

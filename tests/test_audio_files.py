@@ -5,9 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from audio import AudioError, RenditionFormat, analyse, render
 from audio.errors import EmptyAudio, InvalidHeader, Truncated
+from content.assets import import_audio
+from content.errors import InvalidContent
+from content.media_models import AudioAsset
 from tests.audio_helpers import ebur128, reference_duration
 from tests.conftest import testdata_dir as _testdata_dir
 
@@ -48,21 +53,31 @@ def test_every_file_imports_with_right_duration_or_is_refused(path: Path) -> Non
     assert info.channels >= 1 and info.sample_rate > 0 and info.codec
 
 
-LOUD_ENOUGH = [p for p in FILES if p.name not in REFUSED and p.stat().st_size > 5000]
-
-
-@pytest.mark.parametrize("path", LOUD_ENOUGH, ids=lambda p: p.name)
-def test_normalised_rendition_meets_target(path: Path, tmp_path: Path) -> None:
+def test_every_file_imported_or_refused_with_nothing_stored(
+    session: Session, tmp_path: Path
+) -> None:
+    """Through content.assets: rows, original, rendition and its loudness, or nothing at all."""
     fmt = RenditionFormat()
-    out = tmp_path / "out.mp3"
-    result = render(path, out, fmt)
-    loudness, true_peak = ebur128(out)
-    if result.output.integrated_lufs is None:  # under 0.4 s: nothing for the gate to measure
-        assert true_peak <= fmt.max_true_peak_dbtp
-        return
-    assert abs(loudness - fmt.target_lufs) <= 1.0, (loudness, result)
-    assert true_peak <= fmt.max_true_peak_dbtp, (true_peak, result)
-    assert not list(tmp_path.glob(".*tmp*")), "temporary file left behind"
+    media = tmp_path / "media"
+    for path in FILES:
+        before = sorted(media.rglob("*")) if media.exists() else []
+        if path.name in REFUSED:
+            with pytest.raises(InvalidContent) as exc, session.begin_nested():
+                import_audio(session, media, path, "t", fmt)
+            assert exc.value.code == REFUSED[path.name].code
+            assert (sorted(media.rglob("*")) if media.exists() else []) == before, path.name
+            continue
+        asset = import_audio(session, media, path, "t", fmt).asset
+        assert abs(asset.duration_ms / 1000 - reference_duration(path)) <= 0.050, path.name
+        assert (media / asset.original_path).read_bytes() == path.read_bytes()
+        loudness, true_peak = ebur128(media / asset.rendition_path)
+        assert true_peak <= fmt.max_true_peak_dbtp, (path.name, true_peak)
+        if asset.input_lufs is not None:  # under 0.4 s the gate has nothing to measure
+            assert abs(loudness - fmt.target_lufs) <= 1.0, (path.name, loudness)
+    session.commit()
+    stored = session.scalar(select(func.count()).select_from(AudioAsset))
+    assert stored == len(FILES) - len(REFUSED) - 1  # wrong_extension.aac == format_test.m4a
+    assert not [p for p in media.rglob("*") if ".tmp" in p.name]
 
 
 def test_refused_files_leave_no_output(tmp_path: Path) -> None:

@@ -74,8 +74,17 @@ def test_programmes_add_with_audio(loa: tuple[CliRunner, Path], testdata: Path,
     code, out = _run(loa, "programmes", "add", "--title", "Lần 2", "--topic", "ntm",
                      "--audio", str(src))  # fmt: skip
     assert code == 1 and "already in the library" in out
-    code, out = _run(loa, "programmes", "add", "--title", "Hỏng", "--topic", "ntm", "--audio",
-                     str(_audio(testdata, "test-44100Hz-le-1ch-4bytes-incomplete-chunk.wav")))
+    code, out = _run(
+        loa,
+        "programmes",
+        "add",
+        "--title",
+        "Hỏng",
+        "--topic",
+        "ntm",
+        "--audio",
+        str(_audio(testdata, "test-44100Hz-le-1ch-4bytes-incomplete-chunk.wav")),
+    )
     assert code == 1 and "truncated" in out
     code, out = _run(loa, "programmes", "add", "--title", "X", "--topic", "nope", "--duration", "5")
     assert code == 1 and "unknown topic" in out

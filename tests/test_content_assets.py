@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from audio import RenditionFormat
 from content.assets import attach_to_programme, file_sha256, import_audio
@@ -131,3 +131,30 @@ def test_trim_cuts_leading_and_trailing_silence(session: Session, tmp_path: Path
     asset = import_audio(session, tmp_path / "media", src, "t", FMT).asset
     assert abs(asset.duration_ms - 9000) <= 50
     assert 4000 <= asset.rendition_duration_ms <= 4600  # the tone plus 0.2 s pads
+
+
+def test_concurrent_import_of_same_file_keeps_winner_files(
+    session_factory: sessionmaker[Session], testdata: Path, tmp_path: Path
+) -> None:
+    src = _audio(testdata, "tessst.mp3")
+    media = tmp_path / "media"
+    with session_factory() as first, session_factory() as second:
+        a = import_audio(first, media, src, "a", FMT)
+        first.commit()
+        # The second session looked before the first committed: simulate by skipping its lookup.
+        import content.assets as assets
+
+        real = assets.find_by_hash
+        calls: list[str] = []
+
+        def late_lookup(s: Session, h: str) -> AudioAsset | None:
+            calls.append(h)
+            return None if len(calls) == 1 else real(s, h)
+
+        assets.find_by_hash = late_lookup  # type: ignore[assignment]
+        try:
+            b = import_audio(second, media, src, "b", FMT)
+        finally:
+            assets.find_by_hash = real
+        assert b.duplicate and b.asset.id == a.asset.id and len(calls) == 2
+    assert (media / a.asset.rendition_path).is_file() and (media / a.asset.original_path).is_file()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from content.models import AuditEntry
 from scheduler import schedules
-from scheduler.config import Rule
+from scheduler.config import Rule, Settings
 from scheduler.errors import Invalid, InvalidState, NotFound
 from scheduler.models import ScheduledItem, Slot, WeekSchedule
 from scheduler.periods import Week
@@ -159,11 +159,15 @@ def test_shortfall_says_why_in_vietnamese_and_english(session, settings, area):
     result = plan_week(session, custom, W49, "91", channel_ids=[hmong.id])
     (short,) = result.shortfalls
     assert short.rule_id == "ntm_minority" and short.level == "minimum" and short.cause == "length"
-    assert short.text_vi.startswith(
-        "không có chương trình về Xây dựng nông thôn mới bằng tiếng H'Mông, được duyệt, "
-        "còn hiệu lực trong tuần 2026-W49, dài không quá 15 phút"
+    assert short.text_vi == (
+        "có 1 chương trình về Xây dựng nông thôn mới bằng tiếng H'Mông, được duyệt, "
+        "còn hiệu lực trong tuần 2026-W49, nhưng dài hơn 15 phút, chỗ trống lớn nhất trong một "
+        "khung giờ"
     )
-    assert "no programme on New rural development in Hmong, approved" in short.text_en
+    assert short.text_en == (
+        "1 found: programme on New rural development in Hmong, approved, valid in week "
+        "2026-W49, but all are longer than 15 minutes, the largest free airtime in one slot"
+    )
     assert _after(result, hmong.id, "ntm_minority").status == "below_minimum"
 
 
@@ -195,15 +199,20 @@ def test_publish_and_published_weeks(session, settings, area):
     session.rollback()
     assert session.scalar(select(func.count(ScheduledItem.id))) == count
     viet = area["viet"]
-    victim = _items(session, viet.id, W49)[-1]
-    schedules.remove_item(session, victim.id, "Lan")
+    # Take the NTM items out of the published week: --force plans them back as an amendment.
+    for item in _items(session, viet.id, W49):
+        if "ntm" in item.programme.topics:
+            schedules.remove_item(session, item.id, "Lan")
     session.commit()
+    version = schedules.get_week(session, viet.id, W49).version
     again = plan_week(session, settings, W49, "91", force=True, fill=False)
     session.commit()
-    assert again.published == 0
+    assert again.published == 0 and again.items_added == 2
+    assert _after(again, viet.id, "ntm_commune_weekly").status == "target_met"
+    week = schedules.get_week(session, viet.id, W49)
+    assert week.state == "published" and week.version == version + 1
     actions = set(session.scalars(select(AuditEntry.action)))
-    assert "schedule.publish" in actions
-    assert again.items_added == 0 or "schedule.amend.plan" in actions
+    assert {"schedule.publish", "schedule.amend.plan"} <= actions
 
 
 @pytest.mark.parametrize(
@@ -250,6 +259,8 @@ def test_copy_forward_then_fill_what_is_missing(session, settings, area):
     # Status before planning already counts the copied NTM; planning adds the second one.
     before = next(s for s in result.before if s.rule_id == "ntm_commune_weekly")
     assert before.status == "minimum_met"
+    uncopied = next(s for s in result.before_copy if s.rule_id == "ntm_commune_weekly")
+    assert uncopied.status == "below_minimum" and uncopied.value == 0
     assert _after(result, viet.id, "ntm_commune_weekly").status == "target_met"
 
 
@@ -299,4 +310,173 @@ def test_cli_plan_reports_status_and_refuses_bad_input(tmp_path, monkeypatch):
     assert data["items_added"] == 0 and data["share_met_after"] == 0.5
     nxt = runner.invoke(main, ["plan", "--week", "2026-W50", "--unit", "91", "--fill-missing"])
     assert nxt.exit_code == 0 and "chép 2 từ tuần trước" in nxt.output, nxt.output
+    assert "trước khi chép → sau khi chép → sau khi lập" in nxt.output
+    # Before copying nothing; the copy brings the NTM programmes; planning adds nothing more.
+    assert "0/0/1; 0/1 → 1/0/0; 1/1 → 1/0/0; 1/1" in nxt.output
     engine.dispose()
+
+
+def _independent_status(session: Session, settings: Settings, channel, rule: Rule, week: Week):
+    """A rule's count and status for the week from the stored items, via scheduler.rules."""
+    from scheduler.planner.facts import planned_rule
+    from scheduler.rules import AiringFacts, ChannelFacts, airing_counts, measure, status_for
+
+    facts = ChannelFacts(
+        channel.id,
+        channel.kind,
+        frozenset(channel.languages),
+        frozenset({"91", channel.unit.code}),
+        channel.active_from,
+        None,
+    )
+    counted = []
+    for item in _items(session, channel.id, week):
+        p = item.programme
+        a = AiringFacts(p.id, frozenset(p.topics), p.programme_type, p.language,
+                        p.duration_seconds, "planned")  # fmt: skip
+        if airing_counts(planned_rule(rule), facts, a):
+            counted.append(a)
+    value = measure(planned_rule(rule), counted)
+    return value, status_for(rule, value)
+
+
+def test_status_agrees_with_the_shared_rule_semantics(session, settings, area):
+    result = plan_week(session, settings, W49, "91", fill=False)
+    session.commit()
+    weekly = [r for r in settings.rules if r.period == "week"]
+    checked = 0
+    for ch in (area["hmong"], area["viet"]):
+        for rule in weekly:
+            mine = [s for s in result.after if s.channel_id == ch.id and s.rule_id == rule.id]
+            if not mine:
+                continue
+            assert (mine[0].value, mine[0].status) == _independent_status(
+                session, settings, ch, rule, W49
+            )
+            checked += 1
+    assert checked == 3
+
+
+def test_status_agrees_with_the_compliance_engine(session, settings, area):
+    compliance = pytest.importorskip("scheduler.compliance", reason="compliance engine not merged")
+    result = plan_week(session, settings, W49, "91")
+    session.commit()
+    engine = compliance.evaluate(session, settings, str(W49), "91", basis="planned")
+    checked = 0
+    for mine in result.after:
+        rule = settings.rule(mine.rule_id)
+        if rule.period != "week":
+            continue
+        theirs = next(c for c in engine.rule(rule.id).channels if c.channel.id == mine.channel_id)
+        assert (theirs.counts[0], theirs.statuses[0]) == (mine.value, mine.status)
+        checked += 1
+    assert checked == 3
+
+
+def test_bulk_copy_forward_matches_copy_week(session, settings, area):
+    """The planner's bulk copy does what schedules.copy_week does, channel by channel."""
+    lib = area["lib"]
+    province = area["viet"].unit.parent
+    twins = []
+    for name in ("Đài A", "Đài B"):
+        commune = f.unit(session, name, parent=province)
+        ch = f.channel(session, commune, name=name)
+        f.pattern(session, ch, "123", dt.time(6, 0), 10, valid_to=dt.date(2026, 11, 29))
+        f.pattern(session, ch, "1234", dt.time(6, 0), 10, valid_from=dt.date(2026, 11, 30))
+        f.pattern(session, ch, "5", dt.time(18, 0), 5)
+        twins.append(ch)
+    session.commit()
+    for ch in twins:
+        last = schedules.materialise_week(session, settings, ch.id, W48, "Lan")
+        first, second, third = last.slots[0], last.slots[1], last.slots[2]
+        schedules.add_item(session, first.id, lib["ntm1"].id, "Lan")  # 5 min
+        schedules.add_item(session, first.id, lib["misc0"].id, "Lan", pinned=False)  # 4 min
+        schedules.add_item(session, second.id, lib["ntm2"].id, "Lan")
+        schedules.add_item(session, third.id, lib["notice"].id, "Lan")
+        friday = next(s for s in last.slots if s.local_date.isoweekday() == 5)
+        schedules.add_item(session, friday.id, lib["misc1"].id, "Lan")
+    # The next week's programmes changed meanwhile: one is withdrawn, one expires.
+    lib["misc0"].approved_at = None
+    lib["ntm2"].valid_to = dt.date(2026, 11, 30)
+    target = schedules.materialise_week(session, settings, twins[0].id, W49, "Lan")
+    schedules.add_item(session, target.slots[2].id, lib["misc2"].id, "Lan")  # already planned
+    target = schedules.materialise_week(session, settings, twins[1].id, W49, "Lan")
+    schedules.add_item(session, target.slots[2].id, lib["misc2"].id, "Lan")
+    session.commit()
+    by_orm = schedules.copy_week(session, settings, twins[0].id, W48, W49, "Lan")
+    session.commit()
+    no_rules = dataclasses.replace(settings, rules=())
+    bulk = plan_week(session, no_rules, W49, "91", channel_ids=[twins[1].id], copy_from=W48,
+                     fill=False)  # fmt: skip
+    session.commit()
+    assert bulk.items_added == 0 and bulk.copied == by_orm.copied == 2
+    assert len(bulk.copy_skipped) == len(by_orm.skipped) == 2
+
+    def shape(ch):
+        return [(i.slot.local_date, i.slot.starts_at, i.position, i.programme_id, i.pinned)
+                for i in _items(session, ch.id, W49)]  # fmt: skip
+
+    assert shape(twins[0]) == shape(twins[1])
+    assert schedules.get_week(session, twins[1].id, W49).version == (
+        schedules.get_week(session, twins[0].id, W49).version
+    )
+
+
+def test_emergency_first_on_every_station_and_replanning_adds_nothing(session, settings, area):
+    storm = f.programme(
+        session,
+        "Tin bão khẩn",
+        ("phong_chong_thien_tai",),
+        "thong_bao",
+        seconds=180,
+        priority="emergency",
+        valid_from=dt.date(2026, 12, 2),
+    )
+    storm_hmn = f.programme(session, "Tin bão (H'Mông)", ("phong_chong_thien_tai",), "thong_bao",
+                            language="hmn", seconds=180, priority="emergency")  # fmt: skip
+    lone = f.channel(session, area["viet"].unit, name="Đài không có khung giờ")
+    session.commit()
+    plan_week(session, settings, W48, "91", channel_ids=[area["hmong"].id], fill=False)
+    result = plan_week(session, settings, W49, "91")
+    session.commit()
+    for ch in (area["hmong"], area["viet"]):
+        items = _items(session, ch.id, W49)
+        wednesday = [i for i in items if i.slot.local_date == dt.date(2026, 12, 2)]
+        assert wednesday[0].programme_id == storm.id  # first slot it is valid in, aired first
+        assert [i.programme_id for i in items].count(storm.id) == 1
+    # Exempt from the N-week rule: aired in W48 on the H'Mông station, again in W49.
+    assert storm_hmn.id in {i.programme_id for i in _items(session, area["hmong"].id, W48)}
+    assert _items(session, area["hmong"].id, W49)[0].programme_id == storm_hmn.id
+    assert storm_hmn.id not in {i.programme_id for i in _items(session, area["viet"].id, W49)}
+    # A station without slot patterns: every rule falls short, and the report says why.
+    lone_short = [s for s in result.shortfalls if s.channel_id == lone.id]
+    assert lone_short and {s.cause for s in lone_short} == {"no_slots"}
+    assert lone_short[0].text_vi == "đài không có khung giờ phát sóng nào trong tuần 2026-W49"
+    again = plan_week(session, settings, W49, "91")
+    assert again.items_added == 0 and again.share_met() == result.share_met()
+
+
+def test_replan_takes_out_unpinned_items_only(session, settings, area):
+    from scheduler.airings import confirm_item
+
+    viet, lib = area["viet"], area["lib"]
+    week = schedules.materialise_week(session, settings, viet.id, W49, "Lan")
+    pinned = schedules.add_item(session, week.slots[5].id, lib["misc7"].id, "Lan")
+    session.commit()
+    plan_week(session, settings, W49, "91", channel_ids=[viet.id])
+    session.commit()
+    first = _items(session, viet.id, W49)
+    aired = next(i for i in first if not i.pinned)
+    confirm_item(session, settings, aired.id, "aired", "Lan",
+                 now=dt.datetime(2026, 12, 8, tzinfo=dt.UTC))  # fmt: skip
+    session.commit()
+    # The library changed: the planner may now use the programme approved meanwhile.
+    lib["draft"].approved_at = lib["ntm1"].approved_at
+    session.commit()
+    result = plan_week(session, settings, W49, "91", channel_ids=[viet.id], replan=True)
+    session.commit()
+    kept = {i.id for i in _items(session, viet.id, W49)}
+    assert {pinned.id, aired.id} <= kept
+    assert result.removed == len(first) - 2 and result.items_added > 0
+    assert lib["draft"].id in {i.programme_id for i in _items(session, viet.id, W49)}
+    assert "schedule.edit.unplan" in set(session.scalars(select(AuditEntry.action)))

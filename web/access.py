@@ -75,6 +75,15 @@ class Principal:
         units = self.unit_ids(session) or frozenset()
         return channel.unit_id in units
 
+    def covers_channel_id(self, session: Session, channel_id: int) -> bool:
+        """Like covers_channel, without loading the channel for admins and broadcasters."""
+        if self.role == "admin":
+            return True
+        if self.role == "broadcaster":
+            return channel_id in self.channel_ids
+        channel = session.get(Channel, channel_id)
+        return channel is not None and self.covers_channel(session, channel)
+
     def covers_unit(self, session: Session, unit_id: int) -> bool:
         """True when the unit lies in the principal's subtree (admins: everywhere)."""
         units = self.unit_ids(session)

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, Response, json, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from content.errors import ContentError
 from scheduler.errors import LoaError
 from scheduler.periods import PeriodError
 
@@ -67,6 +68,12 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(LoaError)
     def _loa_error(exc: LoaError) -> Any:
+        if _wants_problem():
+            return problem(exc.http_status, str(exc), exc.code)
+        return _page(exc.http_status, str(exc))
+
+    @app.errorhandler(ContentError)
+    def _content_error(exc: ContentError) -> Any:
         if _wants_problem():
             return problem(exc.http_status, str(exc), exc.code)
         return _page(exc.http_status, str(exc))

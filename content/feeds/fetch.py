@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import email.utils
 import gzip
 import urllib.error
+import urllib.parse
 import urllib.request
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"  # noqa: E501
 PASSED_HEADERS = ("content-type", "content-location", "content-language", "content-encoding")
@@ -40,8 +43,10 @@ def fetch(
     url: str, limits: FetchLimits, etag: str | None = None, last_modified: str | None = None
 ) -> Fetched:
     """GET url, sending the stored ETag/Last-Modified; 304 gives Fetched(not_modified=True)."""
+    if url.lower().startswith("file://"):
+        return _read_file(url, limits, last_modified)
     if not url.lower().startswith(("http://", "https://")):
-        raise FeedFetchError(f"{url}: only http and https feeds can be polled")
+        raise FeedFetchError(f"{url}: only http, https and file feeds can be polled")
     headers = {"User-Agent": limits.user_agent, "Accept": ACCEPT, "Accept-Encoding": "gzip"}
     if etag:
         headers["If-None-Match"] = etag
@@ -69,6 +74,21 @@ def fetch(
         raise FeedFetchError(f"{url}: no answer within {limits.timeout_seconds:g} s") from exc
     except (urllib.error.URLError, OSError, ValueError) as exc:
         raise FeedFetchError(f"{url}: {getattr(exc, 'reason', exc)}") from exc
+
+
+def _read_file(url: str, limits: FetchLimits, last_modified: str | None) -> Fetched:
+    """A saved feed document (file:// URL): its modification time plays Last-Modified."""
+    path = Path(urllib.request.url2pathname(urllib.parse.urlparse(url).path))
+    try:
+        stat = path.stat()
+        if stat.st_size > limits.max_bytes:
+            raise FeedFetchError(f"{url}: larger than the {limits.max_bytes} byte limit")
+        stamp = email.utils.formatdate(stat.st_mtime, usegmt=True)
+        if last_modified == stamp:
+            return Fetched(True, last_modified=stamp)
+        return Fetched(False, path.read_bytes(), {}, None, stamp)
+    except OSError as exc:
+        raise FeedFetchError(f"{url}: {exc.strerror or exc}") from exc
 
 
 def _decoded(body: bytes, encoding: str, limit: int, url: str) -> bytes:

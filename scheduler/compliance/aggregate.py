@@ -95,19 +95,14 @@ def airing_rows(conn: Connection, q: RuleQuery) -> list[Any]:
     return _run(conn, sql, params)
 
 
-def item_rows(
-    conn: Connection, q: RuleQuery, now: dt.datetime, span: tuple[dt.datetime, dt.datetime]
-) -> list[Any]:
-    """(channel, week, language, programme, planned n, planned seconds, unconfirmed n) rows."""
+def item_rows(conn: Connection, q: RuleQuery, span: tuple[dt.datetime, dt.datetime]) -> list[Any]:
+    """(channel, week, language, programme, planned n, planned seconds) rows (basis planned)."""
     t = CLASS_TABLE.name
     keys = ["s.channel_id", "ws.week_key"]
     lang = "t.lang" if q.by_language else "''"
     pid = "si.programme_id" if q.by_programme else "0"
     keys += [k for k in (lang, pid) if k not in ("''", "0")]
-    joins = (
-        "JOIN week_schedules ws ON ws.id = s.schedule_id "
-        "LEFT JOIN airings a ON a.scheduled_item_id = si.id"
-    )
+    joins = "JOIN week_schedules ws ON ws.id = s.schedule_id"
     if q.channel_ids is not None:
         source = f"slots s CROSS JOIN scheduled_items si CROSS JOIN {t} t {joins}"
         where = (
@@ -118,13 +113,72 @@ def item_rows(
         source = f"{t} t CROSS JOIN scheduled_items si JOIN slots s ON s.id = si.slot_id {joins}"
         where = ""
     sql = (
-        f"SELECT s.channel_id, ws.week_key, {lang}, {pid}, COUNT(*), SUM(t.secs), "
-        "SUM(CASE WHEN a.id IS NULL AND s.starts_at < :now THEN 1 ELSE 0 END) "
+        f"SELECT s.channel_id, ws.week_key, {lang}, {pid}, COUNT(*), SUM(t.secs) "
         f"FROM {source} WHERE t.programme_id = si.programme_id AND si.slot_id = s.id "
         f"AND (t.mask & :bit) <> 0 AND ws.week_key BETWEEN :lo AND :hi{where} "
         f"GROUP BY {', '.join(keys)}"
     )
-    params: dict[str, Any] = {"bit": q.bit, "lo": q.lo, "hi": q.hi, "now": now}
+    params: dict[str, Any] = {"bit": q.bit, "lo": q.lo, "hi": q.hi}
     if q.channel_ids is not None:
         params.update(t0=span[0], t1=span[1])
     return _run(conn, sql, params)
+
+
+EPOCH_MONDAY = dt.date(1970, 1, 5)
+
+
+def week_index_sql(dialect: str, column: str) -> str:
+    """SQL for the number of whole weeks between EPOCH_MONDAY and a date column."""
+    if dialect == "postgresql":
+        return f"(({column} - DATE '1970-01-05') / 7)"
+    return f"CAST((julianday({column}) - 2440591.5) / 7 AS INTEGER)"  # 2440591.5 = 1970-01-05
+
+
+def week_key_of_index(index: int) -> int:
+    """The ISO week key (year * 100 + week) of a week index from week_index_sql."""
+    iso = (EPOCH_MONDAY + dt.timedelta(weeks=index)).isocalendar()
+    return iso.year * 100 + iso.week
+
+
+def unconfirmed_rows(
+    conn: Connection,
+    first: dt.date,
+    last: dt.date,
+    channel_ids: Sequence[int] | None,
+    now: dt.datetime,
+    span: tuple[dt.datetime, dt.datetime],
+) -> list[Any]:
+    """(channel, week key, rule mask, language, n) of past scheduled items with no airing.
+
+    One query for all rules: only unconfirmed items come back, grouped by the rule mask of
+    their programme, so its cost does not grow with the number of rules. The week comes from
+    the slot's local date (first..last are the Monday and Sunday bounding the weeks).
+    """
+    t = CLASS_TABLE.name
+    if channel_ids is not None:
+        source = f"slots s CROSS JOIN scheduled_items si CROSS JOIN {t} t"
+        where = f" AND s.channel_id IN ({_ids(channel_ids)}) AND s.starts_at >= :t0"
+    else:
+        source = f"{t} t CROSS JOIN scheduled_items si CROSS JOIN slots s"
+        where = ""
+    week = week_index_sql(conn.dialect.name, "s.local_date")
+    sql = (
+        f"SELECT s.channel_id, {week}, t.mask, t.lang, COUNT(*) FROM {source} "
+        "WHERE t.programme_id = si.programme_id AND si.slot_id = s.id "
+        f"AND s.starts_at < :now AND s.local_date BETWEEN :first AND :last{where} "
+        "AND NOT EXISTS (SELECT 1 FROM airings a WHERE a.scheduled_item_id = si.id) "
+        f"GROUP BY s.channel_id, {week}, t.mask, t.lang"
+    )
+    params: dict[str, Any] = {"first": first, "last": last, "now": min(now, span[1])}
+    if conn.dialect.name == "sqlite":
+        params.update(first=first.isoformat(), last=last.isoformat())
+    if channel_ids is not None:
+        params["t0"] = span[0]
+    keys: dict[int, int] = {}
+    out = []
+    for cid, index, mask, lang, n in _run(conn, sql, params):
+        key = keys.get(index)
+        if key is None:
+            key = keys[index] = week_key_of_index(int(index))
+        out.append((cid, key, mask, lang, n))
+    return out

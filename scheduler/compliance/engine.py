@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from content.db import utcnow
-from scheduler.compliance.aggregate import RuleQuery, airing_rows, item_rows
+from scheduler.compliance.aggregate import RuleQuery, airing_rows, item_rows, unconfirmed_rows
 from scheduler.compliance.classes import (
     drop_class_table,
     fill_class_table,
@@ -129,7 +130,7 @@ class _Tally:
     unconfirmed: dict[int, list[int]]
 
 
-def _fold(plan: _Plan, arows: list, irows: list) -> _Tally:
+def _fold(plan: _Plan, bit: int, arows: list, irows: list, urows: list) -> _Tally:
     """Fold one rule's aggregate rows into counts, not-aired and unconfirmed tallies."""
     rule = plan.rule
     n = len(plan.periods)
@@ -163,19 +164,25 @@ def _fold(plan: _Plan, arows: list, irows: list) -> _Tally:
         if vals is None:
             vals = counts[cid] = [0.0] * n
         vals[b] += secs / 60 if minutes else counted
-    for cid, wk, lang, pid, planned, psecs, unconfirmed in irows:
+    for cid, wk, mask, lang, count in urows:
+        if not mask & bit:
+            continue
         b = buckets.get(wk)
         ch = covered.get(cid)
         if b is None or ch is None:
             continue
         if own_language and lang not in fixed and lang not in ch.minority_languages:
             continue
-        if unconfirmed:
-            row = unconf.get(cid)
-            if row is None:
-                row = unconf[cid] = [0] * n
-            row[b] += unconfirmed
-        if aired_basis:
+        row = unconf.get(cid)
+        if row is None:
+            row = unconf[cid] = [0] * n
+        row[b] += count
+    for cid, wk, lang, pid, planned, psecs in irows:
+        b = buckets.get(wk)
+        ch = covered.get(cid)
+        if b is None or ch is None:
+            continue
+        if own_language and lang not in fixed and lang not in ch.minority_languages:
             continue
         if distinct:
             seen[(cid, b)].add(pid)
@@ -250,10 +257,10 @@ def _query(plan: _Plan, bit: int, total_channels: int) -> RuleQuery | None:
     )
 
 
-def _span(plan: _Plan) -> tuple[dt.datetime, dt.datetime]:
-    """UTC instants safely around the rule's weeks (a day of margin for any zone)."""
-    first = Week.from_key(min(plan.bucket_of_week)).monday - dt.timedelta(days=1)
-    last = Week.from_key(max(plan.bucket_of_week)).sunday + dt.timedelta(days=2)
+def _span(lo: int, hi: int) -> tuple[dt.datetime, dt.datetime]:
+    """UTC instants safely around weeks lo..hi (a day of margin for any zone)."""
+    first = Week.from_key(lo).monday - dt.timedelta(days=1)
+    last = Week.from_key(hi).sunday + dt.timedelta(days=2)
     return (
         dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC),
         dt.datetime.combine(last, dt.time(), tzinfo=dt.UTC),
@@ -276,6 +283,29 @@ def evaluate(
     `unconfirmed=False` skips counting past scheduled items with no airing (rules under basis
     aired then need no scheduled-item query at all).
     """
+    # The fold builds many small containers; cyclic GC passes over them only cost time here.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _evaluate(session, settings, period, unit_code, rule_ids, channel_ids, basis, now,
+                         unconfirmed)  # fmt: skip
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _evaluate(
+    session: Session,
+    settings: Settings,
+    period: Period | str,
+    unit_code: str | None,
+    rule_ids: Iterable[str] | None,
+    channel_ids: Iterable[int] | None,
+    basis: str | None,
+    now: dt.datetime | None,
+    unconfirmed: bool,
+) -> ComplianceResult:
+    """The body of evaluate()."""
     window = parse_period(period)
     rules = select_rules(settings, rule_ids, basis)
     now = now or utcnow()
@@ -299,14 +329,23 @@ def evaluate(
         if masks and any(queries):
             fill_class_table(conn, masks, programmes)
         try:
-            for plan, q in zip(chunk, queries, strict=True):
+            urows: list = []
+            live = [q for q in queries if q is not None]
+            if unconfirmed and masks and live:
+                lo, hi = min(q.lo for q in live), max(q.hi for q in live)
+                ids = sorted({c for p in chunk for c in p.covered})
+                driven = len(ids) <= CHANNEL_DRIVEN_SHARE * max(total, 1)
+                first, last = Week.from_key(lo).monday, Week.from_key(hi).sunday
+                urows = unconfirmed_rows(conn, first, last, ids if driven else None, now,
+                                         _span(lo, hi))  # fmt: skip
+            for i, (plan, q) in enumerate(zip(chunk, queries, strict=True)):
                 arows: list = []
                 irows: list = []
                 if q is not None and masks:
                     arows = airing_rows(conn, q)
-                    if unconfirmed or plan.rule.basis == "planned":
-                        irows = item_rows(conn, q, now, _span(plan))
-                tallies.append(_fold(plan, arows, irows))
+                    if plan.rule.basis == "planned":
+                        irows = item_rows(conn, q, _span(q.lo, q.hi))
+                tallies.append(_fold(plan, 1 << i, arows, irows, urows))
         finally:
             if masks and any(queries):
                 drop_class_table(conn)

@@ -19,7 +19,7 @@ def load_units(session: Session) -> dict[int, UnitInfo]:
     u = AdminUnit
     stmt = select(
         u.id, u.code, u.name, u.level, u.structure, u.parent_id, u.successor_id,
-        u.valid_from, u.valid_to,
+        u.valid_from, u.valid_to, u.full_name,
     ).where(u.level != "village")  # fmt: skip
     return {row[0]: UnitInfo(*row) for row in session.execute(stmt)}
 
@@ -65,21 +65,24 @@ def area_ids(units: dict[int, UnitInfo], roots: Iterable[int]) -> frozenset[int]
     return frozenset(area)
 
 
-def counted_units(units: dict[int, UnitInfo], unit_id: int) -> frozenset[int]:
+def counted_units(
+    units: dict[int, UnitInfo], unit_id: int, memo: dict[int, frozenset[int]] | None = None
+) -> frozenset[int]:
     """A unit, its ancestors, and its successors with their ancestors (roll-up targets)."""
-    out: set[int] = set()
-    frontier = [unit_id]
-    while frontier:
-        uid = frontier.pop()
-        while uid is not None and uid not in out:
-            out.add(uid)
-            info = units.get(uid)
-            if info is None:
-                break
-            if info.successor_id is not None:
-                frontier.append(info.successor_id)
-            uid = info.parent_id  # type: ignore[assignment]
-    return frozenset(out)
+    memo = {} if memo is None else memo
+    found = memo.get(unit_id)
+    if found is not None:
+        return found
+    memo[unit_id] = frozenset({unit_id})  # guards against a cycle in bad data
+    out = {unit_id}
+    info = units.get(unit_id)
+    if info is not None:
+        for nxt in (info.parent_id, info.successor_id):
+            if nxt is not None:
+                out |= counted_units(units, nxt, memo)
+    result = frozenset(out)
+    memo[unit_id] = result
+    return result
 
 
 def load_channels(
@@ -104,11 +107,9 @@ def load_channels(
     langs: dict[int, set[str]] = defaultdict(set)
     for cid, lang in session.execute(select(ChannelLanguage.channel_id, ChannelLanguage.language)):
         langs[cid].add(lang)
-    cache: dict[int, frozenset[int]] = {}
+    memo: dict[int, frozenset[int]] = {}
     out: dict[int, ChannelInfo] = {}
     for cid, name, kind, unit_id, active_from, active_to in rows:
-        if unit_id not in cache:
-            cache[unit_id] = counted_units(units, unit_id)
         unit = units.get(unit_id)
         out[cid] = ChannelInfo(
             id=cid,
@@ -120,6 +121,6 @@ def load_channels(
             languages=frozenset(langs.get(cid, ())),
             active_from=active_from,
             active_to=active_to,
-            unit_ids=cache[unit_id],
+            unit_ids=counted_units(units, unit_id, memo),
         )
     return out, len(everything)

@@ -196,6 +196,7 @@ class UnitInfo:
     successor_id: int | None
     valid_from: dt.date
     valid_to: dt.date | None
+    full_name: str | None = None
 
     def valid_between(self, start: dt.date, end: dt.date) -> bool:
         """True when the unit exists on some day of [start, end] (valid_to exclusive)."""

@@ -12,6 +12,8 @@ from scheduler.planner.problem import ChannelPlan, ChannelProblem
 from scheduler.planner.solver import DEFAULT_BUDGET, solve_channel
 from scheduler.rules import ChannelFacts, status_for
 
+RUN_BUDGET_CHANNELS = 50  # a run may spend the search budget of this many channels in full
+
 
 @dataclass(frozen=True)
 class RuleStatus:
@@ -81,6 +83,18 @@ def _seconds(problem: ChannelProblem, pid: int) -> int:
     return 0
 
 
+def week_status(facts: WeekFacts) -> list[RuleStatus]:
+    """The rule status of the week as it stands (basis planned), without planning anything."""
+    builder = ProblemBuilder(facts, fill=False)
+    out = []
+    for ch in facts.channels:
+        for view in builder.views(ch):
+            rule = view.rule
+            need = view.need(rule.minimum, facts.programmes)
+            out.append(_status(facts, view, ch, [], need <= 0))
+    return out
+
+
 def plan_facts(
     settings: Settings, facts: WeekFacts, fill: bool = True, budget: int | None = DEFAULT_BUDGET
 ) -> FactsPlan:
@@ -88,10 +102,15 @@ def plan_facts(
     builder = ProblemBuilder(facts, fill)
     out = FactsPlan()
     names = {r.id: r.name_vi for r in facts.rules}
+    # The exact search is bounded per channel and, so that a pathological area cannot stall a
+    # run, over the whole run: once spent, channels get the greedy plan (cause search_limit).
+    left = None if budget is None else budget * RUN_BUDGET_CHANNELS
     for ch in facts.channels:
         views = builder.views(ch)
         problem = builder.build(ch, views)
-        plan = solve_channel(problem, budget)
+        plan = solve_channel(problem, None if left is None else min(budget, left))
+        if left is not None:
+            left = max(0, left - plan.nodes)
         out.problems[ch.id] = problem
         out.plans[ch.id] = plan
         placed = [pl.programme_id for pl in plan.placements]

@@ -140,6 +140,13 @@ def _mask(free: dict[int, int]) -> int:
     return mask
 
 
+def _have(rule: Rule, units: int, lang: str) -> str:
+    """How much of the library is left: a count, or minutes for a minutes rule."""
+    if rule.count == "minutes":
+        return f"{_minutes(units)} " + ("phút" if lang == "vi" else "minutes of")
+    return str(units)
+
+
 def _amount(rule: Rule, units: float, lang: str) -> str:
     if rule.count == "minutes":
         return f"{_minutes(units)} " + ("phút" if lang == "vi" else "minutes")
@@ -193,23 +200,49 @@ def explain(
                 f"not aired on this channel within {n} weeks before or after",
             ),
         ]
-        for k, (vi, en) in enumerate(extra[:order]):
+        m = _minutes(fun.longest_free)
+        negative = {
+            "language": (f"không bằng {langs_vi}", f"none is in {langs_en}"),
+            "approval": ("chưa được duyệt", "none is approved"),
+            "validity": (f"không còn hiệu lực trong tuần {week}", f"none is valid in week {week}"),
+            "length": (
+                f"dài hơn {m} phút, chỗ trống lớn nhất trong một khung giờ",
+                f"all are longer than {m} minutes, the largest free airtime in one slot",
+            ),
+            "repeat": (
+                f"đã phát trên đài này trong {n} tuần trước hoặc sau",
+                f"all aired on this channel within {n} weeks before or after",
+            ),
+        }
+        wanted_vi = f"cần {_amount(rule, need, 'vi')}"
+        wanted_en = f"{_amount(rule, need, 'en')} needed"
+        got = fun.units(stage)
+        if stage == "content":
+            what_vi, what_en = vi_bits[0], en_bits[0]
+            if got == 0:
+                return stage, f"không có {what_vi}", f"there is no {what_en}"
+            return (
+                stage,
+                f"chỉ có {_have(rule, got, 'vi')} {what_vi}; {wanted_vi}",
+                f"only {_have(rule, got, 'en')} found: {what_en}; {wanted_en}",
+            )
+        for k, (vi, en) in enumerate(extra[: order - 1]):
             if k == 0 and rule.languages:
                 continue  # the rule already names the language
             vi_bits.append(vi)
             en_bits.append(en)
-        got = fun.units(stage)
-        what_vi, what_en = ", ".join(vi_bits), ", ".join(en_bits)
+        prev = fun.units(STAGES[order - 1])
+        head_vi = f"có {_have(rule, prev, 'vi')} {', '.join(vi_bits)}"
+        head_en = f"{_have(rule, prev, 'en')} found: {', '.join(en_bits)}"
         if got == 0:
-            return stage, f"không có {what_vi}", f"there is no {what_en}"
-        if rule.count == "minutes":
-            have_vi, have_en = f"{_minutes(got)} phút", f"{_minutes(got)} minutes"
-        else:
-            have_vi, have_en = f"{got}", f"{got}"
+            all_vi = "đều " if prev > 1 or rule.count == "minutes" else ""
+            neg_vi, neg_en = negative[stage]
+            return stage, f"{head_vi}, nhưng {all_vi}{neg_vi}", f"{head_en}, but {neg_en}"
+        pos_vi, pos_en = extra[order - 1]
         return (
             stage,
-            f"chỉ có {have_vi} {what_vi}; cần {_amount(rule, need, 'vi')}",
-            f"only {have_en} of: {what_en}; {_amount(rule, need, 'en')} needed",
+            f"{head_vi}, nhưng chỉ {_have(rule, got, 'vi')} {pos_vi}; {wanted_vi}",
+            f"{head_en}, but only {_have(rule, got, 'en')} {pos_en}; {wanted_en}",
         )
     if solver_reason == "search_limit":
         return (

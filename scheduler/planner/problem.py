@@ -71,6 +71,7 @@ class ChannelPlan:
     # Needs the solver found impossible together with the others ("joint"), alone ("alone"),
     # or gave up on ("search_limit"); absent when met.
     why_unmet: dict[int, str] = field(default_factory=dict)
+    nodes: int = 0  # exact-search nodes used
 
     def met_minimum(self, needs: list[Need], i: int) -> bool:
         """True when need i reached its minimum."""

@@ -11,14 +11,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from content.models import Programme
-from scheduler import schedules
 from scheduler.areas import find_unit, subtree_ids
 from scheduler.config import Settings
 from scheduler.errors import Invalid, InvalidState, NotFound
 from scheduler.models import Channel, WeekSchedule
 from scheduler.periods import PeriodError, Week
 from scheduler.planner import load, write
-from scheduler.planner.core import RuleStatus, plan_facts
+from scheduler.planner.core import RuleStatus, plan_facts, week_status
 from scheduler.planner.explain import Shortfall
 from scheduler.planner.facts import WeekFacts
 from scheduler.planner.problem import RANKS
@@ -34,9 +33,11 @@ class PlanResult:
     channels: int
     schedules_created: int = 0
     items_added: int = 0
+    removed: int = 0  # with replan: unpinned items taken out before planning
     copied: int = 0
     copy_skipped: list[str] = field(default_factory=list)
     published: int = 0
+    before_copy: list[RuleStatus] = field(default_factory=list)  # with copy_from: before copying
     before: list[RuleStatus] = field(default_factory=list)
     after: list[RuleStatus] = field(default_factory=list)
     shortfalls: list[Shortfall] = field(default_factory=list)
@@ -74,11 +75,13 @@ class PlanResult:
             "channels": self.channels,
             "schedules_created": self.schedules_created,
             "items_added": self.items_added,
+            "removed": self.removed,
             "copied": self.copied,
             "copy_skipped": self.copy_skipped,
             "published": self.published,
             "share_met_before": round(self.share_met(False), 4),
             "share_met_after": round(self.share_met(True), 4),
+            "before_copy": self._summary(self.before_copy) if self.before_copy else None,
             "before": self.summary_before(),
             "after": self.summary_after(),
             "shortfalls": [
@@ -169,6 +172,13 @@ def _check_published(session: Session, week: Week, names: dict[int, str], force:
         )
 
 
+def _named(line: str, names: dict[int, str]) -> str:
+    """'channel 12: ...' -> 'Đài xã X: ...'."""
+    head, _, rest = line.partition(": ")
+    cid = head.removeprefix("channel ")
+    return f"{names[int(cid)]}: {rest}" if cid.isdigit() and int(cid) in names else line
+
+
 def plan_week(
     session: Session,
     settings: Settings,
@@ -181,14 +191,18 @@ def plan_week(
     fill: bool = True,
     copy_from: Week | str | None = None,
     budget: int | None = DEFAULT_BUDGET,
+    replan: bool = False,
 ) -> PlanResult:
     """Fill the week of every channel of the area so that its rules are met; explain the rest.
 
     Checks everything first (week, unit, channels, library, published weeks), so that a refusal
     writes nothing; the caller owns the transaction. With copy_from, that week's items are first
-    copied into the matching empty slots ("copy forward, then fill what is missing").
+    copied into the matching empty slots ("copy forward, then fill what is missing"). With
+    replan, the week's unpinned items without a confirmed airing are taken out first, so the
+    planner places them again (pinned items always stay).
     """
     clock = time.perf_counter()
+    session.flush()  # the bulk reads below go straight to the connection
     w = _week(week)
     source = _week(copy_from) if copy_from is not None else None
     if source == w:
@@ -198,35 +212,37 @@ def plan_week(
     _check_published(session, w, names, force)
     ids = list(names)
     result = PlanResult(str(w), unit_code, len(ids), channel_names=names)
-    if source is not None:
-        for cid in ids:
-            if schedules.get_week(session, cid, source) is None:
-                continue
-            target = schedules.get_week(session, cid, w)
-            if target is not None and target.state == "published":
-                result.copy_skipped.append(f"{names[cid]}: {w} đã công bố / already published")
-                continue
-            copied = schedules.copy_week(session, settings, cid, source, w, user)
-            result.copied += copied.copied
-            result.copy_skipped += [f"{names[cid]}: {s}" for s in copied.skipped]
-        session.flush()
     result.timings["check"] = time.perf_counter() - clock
     clock = time.perf_counter()
     result.schedules_created = write.materialise_missing(session, settings, w, ids, user)
+    if replan:
+        result.removed = write.clear_unpinned(session, w, ids, user)
     result.timings["materialise"] = time.perf_counter() - clock
     clock = time.perf_counter()
     channels = load.channel_facts(session, ids)
     programmes = load.programme_facts(session)
-    facts = WeekFacts(
-        week=w,
-        rules=settings.rules,
-        no_repeat_weeks=settings.planning.no_repeat_weeks,
-        channels=channels,
-        slots=load.week_slots(session, ids, w),
-        programmes=programmes,
-        recent=load.recent_programmes(session, ids, w, settings.planning.no_repeat_weeks),
-        period_items=load.period_items(session, channels, w, settings.rules, programmes),
-    )
+    recent = load.recent_programmes(session, ids, w, settings.planning.no_repeat_weeks)
+    period_items = load.period_items(session, channels, w, settings.rules, programmes)
+
+    def facts_now() -> WeekFacts:
+        return WeekFacts(
+            week=w,
+            rules=settings.rules,
+            no_repeat_weeks=settings.planning.no_repeat_weeks,
+            channels=channels,
+            slots=load.week_slots(session, ids, w),
+            programmes=programmes,
+            recent=recent,
+            period_items=period_items,
+        )
+
+    if source is not None:
+        result.before_copy = week_status(facts_now())
+        result.copied, skipped = write.copy_forward(
+            session, settings, source, w, {c.id: c.languages for c in channels}, programmes, user
+        )
+        result.copy_skipped = [_named(line, names) for line in skipped]
+    facts = facts_now()
     result.timings["load"] = time.perf_counter() - clock
     clock = time.perf_counter()
     planned = plan_facts(settings, facts, fill=fill, budget=budget)

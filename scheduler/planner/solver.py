@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from scheduler.planner.problem import Candidate, ChannelPlan, ChannelProblem, Placement
 
-DEFAULT_BUDGET = 4000  # search nodes per question asked of the exact search
+DEFAULT_BUDGET = 3000  # search nodes per channel, over all questions asked of the exact search
 FILL_LOOKAHEAD = 40  # candidates tried for a slot before the filler moves on
 
 
@@ -136,7 +136,8 @@ class _Solver:
     def search(self, goal: Sequence[int]) -> bool | None:
         """Extend the current placements to reach goal: True (placed), False (impossible), None."""
         rem = [g - a for g, a in zip(goal, self.gained(), strict=True)]
-        self.nodes = 0
+        if self.budget is not None and self.nodes >= self.budget:
+            return None  # the channel's search budget is spent
         self.forbidden = set()
         mark = len(self.week.placed)
         try:
@@ -148,13 +149,19 @@ class _Solver:
             self.week.rewind(mark)
         return found
 
-    def _available(self, i: int) -> list[Candidate]:
-        week = self.week
+    def _available(self, i: int, room: dict[int, int]) -> list[Candidate]:
+        """Candidates for need i not used or excluded that fit some slot on a valid day."""
+        used, forbidden = self.week.used, self.forbidden
         out = []
         for c in self.by_need[i]:
-            if c.programme_id in week.used or c.programme_id in self.forbidden:
+            if c.programme_id in used or c.programme_id in forbidden:
                 continue
-            if any(week.fits(si, c) for si in range(len(week.slots))):
+            most = room.get(c.days)
+            if most is None:
+                most = room[c.days] = max(
+                    (f for d, f in room["by_day"].items() if (c.days >> d) & 1), default=0
+                )  # type: ignore[union-attr]
+            if c.seconds <= most:
                 out.append(c)
         return out
 
@@ -165,18 +172,36 @@ class _Solver:
         unmet = [i for i in range(self.n) if rem[i] > 0]
         if not unmet:
             return True
-        total_free = sum(self.week.free)
+        week = self.week
+        by_day: dict[int, int] = {}
+        for si, s in enumerate(week.slots):
+            if week.free[si] > by_day.get(s.day, -1):
+                by_day[s.day] = week.free[si]
+        room: dict = {"by_day": by_day}
+        total_free = sum(week.free)
         branch: tuple[int, list[Candidate]] | None = None
+        bounds: list[tuple[float, set[int]]] = []
         for i in unmet:
-            avail = self._available(i)
+            avail = self._available(i, room)
             if sum(c.gains[i] for c in avail) < rem[i]:
                 return False
-            if _least_seconds(avail, i, rem[i]) > total_free:
+            least = _least_seconds(avail, i, rem[i])
+            if least > total_free:
                 return False
+            if len(unmet) > 1:
+                bounds.append((least, {c.programme_id for c in avail}))
             if branch is None or len(avail) < len(branch[1]):
                 branch = (i, avail)
+        # Needs that share no candidate cannot share airtime either.
+        taken: set[int] = set()
+        least_sum = 0.0
+        for least, ids in sorted(bounds, key=lambda b: -b[0]):
+            if not ids & taken:
+                taken |= ids
+                least_sum += least
+        if least_sum > total_free:
+            return False
         assert branch is not None
-        week = self.week
         tried: list[int] = []
         try:
             for c in sorted(branch[1], key=lambda c: _order_key(c, rem)):
@@ -219,31 +244,35 @@ class _Solver:
                 alone.append(i)
             else:
                 why[i] = "alone" if ok is False else "search_limit"
-        level = [mins[i] if i in alone else 0 for i in range(self.n)]
-        if self.search(level) is not True:
+        best: list[tuple[int, Candidate, str]] = []  # placements of the last level reached
+
+        def attempt(goal: list[int]) -> bool | None:
+            nonlocal best
+            ok = self.search(goal)
+            if ok:
+                best = self.week.placed[base:]
             self.week.rewind(base)
+            return ok
+
+        level = [mins[i] if i in alone else 0 for i in range(self.n)]
+        if attempt(level) is not True:
             level = [0] * self.n
             for i in alone:
                 trial = list(level)
                 trial[i] = mins[i]
-                ok = self.search(trial)
-                self.week.rewind(base)
+                ok = attempt(trial)
                 if ok:
                     level = trial
                 else:
                     why[i] = "joint" if ok is False else "search_limit"
-        else:
-            self.week.rewind(base)
         for i in range(self.n):
             if level[i] and targets[i] > level[i]:
                 trial = list(level)
                 trial[i] = targets[i]
-                ok = self.search(trial)
-                self.week.rewind(base)
-                if ok:
+                if attempt(trial):
                     level = trial
-        if self.search(level) is not True:  # pragma: no cover - level was found feasible above
-            self.week.rewind(base)
+        for si, c, phase in best:
+            self.week.place(si, c, phase)
         self.greedy(targets)  # top up what is left (partial progress on unmet needs)
         return why
 
@@ -312,7 +341,7 @@ def solve_channel(problem: ChannelProblem, budget: int | None = DEFAULT_BUDGET) 
         for si, c, phase in solver.week.placed
     ]
     # Filler placements may count too (they were chosen without regard to the rules).
-    plan = ChannelPlan(problem.channel_id, placements, solver.gained())
+    plan = ChannelPlan(problem.channel_id, placements, solver.gained(), nodes=solver.nodes)
     for i in range(len(problem.needs)):
         if not plan.met_minimum(problem.needs, i):
             plan.why_unmet[i] = why.get(i, "search_limit")

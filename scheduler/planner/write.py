@@ -11,13 +11,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from content.db import utcnow
 from content.models import AuditEntry
 from scheduler.config import Settings
-from scheduler.models import Channel, ScheduledItem, Slot, SlotPattern, WeekSchedule
+from scheduler.models import Airing, Channel, ScheduledItem, Slot, SlotPattern, WeekSchedule
 from scheduler.periods import Week, local_to_utc
 from scheduler.planner.load import _chunks
 
@@ -227,3 +227,155 @@ def publish(session: Session, week: Week, channel_ids: list[int], actor: str) ->
         ],
     )  # fmt: skip
     return len(drafts)
+
+
+def _slots_with_items(
+    session: Session, week: Week, channel_ids: list[int], zone: dt.tzinfo
+) -> dict[int, list[tuple[tuple[int, dt.time, int], int, dt.date, int, list[tuple[int, bool]]]]]:
+    """Per channel: (match key, slot id, date, minutes, [(programme, pinned)]) in start order."""
+    conn = session.connection()
+    out: dict[int, list] = defaultdict(list)
+    by_id: dict[int, list[tuple[int, bool]]] = {}
+    for part in _chunks(channel_ids):
+        for sid, cid, day, start, minutes in conn.execute(
+            select(Slot.id, Slot.channel_id, Slot.local_date, Slot.starts_at,
+                   Slot.duration_minutes)
+            .join(WeekSchedule, WeekSchedule.id == Slot.schedule_id)
+            .where(WeekSchedule.week_key == week.key, WeekSchedule.channel_id.in_(part))
+            .order_by(Slot.channel_id, Slot.starts_at, Slot.id)
+        ).all():  # fmt: skip
+            items: list[tuple[int, bool]] = []
+            by_id[sid] = items
+            key = (day.isoweekday(), start.astimezone(zone).time(), minutes)
+            out[cid].append((key, sid, day, minutes, items))
+        for sid, pid, pinned in conn.execute(
+            select(ScheduledItem.slot_id, ScheduledItem.programme_id, ScheduledItem.pinned)
+            .join(Slot, Slot.id == ScheduledItem.slot_id)
+            .join(WeekSchedule, WeekSchedule.id == Slot.schedule_id)
+            .where(WeekSchedule.week_key == week.key, WeekSchedule.channel_id.in_(part))
+            .order_by(ScheduledItem.slot_id, ScheduledItem.position, ScheduledItem.id)
+        ).all():
+            by_id[sid].append((pid, pinned))
+    return out
+
+
+def copy_forward(
+    session: Session,
+    settings: Settings,
+    source: Week,
+    target: Week,
+    channels: dict[int, frozenset[str]],
+    programmes: dict[int, Any],
+    actor: str,
+) -> tuple[int, list[str]]:
+    """Copy many channels' items into the matching empty slots of target (schedules.copy_week).
+
+    channels: id -> languages it airs; programmes: id -> ProgrammeFacts. Target weeks must be
+    materialised; published targets are left alone. Returns (items copied, what was skipped).
+    """
+    zone = settings.zone
+    ids = sorted(channels)
+    src = _slots_with_items(session, source, ids, zone)
+    dst = _slots_with_items(session, target, ids, zone)
+    states = _schedules(session, target, ids)
+    rows: list[tuple[int, int, int, bool, str]] = []
+    skipped: list[str] = []
+    copied_by: dict[int, int] = {}
+    for cid in ids:
+        if not src.get(cid):
+            continue
+        sid, state = states[cid]
+        if state == "published":
+            skipped.append(f"channel {cid}: {target} đã công bố / is already published")
+            continue
+        targets = {key: (slot_id, day, minutes, items)
+                   for key, slot_id, day, minutes, items in dst.get(cid, [])}  # fmt: skip
+        copied_by[cid] = 0
+        for key, _, day, _, items in src[cid]:
+            match = targets.get(key)
+            if match is None:
+                if items:
+                    skipped.append(
+                        f"channel {cid}: không có khung giờ tương ứng với {day:%d/%m/%Y} trong "
+                        f"{target} / no matching slot for {day} in {target}"
+                    )
+                continue
+            slot_id, tday, minutes, there = match
+            if there:
+                continue  # never overwrite what a planner already placed
+            free = minutes * 60
+            pos = 0
+            for pid, pinned in items:
+                p = programmes[pid]
+                why = None
+                if p.language not in channels[cid]:
+                    why = (f"đài không phát tiếng '{p.language}' / the channel does not air "
+                           f"language '{p.language}'")  # fmt: skip
+                elif not p.approved:
+                    why = "chưa được duyệt / not approved for broadcast"
+                elif (p.valid_from and p.valid_from > tday) or (p.valid_to and p.valid_to < tday):
+                    why = f"hết hiệu lực ngày {tday:%d/%m/%Y} / not valid on {tday:%d/%m/%Y}"
+                elif p.seconds > free:
+                    why = (f"dài {p.seconds} giây, khung giờ chỉ còn {free} giây / lasts "
+                           f"{p.seconds} s, {free} s free")  # fmt: skip
+                if why:
+                    skipped.append(f"channel {cid}: «{p.title}» (#{pid}) {why}")
+                    continue
+                free -= p.seconds
+                rows.append((slot_id, pid, pos, pinned, actor))
+                pos += 1
+                copied_by[cid] += 1
+    fast_insert(session, ScheduledItem.__table__, ITEM_COLUMNS, rows)
+    changed = [states[cid][0] for cid, n in copied_by.items() if n]
+    for part in _chunks(changed):
+        session.connection().execute(
+            update(WeekSchedule.__table__)
+            .where(WeekSchedule.__table__.c.id.in_(part))
+            .values(version=WeekSchedule.__table__.c.version + 1)
+        )
+    _audit(
+        session,
+        [
+            {"actor": actor, "action": "schedule.copy", "entity": "week_schedule",
+             "entity_id": states[cid][0],
+             "after": {"from": str(source), "to": str(target), "copied": n}}
+            for cid, n in copied_by.items()
+        ],
+    )  # fmt: skip
+    return len(rows), skipped
+
+
+def clear_unpinned(session: Session, week: Week, channel_ids: list[int], actor: str) -> int:
+    """Take out the week's items nobody pinned and nothing confirmed, so the week is re-planned."""
+    conn = session.connection()
+    gone: list[tuple[int, int, int]] = []  # item, channel, programme
+    for part in _chunks(channel_ids):
+        gone += [tuple(r) for r in conn.execute(
+            select(ScheduledItem.id, WeekSchedule.channel_id, ScheduledItem.programme_id)
+            .join(Slot, Slot.id == ScheduledItem.slot_id)
+            .join(WeekSchedule, WeekSchedule.id == Slot.schedule_id)
+            .outerjoin(Airing, Airing.scheduled_item_id == ScheduledItem.id)
+            .where(WeekSchedule.week_key == week.key, WeekSchedule.channel_id.in_(part),
+                   ScheduledItem.pinned.is_(False), Airing.id.is_(None))
+            .order_by(ScheduledItem.id)
+        ).all()]  # fmt: skip
+    if not gone:
+        return 0
+    items = ScheduledItem.__table__
+    for part in _chunks([g[0] for g in gone]):
+        conn.execute(delete(items).where(items.c.id.in_(part)))
+    by_channel: dict[int, list[int]] = defaultdict(list)
+    for _, cid, pid in gone:
+        by_channel[cid].append(pid)
+    states = _schedules(session, week, sorted(by_channel))
+    _audit(
+        session,
+        [
+            {"actor": actor,
+             "action": "schedule.amend.unplan" if state == "published" else "schedule.edit.unplan",
+             "entity": "week_schedule", "entity_id": sid,
+             "before": {"week": str(week), "programme_ids": by_channel[cid]}}
+            for cid, (sid, state) in states.items()
+        ],
+    )  # fmt: skip
+    return len(gone)

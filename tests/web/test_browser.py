@@ -44,6 +44,25 @@ def _need_browser() -> None:
     pytest.skip(reason)
 
 
+LINK_DOWN = threading.Event()
+
+
+def _flaky_link(app: object) -> object:
+    """While LINK_DOWN is set, API calls fail as through a dead uplink (503 from a gateway).
+
+    Playwright's offline mode is also switched on, but Chromium may still let requests that
+    pass through a service worker reach the network; this makes the outage certain.
+    """
+
+    def wsgi(environ: dict, start_response: object) -> object:
+        if LINK_DOWN.is_set() and environ.get("PATH_INFO", "").startswith("/api/"):
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])  # type: ignore[operator]
+            return [b"link down"]
+        return app(environ, start_response)  # type: ignore[operator]
+
+    return wsgi
+
+
 @dataclass
 class Live:
     """A running server on a file database, with the test world and today's station items."""
@@ -66,7 +85,7 @@ def live(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Iterat
         today_items = _station_today(s, settings, world)
         s.commit()
     app = create_app(settings, engine, {"SECRET_KEY": "browser-test"})
-    server = make_server("localhost", 0, app, threaded=True)
+    server = make_server("localhost", 0, _flaky_link(app), threaded=True)  # type: ignore[arg-type]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -185,12 +204,14 @@ def test_broadcaster_confirms_offline_then_syncs_once(live: Live, chromium: obje
     _shot(page, "station-online")
 
     ctx.set_offline(True)
+    LINK_DOWN.set()
     page.click(f'[data-item="{first}"] button.aired')
     page.click(f'[data-item="{first}"] button.aired')  # a second tap: still one airing
     page.click(f'[data-item="{second}"] button.not')
     page.select_option(f'[data-item="{second}"] select[name="reason"]', "mat_dien")
     page.click(f'[data-item="{second}"] form.not_aired button')
-    _queue_length(page, 2)
+    page.click("#unplanned button")  # an unplanned airing, logged offline too
+    _queue_length(page, 3)
     assert "Ngoại tuyến" in page.inner_text("#net")
     page.reload()  # the service worker serves the page without a link; the queue survives
     page.wait_for_selector(f'[data-item="{first}"]')
@@ -201,6 +222,7 @@ def test_broadcaster_confirms_offline_then_syncs_once(live: Live, chromium: obje
         )
 
     ctx.set_offline(False)
+    LINK_DOWN.clear()
     page.evaluate("window.dispatchEvent(new Event('online'))")
     _queue_length(page, 0)
     _shot(page, "station-synced")
@@ -210,7 +232,13 @@ def test_broadcaster_confirms_offline_then_syncs_once(live: Live, chromium: obje
                 Airing.scheduled_item_id.in_([first, second])
             )
         ).all()
+        unplanned = s.scalar(
+            select(func.count()).where(
+                Airing.channel_id == live.world.channel_a, Airing.scheduled_item_id.is_(None)
+            )
+        )
     assert sorted(rows) == sorted([(first, "aired", None), (second, "not_aired", "mat_dien")])
+    assert unplanned == 1
     ctx.close()
 
 

@@ -6,11 +6,13 @@ from typing import Any
 
 from flask import current_app, jsonify
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from scheduler import airings as ops
+from scheduler.errors import LoaError
 from scheduler.models import AIRING_STATUSES, ScheduledItem, Slot
 from scheduler.periods import Week
-from web.access import CONFIRM, READ, current, require, require_channel
+from web.access import CONFIRM, READ, Principal, current, require, require_channel
 from web.api import api
 from web.api.common import airing_json, week_arg, week_param
 from web.api.spec import route, schema
@@ -79,6 +81,19 @@ def _source() -> str:
     return "api" if principal is not None and principal.via_token else "web"
 
 
+def _not_found(item_id: int) -> ApiProblem:
+    return ApiProblem(404, f"scheduled item {item_id} not found in your area", "not_found")
+
+
+def _item_in_scope(session: Session, principal: Principal, item_id: int) -> bool:
+    channel_id = session.scalar(
+        select(Slot.channel_id)
+        .join(ScheduledItem, ScheduledItem.slot_id == Slot.id)
+        .where(ScheduledItem.id == item_id)
+    )
+    return channel_id is not None and principal.covers_channel_id(session, channel_id)
+
+
 @route(
     api,
     "/items/<int:item_id>/confirmation",
@@ -93,27 +108,30 @@ def confirm_item(item_id: int) -> Any:
     principal = require(CONFIRM)
     body = json_body(CONFIRMATION_BODY)
     session = db()
-    channel_id = session.scalar(
-        select(Slot.channel_id)
-        .join(ScheduledItem, ScheduledItem.slot_id == Slot.id)
-        .where(ScheduledItem.id == item_id)
-    )
-    if channel_id is None:
-        raise ApiProblem(404, f"scheduled item {item_id} not found", "not_found")
-    require_channel(session, channel_id, CONFIRM)
     start = body.get("actual_start")
-    airing, created = ops.confirm_item(
-        session,
-        current_app.config["LOA_SETTINGS"],
-        item_id,
-        body["status"],
-        principal.username,
-        started_at=parse_datetime(start, "body.actual_start") if start else None,
-        duration_seconds=body.get("actual_duration_seconds"),
-        reason_code=body.get("reason_code"),
-        reason_text=body.get("reason_text"),
-        source=_source(),
-    )
+    # The scope is checked on the airing the operation returns (no extra query on the hot path);
+    # anything outside the caller's area is rolled back and answered 404, errors included.
+    try:
+        airing, created = ops.confirm_item(
+            session,
+            current_app.config["LOA_SETTINGS"],
+            item_id,
+            body["status"],
+            principal.username,
+            started_at=parse_datetime(start, "body.actual_start") if start else None,
+            duration_seconds=body.get("actual_duration_seconds"),
+            reason_code=body.get("reason_code"),
+            reason_text=body.get("reason_text"),
+            source=_source(),
+        )
+    except LoaError:
+        session.rollback()
+        if not _item_in_scope(session, principal, item_id):
+            raise _not_found(item_id) from None
+        raise
+    if not principal.covers_channel_id(session, airing.channel_id):
+        session.rollback()
+        raise _not_found(item_id)
     payload = airing_json(airing)
     session.commit()
     return jsonify(payload), 201 if created else 200

@@ -75,6 +75,8 @@ def parse_datetime(text: str, where: str) -> dt.datetime:
         raise _fail(where, "must be a date-time like 2026-11-23T06:00:00+07:00") from exc
     if value.tzinfo is None:
         raise _fail(where, "needs a time zone offset")
+    if not 1970 <= value.year <= 2200:
+        raise _fail(where, "year must be between 1970 and 2200")
     return value
 
 

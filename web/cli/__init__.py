@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "web.cli.plan",
     "web.cli.users",
     "web.cli.serve",
+    "web.cli.compliance",
 )
 
 

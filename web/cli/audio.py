@@ -21,7 +21,7 @@ from web.cli.context import LoaContext, fail, pass_loa
 
 @click.group("audio")
 def audio_group() -> None:
-    """Audio files: probe, loudness-normalise, slot reels (âm thanh)."""
+    """Âm thanh / Audio: probe, loudness-normalise, one file per slot."""
 
 
 @audio_group.command("probe")
@@ -29,7 +29,7 @@ def audio_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @pass_loa
 def probe(loa: LoaContext, file: Path, as_json: bool) -> None:
-    """Decode FILE: format, real duration, loudness and silences, or why it is refused."""
+    """Kiểm tra tệp / Decode FILE: format, real duration, loudness, or why it is refused."""
     fmt = rendition_format(loa.settings)
     try:
         info = analyse(file, fmt.analysis_options(true_peak=True))
@@ -59,7 +59,7 @@ def normalise(
     true_peak: float | None,
     trim: bool | None,
 ) -> None:
-    """Loudness-normalise FILE (EBU R128) into OUTPUT in the broadcast format."""
+    """Chuẩn hóa độ to / Loudness-normalise FILE (EBU R128) into the broadcast format."""
     fmt = rendition_format(loa.settings)
     if target is not None:
         fmt = dataclasses.replace(fmt, target_lufs=target)
@@ -90,7 +90,7 @@ def normalise(
 def slot(
     loa: LoaContext, channel_id: int, day: dt.datetime, output: Path, gap: float | None
 ) -> None:
-    """Write one MP3 per slot of CHANNEL on DATE (for stations playing from a PC or USB stick)."""
+    """Ghép âm thanh khung giờ / One MP3 per slot of a channel on a date (PC or USB play)."""
     settings = loa.settings
     fmt = rendition_format(settings)
     root = media_root(settings)

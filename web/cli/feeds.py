@@ -6,25 +6,19 @@ from pathlib import Path
 
 import click
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from content.errors import ContentError
-from content.feeds.fetch import FetchLimits
 from content.feeds.store import add_source, due_sources, ingest_document, poll_many
 from content.inbox import dismiss, draft_programme, list_items
 from content.media_models import FeedSource
-from scheduler.config import Settings
+from scheduler.media import fetch_limits
 from web.cli.context import LoaContext, fail, pass_loa
-
-
-def fetch_limits(settings: Settings) -> FetchLimits:
-    """The [feeds] limits as the fetcher wants them."""
-    f = settings.feeds
-    return FetchLimits(f.timeout_seconds, f.max_bytes, f.user_agent)
 
 
 @click.group("feeds")
 def feeds_group() -> None:
-    """RSS/Atom feeds and their inbox (nguồn tin RSS)."""
+    """Nguồn tin RSS / RSS and Atom feeds and their inbox."""
 
 
 @feeds_group.command("add")
@@ -37,7 +31,7 @@ def feeds_group() -> None:
 def add(
     loa: LoaContext, url: str, name: str | None, topic: str | None, minutes: int | None, actor: str
 ) -> None:
-    """Register the feed at URL."""
+    """Thêm nguồn tin / Register the feed at URL."""
     if topic and topic not in loa.settings.topics:
         raise fail(f"unknown topic '{topic}'")
     try:
@@ -52,7 +46,7 @@ def add(
 @feeds_group.command("list")
 @pass_loa
 def list_command(loa: LoaContext) -> None:
-    """Show the feeds and how their last poll went."""
+    """Danh sách nguồn tin / The feeds and how their last poll went."""
     with loa.session() as session:
         for s in session.scalars(select(FeedSource).order_by(FeedSource.id)):
             when = s.last_polled_at.astimezone(loa.settings.zone) if s.last_polled_at else None
@@ -68,7 +62,7 @@ def list_command(loa: LoaContext) -> None:
 @click.option("--all", "poll_all", is_flag=True, help="Poll every active feed, due or not.")
 @pass_loa
 def poll(loa: LoaContext, file: Path | None, source_id: int | None, poll_all: bool) -> None:
-    """Poll the feeds that are due (or one, or all); a failing feed never stops the others."""
+    """Lấy tin / Poll the feeds that are due (or one, or all); one failure never stops the rest."""
     settings = loa.settings
     with loa.session() as session:
         if file is not None:
@@ -97,7 +91,7 @@ def poll(loa: LoaContext, file: Path | None, source_id: int | None, poll_all: bo
         raise fail("no feed could be read")
 
 
-def _file_source(session, file: Path, source_id: int | None) -> FeedSource:  # type: ignore[no-untyped-def]
+def _file_source(session: Session, file: Path, source_id: int | None) -> FeedSource:
     """The source a local file's items belong to (given, or one keyed by the file's URI)."""
     if source_id is not None:
         source = session.get(FeedSource, source_id)
@@ -114,7 +108,7 @@ def _file_source(session, file: Path, source_id: int | None) -> FeedSource:  # t
 @click.option("--limit", type=int, default=50, show_default=True)
 @pass_loa
 def inbox(loa: LoaContext, status: str, limit: int) -> None:
-    """List feed items waiting for a decision (newest first, dates in the configured zone)."""
+    """Hộp tin / Feed items waiting for a decision (newest first, local dates)."""
     with loa.session() as session:
         for item in list_items(session, status, limit=limit):
             when = item.published_at.astimezone(loa.settings.zone) if item.published_at else None
@@ -132,7 +126,7 @@ def inbox(loa: LoaContext, status: str, limit: int) -> None:
 @pass_loa
 def draft(loa: LoaContext, item_id: int, topic: str | None, programme_type: str,
           language: str, title: str | None, actor: str) -> None:  # fmt: skip
-    """Turn a feed item into a programme draft (title, script text, topic)."""
+    """Soạn chương trình từ tin / Turn a feed item into a programme draft."""
     s = loa.settings
     if topic and topic not in s.topics:
         raise fail(f"unknown topic '{topic}'")
@@ -151,7 +145,7 @@ def draft(loa: LoaContext, item_id: int, topic: str | None, programme_type: str,
 @click.option("--user", "actor", default="cli", show_default=True)
 @pass_loa
 def dismiss_command(loa: LoaContext, item_id: int, actor: str) -> None:
-    """Dismiss a feed item."""
+    """Bỏ qua tin / Dismiss a feed item."""
     try:
         with loa.session() as session:
             dismiss(session, item_id, actor)

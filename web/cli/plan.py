@@ -13,21 +13,24 @@ from scheduler.rules import STATUSES
 from web.cli.context import LoaContext, fail, pass_loa
 
 
+def _cells(c: dict[str, int]) -> str:
+    counts = "/".join(str(c.get(s, 0)) for s in STATUSES[:3])
+    return f"{counts}; {c.get('week_met', 0)}/{c.get('channels', 0)}"
+
+
 def _table(loa: LoaContext, result: PlanResult) -> None:
+    """Per rule: channels at each status before and after (and before copying, if copied)."""
     before, after = result.summary_before(), result.summary_after()
-    click.echo(
-        "Quy định / rule: trước → sau (đạt mục tiêu / đạt tối thiểu / chưa đạt; tuần này đạt)"
-    )
+    copied = PlanResult._summary(result.before_copy) if result.before_copy else None
+    steps = "trước khi chép → sau khi chép → sau khi lập" if copied else "trước → sau"
+    click.echo(f"Quy định / rule: {steps} (đạt mục tiêu / đạt tối thiểu / chưa đạt; tuần này đạt)")
     for rule in loa.settings.rules:
         if rule.id not in after:
             continue
-        b, a = before.get(rule.id, {}), after[rule.id]
-
-        def cells(c: dict[str, int]) -> str:
-            counts = "/".join(str(c.get(s, 0)) for s in STATUSES[:3])
-            return f"{counts}; {c.get('week_met', 0)}/{c.get('channels', 0)}"
-
-        click.echo(f"  {rule.id} ({rule.name_vi}): {cells(b)} → {cells(a)}")
+        cols = [before.get(rule.id, {}), after[rule.id]]
+        if copied is not None:
+            cols.insert(0, copied.get(rule.id, {}))
+        click.echo(f"  {rule.id} ({rule.name_vi}): " + " → ".join(_cells(c) for c in cols))
 
 
 @click.command("plan")
@@ -43,6 +46,11 @@ def _table(loa: LoaContext, result: PlanResult) -> None:
 )
 @click.option("--copy-from", help="Week to copy forward with --fill-missing (default: previous).")
 @click.option("--rules-only", is_flag=True, help="Only place what the rules need; leave the rest.")
+@click.option(
+    "--replan",
+    is_flag=True,
+    help="First take out the week's unpinned items (none confirmed as aired), then plan again.",
+)
 @click.option("--user", "actor", default="planner", show_default=True, help="Who is planning.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @pass_loa
@@ -56,6 +64,7 @@ def plan_command(
     fill_missing: bool,
     copy_from: str | None,
     rules_only: bool,
+    replan: bool,
     actor: str,
     as_json: bool,
 ) -> None:
@@ -78,6 +87,7 @@ def plan_command(
             result = plan_week(
                 session, loa.settings, week, unit_code, list(channel_ids) or None,
                 publish=publish, force=force, user=actor, fill=not rules_only, copy_from=source,
+                replan=replan,
             )  # fmt: skip
     except LoaError as exc:
         raise fail(str(exc)) from exc
@@ -87,27 +97,42 @@ def plan_command(
     click.echo(
         f"Tuần {result.week}, {result.channels} đài: thêm {result.items_added} chương trình"
         + (f", chép {result.copied} từ tuần trước" if fill_missing else "")
+        + (f", bỏ {result.removed} chương trình chưa ghim để lập lại" if replan else "")
         + (f", công bố {result.published} lịch" if publish else "")
         + f" / added {result.items_added} items"
     )
     for line in result.copy_skipped[:20]:
         click.echo(f"  không chép / not copied: {line}")
+    if len(result.copy_skipped) > 20:
+        click.echo(f"  … (+{len(result.copy_skipped) - 20})")
     _table(loa, result)
     click.echo(
         f"Tỷ lệ đài-quy định đạt tối thiểu tuần này / share of channel-rules met: "
         f"{result.share_met(False):.1%} → {result.share_met(True):.1%}"
     )
     if result.shortfalls:
-        click.echo(f"Chưa đáp ứng / shortfalls ({len(result.shortfalls)}):")
-        rules = {r.id: r for r in loa.settings.rules}
-        for s in result.shortfalls:
-            level = "tối thiểu" if s.level == "minimum" else "mục tiêu"
-            click.echo(
-                f"  - {result.channel_names.get(s.channel_id, s.channel_id)} · "
-                f"{rules[s.rule_id].name_vi} ({level}: cần {s.needed:g}, đã xếp {s.planned:g}): "
-                f"{s.text_vi}"
-            )
-            click.echo(f"      {s.text_en}")
+        _shortfalls(loa, result)
+
+
+def _shortfalls(loa: LoaContext, result: PlanResult) -> None:
+    """Shortfalls grouped by rule, level and cause, so that a province stays readable."""
+    rules = {r.id: r for r in loa.settings.rules}
+    groups: dict[tuple[str, str, str], list] = {}
+    for s in result.shortfalls:
+        groups.setdefault((s.rule_id, s.level, s.text_vi), []).append(s)
+    click.echo(f"Chưa đáp ứng / shortfalls ({len(result.shortfalls)} đài-quy định):")
+    for (rule_id, level, text_vi), items in groups.items():
+        where = "tối thiểu / minimum" if level == "minimum" else "mục tiêu / target"
+        names = [result.channel_names.get(s.channel_id, str(s.channel_id)) for s in items]
+        if len(items) == 1:
+            s = items[0]
+            who = f"{names[0]} (cần {s.needed:g}, đã xếp {s.planned:g})"
+        else:
+            more = f" … (+{len(names) - 5})" if len(names) > 5 else ""
+            who = f"{len(items)} đài: {', '.join(names[:5])}{more}"
+        click.echo(f"  - {rules[rule_id].name_vi} [{where}] · {who}")
+        click.echo(f"      {text_vi}")
+        click.echo(f"      {items[0].text_en}")
 
 
 def register(group: click.Group) -> None:

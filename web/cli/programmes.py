@@ -17,7 +17,7 @@ from web.cli.context import LoaContext, fail, pass_loa
 
 @click.group("programmes")
 def programmes_group() -> None:
-    """The programme library (thư viện chương trình)."""
+    """Thư viện chương trình / The programme library."""
 
 
 @programmes_group.command("add")
@@ -47,7 +47,7 @@ def add(
     code: str | None,
     actor: str,
 ) -> None:
-    """Add a programme; with --audio its duration comes from the audio itself."""
+    """Thêm chương trình / Add a programme; with --audio its duration comes from the audio."""
     settings = loa.settings
     _check_vocab(settings.topics, topics, "topic")
     _check_vocab(settings.programme_types, (programme_type,), "programme type")
@@ -74,7 +74,7 @@ def add(
                 imported = import_audio(
                     session, media_root(settings), audio_file, actor, rendition_format(settings)
                 )
-                if imported.duplicate:
+                if imported.duplicate and imported.asset.programme_id is not None:
                     owner = imported.asset.programme_id
                     raise fail(
                         f"{audio_file.name}: tệp này đã có trong thư viện (chương trình #{owner}) /"

@@ -38,8 +38,8 @@
       headers: { "Content-Type": "application/json", "X-CSRF-Token": body.getAttribute("data-csrf") },
       body: JSON.stringify(entry.body)
     }).then(function (r) {
-      setNet(true);
-      if (r.ok) { mark(entry, "sent", "✓ " + entry.label + " · " + T("sent")); return "done"; }
+      if (r.status < 500) setNet(true);
+      if (r.ok) { mark(entry, "sent", entry.label + " · " + T("sent")); return "done"; }
       if (r.status === 401 || r.status >= 500) return "keep";
       return r.json().then(function (p) {
         mark(entry, "failed", T("failed") + ": " + (p.detail || r.status)); return "done";
@@ -68,7 +68,7 @@
   function submit(entry) {
     entry.id = uuid();
     enqueue(entry);
-    mark(entry, "queued", "⏳ " + entry.label + " · " + T("queued"));
+    mark(entry, "queued", entry.label + " · ⏳ " + T("queued"));
     flush();
   }
 
@@ -96,7 +96,7 @@
       if (note) data.reason_text = note;
     }
     art.querySelectorAll("form.more").forEach(function (f) { f.hidden = true; });
-    submit({ key: "item:" + item, item: item, label: btn.textContent.trim(),
+    submit({ key: "item:" + item, item: item, label: T(status),
              url: "/api/v1/items/" + item + "/confirmation", body: data });
   });
 
@@ -104,10 +104,11 @@
     var form = ev.target;
     ev.preventDefault();
     if (form.id !== "unplanned") return;
-    var ref = uuid(), start = new Date(form.start.value);
-    submit({ key: "unplanned:" + ref, label: form.programme.selectedOptions[0].textContent,
+    // The time typed is the station's local time (the planning zone), whatever the phone says.
+    var ref = uuid(), start = form.start.value.slice(0, 16) + ":00" + body.getAttribute("data-offset");
+    submit({ key: "unplanned:" + ref, label: T("unplanned") + ": " + form.programme.selectedOptions[0].textContent,
              url: "/api/v1/channels/" + body.getAttribute("data-channel") + "/airings",
-             body: { programme_id: parseInt(form.programme.value, 10), started_at: start.toISOString(),
+             body: { programme_id: parseInt(form.programme.value, 10), started_at: start,
                      client_ref: ref } });
     form.querySelector("button").textContent += " ✓";
   });
@@ -115,7 +116,7 @@
   window.addEventListener("online", function () { setNet(true); flush(); });
   window.addEventListener("offline", function () { setNet(false); });
   setNet(navigator.onLine);
-  load().forEach(function (e) { mark(e, "queued", "⏳ " + e.label + " · " + T("queued")); });
+  load().forEach(function (e) { mark(e, "queued", e.label + " · ⏳ " + T("queued")); });
   showPending();
   flush();
   setInterval(flush, 30000);

@@ -17,7 +17,9 @@ from scheduler.periods import Week
 from web.access import PLAN, current, require, require_channel
 from web.api.common import parse_week, today, week_arg
 from web.db import db
+from web.i18n import lang
 from web.plan_status import week_status
+from web.problems import ApiProblem
 from web.views.home import login_required
 from web.weeks import load_weeks
 
@@ -59,6 +61,7 @@ def overview() -> Any:
         week=week,
         short=short,
         settings=settings,
+        can_autoplan=planner_module() is not None,
     )
 
 
@@ -170,8 +173,6 @@ def _item(channel_id: int) -> ScheduledItem:
     require_channel(session, channel_id, PLAN)
     item = session.get(ScheduledItem, request.form.get("item_id", type=int) or 0)
     if item is None or item.slot.channel_id != channel_id:
-        from web.problems import ApiProblem
-
         raise ApiProblem(404, "item not found", "not_found")
     return item
 
@@ -245,20 +246,54 @@ def copy(channel_id: int) -> Any:
 
 @bp.post("/<int:channel_id>/autoplan")
 def autoplan(channel_id: int) -> Any:
-    """Fill the week with the planner (when the planner is installed)."""
+    """Fill the week with the planner and say what it could not meet (planner installed)."""
     session = db()
     channel = require_channel(session, channel_id, PLAN)
     week = parse_week(request.form.get("week", ""))
+    if _plan(week, channel.unit.code, [channel_id]):
+        session.commit()
+    return _back(channel_id, week)
+
+
+@bp.post("/autoplan")
+def autoplan_area() -> Any:
+    """Plan every channel of the user's area for the week (planner installed)."""
+    principal = require(PLAN)
+    session = db()
+    week = parse_week(request.form.get("week", ""))
+    unit_code = None
+    if principal.unit_id is not None:
+        from scheduler.models import AdminUnit
+
+        unit = session.get(AdminUnit, principal.unit_id)
+        unit_code = unit.code if unit else None
+    elif principal.role != "admin":
+        raise ApiProblem(403, "no area", "forbidden")
+    if _plan(week, unit_code, None):
+        session.commit()
+    return redirect(url_for("planner.overview", week=str(week)), code=303)
+
+
+def _plan(week: Week, unit_code: str | None, channel_ids: list[int] | None) -> bool:
+    """Run plan_week; flash what it did and its shortfalls. False when nothing was done."""
     module = planner_module()
     if module is None:
         flash(_("Automatic planning is not available."), "error")
-        return _back(channel_id, week)
+        return False
     settings = current_app.config["LOA_SETTINGS"]
-    return _run(
-        channel_id,
-        week,
-        lambda: module.plan_week(
-            session, settings, week, channel.unit.code, channel_ids=[channel_id], user=_actor()
-        ),
-        _("Week planned automatically."),
-    )
+    try:
+        result = module.plan_week(
+            db(), settings, week, unit_code, channel_ids=channel_ids, user=_actor()
+        )
+    except LoaError as exc:
+        db().rollback()
+        flash(_("Not done: %(why)s", why=str(exc)), "error")
+        return False
+    flash(_("Week planned automatically: %(n)s programmes added.", n=result.items_added), "ok")
+    english = lang() == "en"
+    for shortfall in result.shortfalls[:20]:
+        name = result.channel_names.get(shortfall.channel_id, str(shortfall.channel_id))
+        flash(f"{name}: {shortfall.text_en if english else shortfall.text_vi}", "error")
+    if len(result.shortfalls) > 20:
+        flash(_("…and %(n)s more shortfalls.", n=len(result.shortfalls) - 20), "error")
+    return True

@@ -78,6 +78,7 @@ def my_station() -> Any:
         programmes=programmes,
         open_before=now + EARLY_GRACE,
         now_local=now.astimezone(settings.zone).strftime("%Y-%m-%dT%H:%M"),
+        zone_offset=now.astimezone(settings.zone).strftime("%z"),
     )
 
 

@@ -68,6 +68,21 @@ def _area(principal: Principal) -> AdminUnit | None:
     return session.get(AdminUnit, principal.unit_id) if principal.unit_id else None
 
 
+def _area_choices(principal: Principal) -> list[AdminUnit]:
+    """Areas to choose from: the user's unit and the units just below it (admins: provinces)."""
+    session = db()
+    if principal.unit_id is None:
+        query = select(AdminUnit).where(AdminUnit.level == "province", AdminUnit.valid_to.is_(None))
+        return list(session.scalars(query.order_by(AdminUnit.name)))
+    root = session.get(AdminUnit, principal.unit_id)
+    children = session.scalars(
+        select(AdminUnit)
+        .where(AdminUnit.parent_id == principal.unit_id, AdminUnit.level != "village")
+        .order_by(AdminUnit.name)
+    )
+    return ([root] if root else []) + list(children)
+
+
 def _channels(principal: Principal, area: AdminUnit | None) -> list[Channel]:
     from scheduler.areas import subtree_ids
 
@@ -99,6 +114,7 @@ def overview() -> Any:
     settings, period, rule, area, matrix = _matrix()
     return render_template(
         "supervisor/overview.html",
+        areas=_area_choices(require(SUPERVISE)),
         settings=settings,
         period=period,
         rule=rule,

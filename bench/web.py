@@ -1,0 +1,442 @@
+"""Benchmark: the web app under gunicorn (2 workers) on PostgreSQL.
+
+Usage: python bench/web.py [--database-url postgresql://postgres@127.0.0.1:5432/test]
+       [--seconds 8] [--clients 4] [--threads 6]
+Targets (issue 6): the planner's week grid of 200 channels rendered under 300 ms; the
+confirmation endpoint sustains 300 requests/s with p99 under 100 ms, and its throughput is at
+least half that of a trivial endpoint (/api/v1/ping) on the same server in the same run.
+Data: one province, 200 commune stations, 11 slots a week, 3 programmes a slot, three weeks.
+Runs in a private PostgreSQL schema, dropped at the end. Prints figures, a JSON line last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import multiprocessing as mp
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import insert, select, text  # noqa: E402
+
+import migrations  # noqa: E402
+from content.db import make_engine, make_session_factory, utcnow  # noqa: E402
+from content.models import Programme, ProgrammeTopic  # noqa: E402
+from scheduler import schedules  # noqa: E402
+from scheduler.config import load_settings  # noqa: E402
+from scheduler.models import (  # noqa: E402
+    AdminUnit,
+    Channel,
+    ChannelLanguage,
+    ScheduledItem,
+    Slot,
+    SlotPattern,
+)
+from scheduler.periods import Week, local_date_of  # noqa: E402
+from web import accounts  # noqa: E402
+
+CHANNELS = 200
+PASSWORD = "bench-password-1"
+
+
+def build(url: str) -> dict[str, object]:
+    """Create the data; return ids and tokens the measurements need."""
+    settings = load_settings()
+    engine = make_engine(url)
+    migrations.upgrade(engine)
+    factory = make_session_factory(engine)
+    start = dt.date(2025, 7, 1)
+    with factory() as s:
+        prov = AdminUnit(
+            code="B9",
+            structure="2025",
+            level="province",
+            name="Tỉnh Bench",
+            search_name="tinh bench",
+            valid_from=start,
+        )
+        s.add(prov)
+        s.flush()
+        channels = []
+        for n in range(CHANNELS):
+            unit = AdminUnit(
+                code=f"B9{n:04d}",
+                structure="2025",
+                level="commune",
+                name=f"Xã {n}",
+                search_name=f"xa {n}",
+                parent_id=prov.id,
+                valid_from=start,
+            )
+            s.add(unit)
+            s.flush()
+            channels.append(
+                Channel(
+                    code=f"BENCH-{n}",
+                    name=f"Đài truyền thanh xã {n}",
+                    kind="commune_radio",
+                    unit_id=unit.id,
+                    active_from=start,
+                    language_links=[ChannelLanguage(language="vi")],
+                    patterns=[
+                        SlotPattern(
+                            weekdays="123456",
+                            start_time=dt.time(6, 0),
+                            duration_minutes=30,
+                            valid_from=start,
+                        ),
+                        SlotPattern(
+                            weekdays="12345",
+                            start_time=dt.time(17, 30),
+                            duration_minutes=30,
+                            valid_from=start,
+                        ),
+                    ],
+                )
+            )
+        s.add_all(channels)
+        now = utcnow()
+        programmes = [
+            Programme(
+                title=f"Chương trình {i}",
+                programme_type="tin",
+                language="vi",
+                duration_seconds=420,
+                approved_by="bench",
+                approved_at=now,
+                topic_links=[ProgrammeTopic(topic="ntm" if i % 3 == 0 else "thoi_su")],
+            )
+            for i in range(60)
+        ]
+        s.add_all(programmes)
+        s.flush()
+        this_week = Week.of(local_date_of(now, settings.zone))
+        weeks = [this_week.shift(-2), this_week.shift(-1), this_week]
+        for ch in channels:
+            for w in weeks:
+                schedules.materialise_week(s, settings, ch.id, w, "bench")
+        s.flush()
+        slots = s.execute(select(Slot.id)).scalars().all()
+        rows = [
+            {
+                "slot_id": sid,
+                "programme_id": programmes[(sid * 3 + k) % 60].id,
+                "position": k,
+                "pinned": False,
+                "added_by": "bench",
+            }
+            for sid in slots
+            for k in range(3)
+        ]
+        s.execute(insert(ScheduledItem), rows)
+        planner = accounts.create_user(
+            s, "bench-planner", PASSWORD, "planner", "bench", unit_id=prov.id
+        )
+        broadcaster = accounts.create_user(
+            s,
+            "bench-station",
+            PASSWORD,
+            "broadcaster",
+            "bench",
+            channel_ids=[c.id for c in channels],
+        )
+        token = accounts.issue_token(s, broadcaster, "bench", "bench")
+        del planner
+        past = (
+            s.execute(
+                select(ScheduledItem.id)
+                .join(Slot, Slot.id == ScheduledItem.slot_id)
+                .where(Slot.starts_at < now)
+                .order_by(ScheduledItem.id)
+            )
+            .scalars()
+            .all()
+        )
+        s.commit()
+        first = channels[0].id
+    engine.dispose()
+    return {
+        "token": token,
+        "items": list(past),
+        "week": str(this_week),
+        "channel": first,
+        "slots": len(slots),
+        "item_count": len(rows),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_ready(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/v1/ping")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+def login(port: int) -> str:
+    """Sign in as the planner through the form; return the Cookie header."""
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("GET", "/login")
+    resp = conn.getresponse()
+    page = resp.read().decode()
+    cookie = resp.getheader("Set-Cookie", "").split(";")[0]
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    body = urllib.parse.urlencode(
+        {"username": "bench-planner", "password": PASSWORD, "csrf_token": csrf}
+    )
+    conn.request(
+        "POST",
+        "/login",
+        body,
+        {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
+    resp = conn.getresponse()
+    resp.read()
+    if resp.status != 302:
+        raise SystemExit(f"login failed: {resp.status}")
+    return resp.getheader("Set-Cookie", "").split(";")[0]
+
+
+def time_page(port: int, path: str, cookie: str, n: int) -> list[float]:
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    out = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        conn.request("GET", path, headers={"Cookie": cookie})
+        resp = conn.getresponse()
+        data = resp.read()
+        out.append((time.perf_counter() - t0) * 1000)
+        if resp.status != 200 or len(data) < 1000:
+            raise SystemExit(f"{path}: {resp.status}")
+    return out
+
+
+def _worker(args: tuple[int, str, str, list[int], float, int, mp.Queue]) -> None:
+    """One client process: threads with keep-alive connections, until the time is up."""
+    import threading
+
+    port, kind, token, items, seconds, threads, queue = args
+    deadline = time.monotonic() + seconds
+    lat: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    chunks = [items[i::threads] for i in range(threads)]
+
+    def run(mine: list[int]) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        local: list[float] = []
+        bad = 0
+        body = json.dumps({"status": "aired"})
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        i = 0
+        while time.monotonic() < deadline:
+            t0 = time.perf_counter()
+            try:
+                if kind == "ping":
+                    conn.request("GET", "/api/v1/ping")
+                elif kind == "ping_db":
+                    conn.request("GET", "/api/v1/ping?db=1")
+                else:
+                    if i >= len(mine):
+                        break
+                    conn.request("POST", f"/api/v1/items/{mine[i]}/confirmation", body, headers)
+                    i += 1
+                resp = conn.getresponse()
+                resp.read()
+                if resp.status >= 400:
+                    bad += 1
+            except OSError:
+                bad += 1
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            local.append((time.perf_counter() - t0) * 1000)
+        with lock:
+            lat.extend(local)
+            errors[0] += bad
+
+    pool = [threading.Thread(target=run, args=(c,)) for c in chunks]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    queue.put((lat, errors[0]))
+
+
+def load(
+    port: int, kind: str, token: str, items: list[int], seconds: float, clients: int, threads: int
+) -> dict[str, float]:
+    """Run clients x threads against an endpoint; return rate and latency figures."""
+    ctx = mp.get_context("fork")
+    queue: mp.Queue = ctx.Queue()
+    parts = [items[i::clients] for i in range(clients)]
+    procs = [
+        ctx.Process(target=_worker, args=((port, kind, token, parts[i], seconds, threads, queue),))
+        for i in range(clients)
+    ]
+    t0 = time.perf_counter()
+    for p in procs:
+        p.start()
+    results = [queue.get() for _ in procs]
+    for p in procs:
+        p.join()
+    elapsed = time.perf_counter() - t0
+    lat = sorted(x for r in results for x in r[0])
+    errors = sum(r[1] for r in results)
+    return {
+        "requests": len(lat),
+        "errors": errors,
+        "rps": round(len(lat) / elapsed, 1),
+        "p50_ms": round(statistics.median(lat), 2) if lat else 0.0,
+        "p99_ms": round(lat[int(len(lat) * 0.99) - 1], 2) if lat else 0.0,
+    }
+
+
+def show(name: str, r: dict[str, float]) -> None:
+    """One line of load figures."""
+    print(
+        f"{name}: {r['rps']:.0f} req/s, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, "
+        f"{r['requests']} requests, {r['errors']} errors"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "LOA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
+        ),
+    )
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=6)
+    parser.add_argument("--gunicorn-threads", type=int, default=8)
+    args = parser.parse_args()
+
+    schema = f"loa_bench_web_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(args.database_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in args.database_url else "?"
+    url = f"{args.database_url}{sep}options=-csearch_path%3D{schema}"
+    server = None
+    try:
+        t0 = time.perf_counter()
+        data = build(url)
+        print(
+            f"data: {CHANNELS} channels, {data['slots']} slots, {data['item_count']} items "
+            f"({len(data['items'])} past) in {time.perf_counter() - t0:.1f} s"
+        )
+        port = free_port()
+        env = {**os.environ, "LOA_DATABASE_URL": url, "LOA_SECRET_KEY": "bench-secret"}
+        cmd = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "-k",
+            "gthread",
+            "--threads",
+            str(args.gunicorn_threads),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "web.wsgi:app",
+        ]
+        server = subprocess.Popen(cmd, cwd=ROOT, env=env)
+        wait_ready(port)
+        cookie = login(port)
+        week = data["week"]
+        time_page(port, f"/plan?week={week}", cookie, 3)  # warm up both workers
+        grid = time_page(port, f"/plan?week={week}", cookie, 20)
+        one = time_page(port, f"/plan/{data['channel']}?week={week}", cookie, 10)
+        grid_p50 = statistics.median(grid)
+        grid_max = max(grid)
+        print(
+            f"week grid, {CHANNELS} channels with rule status: median {grid_p50:.0f} ms, "
+            f"max {grid_max:.0f} ms (target < 300 ms); "
+            f"one channel's grid: {statistics.median(one):.0f} ms"
+        )
+        items: list[int] = data["items"]  # type: ignore[assignment]
+        load(port, "ping", "", [], 1.0, args.clients, args.threads)  # warm-up
+        ping = load(port, "ping", "", [], args.seconds, args.clients, args.threads)
+        show("ping (no database)", ping)
+        ping_db = load(port, "ping_db", "", [], args.seconds, args.clients, args.threads)
+        show("ping + SELECT 1", ping_db)
+        confirm = load(
+            port, "confirm", str(data["token"]), items, args.seconds, args.clients, args.threads
+        )
+        show("confirmation (new airings)", confirm)
+        # The trivial endpoint of the target is the health-check kind: one database round trip.
+        ratio = confirm["rps"] / ping_db["rps"] if ping_db["rps"] else 0.0
+        ratio_nodb = confirm["rps"] / ping["rps"] if ping["rps"] else 0.0
+        ok = (
+            grid_p50 < 300
+            and confirm["rps"] >= 300
+            and confirm["p99_ms"] < 100
+            and ratio >= 0.5
+            and confirm["errors"] == 0
+        )
+        print(
+            f"confirmation / (ping + SELECT 1): {ratio:.2f} (target >= 0.5); "
+            f"confirmation / ping without database: {ratio_nodb:.2f}; "
+            f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
+        )
+        print(
+            json.dumps(
+                {
+                    "bench": "web",
+                    "server": "gunicorn -w 2 -k gthread",
+                    "database": "postgresql",
+                    "channels": CHANNELS,
+                    "grid_ms_median": round(grid_p50, 1),
+                    "grid_ms_max": round(grid_max, 1),
+                    "confirm_rps": confirm["rps"],
+                    "confirm_p50_ms": confirm["p50_ms"],
+                    "confirm_p99_ms": confirm["p99_ms"],
+                    "confirm_errors": confirm["errors"],
+                    "ping_rps": ping["rps"],
+                    "ping_p99_ms": ping["p99_ms"],
+                    "ping_db_rps": ping_db["rps"],
+                    "ratio_nodb": round(ratio_nodb, 2),
+                    "ratio": round(ratio, 2),
+                    "targets_met": ok,
+                }
+            )
+        )
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(10)
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

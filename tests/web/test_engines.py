@@ -1,0 +1,76 @@
+"""The web's rule figures agree with the compliance engine; auto-plan calls the planner."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy.orm import Session, sessionmaker
+
+from content.db import utcnow
+from scheduler.compliance import evaluate
+from scheduler.config import Settings
+from scheduler.models import Channel
+from tests import factories as f
+from tests.web.conftest import Browser, World, bearer
+from web.plan_status import week_status
+from web.supervision import weekly_matrix
+from web.weeks import load_weeks
+
+
+def test_planned_and_aired_figures_match_the_engine(
+    app: Flask, world: World, session_factory: sessionmaker[Session], settings: Settings
+) -> None:
+    app.test_client().post(
+        f"/api/v1/items/{world.item_a}/confirmation",
+        json={"status": "aired"},
+        headers=bearer(world, "broadcaster"),
+    )
+    rule = settings.rule("ntm_commune_weekly")
+    with session_factory() as s:
+        channels = [s.get(Channel, world.channel_a), s.get(Channel, world.channel_b)]
+        views = load_weeks(s, [c.id for c in channels], world.week)
+        mine = week_status(s, settings, channels, views)
+        engine = evaluate(s, settings, str(world.week), rule_ids=[rule.id], basis="planned")
+        for result in engine.rule(rule.id).channels:
+            ours = next(x for x in mine[result.channel.id] if x.rule.id == rule.id)
+            assert (ours.value, ours.status) == (result.counts[0], result.statuses[0])
+        from scheduler.periods import Period
+
+        matrix = weekly_matrix(s, settings, rule, Period.parse(str(world.week)), channels, utcnow())
+        aired = evaluate(s, settings, str(world.week), rule_ids=[rule.id])
+        for result in aired.rule(rule.id).channels:
+            cell = matrix.cell(result.channel.id, world.week)
+            assert (cell.value, cell.status) == (result.counts[0], result.statuses[0])
+            assert cell.unconfirmed == result.unconfirmed_counts[0]
+
+
+def test_autoplan_fills_a_week(
+    browser: Browser, world: World, app: Flask, session_factory: sessionmaker[Session]
+) -> None:
+    with session_factory() as s:  # fresh programmes: the planner does not repeat last week's
+        for n in range(3):
+            f.programme(s, title=f"Nông thôn mới số {n}", seconds=300)
+        s.commit()
+    browser.login("planner")
+    target = world.week.shift(1)
+    r = browser.post(f"/plan/{world.channel_a}/autoplan", {"week": str(target)})
+    assert r.status_code == 303
+    week = (
+        app.test_client()
+        .get(
+            f"/api/v1/channels/{world.channel_a}/schedule?week={target}",
+            headers=bearer(world, "planner"),
+        )
+        .json
+    )
+    assert week["state"] == "draft"
+    assert sum(len(s["items"]) for s in week["slots"]) >= 1
+    # the other province's channel was not touched
+    other = (
+        app.test_client()
+        .get(
+            f"/api/v1/channels/{world.channel_b}/schedule?week={target}",
+            headers=bearer(world, "admin"),
+        )
+        .json
+    )
+    assert other["state"] == "none"
