@@ -156,10 +156,13 @@ def inbox(
     return list(session.scalars(query.order_by(Notification.created_at.desc()).limit(limit)))
 
 
-def mark_read(session: Session, notification_id: int, now: dt.datetime) -> None:
-    """Mark one notice as read."""
-    session.execute(
-        update(Notification)
-        .where(Notification.id == notification_id, Notification.read_at.is_(None))
-        .values(read_at=now)
+def mark_read(
+    session: Session, notification_id: int, now: dt.datetime, role: str | None = None
+) -> None:
+    """Mark one notice as read (only one addressed to role, when given)."""
+    query = update(Notification).where(
+        Notification.id == notification_id, Notification.read_at.is_(None)
     )
+    if role is not None:
+        query = query.where(Notification.role == role)
+    session.execute(query.values(read_at=now))

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from content.db import transaction
+from scheduler.errors import LoaError
 from scheduler.models import Airing, Channel, ScheduledItem, Slot, WeekSchedule
 from scheduler.notify.service import notify
 from scheduler.notify.texts import render
@@ -187,10 +188,17 @@ def _plan_area(
     plan_week = optional("scheduler.planner", "plan_week")
     out = _Drafted(channels=len(channels))
     if plan_week is not None:
-        result = plan_week(session, ctx.settings, week, unit_code, user=ACTOR)
-        shortfalls = list(getattr(result, "shortfalls", []) or [])
-        out.shortfall_vi = "; ".join(getattr(s, "text_vi", str(s)) for s in shortfalls)
-        out.shortfall_en = "; ".join(getattr(s, "text_en", str(s)) for s in shortfalls)
+        try:
+            with session.begin_nested():
+                result = plan_week(session, ctx.settings, week, unit_code, user=ACTOR)
+        except LoaError as exc:
+            # One area the planner cannot fill must not stop the others: tell its planners.
+            out.shortfall_vi = f"Không soạn tự động được: {exc}"
+            out.shortfall_en = f"Could not be drafted automatically: {exc}"
+        else:
+            shortfalls = list(getattr(result, "shortfalls", []) or [])
+            out.shortfall_vi = "; ".join(getattr(s, "text_vi", str(s)) for s in shortfalls)
+            out.shortfall_en = "; ".join(getattr(s, "text_en", str(s)) for s in shortfalls)
     from scheduler.schedules import materialise_week
 
     empty = 0

@@ -75,7 +75,9 @@ def read(note_id: int) -> Any:
     """Mark one of the user's notices as read."""
     if (r := login_required()) is not None:
         return r
-    mark_read(db(), note_id, utcnow())
+    p = current()
+    assert p is not None
+    mark_read(db(), note_id, utcnow(), role=None if p.role == "admin" else p.role)
     db().commit()
     return redirect(url_for("notices.inbox_page"))
 
