@@ -480,3 +480,31 @@ def test_replan_takes_out_unpinned_items_only(session, settings, area):
     assert result.removed == len(first) - 2 and result.items_added > 0
     assert lib["draft"].id in {i.programme_id for i in _items(session, viet.id, W49)}
     assert "schedule.edit.unplan" in set(session.scalars(select(AuditEntry.action)))
+
+
+def test_period_status_agrees_with_the_compliance_engine(session, settings, area):
+    """Monthly and yearly rules too: the planner's period counts are the engine's (planned)."""
+    from scheduler.compliance import evaluate
+
+    province = area["viet"].unit.parent
+    radio = f.channel(session, province, kind="provincial_radio", name="Đài tỉnh")
+    district = f.channel(session, province, kind="district_radio", name="Đài khu vực")
+    for ch in (radio, district):
+        f.pattern(session, ch, "1234567", dt.time(19, 0), 30)
+    f.programme(session, "Chuyên mục NTM", ("ntm",), "chuyen_muc", seconds=900)
+    for i in range(3):
+        f.programme(session, f"Giảm nghèo {i}", ("giam_ngheo_thong_tin",), seconds=720)
+    session.commit()
+    plan_week(session, settings, W48, "91", channel_ids=[radio.id, district.id])
+    result = plan_week(session, settings, W49, "91")
+    session.commit()
+    checked = set()
+    for mine in result.after:
+        engine = evaluate(session, settings, mine.period, "91", rule_ids=[mine.rule_id],
+                          basis="planned")  # fmt: skip
+        theirs = next(
+            c for c in engine.rule(mine.rule_id).channels if c.channel.id == mine.channel_id
+        )
+        assert (theirs.counts[0], theirs.statuses[0]) == (mine.value, mine.status), mine
+        checked.add(settings.rule(mine.rule_id).period)
+    assert checked == {"week", "month", "year"}
