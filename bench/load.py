@@ -199,7 +199,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=200)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--gunicorn-workers", type=int, default=4)
-    ap.add_argument("--threads", type=int, default=16)
+    ap.add_argument("--threads", type=int, default=12)
     ap.add_argument("--client-processes", type=int, default=4)
     ap.add_argument("--retry-rate", type=float, default=0.25)
     ap.add_argument("--database-url", default=os.environ.get(
