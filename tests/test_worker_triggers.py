@@ -59,8 +59,6 @@ def test_repeated_hour_gives_one_key():
     trig = make_trigger(JobSchedule(cron="30 2 * * *"), BERLIN)
     first = dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC)  # 02:30 CEST
     second = dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.UTC)  # 02:30 CET, same wall time
-    keys = {
-        last_fire_time(trig, first + dt.timedelta(minutes=m)) for m in (0, 20, 45, 61, 90, 300)
-    }
+    keys = {last_fire_time(trig, first + dt.timedelta(minutes=m)) for m in (0, 20, 45, 61, 90, 300)}
     assert keys == {first}
     assert last_fire_time(trig, second) == first
