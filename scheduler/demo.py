@@ -48,6 +48,7 @@ class DemoSummary:
     items: int = 0
     airings: int = 0
     unconfirmed: int = 0
+    next_week: str = ""  # the draft week left for the planner
 
     def __str__(self) -> str:
         return (
@@ -383,7 +384,7 @@ def build_demo(
     now = now or utcnow()
     this_week = Week.of(local_date_of(now, settings.zone))
     weeks = [this_week.shift(k) for k in range(-past_weeks, 2)]
-    summary = DemoSummary()
+    summary = DemoSummary(next_week=str(weeks[-1]))
     communes = _communes(session, province)
     names = [c.name for c in communes]
     library = build_library(session, rng, actor, weeks, now, settings.zone, names, DEMO_PREFIX)
