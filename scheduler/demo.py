@@ -64,6 +64,12 @@ def demo_present(session: Session) -> bool:
     return session.scalar(query) is not None
 
 
+def _full_name(unit: AdminUnit) -> str:
+    """'Tân Cương' of type 'Xã' -> 'Xã Tân Cương' (names may already carry their type)."""
+    kind = unit.unit_type or ""
+    return unit.name if not kind or unit.name.startswith(kind) else f"{kind} {unit.name}"
+
+
 def _station_name(commune: AdminUnit) -> str:
     """Station name as officials write it: "Đài truyền thanh xã Tân Cương"."""
     kind = (commune.unit_type or "").lower()
@@ -386,7 +392,10 @@ def build_demo(
     weeks = [this_week.shift(k) for k in range(-past_weeks, 2)]
     summary = DemoSummary(next_week=str(weeks[-1]))
     communes = _communes(session, province)
-    names = [c.name for c in communes]
+    # Rural communes are the subjects of the NTM stories ("Xã Tân Cương"), not urban wards.
+    names = [_full_name(c) for c in communes if (c.unit_type or "Xã") == "Xã"] or [
+        _full_name(c) for c in communes
+    ]
     library = build_library(session, rng, actor, weeks, now, settings.zone, names, DEMO_PREFIX)
     summary.programmes = len(library)
     channels = _stations(session, province, communes, rng, weeks[0].monday)
