@@ -367,6 +367,19 @@ def _free(slot: _Slot) -> int:
     return slot.seconds - sum(p.seconds for p in slot.picks)
 
 
+def _pools(
+    library: list[LibraryItem], langs: frozenset[str], week: Week, draft: bool, recent: set[int]
+) -> tuple[list[LibraryItem], list[LibraryItem]]:
+    """What a station may air in the week, and what of it is new (this or last week's batch).
+
+    For a draft week only the routine (news bulletins, relays) and nothing new.
+    """
+    pool = [p for p in library if p.language in langs and p.valid_in(week)]
+    if draft:
+        return [p for p in pool if p.topics == {"thoi_su"}] or pool, []
+    return pool, [p for p in pool if p.batch in recent]
+
+
 def build_demo(
     session: Session,
     settings: Settings,
@@ -403,26 +416,26 @@ def build_demo(
     slots = _materialise(session, settings, channels, weeks, this_week, actor)
     summary.weeks = len(slots)
     recent = {w: {weeks[i].key, weeks[max(0, i - 1)].key} for i, w in enumerate(weeks)}
+    pools: dict[tuple[frozenset[str], Week], tuple[list[LibraryItem], list[LibraryItem]]] = {}
     plan: list[tuple[Channel, float, list[_Slot]]] = []
     for channel in channels:
-        langs = set(channel.languages)
+        langs = frozenset(channel.languages)
         minority = bool(langs - {"vi"})
-        mine = [p for p in library if p.language in langs]
         reliability = rng.choice((0.97, 0.93, 0.9, 0.85, 0.7))
         for w in weeks:
             week_slots = slots[(channel.id, w)]
             if not week_slots:
                 continue
-            pool = [p for p in mine if p.valid_in(w)]
+            if (langs, w) not in pools:  # channels with the same languages share their pools
+                pools[(langs, w)] = _pools(library, langs, w, w > this_week, recent[w])
+            pool, fresh = pools[(langs, w)]
             if w <= this_week:
-                fresh = [p for p in pool if p.batch in recent[w]]
                 wants = _musts(channel.kind, minority, rng)
                 _fill_week(week_slots, fresh, pool, wants, 1.0, rng)
             else:
                 # Next week: a draft begun by hand with the daily routine (news, relays); the
                 # rest is left for the planner.
-                routine = [p for p in pool if p.topics == {"thoi_su"}]
-                _fill_week(week_slots, [], routine or pool, [], 0.5, rng)
+                _fill_week(week_slots, [], pool, [], 0.5, rng)
             plan.append((channel, reliability, week_slots))
     item_rows = [
         {"slot_id": s.id, "programme_id": p.id, "position": i, "pinned": False, "added_by": actor}
