@@ -106,6 +106,10 @@ def test_database_outage(tmp_path, monkeypatch):
             assert resp.status_code == 503
             assert resp.content_type == "application/problem+json"
             assert "The database is unreachable" in resp.json["detail"]
+            page = client.get("/channels", headers={**auth, "Accept": "text/html"})
+            assert page.status_code == 503 and page.mimetype == "text/html"
+            assert "Hệ thống tạm thời không truy cập được cơ sở dữ liệu" in page.text
+            assert "Traceback" not in page.text
             health = client.get("/healthz")
             assert health.status_code == 503 and health.json["status"] == "fail"
             wait_for(
