@@ -80,3 +80,49 @@ def test_openapi_lists_the_routes(app: Flask) -> None:
     doc = app.test_client().get("/api/v1/openapi.json").json
     assert doc["openapi"].startswith("3.")
     assert "post" in doc["paths"]["/api/v1/items/{item_id}/confirmation"]
+
+
+def test_password_change_ends_other_sessions(app: Flask, world: World) -> None:
+    first, second = Browser(app.test_client()), Browser(app.test_client())
+    first.login("planner")
+    second.login("planner")
+    new = "another long password"
+    r = first.post("/password", {"old": "correct horse battery", "new": new, "repeat": new})
+    assert r.status_code == 302
+    assert first.get("/channels").status_code == 200  # the session that changed it stays
+    assert second.get("/channels").status_code == 302  # the other one is signed out
+    assert Browser(app.test_client()).login("planner", new) == 302
+
+
+def test_admin_creates_a_user_and_disabling_stops_tokens(app: Flask, world: World) -> None:
+    admin = Browser(app.test_client())
+    admin.login("admin")
+    r = admin.post(
+        "/admin/users",
+        {"username": "xa.b", "role": "broadcaster", "channels": str(world.channel_b),
+         "password": "a long enough password"},
+    )  # fmt: skip
+    assert r.status_code == 303
+    assert Browser(app.test_client()).login("xa.b", "a long enough password") == 302
+    client = app.test_client()
+    assert client.get("/api/v1/me", headers=bearer(world, "broadcaster")).status_code == 200
+    from sqlalchemy import select as _select
+
+    from web.db import db
+    from web.models import User
+
+    with app.app_context():
+        uid = db().scalar(_select(User.id).where(User.username == "broadcaster"))
+    assert admin.post(f"/admin/users/{uid}/active").status_code == 303
+    assert client.get("/api/v1/me", headers=bearer(world, "broadcaster")).status_code == 401
+
+
+def test_calendar_feed(app: Flask, world: World) -> None:
+    r = app.test_client().get(
+        f"/api/v1/channels/{world.channel_a}/calendar.ics", headers=bearer(world, "broadcaster")
+    )
+    assert r.status_code == 200 and r.mimetype == "text/calendar"
+    text = r.data.decode()
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    assert "BEGIN:VEVENT" in text and "Bản tin nông thôn mới" in text.replace("\r\n ", "")
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
