@@ -126,3 +126,28 @@ def test_calendar_feed(app: Flask, world: World) -> None:
     assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
     assert "BEGIN:VEVENT" in text and "Bản tin nông thôn mới" in text.replace("\r\n ", "")
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+
+
+def test_server_errors_are_logged_not_shown(
+    app: Flask,
+    world: World,
+    monkeypatch,
+    caplog,  # noqa: ANN001
+) -> None:
+    import web.api.resources as resources
+
+    def boom() -> None:
+        raise RuntimeError("secret internals: password=hunter2")
+
+    monkeypatch.setitem(app.view_functions, "api.list_rules", lambda: boom())
+    monkeypatch.setitem(app.view_functions, "home.channels", lambda: boom())
+    client = app.test_client()
+    r = client.get("/api/v1/rules", headers=bearer(world, "admin"))
+    assert r.status_code == 500 and r.mimetype == "application/problem+json"
+    assert "hunter2" not in r.text and "Traceback" not in r.text
+    b = Browser(app.test_client())
+    b.login("admin")
+    page = b.get("/channels")
+    assert page.status_code == 500 and "hunter2" not in page.text
+    assert "hunter2" in caplog.text  # the details go to the log
+    assert resources.list_rules is not None
