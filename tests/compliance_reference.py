@@ -105,17 +105,23 @@ def reference(
     window: Period,
     now: dt.datetime,
     unit_code: str | None = None,
+    zone: dt.tzinfo = dt.UTC,
 ) -> list[RefRow]:
-    """Expected rows, per rule, per covered channel, per rule period."""
+    """Expected rows, per rule, per covered channel, per rule period.
+
+    Under basis aired, rule periods that start after today (in the planning zone) are left out.
+    """
     channels = list(session.scalars(select(Channel).order_by(Channel.id)))
     airings = list(session.scalars(select(Airing)))
     items = list(session.scalars(select(ScheduledItem)))
     rows: list[RefRow] = []
     for rule in rules:
         periods: list[Period] = []
+        today = now.astimezone(zone).date()
         for w in window.weeks():
             p = period_of_week(w, rule.period)
-            if p.label not in [q.label for q in periods]:
+            not_started = rule.basis == "aired" and p.weeks()[0].monday > today
+            if p.label not in [q.label for q in periods] and not not_started:
                 periods.append(p)
         for channel in channels:
             if channel.kind not in rule.channel_kinds:

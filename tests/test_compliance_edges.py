@@ -271,3 +271,18 @@ def test_period_of_a_range(session: Session, settings: Settings, commune) -> Non
     assert [p.label for p in result.rule("r").periods] == [
         str(w) for w in Period.parse("2026-01").weeks()
     ]
+
+
+def test_weeks_not_started_are_left_out_under_basis_aired(
+    session: Session, settings: Settings, commune
+) -> None:
+    prog = f.programme(session, seconds=600)
+    item(session, commune, prog, Week(2026, 50).monday, dt.time(6), VN, "draft")
+    session.commit()
+    s = cfg(settings, rule(topics=("ntm",)))
+    now = at(Week(2026, 49).monday + dt.timedelta(days=2), 9)  # Wednesday of 2026-W49
+    aired = evaluate(session, s, "2026-12", now=now)
+    assert [p.label for p in aired.rule("r").periods] == ["2026-W49"]  # in progress: to date
+    planned = evaluate(session, s, "2026-12", now=now, basis="planned")
+    assert counts(planned)["2026-W50"] == (1.0, "minimum_met")
+    assert len(planned.rule("r").periods) == 5

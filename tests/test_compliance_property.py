@@ -17,7 +17,7 @@ from tests import factories as f
 from tests.compliance_data import airing, channel_with_languages, clear, item
 from tests.compliance_reference import reference
 
-NOW = dt.datetime(2026, 3, 20, tzinfo=dt.UTC)
+NOW = dt.datetime(2026, 1, 21, 18, tzinfo=dt.UTC)  # Thursday 22 Jan in Hà Nội, 2026-W04
 FIRST = dt.date(2025, 12, 22)  # data spans 2025-W52 .. 2026-W06
 DAYS = 7 * 7
 TOPICS = ["ntm", "ocop", "y_te"]
@@ -163,7 +163,7 @@ def test_engine_matches_reference(
     expected = {
         (r.rule_id, r.channel_id, r.period): (round(r.count, 6), r.status, r.not_aired,
                                               r.unconfirmed)
-        for r in reference(session, list(rules), Period.parse(window), NOW, unit_code)
+        for r in reference(session, list(rules), Period.parse(window), NOW, unit_code, cfg.zone)
     }  # fmt: skip
     assert got == expected
     session.rollback()

@@ -14,11 +14,10 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
-from scheduler.compliance import evaluate
+from scheduler.compliance import evaluate, precheck
 from scheduler.compliance.export_docx import write_docx
 from scheduler.compliance.export_flat import report_csv, report_json, result_csv, result_json
 from scheduler.compliance.export_xlsx import write_result_xlsx, write_xlsx
-from scheduler.compliance.precheck import precheck
 from scheduler.compliance.reports import build_report, deadline_of
 from scheduler.compliance.rollup import COUNTRY, rollup
 from scheduler.config import Rule, Settings

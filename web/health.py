@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, render_template_string, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    render_template_string,
+    request,
+)
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -68,6 +77,11 @@ def healthz() -> tuple[Response, int]:
     """200 when the database answers and the schema is current (worker lag only degrades)."""
     engine = current_app.extensions["loa_engine"]
     settings = current_app.config["LOA_SETTINGS"]
+    request_session = g.get("db")
+    if request_session is not None:
+        # SQLite: the sign-in lookup's transaction holds the write lock; the checks below open
+        # their own connections and would wait on it.
+        request_session.rollback()
     checks = [check_database(engine)]
     if checks[0].ok:
         checks += [check_migrations(engine), check_worker(engine, settings, utcnow())]

@@ -8,12 +8,20 @@ from scheduler.compliance.model import (
     PeriodCount,
     RuleResult,
 )
+from scheduler.compliance.precheck import PrecheckResult, Shortfall, precheck
+from scheduler.compliance.rollup import COUNTRY, UnitRollup, rollup
 
 __all__ = [
+    "COUNTRY",
     "ChannelInfo",
     "ChannelRuleResult",
     "ComplianceResult",
     "PeriodCount",
+    "PrecheckResult",
     "RuleResult",
+    "Shortfall",
+    "UnitRollup",
     "evaluate",
+    "precheck",
+    "rollup",
 ]

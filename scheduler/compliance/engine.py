@@ -105,6 +105,7 @@ def _plans(
     period: Period,
     channels: dict[int, ChannelInfo],
     units: dict[int, UnitInfo],
+    today: dt.date,
 ) -> list[_Plan]:
     codes = {
         cid: frozenset(units[u].code for u in ch.unit_ids if u in units)
@@ -113,6 +114,8 @@ def _plans(
     plans = []
     for rule in rules:
         periods = rule_periods(period, rule)
+        if rule.basis == "aired":  # nothing can have aired in a period that has not started
+            periods = [p for p in periods if p.week_start <= today]
         buckets = {w.key: i for i, p in enumerate(periods) for w in p.weeks()}
         covered = {cid: ch for cid, ch in channels.items() if covers(rule, ch, codes[cid])}
         fixed = frozenset(c for c in rule.languages if c != CHANNEL_LANGUAGE)
@@ -203,7 +206,7 @@ def _result(plan: _Plan, tally: _Tally) -> RuleResult:
     """Statuses per channel and rule period."""
     rule = plan.rule
     spans = [(p.label, p.week_start, p.week_end) for p in plan.periods]
-    first, last = spans[0][1], spans[-1][2]
+    first, last = (spans[0][1], spans[-1][2]) if spans else (dt.date.max, dt.date.min)
     target = rule.target if rule.target is not None else rule.minimum
     minimum = rule.minimum
     rr = RuleResult(rule, rule.basis, plan.periods)
@@ -317,7 +320,7 @@ def _evaluate(
         area = area_ids(units, roots)
     kinds = {k for r in rules for k in r.channel_kinds}
     channels, total = load_channels(session, units, area, kinds, channel_ids)
-    plans = _plans(rules, window, channels, units)
+    plans = _plans(rules, window, channels, units, now.astimezone(settings.zone).date())
     programmes = load_programmes(session)
     results: list[RuleResult] = []
     conn = session.connection()

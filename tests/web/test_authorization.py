@@ -101,6 +101,18 @@ def pattern_of(w: World, s: Session) -> int:
     return s.scalar(select(SlotPattern.id).where(SlotPattern.channel_id == w.channel_a))  # type: ignore[return-value]
 
 
+
+def dead_message(s: Session) -> int:
+    """A fresh dead webhook message to retry."""
+    from scheduler.notify.models import OutboxMessage
+
+    msg = OutboxMessage(dedupe_key=f"dead-{next(_seq)}", kind="webhook", target="http://h/x",
+                        event="e", payload={}, state="dead", attempts=6)
+    s.add(msg)
+    s.commit()
+    return msg.id
+
+
 CASES = [
     # --- API, channel-scoped
     Case("api.get_channel", "GET", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}", "read", 200),
@@ -209,6 +221,13 @@ CASES = [
     Case("admin.add_cluster", "POST", lambda w, s, i: f"/admin/channels/{w.channel_a}/clusters", "admin", 303, api=False,
          scoped=False, body=lambda w, s, i: {"name": "Cụm loa thôn 1", "speakers": "4"}),
     Case("admin.rules", "GET", lambda w, s, i: "/admin/rules", "admin", 200, api=False, scoped=False),
+    # --- worker notices, dead letters and health (issue 7)
+    Case("health.healthz", "GET", lambda w, s, i: "/healthz", "public", 200, api=False, scoped=False),
+    Case("notices.inbox_page", "GET", lambda w, s, i: "/inbox", "signed_in", 200, api=False, scoped=False),
+    Case("notices.read", "POST", lambda w, s, i: "/inbox/999999/read", "signed_in", 302, api=False, scoped=False),
+    Case("notices.dead_page", "GET", lambda w, s, i: "/admin/dead-letters", "admin", 200, api=False, scoped=False),
+    Case("notices.retry", "POST", lambda w, s, i: f"/admin/dead-letters/{dead_message(s)}/retry", "admin", 302,
+         api=False, scoped=False),
 ]  # fmt: skip
 NOT_IN_MATRIX = {"static"}
 
