@@ -115,13 +115,19 @@ def init_security(app: Flask) -> None:
     @app.before_request
     def _authenticate() -> None:
         g.principal = None
-        header = request.headers.get("Authorization")
-        if header:
-            g.principal = _from_token(header)
-            return  # token clients carry no cookie: CSRF does not apply
-        if request.endpoint == "static":
-            return
-        g.principal = _from_session()
+        try:
+            header = request.headers.get("Authorization")
+            if header:
+                g.principal = _from_token(header)
+                return  # token clients carry no cookie: CSRF does not apply
+            if request.endpoint in ("static", "health.healthz"):
+                return
+            g.principal = _from_session()
+        finally:
+            # End the read transaction of the lookup: on SQLite it holds the write lock, which
+            # would block anything else this request opens (a health check's own connection).
+            if "db" in g:
+                g.db.rollback()
         # Forms always carry the token; the API needs it only when a session cookie signs in.
         api = request.path.startswith("/api/")
         if request.method in UNSAFE and (g.principal is not None or not api):

@@ -80,3 +80,74 @@ def test_openapi_lists_the_routes(app: Flask) -> None:
     doc = app.test_client().get("/api/v1/openapi.json").json
     assert doc["openapi"].startswith("3.")
     assert "post" in doc["paths"]["/api/v1/items/{item_id}/confirmation"]
+
+
+def test_password_change_ends_other_sessions(app: Flask, world: World) -> None:
+    first, second = Browser(app.test_client()), Browser(app.test_client())
+    first.login("planner")
+    second.login("planner")
+    new = "another long password"
+    r = first.post("/password", {"old": "correct horse battery", "new": new, "repeat": new})
+    assert r.status_code == 302
+    assert first.get("/channels").status_code == 200  # the session that changed it stays
+    assert second.get("/channels").status_code == 302  # the other one is signed out
+    assert Browser(app.test_client()).login("planner", new) == 302
+
+
+def test_admin_creates_a_user_and_disabling_stops_tokens(app: Flask, world: World) -> None:
+    admin = Browser(app.test_client())
+    admin.login("admin")
+    r = admin.post(
+        "/admin/users",
+        {"username": "xa.b", "role": "broadcaster", "channels": str(world.channel_b),
+         "password": "a long enough password"},
+    )  # fmt: skip
+    assert r.status_code == 303
+    assert Browser(app.test_client()).login("xa.b", "a long enough password") == 302
+    client = app.test_client()
+    assert client.get("/api/v1/me", headers=bearer(world, "broadcaster")).status_code == 200
+    from sqlalchemy import select as _select
+
+    from web.db import db
+    from web.models import User
+
+    with app.app_context():
+        uid = db().scalar(_select(User.id).where(User.username == "broadcaster"))
+    assert admin.post(f"/admin/users/{uid}/active").status_code == 303
+    assert client.get("/api/v1/me", headers=bearer(world, "broadcaster")).status_code == 401
+
+
+def test_calendar_feed(app: Flask, world: World) -> None:
+    r = app.test_client().get(
+        f"/api/v1/channels/{world.channel_a}/calendar.ics", headers=bearer(world, "broadcaster")
+    )
+    assert r.status_code == 200 and r.mimetype == "text/calendar"
+    text = r.data.decode()
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    assert "BEGIN:VEVENT" in text and "Bản tin nông thôn mới" in text.replace("\r\n ", "")
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+
+
+def test_server_errors_are_logged_not_shown(
+    app: Flask,
+    world: World,
+    monkeypatch,
+    caplog,  # noqa: ANN001
+) -> None:
+    import web.api.resources as resources
+
+    def boom() -> None:
+        raise RuntimeError("secret internals: password=hunter2")
+
+    monkeypatch.setitem(app.view_functions, "api.list_rules", lambda: boom())
+    monkeypatch.setitem(app.view_functions, "home.channels", lambda: boom())
+    client = app.test_client()
+    r = client.get("/api/v1/rules", headers=bearer(world, "admin"))
+    assert r.status_code == 500 and r.mimetype == "application/problem+json"
+    assert "hunter2" not in r.text and "Traceback" not in r.text
+    b = Browser(app.test_client())
+    b.login("admin")
+    page = b.get("/channels")
+    assert page.status_code == 500 and "hunter2" not in page.text
+    assert "hunter2" in caplog.text  # the details go to the log
+    assert resources.list_rules is not None

@@ -133,7 +133,7 @@ def _login(page: object, live: Live, username: str) -> None:
     page.click('button[type="submit"]')  # type: ignore[attr-defined]
 
 
-def _queue_length(page: object, expected: int, timeout: float = 10.0) -> None:
+def _queue_length(page: object, expected: int, timeout: float = 30.0) -> None:
     """Wait until the offline queue holds `expected` entries (polled: the CSP forbids eval)."""
     import time
 

@@ -57,13 +57,19 @@ def my_station() -> Any:
     item_ids = [i.programme_id for s in view.slots for i in s.items]
     with_audio = programmes_with_audio(session, item_ids)
     settings = current_app.config["LOA_SETTINGS"]
-    programmes = list(
-        session.scalars(
+    # Programmes for an unplanned airing: approved, in the station's languages, newest first;
+    # capped so that the page stays small on a phone whatever the size of the library.
+    programmes = [
+        p
+        for p in session.scalars(
             select(Programme)
             .where(Programme.language.in_(channel.languages), Programme.approved_at.is_not(None))
-            .order_by(Programme.title)
+            .order_by(Programme.id.desc())
+            .limit(400)
         )
-    )
+        if p.valid_on(day)
+    ][:200]
+    programmes.sort(key=lambda p: p.title)
     now = utcnow()
     return render_template(
         "station.html",

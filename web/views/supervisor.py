@@ -117,6 +117,7 @@ def overview() -> Any:
         "supervisor/overview.html",
         areas=_area_choices(require(SUPERVISE)),
         reports=report_exports() is not None,
+        current_week=Week.of(today()),
         settings=settings,
         period=period,
         rule=rule,
