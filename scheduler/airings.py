@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, make_transient_to_detached
 
 from content import audit
 from content.db import utcnow
@@ -72,8 +74,8 @@ def _duration(status: str, full: int, given: int | None) -> int:
     return given
 
 
-def _item_facts(session: Session, item_id: int) -> Any:
-    """Channel, slot start, programme and planned offset of an item, in one round trip."""
+def _facts_statement() -> Select[Any]:
+    """Channel, slot start, programme and planned offset of an item (built once, cached)."""
     before = aliased(ScheduledItem)
     earlier = aliased(Programme)
     offset = (
@@ -83,7 +85,7 @@ def _item_facts(session: Session, item_id: int) -> Any:
         .where(before.slot_id == ScheduledItem.slot_id, before.position < ScheduledItem.position)
         .scalar_subquery()
     )
-    query = (
+    return (
         select(
             ScheduledItem.id,
             ScheduledItem.programme_id,
@@ -94,9 +96,24 @@ def _item_facts(session: Session, item_id: int) -> Any:
         )
         .join(Slot, Slot.id == ScheduledItem.slot_id)
         .join(Programme, Programme.id == ScheduledItem.programme_id)
-        .where(ScheduledItem.id == item_id)
+        .where(ScheduledItem.id == bindparam("item_id"))
     )
-    return session.execute(query).one_or_none()
+
+
+_FACTS = _facts_statement()
+
+
+def _insert_new(session: Session, row: dict[str, Any]) -> int | None:
+    """INSERT the airing unless the item already has one; its id, or None on a repeat."""
+    dialect = session.get_bind().dialect.name
+    builder = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        builder(Airing.__table__)
+        .values(row)
+        .on_conflict_do_nothing(index_elements=["scheduled_item_id"])
+        .returning(Airing.__table__.c.id)
+    )
+    return session.execute(stmt).scalar_one_or_none()
 
 
 def _aware(value: dt.datetime, name: str) -> dt.datetime:
@@ -123,7 +140,7 @@ def confirm_item(
     """Record what happened to a scheduled item; a repeat updates the one airing (audited)."""
     _check_status(settings, status, reason_code, reason_text)
     _check_source(source)
-    item = _item_facts(session, item_id)
+    item = session.execute(_FACTS, {"item_id": item_id}).one_or_none()
     if item is None:
         raise NotFound(f"scheduled item {item_id} does not exist")
     if channel_id is not None and channel_id != item.channel_id:
@@ -151,26 +168,26 @@ def confirm_item(
         "reason_text": (reason_text or None),
     }
     local = local_date_of(start, settings.zone)
-    if session.scalar(select(Airing.id).where(Airing.scheduled_item_id == item.id)) is not None:
-        # A repeat (the common retry case) goes straight to the update, without a savepoint.
-        return _update_existing(session, settings, item.id, values, actor, source, now), False
-    airing = Airing(
-        channel_id=item.channel_id,
-        scheduled_item_id=item.id,
-        programme_id=item.programme_id,
-        local_date=local,
-        week_key=Week.of(local).key,
-        source=source,
-        confirmed_by=actor,
-        confirmed_at=now,
+    row = {
+        "channel_id": item.channel_id,
+        "scheduled_item_id": item.id,
+        "programme_id": item.programme_id,
+        "local_date": local,
+        "week_key": Week.of(local).key,
+        "source": source,
+        "client_ref": None,
+        "confirmed_by": actor,
+        "confirmed_at": now,
         **values,
-    )
-    try:
-        with session.begin_nested():
-            session.add(airing)
-            session.flush()
-    except IntegrityError:
+    }
+    # One statement settles races: a concurrent or repeated confirmation finds the row taken
+    # (PostgreSQL waits for the other transaction) and becomes an audited update instead.
+    airing_id = _insert_new(session, row)
+    if airing_id is None:
         return _update_existing(session, settings, item.id, values, actor, source, now), False
+    airing = Airing(id=airing_id, **row)
+    make_transient_to_detached(airing)
+    session.add(airing)  # persistent without a reload: every column is known
     audit.record(session, actor, "airing.confirm", "airing", airing.id, after=_snapshot(airing))
     return airing, True
 
