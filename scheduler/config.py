@@ -167,6 +167,7 @@ class WorkerSettings:
     db_retry_max_seconds: int = 30
     unconfirmed_after_hours: int = 6
     report_remind_days: tuple[int, ...] = (7, 1)
+    reports_folder: str = "instance/reports"
     jobs: dict[str, JobSchedule] = field(default_factory=dict)
 
 

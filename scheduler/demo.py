@@ -1,4 +1,10 @@
-"""Build a realistic demo province: stations, slot patterns, a library and weeks of airings."""
+"""Build a realistic demo province: stations, slot patterns, a library and weeks of airings.
+
+The library grows week by week (scheduler.demo_library), as media centres produce new
+programmes; stations fill their weeks by hand with what is new, so past weeks meet most rules
+with realistic misses, and the planner still finds fresh programmes for this week and the next.
+Everything after the stations is written with bulk statements (one per table).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,14 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from content.db import utcnow
-from content.models import Programme, ProgrammeTopic
-from scheduler import schedules
+from content.models import AuditEntry
 from scheduler.areas import find_unit, subtree_ids
 from scheduler.config import Settings
-from scheduler.demo_content import PRODUCERS, PROGRAMMES
+from scheduler.demo_library import LibraryItem, build_library
 from scheduler.errors import InvalidState, NotFound
 from scheduler.models import (
     AdminUnit,
@@ -24,8 +29,9 @@ from scheduler.models import (
     ScheduledItem,
     Slot,
     SlotPattern,
+    WeekSchedule,
 )
-from scheduler.periods import Week, local_date_of
+from scheduler.periods import Week, local_date_of, local_to_utc
 
 DEMO_PREFIX = "DEMO-"
 MINORITY = ("tay", "nung", "dao", "hmn")
@@ -42,6 +48,7 @@ class DemoSummary:
     items: int = 0
     airings: int = 0
     unconfirmed: int = 0
+    next_week: str = ""  # the draft week left for the planner
 
     def __str__(self) -> str:
         return (
@@ -57,28 +64,10 @@ def demo_present(session: Session) -> bool:
     return session.scalar(query) is not None
 
 
-def _library(session: Session, rng: random.Random, actor: str) -> list[Programme]:
-    programmes = []
-    approved = utcnow() - dt.timedelta(days=90)
-    for n, (title, topics, ptype, lang, minutes) in enumerate(PROGRAMMES, 1):
-        seconds = minutes * 60 + rng.choice((0, 0, 15, 30, 45)) - (30 if minutes > 2 else 0)
-        p = Programme(
-            code=f"{DEMO_PREFIX}P{n:03d}",
-            title=title,
-            programme_type=ptype,
-            language=lang,
-            duration_seconds=max(60, seconds),
-            producer=rng.choice(PRODUCERS),
-            priority="priority" if ptype == "thong_bao" else "normal",
-            approved_by="Trần Thị Hoa",
-            approved_at=approved,
-            created_by=actor,
-            topic_links=[ProgrammeTopic(topic=t) for t in topics],
-        )
-        programmes.append(p)
-    session.add_all(programmes)
-    session.flush()
-    return programmes
+def _full_name(unit: AdminUnit) -> str:
+    """'Tân Cương' of type 'Xã' -> 'Xã Tân Cương' (names may already carry their type)."""
+    kind = unit.unit_type or ""
+    return unit.name if not kind or unit.name.startswith(kind) else f"{kind} {unit.name}"
 
 
 def _station_name(commune: AdminUnit) -> str:
@@ -113,8 +102,24 @@ def _channel(
     return ch
 
 
+def _communes(session: Session, province: AdminUnit) -> list[AdminUnit]:
+    """The province's communes and wards, by code."""
+    return list(
+        session.scalars(
+            select(AdminUnit)
+            .where(AdminUnit.id.in_(subtree_ids(session, province.id)))
+            .where(AdminUnit.level == "commune")
+            .order_by(AdminUnit.code)
+        )
+    )
+
+
 def _stations(
-    session: Session, province: AdminUnit, rng: random.Random, start: dt.date
+    session: Session,
+    province: AdminUnit,
+    communes: list[AdminUnit],
+    rng: random.Random,
+    start: dt.date,
 ) -> list[Channel]:
     """Provincial radio and TV, three area radios and stations for ~90% of communes."""
     short = province.name.removeprefix("Tỉnh ").removeprefix("Thành phố ")
@@ -132,14 +137,6 @@ def _stations(
             [("1234567", t(19, 45), 30), ("67", t(20, 30), 30)], start,
         ),
     ]  # fmt: skip
-    communes = list(
-        session.scalars(
-            select(AdminUnit)
-            .where(AdminUnit.id.in_(subtree_ids(session, province.id)))
-            .where(AdminUnit.level == "commune")
-            .order_by(AdminUnit.code)
-        )
-    )
     for hub in rng.sample(communes, min(3, len(communes))):
         channels.append(
             _channel(
@@ -169,25 +166,218 @@ def _stations(
     return channels
 
 
-def _fill(slot_seconds: int, candidates: list[Programme], rng: random.Random) -> list[Programme]:
-    """Pick programmes for a slot: something on NTM most days, then what fits."""
-    chosen: list[Programme] = []
-    free = slot_seconds
-    ntm = [p for p in candidates if "ntm" in p.topics]
-    if ntm and rng.random() < 0.45:
-        first = rng.choice(ntm)
-        if first.duration_seconds <= free:
-            chosen.append(first)
-            free -= first.duration_seconds
-    pool = candidates[:]
-    rng.shuffle(pool)
-    for p in pool:
-        if p not in chosen and p.duration_seconds <= free and rng.random() < 0.6:
-            chosen.append(p)
-            free -= p.duration_seconds
-        if free < 180:
-            break
-    return chosen
+@dataclass(slots=True)
+class _Slot:
+    """A materialised slot, as the filler and the airing log need it."""
+
+    id: int
+    starts_at: dt.datetime
+    local_date: dt.date
+    seconds: int
+    picks: list[LibraryItem]
+
+
+def _materialise(
+    session: Session,
+    settings: Settings,
+    channels: list[Channel],
+    weeks: list[Week],
+    this_week: Week,
+    actor: str,
+) -> dict[tuple[int, Week], list[_Slot]]:
+    """Every channel's schedules for the weeks, as schedules.materialise_week makes them.
+
+    Weeks up to this one are published (on the Friday before); later weeks stay drafts.
+    """
+    zone = settings.zone
+    keys = [(ch, w) for ch in channels for w in weeks]
+    rows = []
+    for ch, w in keys:
+        published = w <= this_week
+        rows.append(
+            {
+                "channel_id": ch.id,
+                "week_key": w.key,
+                "week_start": w.monday,
+                "state": "published" if published else "draft",
+                "version": 2 if published else 1,
+                "published_by": actor if published else None,
+                "published_at": dt.datetime.combine(
+                    w.monday - dt.timedelta(days=3), dt.time(9), tzinfo=zone
+                ) if published else None,
+            }
+        )  # fmt: skip
+    schedule_ids = insert_ids(session, WeekSchedule, rows)
+    slot_rows: list[dict[str, object]] = []
+    counts: list[int] = []
+    for (ch, w), sid in zip(keys, schedule_ids, strict=True):
+        before = len(slot_rows)
+        for day in w.days():
+            if not ch.active_on(day):
+                continue
+            for pattern in ch.patterns:
+                if pattern.applies_on(day):
+                    slot_rows.append(
+                        {
+                            "schedule_id": sid,
+                            "channel_id": ch.id,
+                            "pattern_id": pattern.id,
+                            "starts_at": local_to_utc(day, pattern.start_time, zone),
+                            "local_date": day,
+                            "duration_minutes": pattern.duration_minutes,
+                        }
+                    )
+        counts.append(len(slot_rows) - before)
+    slot_ids = iter(insert_ids(session, Slot, slot_rows))
+    audit: list[dict[str, object]] = []
+    out: dict[tuple[int, Week], list[_Slot]] = {}
+    position = 0
+    for (ch, w), sid, n, row in zip(keys, schedule_ids, counts, rows, strict=True):
+        part = slot_rows[position : position + n]
+        position += n
+        out[(ch.id, w)] = [
+            _Slot(next(slot_ids), r["starts_at"], r["local_date"], r["duration_minutes"] * 60, [])  # type: ignore[arg-type, operator]
+            for r in part
+        ]
+        audit.append(_audit(actor, "schedule.materialise", sid, None,
+                            {"channel_id": ch.id, "week": str(w), "slots": n}))  # fmt: skip
+        if row["state"] == "published":
+            audit.append(_audit(actor, "schedule.publish", sid, {"state": "draft", "version": 1},
+                                {"state": "published", "version": 2}))  # fmt: skip
+    session.connection().execute(AuditEntry.__table__.insert(), audit)
+    return out
+
+
+def insert_ids(session: Session, model: type, rows: list[dict[str, object]]) -> list[int]:
+    """Insert rows in bulk and return their ids in order.
+
+    SQLite answers an ordered RETURNING with one statement per row, so there the ids are given
+    explicitly from max(id) + 1: the transaction already wrote (the library), so SQLite holds the
+    database's write lock and no other writer can take them. Elsewhere: INSERT ... RETURNING.
+    """
+    if not rows:
+        return []
+    table = model.__table__  # type: ignore[attr-defined]
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        stmt = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+        return list(conn.execute(stmt, rows).scalars())
+    start = (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+    ids = list(range(start, start + len(rows)))
+    for row, new_id in zip(rows, ids, strict=True):
+        row["id"] = new_id
+    conn.execute(table.insert(), rows)
+    return ids
+
+
+def _audit(
+    actor: str, action: str, entity_id: int, before: dict | None, after: dict
+) -> dict[str, object]:
+    """An audit_log row for a schedule (as content.audit.record writes it)."""
+    return {"actor": actor, "action": action, "entity": "week_schedule", "entity_id": entity_id,
+            "before": before, "after": after}  # fmt: skip
+
+
+# What a station looks for: (topic, or "lang" for its minority language; type; minutes range).
+Want = tuple[str, str | None, tuple[int, int] | None]
+
+
+def _musts(kind: str, minority: bool, rng: random.Random) -> list[Want]:
+    """What a station puts in its week on purpose; sometimes it forgets (realistic misses)."""
+    wants: list[Want] = []
+    if kind == "commune_radio":
+        r = rng.random()
+        wants += [("ntm", None, None)] * (0 if r < 0.1 else 1 if r < 0.35 else 2)
+        if minority:
+            r = rng.random()
+            wants += [("lang", None, None)] * (0 if r < 0.08 else 1 if r < 0.7 else 2)
+    elif kind == "district_radio":
+        if rng.random() < 0.85:
+            wants.append(("ntm", "chuyen_muc", None))
+        r = rng.random()
+        poverty: Want = ("giam_ngheo_thong_tin", None, (10, 15))
+        wants += [poverty] * (0 if r < 0.1 else 1 if r < 0.7 else 2)
+    elif kind == "provincial_radio":
+        wants += [("ntm", None, None)] * rng.randint(2, 4)
+    elif rng.random() < 0.9:
+        wants.append(("ntm", None, None))
+    return wants
+
+
+def _matches(p: LibraryItem, want: Want) -> bool:
+    """True when the programme is what the station looks for."""
+    topic, ptype, minutes = want
+    if topic == "lang":
+        if p.language == "vi":
+            return False
+    elif topic not in p.topics:
+        return False
+    if ptype is not None and p.ptype != ptype:
+        return False
+    return minutes is None or minutes[0] * 60 <= p.seconds <= minutes[1] * 60
+
+
+def _fill_week(
+    slots: list[_Slot],
+    fresh: list[LibraryItem],
+    pool: list[LibraryItem],
+    wants: list[Want],
+    fullness: float,
+    rng: random.Random,
+) -> None:
+    """Fill a week the way a station does by hand: what the rules ask for, then what fits.
+
+    New programmes (fresh) go first; the rest of the airtime takes fresh and older programmes
+    alike, repeats included, until the slot is nearly full (fullness < 1: a draft in progress);
+    what the weekly rules ask for rarely comes in by chance, so a forgotten one is a miss.
+    """
+    used: set[int] = set()
+    for want in wants:
+        options = [p for p in fresh if p.id not in used and _matches(p, want)]
+        if not options:
+            options = [p for p in pool if p.id not in used and _matches(p, want)]
+        rng.shuffle(options)
+        for p in options:
+            fits = [s for s in slots if p.valid_on(s.local_date) and _free(s) >= p.seconds]
+            if fits:
+                rng.choice(fits).picks.append(p)
+                used.add(p.id)
+                break
+    for slot in slots:
+        free = _free(slot) - int(slot.seconds * (1 - fullness))
+        for _ in range(10):
+            if free < 180:
+                break
+            p = rng.choice(fresh if fresh and rng.random() < 0.5 else pool)
+            if _ruled(p) and rng.random() < 0.85:
+                continue  # what the rules ask for is placed on purpose, rarely by chance
+            if p.seconds <= free and p not in slot.picks and p.valid_on(slot.local_date):
+                slot.picks.append(p)
+                free -= p.seconds
+        rng.shuffle(slot.picks)
+
+
+def _ruled(p: LibraryItem) -> bool:
+    """True for what the weekly rules look for (NTM, minority languages)."""
+    return "ntm" in p.topics or p.language != "vi"
+
+
+def _free(slot: _Slot) -> int:
+    """Seconds of the slot not yet taken."""
+    return slot.seconds - sum(p.seconds for p in slot.picks)
+
+
+def _pools(
+    library: list[LibraryItem], langs: frozenset[str], week: Week, draft: bool, recent: set[int]
+) -> tuple[list[LibraryItem], list[LibraryItem]]:
+    """What a station may air in the week, and what of it is new (this or last week's batch).
+
+    For a draft week only the routine (news bulletins, relays) and nothing new.
+    """
+    pool = [p for p in library if p.language in langs and p.valid_in(week)]
+    if draft:
+        return [p for p in pool if p.topics == {"thoi_su"}] or pool, []
+    return pool, [p for p in pool if p.batch in recent]
 
 
 def build_demo(
@@ -199,7 +389,11 @@ def build_demo(
     seed: int = 2026,
     now: dt.datetime | None = None,
 ) -> DemoSummary:
-    """Create the demo in the caller's transaction; the province's units must be imported."""
+    """Create the demo in the caller's transaction; the province's units must be imported.
+
+    Past weeks and this week are published and filled; next week is a draft half filled by
+    hand, left for the planner (`loa plan`) to complete.
+    """
     if demo_present(session):
         raise InvalidState("demo data is already present")
     province = find_unit(session, province_code)
@@ -208,69 +402,72 @@ def build_demo(
     rng = random.Random(seed)
     now = now or utcnow()
     this_week = Week.of(local_date_of(now, settings.zone))
-    first_week = this_week.shift(-past_weeks)
-    summary = DemoSummary()
-    library = _library(session, rng, actor)
+    weeks = [this_week.shift(k) for k in range(-past_weeks, 2)]
+    summary = DemoSummary(next_week=str(weeks[-1]))
+    communes = _communes(session, province)
+    # Rural communes are the subjects of the NTM stories ("Xã Tân Cương"), not urban wards.
+    names = [_full_name(c) for c in communes if (c.unit_type or "Xã") == "Xã"] or [
+        _full_name(c) for c in communes
+    ]
+    library = build_library(session, rng, actor, weeks, now, settings.zone, names, DEMO_PREFIX)
     summary.programmes = len(library)
-    channels = _stations(session, province, rng, first_week.monday)
+    channels = _stations(session, province, communes, rng, weeks[0].monday)
     summary.channels = len(channels)
+    slots = _materialise(session, settings, channels, weeks, this_week, actor)
+    summary.weeks = len(slots)
+    recent = {w: {weeks[i].key, weeks[max(0, i - 1)].key} for i, w in enumerate(weeks)}
+    pools: dict[tuple[frozenset[str], Week], tuple[list[LibraryItem], list[LibraryItem]]] = {}
+    plan: list[tuple[Channel, float, list[_Slot]]] = []
     for channel in channels:
-        langs = set(channel.languages)
-        candidates = [p for p in library if p.language in langs]
+        langs = frozenset(channel.languages)
+        minority = bool(langs - {"vi"})
         reliability = rng.choice((0.97, 0.93, 0.9, 0.85, 0.7))
-        rows: list[dict[str, object]] = []
-        for offset in range(past_weeks + 2):
-            week = first_week.shift(offset)
-            schedule = schedules.materialise_week(session, settings, channel.id, week, actor)
-            summary.weeks += 1
-            placed: list[tuple[Slot, list[Programme]]] = []
-            item_rows: list[dict[str, object]] = []
-            for slot in schedule.slots:
-                chosen = _fill(slot.duration_minutes * 60, candidates, rng)
-                item_rows += [
-                    {"slot_id": slot.id, "programme_id": p.id, "position": i, "pinned": False,
-                     "added_by": actor}
-                    for i, p in enumerate(chosen)
-                ]  # fmt: skip
-                placed.append((slot, chosen))
-            ids = iter(_insert_items(session, item_rows))
-            summary.items += len(item_rows)
-            if week <= this_week:
-                schedule.state = "published"
-                schedule.published_by = actor
-                schedule.published_at = dt.datetime.combine(
-                    week.monday - dt.timedelta(days=3), dt.time(9), tzinfo=settings.zone
+        for w in weeks:
+            week_slots = slots[(channel.id, w)]
+            if not week_slots:
+                continue
+            if (langs, w) not in pools:  # channels with the same languages share their pools
+                pools[(langs, w)] = _pools(library, langs, w, w > this_week, recent[w])
+            pool, fresh = pools[(langs, w)]
+            if w <= this_week:
+                wants = _musts(channel.kind, minority, rng)
+                _fill_week(week_slots, fresh, pool, wants, 1.0, rng)
+            else:
+                # Next week: a draft begun by hand with the daily routine (news, relays); the
+                # rest is left for the planner.
+                _fill_week(week_slots, [], pool, [], 0.5, rng)
+            plan.append((channel, reliability, week_slots))
+    item_rows = [
+        {"slot_id": s.id, "programme_id": p.id, "position": i, "pinned": False, "added_by": actor}
+        for _, _, week_slots in plan
+        for s in week_slots
+        for i, p in enumerate(s.picks)
+    ]
+    ids = iter(insert_ids(session, ScheduledItem, item_rows))
+    summary.items = len(item_rows)
+    rows: list[dict[str, object]] = []
+    for channel, reliability, week_slots in plan:
+        for slot in week_slots:
+            pairs = [(next(ids), p) for p in slot.picks]
+            if slot.starts_at < now:
+                _airings_for_slot(
+                    settings, channel, slot, pairs, reliability, rng, now, summary, rows
                 )
-            session.flush()
-            for slot, chosen in placed:
-                pairs = [(next(ids), p) for p in chosen]
-                if slot.starts_at < now:
-                    _airings_for_slot(
-                        settings, channel, slot, pairs, reliability, rng, candidates, summary, rows
-                    )
-        if rows:
-            session.execute(insert(Airing), rows)
-            summary.airings += len(rows)
-        session.flush()
+    if rows:
+        session.connection().execute(Airing.__table__.insert(), rows)
+    summary.airings = len(rows)
+    session.flush()
     return summary
-
-
-def _insert_items(session: Session, rows: list[dict[str, object]]) -> list[int]:
-    """Insert scheduled items in one statement; ids come back in the order of rows."""
-    if not rows:
-        return []
-    stmt = insert(ScheduledItem).returning(ScheduledItem.id, sort_by_parameter_order=True)
-    return list(session.scalars(stmt, rows))
 
 
 def _airings_for_slot(
     settings: Settings,
     channel: Channel,
-    slot: Slot,
-    pairs: list[tuple[int, Programme]],
+    slot: _Slot,
+    pairs: list[tuple[int, LibraryItem]],
     reliability: float,
     rng: random.Random,
-    candidates: list[Programme],
+    now: dt.datetime,
     summary: DemoSummary,
     rows: list[dict[str, object]],
 ) -> None:
@@ -279,9 +476,10 @@ def _airings_for_slot(
     broadcaster = f"bt.{channel.code.lower()}" if channel.code else "bt"
     power_cut = rng.random() > reliability
     reason = rng.choice(REASONS)
+    zone = settings.zone
     for item_id, programme in pairs:
         start = slot.starts_at + dt.timedelta(seconds=offset)
-        offset += programme.duration_seconds
+        offset += programme.seconds
         r = rng.random()
         if r < 0.06 and not power_cut:
             summary.unconfirmed += 1
@@ -290,12 +488,12 @@ def _airings_for_slot(
             status, seconds = "not_aired", 0
         elif r < 0.12:
             status = "partial"
-            seconds = int(programme.duration_seconds * rng.uniform(0.3, 0.9))
+            seconds = int(programme.seconds * rng.uniform(0.3, 0.9))
         elif r < 0.13:
             status, seconds = "cancelled", 0
         else:
-            status, seconds = "aired", programme.duration_seconds
-        local = local_date_of(start, settings.zone)
+            status, seconds = "aired", programme.seconds
+        local = local_date_of(start, zone)
         rows.append(
             dict(
                 channel_id=channel.id,
@@ -314,10 +512,12 @@ def _airings_for_slot(
                 confirmed_at=start + dt.timedelta(hours=rng.randint(1, 30)),
             )
         )
-    if candidates and rng.random() < 0.04:
-        extra = rng.choice(candidates)
-        start = slot.ends_at + dt.timedelta(minutes=5)
-        local = local_date_of(start, settings.zone)
+    if pairs and rng.random() < 0.04:
+        extra = rng.choice(pairs)[1]  # aired again after the slot, unplanned
+        start = slot.starts_at + dt.timedelta(seconds=slot.seconds + 300)
+        if start >= now or not extra.valid_on(local_date_of(start, zone)):
+            return
+        local = local_date_of(start, zone)
         rows.append(
             dict(
                 channel_id=channel.id,
@@ -327,7 +527,7 @@ def _airings_for_slot(
                 started_at=start,
                 local_date=local,
                 week_key=Week.of(local).key,
-                duration_seconds=extra.duration_seconds,
+                duration_seconds=extra.seconds,
                 reason_code=None,
                 reason_text=None,
                 client_ref=None,

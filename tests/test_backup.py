@@ -22,6 +22,7 @@ from content.db import make_engine, make_session_factory
 from scheduler.models import AdminUnit
 from scheduler.ops.backup import BackupError, backup_database, integrity, restore_sqlite
 from tests import factories as f
+from tests.conftest import PG_URL
 from tests.worker_helpers import make_settings, write_config
 from web.cli import main
 
@@ -214,3 +215,20 @@ def test_cli_backup_restore_and_check(sqlite_db, tmp_path, monkeypatch):
 def test_check_fails_when_database_unreachable(tmp_path):
     result = _cli(tmp_path, "postgresql://loa@127.0.0.1:9/loa", "check")
     assert result.exit_code == 1 and "FAIL database" in result.output
+
+
+@pytest.mark.skipif(not PG_URL or not shutil.which("pg_dump"), reason="needs PostgreSQL, pg_dump")
+def test_postgres_backup_with_pg_dump(tmp_path):
+    eng = make_engine(PG_URL)
+    settings = make_settings(tmp_path, backup={"keep": 1})
+    try:
+        first = backup_database(eng, settings, T0, folder=tmp_path / "pg").path
+        second = backup_database(eng, settings, T0 + dt.timedelta(days=1), folder=tmp_path / "pg")
+    finally:
+        eng.dispose()
+    assert second.path.suffix == ".dump" and second.removed == [first]
+    listing = subprocess.run(
+        ["pg_restore", "--list", str(second.path)], capture_output=True, text=True, check=False
+    )
+    assert listing.returncode == 0 and "TABLE" in listing.stdout
+    assert [p.name for p in (tmp_path / "pg").iterdir()] == [second.path.name]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 
@@ -148,8 +149,7 @@ def test_draft_next_week_and_tell_planners(session, engine, berlin):
 
 
 def test_report_deadline_reminders(session, engine, berlin):
-    f.unit(session, "Tỉnh Thử", level="province", code="91")
-    session.commit()
+    _station(session, berlin, Week(2026, 37))
     # Quarterly report of 2026-Q3 is due 20/09/2026; reminders 7 and 1 days before.
     ctx = context(berlin, engine, dt.datetime(2026, 9, 13, 7, 0, tzinfo=BERLIN))
     assert execute(ctx, "report_deadlines", ctx.clock.now()) == "report reminders: 2026-Q3:7d"
@@ -164,6 +164,11 @@ def test_report_deadline_reminders(session, engine, berlin):
     assert [n.role for n in notes] == ["supervisor"] * 3
     assert "20/09/2026" in notes[0].subject_vi and "còn 7 ngày" in notes[0].subject_vi
     assert notes[1].data["deadline"] == "2026-09-20"
+    # The quarter's report of the area was pre-built as a workbook, ready before the deadline.
+    assert notes[0].data["files"] == ["bao-cao-2026-Q3-91.xlsx"]
+    assert "bao-cao-2026-Q3-91.xlsx" in notes[0].body_vi
+    book = berlin.resolve_path(berlin.worker.reports_folder) / "bao-cao-2026-Q3-91.xlsx"
+    assert openpyxl.load_workbook(book).sheetnames
     assert notes[2].subject_vi.startswith("Hạn nộp Báo cáo năm 2026")
 
 

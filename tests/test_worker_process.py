@@ -67,18 +67,17 @@ def test_kill9_mid_job_then_restart_runs_it_exactly_once(db, tmp_path):
         wait_for(lambda: first.saw("job.start", job="remind_today"), 30, "the job to start")
         time.sleep(0.5)  # the job's rows are written, its transaction not yet committed
         first.kill9()
-        # The previous minute's time is beyond the grace: recorded as missed at start-up.
-        assert [(r.scheduled_for, r.state) for r in _runs(db)] == [
-            (fire - dt.timedelta(minutes=1), "missed")
-        ]
+        # Nothing of the killed run was committed. (Depending on start-up speed the previous
+        # minute's time may have been recorded as missed: it is beyond the 50 s grace.)
+        assert [r for r in _runs(db) if r.state != "missed"] == []
         assert scalar(db.engine, "SELECT count(*) FROM notifications") == 0
         # Restart at once: the run of `fire` is within its grace, so it is made up, once.
         second_worker = start(cfg, "w2")
-        wait_for(lambda: len(_runs(db)) == 2, 30, "the made-up run")
+        wait_for(lambda: [r for r in _runs(db) if r.state == "done"], 30, "the made-up run")
         wait_for(lambda: second_worker.saw("job.done", job="remind_today"), 10, "job.done")
         assert second_worker.saw("job.catch_up", job="remind_today")
-        runs = _runs(db)
-        assert [(r.job_id, r.scheduled_for, r.state, r.instance) for r in runs[1:]] == [
+        runs = [r for r in _runs(db) if r.state != "missed"]
+        assert [(r.job_id, r.scheduled_for, r.state, r.instance) for r in runs] == [
             ("remind_today", fire, "done", "w2")
         ]
         assert scalar(db.engine, "SELECT count(*) FROM notifications") == 1
@@ -142,7 +141,7 @@ def test_two_workers_one_runs_the_other_takes_over(db, tmp_path):
         before = len(_runs(db))
         wait_for(lambda: _lease(db)[0] == standby, 15, "the standby to take the lease")
         took = time.monotonic() - killed_at
-        assert took <= 4 + 1 + 2, f"takeover took {took:.1f} s (lease 4 s, heartbeat 1 s)"
+        assert took <= 4 + 1 + 3, f"takeover took {took:.1f} s (lease 4 s, heartbeat 1 s)"
         wait_for(lambda: any(r.instance == standby for r in _runs(db)), 15, "runs by the standby")
         runs = _runs(db)
         keys = [(r.job_id, r.scheduled_for) for r in runs]

@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.views.auth import bp as auth_bp
     from web.views.home import bp as home_bp
     from web.views.library import bp as library_bp
+    from web.views.notices import bp as notices_bp
     from web.views.planner import bp as planner_bp
     from web.views.station import bp as station_bp
     from web.views.supervisor import bp as supervisor_bp
@@ -94,3 +95,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(library_bp)
     app.register_blueprint(api)
     app.register_blueprint(health_bp)
+    app.register_blueprint(notices_bp)

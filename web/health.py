@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, render_template_string, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    render_template_string,
+    request,
+)
+from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -43,6 +54,8 @@ def _wants_json() -> bool:
 @bp.app_errorhandler(PoolTimeout)
 def database_unavailable(exc: Exception) -> Response:
     """Answer 503 with a clear message (never a stack trace) when the database is down."""
+    if "disk is full" in str(exc).lower():  # SQLite on a full disk: say so, not "unreachable"
+        return disk_full(OSError(errno.ENOSPC, str(exc)))
     log.error(
         "web.database_unavailable",
         extra={"fields": {"path": request.path, "error": str(exc).splitlines()[0][:300]}},
@@ -63,11 +76,48 @@ def database_unavailable(exc: Exception) -> Response:
     return resp
 
 
+DISK_FULL = (
+    "Ổ đĩa của máy chủ đã đầy: chưa lưu được gì, dữ liệu cũ vẫn nguyên vẹn. Vui lòng báo quản "
+    "trị viên giải phóng dung lượng rồi thử lại. / The server's disk is full: nothing was saved "
+    "and earlier data is intact. Ask the administrator to free some space, then try again."
+)
+
+
+@bp.app_errorhandler(OSError)
+def disk_full(exc: OSError) -> Response:
+    """A full disk (ENOSPC, quota) gives 507 and a clear message; other OS errors a plain 500."""
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    status = 507 if full else 500
+    detail = DISK_FULL if full else "internal error; it was logged"
+    if full:
+        log.error("web.disk_full", extra={"fields": {"path": request.path, "error": str(exc)}})
+    else:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+    if _wants_json():
+        resp = jsonify(
+            type="about:blank",
+            title="Insufficient Storage" if full else "Error",
+            status=status,
+            detail=detail,
+        )
+        resp.content_type = "application/problem+json"
+    else:
+        page = '<!doctype html><html lang="vi"><meta charset="utf-8"><title>Loa</title>'
+        resp = Response(page + f"<p>{escape(detail)}</p></html>", mimetype="text/html")
+    resp.status_code = status
+    return resp
+
+
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
     """200 when the database answers and the schema is current (worker lag only degrades)."""
     engine = current_app.extensions["loa_engine"]
     settings = current_app.config["LOA_SETTINGS"]
+    request_session = g.get("db")
+    if request_session is not None:
+        # SQLite: the sign-in lookup's transaction holds the write lock; the checks below open
+        # their own connections and would wait on it.
+        request_session.rollback()
     checks = [check_database(engine)]
     if checks[0].ok:
         checks += [check_migrations(engine), check_worker(engine, settings, utcnow())]

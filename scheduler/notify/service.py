@@ -137,9 +137,12 @@ def inbox(
     channel_ids: list[int] | None = None,
     user_name: str | None = None,
     limit: int = 50,
+    everywhere: bool = False,
 ) -> list[Notification]:
     """Notices for a user: by role within their units and channels, or to them by name."""
     scope = [Notification.unit_id.is_(None) & Notification.channel_id.is_(None)]
+    if everywhere:
+        scope.append(Notification.id.is_not(None))
     if unit_ids:
         scope.append(Notification.unit_id.in_(unit_ids))
     if channel_ids:
@@ -153,10 +156,13 @@ def inbox(
     return list(session.scalars(query.order_by(Notification.created_at.desc()).limit(limit)))
 
 
-def mark_read(session: Session, notification_id: int, now: dt.datetime) -> None:
-    """Mark one notice as read."""
-    session.execute(
-        update(Notification)
-        .where(Notification.id == notification_id, Notification.read_at.is_(None))
-        .values(read_at=now)
+def mark_read(
+    session: Session, notification_id: int, now: dt.datetime, role: str | None = None
+) -> None:
+    """Mark one notice as read (only one addressed to role, when given)."""
+    query = update(Notification).where(
+        Notification.id == notification_id, Notification.read_at.is_(None)
     )
+    if role is not None:
+        query = query.where(Notification.role == role)
+    session.execute(query.values(read_at=now))

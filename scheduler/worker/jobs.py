@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
+import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from content.db import transaction
+from scheduler.errors import LoaError
 from scheduler.models import Airing, Channel, ScheduledItem, Slot, WeekSchedule
 from scheduler.notify.service import notify
 from scheduler.notify.texts import render
@@ -187,10 +189,17 @@ def _plan_area(
     plan_week = optional("scheduler.planner", "plan_week")
     out = _Drafted(channels=len(channels))
     if plan_week is not None:
-        result = plan_week(session, ctx.settings, week, unit_code, user=ACTOR)
-        shortfalls = list(getattr(result, "shortfalls", []) or [])
-        out.shortfall_vi = "; ".join(getattr(s, "text_vi", str(s)) for s in shortfalls)
-        out.shortfall_en = "; ".join(getattr(s, "text_en", str(s)) for s in shortfalls)
+        try:
+            with session.begin_nested():
+                result = plan_week(session, ctx.settings, week, unit_code, user=ACTOR)
+        except LoaError as exc:
+            # One area the planner cannot fill must not stop the others: tell its planners.
+            out.shortfall_vi = f"Không soạn tự động được: {exc}"
+            out.shortfall_en = f"Could not be drafted automatically: {exc}"
+        else:
+            shortfalls = list(getattr(result, "shortfalls", []) or [])
+            out.shortfall_vi = "; ".join(getattr(s, "text_vi", str(s)) for s in shortfalls)
+            out.shortfall_en = "; ".join(getattr(s, "text_en", str(s)) for s in shortfalls)
     from scheduler.schedules import materialise_week
 
     empty = 0
@@ -246,7 +255,7 @@ def report_deadline(period: Period, deadline_month: int, deadline_day: int) -> d
 
 
 def _prebuild(session: Session, ctx: WorkerContext, period: Period) -> tuple[str, str, dict]:
-    """Evaluate compliance for the period (scheduler.compliance, once it has landed)."""
+    """Evaluate compliance for the period and write each area's report XLSX ahead of time."""
     evaluate = optional("scheduler.compliance", "evaluate")
     if evaluate is None:
         return ("chưa có mô-đun đánh giá.", "compliance engine not available.", {})
@@ -256,7 +265,32 @@ def _prebuild(session: Session, ctx: WorkerContext, period: Period) -> tuple[str
         for channel_result in rule_result.channels:
             statuses.update(channel_result.statuses)
     parts = ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())) or "—"
-    return parts, parts, dict(statuses)
+    files = _prebuild_files(session, ctx, period)
+    vi = f"{parts}. Báo cáo dựng sẵn: {', '.join(files) or 'không có'}"
+    en = f"{parts}. Reports built: {', '.join(files) or 'none'}"
+    return vi, en, {"status": dict(statuses), "files": files}
+
+
+def _prebuild_files(session: Session, ctx: WorkerContext, period: Period) -> list[str]:
+    """One report workbook per area, written atomically (a rerun replaces it whole)."""
+    build_report = optional("scheduler.compliance.reports", "build_report")
+    write_xlsx = optional("scheduler.compliance.export_xlsx", "write_xlsx")
+    if build_report is None or write_xlsx is None:
+        return []
+    folder = ctx.settings.resolve_path(ctx.settings.worker.reports_folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = []
+    for unit in channels_by_area(session, period.end):
+        report = build_report(session, ctx.settings, period, unit.code, now=ctx.clock.now())
+        dest = folder / f"bao-cao-{period}-{unit.code}.xlsx"
+        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp.xlsx")
+        try:
+            write_xlsx(report, ctx.settings, tmp)
+            os.replace(tmp, dest)
+        finally:
+            tmp.unlink(missing_ok=True)
+        names.append(dest.name)
+    return names
 
 
 def report_deadlines(session: Session, ctx: WorkerContext, at: dt.datetime) -> str:
@@ -275,7 +309,7 @@ def report_deadlines(session: Session, ctx: WorkerContext, at: dt.datetime) -> s
             days = (deadline - today).days
             if days not in ctx.settings.worker.report_remind_days:
                 continue
-            summary_vi, summary_en, data = _prebuild(session, ctx, period)
+            summary_vi, summary_en, built = _prebuild(session, ctx, period)
             notify(
                 session,
                 ctx.settings,
@@ -293,7 +327,7 @@ def report_deadlines(session: Session, ctx: WorkerContext, at: dt.datetime) -> s
                     summary_en=summary_en,
                 ),
                 now=at,
-                data={"period": str(period), "deadline": deadline.isoformat(), "status": data},
+                data={"period": str(period), "deadline": deadline.isoformat(), **built},
             )
             done.append(f"{period}:{days}d")
     return "report reminders: " + (", ".join(done) or "none due")

@@ -112,7 +112,7 @@ class Worker:
             existing = sched.get_job(job_id)
             if (
                 existing is not None
-                and str(existing.trigger) == str(trigger)
+                and repr(existing.trigger) == repr(trigger)
                 and existing.misfire_grace_time == spec.misfire_grace_seconds
                 and existing.func_ref == JOB_FUNC
             ):

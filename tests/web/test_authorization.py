@@ -32,7 +32,9 @@ from tests.conftest import _SqliteTemplate
 from tests.web.conftest import PASSWORD, Browser, World, build_world
 from web import accounts
 from web.app import create_app
+from web.views.supervisor import report_exports
 
+REPORTS = report_exports() is not None
 ROLES = ("anonymous", "admin", "planner", "supervisor", "broadcaster")
 ALLOWED = {
     "read": {"admin", "planner", "supervisor", "broadcaster"},
@@ -99,6 +101,18 @@ def pattern_of(w: World, s: Session) -> int:
     return s.scalar(select(SlotPattern.id).where(SlotPattern.channel_id == w.channel_a))  # type: ignore[return-value]
 
 
+
+def dead_message(s: Session) -> int:
+    """A fresh dead webhook message to retry."""
+    from scheduler.notify.models import OutboxMessage
+
+    msg = OutboxMessage(dedupe_key=f"dead-{next(_seq)}", kind="webhook", target="http://h/x",
+                        event="e", payload={}, state="dead", attempts=6)
+    s.add(msg)
+    s.commit()
+    return msg.id
+
+
 CASES = [
     # --- API, channel-scoped
     Case("api.get_channel", "GET", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}", "read", 200),
@@ -125,11 +139,16 @@ CASES = [
          lambda w, s, i: f"/api/v1/compliance/weekly?period={w.week}&unit={w.province_a if i else w.province_b}",
          "supervise", 200),
     # --- API, not scoped (lists are filtered to the scope: tested in test_scope_filters)
+    Case("api.list_patterns", "GET", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}/patterns", "read", 200),
+    Case("api.list_clusters", "GET", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}/clusters", "read", 200),
+    Case("api.list_users", "GET", lambda w, s, i: "/api/v1/users", "admin", 200, scoped=False),
+    Case("api.list_feed_items", "GET", lambda w, s, i: "/api/v1/feed-items", "plan", 200, scoped=False),
     Case("api.list_channels", "GET", lambda w, s, i: "/api/v1/channels", "read", 200, scoped=False),
     Case("api.list_units", "GET", lambda w, s, i: "/api/v1/units", "read", 200, scoped=False),
     Case("api.list_programmes", "GET", lambda w, s, i: "/api/v1/programmes", "read", 200, scoped=False),
     Case("api.list_rules", "GET", lambda w, s, i: "/api/v1/rules", "read", 200, scoped=False),
     Case("api.me", "GET", lambda w, s, i: "/api/v1/me", "read", 200, scoped=False),
+    Case("health.healthz", "GET", lambda w, s, i: "/healthz", "public", 200, api=False, scoped=False),
     Case("api.ping", "GET", lambda w, s, i: "/api/v1/ping", "public", 200, scoped=False),
     Case("api.openapi", "GET", lambda w, s, i: "/api/v1/openapi.json", "public", 200, scoped=False),
     # --- pages
@@ -175,6 +194,9 @@ CASES = [
     Case("supervisor.export_csv", "GET",
          lambda w, s, i: f"/supervise/export.csv?period={w.week}&unit={w.province_a if i else w.province_b}",
          "supervise", 200, api=False),
+    Case("supervisor.export_report", "GET",
+         lambda w, s, i: f"/supervise/report.xlsx?period={w.week}&unit={w.province_a if i else w.province_b}",
+         "supervise", 200 if REPORTS else 404, api=False),
     Case("supervisor.channel", "GET", lambda w, s, i: f"/supervise/channel/{ch(w, i)}?period={w.week}", "supervise", 200, api=False),
     Case("supervisor.channel_week", "GET", lambda w, s, i: f"/supervise/channel/{ch(w, i)}/week/{w.week}", "supervise", 200,
          api=False),
@@ -199,6 +221,12 @@ CASES = [
     Case("admin.add_cluster", "POST", lambda w, s, i: f"/admin/channels/{w.channel_a}/clusters", "admin", 303, api=False,
          scoped=False, body=lambda w, s, i: {"name": "Cụm loa thôn 1", "speakers": "4"}),
     Case("admin.rules", "GET", lambda w, s, i: "/admin/rules", "admin", 200, api=False, scoped=False),
+    # --- worker notices, dead letters and health (issue 7)
+    Case("notices.inbox_page", "GET", lambda w, s, i: "/inbox", "signed_in", 200, api=False, scoped=False),
+    Case("notices.read", "POST", lambda w, s, i: "/inbox/999999/read", "signed_in", 302, api=False, scoped=False),
+    Case("notices.dead_page", "GET", lambda w, s, i: "/admin/dead-letters", "admin", 200, api=False, scoped=False),
+    Case("notices.retry", "POST", lambda w, s, i: f"/admin/dead-letters/{dead_message(s)}/retry", "admin", 302,
+         api=False, scoped=False),
 ]  # fmt: skip
 NOT_IN_MATRIX = {"static"}
 

@@ -266,4 +266,10 @@ def test_supervisor_drills_down_and_exports(live: Live, chromium: object) -> Non
     info.value.save_as(str(target))
     text = target.read_text(encoding="utf-8-sig")
     assert text.startswith("channel_id,channel") and "Xã A" in text
+    for fmt in ("xlsx", "docx"):  # the periodic report, from the compliance layer
+        with page.expect_download() as info:
+            page.click(f"#export-{fmt}")
+        report = ARTEFACTS / f"supervisor-report.{fmt}"
+        info.value.save_as(str(report))
+        assert report.read_bytes()[:2] == b"PK"
     ctx.close()

@@ -52,7 +52,7 @@ def test_upload_audio_then_play_it(
         content_type="multipart/form-data",
     )
     assert refused.status_code == 303  # refused with a message, nothing stored
-    assert "Chưa thực hiện được" in planner.get("/library").text
+    assert "Hệ thống không nhận loại tệp này" in planner.get("/library").text
     with session_factory() as s:
         assert len(s.scalars(select(AudioAsset)).all()) == 1
 

@@ -47,6 +47,10 @@ def demo_command(loa: LoaContext, province: str, weeks: int, seed: int) -> None:
     except (LoaError, UnitsError) as exc:
         raise fail(str(exc)) from exc
     click.echo(f"demo ready: {summary}")
+    click.echo(
+        f"tuần {summary.next_week} là bản nháp để lập lịch / {summary.next_week} is a draft to "
+        f"plan: loa plan --week {summary.next_week} --unit {code}"
+    )
 
 
 def _province_code(session: Session, province: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from content.models import Programme
 from scheduler import schedules as ops
+from scheduler.compliance.precheck import precheck
 from scheduler.errors import LoaError, VersionConflict
 from scheduler.models import Channel, ScheduledItem, Slot
 from scheduler.periods import Week
@@ -75,7 +77,7 @@ def grid(channel_id: int) -> Any:
     settings = current_app.config["LOA_SETTINGS"]
     week = week_arg()
     view = load_weeks(session, [channel_id], week)[channel_id]
-    statuses = week_status(session, settings, [channel], {channel_id: view})[channel_id]
+    statuses = rule_rows(session, settings, week, channel_id)
     times = sorted({s.starts_at.astimezone(settings.zone).time() for s in view.slots})
     cells = {(s.local_date, s.starts_at.astimezone(settings.zone).time()): s for s in view.slots}
     programmes = list(
@@ -98,6 +100,32 @@ def grid(channel_id: int) -> Any:
         can_autoplan=planner_module() is not None,
         today=today(),
     )
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """One rule period containing the week, for one channel, under basis planned."""
+
+    rule: Any
+    period: str
+    value: float
+    status: str
+
+    @property
+    def short(self) -> bool:
+        """Below the minimum."""
+        return self.status == "below_minimum"
+
+
+def rule_rows(session: Any, settings: Any, week: Week, channel_id: int) -> list[RuleRow]:
+    """Every rule on the channel for the periods containing the week (the pre-publish check)."""
+    result = precheck(session, settings, week, None, channel_ids=[channel_id]).result
+    rows = []
+    for rr in result.rules:
+        for cr in rr.channels:
+            if cr.channel.id == channel_id:
+                rows += [RuleRow(rr.rule, p.label, p.count, p.status) for p in cr.periods]
+    return rows
 
 
 def _back(channel_id: int, week: Week) -> Any:

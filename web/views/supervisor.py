@@ -4,10 +4,11 @@ deadlines and exports, for a chosen period and area (read-only)."""
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request, send_file
 from sqlalchemy import select
 
 from content.db import utcnow
@@ -115,6 +116,7 @@ def overview() -> Any:
     return render_template(
         "supervisor/overview.html",
         areas=_area_choices(require(SUPERVISE)),
+        reports=report_exports() is not None,
         settings=settings,
         period=period,
         rule=rule,
@@ -151,6 +153,45 @@ def export_csv() -> Any:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+REPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def report_exports() -> Any | None:
+    """The compliance layer's periodic report and its XLSX/DOCX writers, once they exist."""
+    try:
+        reports = importlib.import_module("scheduler.compliance.reports")
+        xlsx = importlib.import_module("scheduler.compliance.export_xlsx")
+        docx = importlib.import_module("scheduler.compliance.export_docx")
+    except ImportError:
+        return None
+    return reports, xlsx, docx
+
+
+@bp.get("/report.<fmt>")
+def export_report(fmt: str) -> Any:
+    """The periodic report of the area and period as XLSX or DOCX (compliance layer)."""
+    principal = require(SUPERVISE)
+    modules = report_exports()
+    if fmt not in REPORT_TYPES or modules is None:
+        raise ApiProblem(404, "this export is not available", "not_found")
+    reports, xlsx, docx = modules
+    settings = current_app.config["LOA_SETTINGS"]
+    period = _period()
+    area = _area(principal)
+    report = reports.build_report(db(), settings, period, area.code if area else None)
+    buf = io.BytesIO()
+    if fmt == "xlsx":
+        xlsx.report_workbook(report, settings).save(buf)
+    else:
+        docx.report_document(report, settings).save(buf)
+    buf.seek(0)
+    name = f"bao-cao-{period.label}-{area.code if area else 'toan-quoc'}.{fmt}"
+    return send_file(buf, mimetype=REPORT_TYPES[fmt], as_attachment=True, download_name=name)
 
 
 @bp.get("/channel/<int:channel_id>")

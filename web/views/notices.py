@@ -1,0 +1,106 @@
+"""The in-app inbox of worker notices, and the admin's dead-letter list of emails and webhooks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, url_for
+from sqlalchemy import select
+
+from content.db import utcnow
+from scheduler.errors import LoaError
+from scheduler.models import AdminUnit
+from scheduler.notify.delivery import dead_letters, retry_dead
+from scheduler.notify.service import inbox, mark_read
+from web.access import ADMIN, current, require
+from web.db import db
+from web.i18n import lang
+from web.problems import ApiProblem
+from web.views.home import login_required
+
+bp = Blueprint("notices", __name__)
+
+LABELS = {
+    "vi": {"inbox": "Thông báo", "empty": "Chưa có thông báo nào.", "read": "Đã đọc",
+           "mark": "Đánh dấu đã đọc", "dead": "Thư/webhook gửi không thành công",
+           "none_dead": "Không có thư hay webhook nào bị hủy.", "retry": "Gửi lại",
+           "target": "Nơi nhận", "event": "Sự kiện", "attempts": "Số lần thử",
+           "error": "Lỗi cuối", "created": "Tạo lúc"},
+    "en": {"inbox": "Notices", "empty": "No notices yet.", "read": "Read",
+           "mark": "Mark as read", "dead": "Emails and webhooks that gave up",
+           "none_dead": "No dead letters.", "retry": "Retry", "target": "Target",
+           "event": "Event", "attempts": "Attempts", "error": "Last error",
+           "created": "Created"},
+}  # fmt: skip
+
+
+def _ancestors(session: Any, unit_ids: frozenset[int]) -> set[int]:
+    """The units above the user's units (area-wide notices are addressed to the province)."""
+    parents = dict(session.execute(select(AdminUnit.id, AdminUnit.parent_id)).all())
+    out: set[int] = set()
+    for uid in unit_ids:
+        cur = parents.get(uid)
+        while cur is not None and cur not in out:
+            out.add(cur)
+            cur = parents.get(cur)
+    return out
+
+
+@bp.get("/inbox")
+def inbox_page() -> Any:
+    """The signed-in user's notices: by role, within their area or channels."""
+    if (r := login_required()) is not None:
+        return r
+    p = current()
+    assert p is not None
+    session = db()
+    units = p.unit_ids(session)
+    unit_scope = None if units is None else sorted(units | _ancestors(session, units))
+    if units is None:  # admins see every notice addressed to admins
+        notes = inbox(session, p.role, user_name=p.username, everywhere=True)
+    else:
+        notes = inbox(
+            session,
+            p.role,
+            unit_ids=unit_scope,
+            channel_ids=sorted(p.channel_ids),
+            user_name=p.username,
+        )
+    code = "vi" if lang() == "vi" else "en"
+    return render_template("notices/inbox.html", notes=notes, page_lang=code, t=LABELS[code])
+
+
+@bp.post("/inbox/<int:note_id>/read")
+def read(note_id: int) -> Any:
+    """Mark one of the user's notices as read."""
+    if (r := login_required()) is not None:
+        return r
+    p = current()
+    assert p is not None
+    mark_read(db(), note_id, utcnow(), role=None if p.role == "admin" else p.role)
+    db().commit()
+    return redirect(url_for("notices.inbox_page"))
+
+
+@bp.get("/admin/dead-letters")
+def dead_page() -> Any:
+    """Admins: messages that failed max_attempts times."""
+    if (r := login_required()) is not None:
+        return r
+    require(ADMIN)
+    code = "vi" if lang() == "vi" else "en"
+    return render_template("notices/dead.html", rows=dead_letters(db()), t=LABELS[code])
+
+
+@bp.post("/admin/dead-letters/<int:message_id>/retry")
+def retry(message_id: int) -> Any:
+    """Admins: queue a dead message again."""
+    if (r := login_required()) is not None:
+        return r
+    require(ADMIN)
+    try:
+        retry_dead(db(), message_id, utcnow())
+    except LoaError as exc:
+        raise ApiProblem(exc.http_status, str(exc), exc.code) from exc
+    db().commit()
+    return redirect(url_for("notices.dead_page"))
