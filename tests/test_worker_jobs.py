@@ -202,3 +202,43 @@ def test_ledger_rows_are_unique(session, engine, berlin):
     session.commit()
     assert _count(session, JobRun) == 1
     assert _count(session, OutboxMessage) == 0
+
+
+def test_report_deadlines_builds_figures_without_the_write_lock(
+    session, engine, berlin, monkeypatch
+):
+    """While the national figures are built, a confirmation on SQLite does not wait for the job."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the single write lock is SQLite's")
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    from content.db import make_engine, make_session_factory
+    from scheduler.worker import jobs
+
+    _, chan, schedule = _station(session, berlin, Week(2026, 37))
+    item_id = schedule.slots[0].items[0].id
+    other = make_engine(str(engine.url))
+    event.listen(other, "connect", lambda c, _r: c.execute("PRAGMA busy_timeout=300"))
+    confirmed = []
+    real = jobs._prebuild
+
+    def prebuild_and_confirm(reading, ctx, period):
+        figures = real(reading, ctx, period)
+        try:
+            with make_session_factory(other)() as s:
+                confirm_item(s, berlin, item_id, "aired", "bt", now=ctx.clock.now())
+                s.commit()
+        except OperationalError as exc:  # not retried as "database down" by the runner
+            raise AssertionError(f"the confirmation waited for the job's lock: {exc}") from exc
+        confirmed.append(period)
+        return figures
+
+    monkeypatch.setattr(jobs, "_prebuild", prebuild_and_confirm)
+    ctx = context(berlin, engine, dt.datetime(2026, 9, 13, 7, 0, tzinfo=BERLIN))
+    try:
+        assert execute(ctx, "report_deadlines", ctx.clock.now()) == "report reminders: 2026-Q3:7d"
+    finally:
+        other.dispose()
+    assert [str(p) for p in confirmed] == ["2026-Q3"]
+    assert _count(session, Notification, Notification.event == "report_deadline") == 1

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from content.db import transaction
+from content.db import read_only_session_factory, transaction
 from scheduler.errors import LoaError
 from scheduler.models import Airing, Channel, ScheduledItem, Slot, WeekSchedule
 from scheduler.notify.service import notify
@@ -294,42 +294,49 @@ def _prebuild_files(session: Session, ctx: WorkerContext, period: Period) -> lis
 
 
 def report_deadlines(session: Session, ctx: WorkerContext, at: dt.datetime) -> str:
-    """Before each report deadline remind supervisors and pre-build the figures."""
+    """Before each report deadline remind supervisors and pre-build the figures.
+
+    The figures (a national evaluation and one workbook per area) are built first in a
+    read-only session, so on SQLite the single write lock is taken only for the notices.
+    """
     today = local_date_of(at, ctx.settings.zone)
+    due = []
+    with read_only_session_factory(ctx.engine)() as reading:
+        for rp in ctx.settings.reports:
+            # The current period and the next one of this kind (a deadline may fall in either).
+            current = period_of_week(Week.of(today), rp.period)
+            candidates = [
+                current,
+                period_of_week(Week.of(current.end + dt.timedelta(days=7)), rp.period),
+            ]
+            for period in candidates:
+                deadline = report_deadline(period, rp.deadline_month, rp.deadline_day)
+                days = (deadline - today).days
+                if days in ctx.settings.worker.report_remind_days:
+                    due.append((rp, period, deadline, days, _prebuild(reading, ctx, period)))
+                    reading.rollback()  # each period on a fresh snapshot
     done = []
-    for rp in ctx.settings.reports:
-        # The current period and the next one of this kind (a deadline may fall in either).
-        current = period_of_week(Week.of(today), rp.period)
-        candidates = [
-            current,
-            period_of_week(Week.of(current.end + dt.timedelta(days=7)), rp.period),
-        ]
-        for period in candidates:
-            deadline = report_deadline(period, rp.deadline_month, rp.deadline_day)
-            days = (deadline - today).days
-            if days not in ctx.settings.worker.report_remind_days:
-                continue
-            summary_vi, summary_en, built = _prebuild(session, ctx, period)
-            notify(
-                session,
-                ctx.settings,
-                event="report_deadline",
-                dedupe_key=f"report_deadline:{rp.period}:{period}:{days}",
-                role="supervisor",
-                message=render(
-                    "report_deadline",
-                    report=rp.name_vi,
-                    report_en=rp.name_en,
-                    period=str(period),
-                    days=days,
-                    deadline=_fmt_date(deadline),
-                    summary_vi=summary_vi,
-                    summary_en=summary_en,
-                ),
-                now=at,
-                data={"period": str(period), "deadline": deadline.isoformat(), **built},
-            )
-            done.append(f"{period}:{days}d")
+    for rp, period, deadline, days, (summary_vi, summary_en, built) in due:
+        notify(
+            session,
+            ctx.settings,
+            event="report_deadline",
+            dedupe_key=f"report_deadline:{rp.period}:{period}:{days}",
+            role="supervisor",
+            message=render(
+                "report_deadline",
+                report=rp.name_vi,
+                report_en=rp.name_en,
+                period=str(period),
+                days=days,
+                deadline=_fmt_date(deadline),
+                summary_vi=summary_vi,
+                summary_en=summary_en,
+            ),
+            now=at,
+            data={"period": str(period), "deadline": deadline.isoformat(), **built},
+        )
+        done.append(f"{period}:{days}d")
     return "report reminders: " + (", ".join(done) or "none due")
 
 
@@ -413,5 +420,6 @@ JOBS: dict[str, JobFn] = {
     "weekly_digest": weekly_digest,
 }
 # Jobs that work outside the ledger's transaction (a file; network fetches stored in their own
-# short transactions); their ledger row is written after the (idempotent) effect.
-FILE_JOBS = frozenset({"backup_nightly", "feeds_poll"})
+# short transactions; report workbooks built in a read-only session before the deduplicated
+# notices); their ledger row is written after the (idempotent) effect.
+FILE_JOBS = frozenset({"backup_nightly", "feeds_poll", "report_deadlines"})
