@@ -83,10 +83,16 @@ def parse_datetime(text: str, where: str) -> dt.datetime:
 def json_body(sch: dict[str, Any]) -> dict[str, Any]:
     """The request's JSON object, checked against sch (415/400/422 otherwise)."""
     if not request.is_json:
-        raise ApiProblem(415, "send the body as application/json", "unsupported_media_type")
+        raise ApiProblem(
+            415,
+            "hãy gửi nội dung dạng application/json / send the body as application/json",
+            "unsupported_media_type",
+        )
     data = request.get_json(silent=True)
     if data is None:
-        raise ApiProblem(400, "the body is not valid JSON", "bad_json")
+        raise ApiProblem(
+            400, "nội dung không phải JSON hợp lệ / the body is not valid JSON", "bad_json"
+        )
     return check(data, sch)
 
 
