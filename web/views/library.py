@@ -178,7 +178,7 @@ def upload_audio(programme_id: int) -> Any:
                 programme=p, original_name=Path(upload.filename).name[:255],
             )  # fmt: skip
             attach_to_programme(db(), result.asset, p, _actor())
-    except (ContentError, LoaError) as exc:
+    except LoaError as exc:
         return _back(_("Not done: %(why)s", why=str(exc)), ok=False)
     return _back(_("Audio stored."))
 
