@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,9 +11,12 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+READ_ONLY = "loa_read_only"  # connection execution option: a read-only transaction
+_GUARDED = "loa_guarded"  # DBAPI connection info: the read-only authorizer is installed
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -74,6 +78,34 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+_FILE_WRITES = frozenset(
+    getattr(sqlite3, f"SQLITE_{name}")
+    for name in [
+        "INSERT",
+        "UPDATE",
+        "DELETE",
+        "CREATE_TABLE",
+        "CREATE_INDEX",
+        "CREATE_VIEW",
+        "CREATE_TRIGGER",
+        "DROP_TABLE",
+        "DROP_INDEX",
+        "DROP_VIEW",
+        "DROP_TRIGGER",
+        "ALTER_TABLE",
+        "CREATE_VTABLE",
+        "DROP_VTABLE",
+    ]
+)
+
+
+def _deny_file_writes(action: int, _a: Any, _b: Any, dbname: str | None, _src: Any) -> int:
+    """SQLite authorizer of read-only transactions: no writes but to temporary tables."""
+    if action in _FILE_WRITES and dbname != "temp":
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
 def normalise_url(url: str, base_dir: str | Path = ".") -> str:
     """Resolve relative SQLite paths against base_dir and pick the psycopg 3 driver."""
     u = make_url(url)
@@ -96,16 +128,29 @@ def make_engine(url: str, base_dir: str | Path = ".", **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
 
-        # Let SQLAlchemy issue BEGIN itself so SAVEPOINTs work, and take the write lock at the
-        # start (IMMEDIATE): SQLite allows one writer, and a deferred transaction that reads and
-        # then writes fails at once with SQLITE_BUSY when another writer got in between.
+        # Let SQLAlchemy issue BEGIN itself so SAVEPOINTs work. SQLite allows one writer:
+        # writing transactions take the write lock at the start (BEGIN IMMEDIATE), since a
+        # deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
+        # another writer got in between. Read-only work (connections carrying the execution
+        # option READ_ONLY, see read_only_session_factory) begins DEFERRED instead: under WAL
+        # it reads a snapshot beside the writer and never holds the write lock. An authorizer
+        # makes any write to the database file fail loudly there ("not authorized"), while
+        # temporary tables (the compliance engine's) stay writable, which PRAGMA query_only
+        # would forbid. The authorizer belongs to the DBAPI connection, so it is switched at the
+        # BEGIN that changes the mode (switching re-prepares the cached statements).
         @event.listens_for(engine, "connect")
         def _no_autobegin(dbapi_conn: Any, _record: Any) -> None:
             dbapi_conn.isolation_level = None
 
         @event.listens_for(engine, "begin")
-        def _begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        def _begin(conn: Connection) -> None:
+            read_only = bool(conn.get_execution_options().get(READ_ONLY))
+            fairy = conn.connection
+            if fairy.info.get(_GUARDED, False) != read_only:
+                guard = _deny_file_writes if read_only else None
+                fairy.dbapi_connection.set_authorizer(guard)  # type: ignore[union-attr]
+                fairy.info[_GUARDED] = read_only
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
@@ -115,6 +160,31 @@ def make_engine(url: str, base_dir: str | Path = ".", **kwargs: Any) -> Engine:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory bound to engine; objects stay usable after commit."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A write was attempted through a read-only session (a bug in the caller, never input)."""
+
+
+def read_only_engine(engine: Engine) -> Engine:
+    """The same engine and pool, whose transactions are read-only (see make_engine)."""
+    # PostgreSQL ignores the option (MVCC readers never wait for writers; and a READ ONLY
+    # transaction would forbid the temporary tables the compliance engine creates).
+    return engine.execution_options(**{READ_ONLY: True})
+
+
+def read_only_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for reading only: on SQLite they never take the single write lock."""
+    factory = sessionmaker(bind=read_only_engine(engine), expire_on_commit=False)
+
+    @event.listens_for(factory, "before_flush")
+    def _refuse(session: Session, _ctx: Any, _instances: Any) -> None:
+        if session.new or session.dirty or session.deleted:
+            raise ReadOnlyViolation(
+                "write attempted through a read-only session: use a writing session"
+            )
+
+    return factory
 
 
 @contextmanager

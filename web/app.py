@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy.engine import Engine
 
-from content.db import make_engine, make_session_factory
+from content.db import make_engine, make_session_factory, read_only_session_factory
 from scheduler.config import Settings, load_settings
 from web.db import init_db
 from web.i18n import init_i18n
@@ -62,7 +62,7 @@ def create_app(
     )
     app.config.update(overrides)
     app.extensions["loa_engine"] = engine
-    init_db(app, make_session_factory(engine))
+    init_db(app, make_session_factory(engine), read_only_session_factory(engine))
     init_security(app)
     init_i18n(app)
     init_errors(app)

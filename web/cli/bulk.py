@@ -65,7 +65,7 @@ def export_command(
             weeks = (first, Week.parse(to_week) if to_week else first)
         elif to_week:
             raise fail("--to-week cần đi kèm --from-week / --to-week needs --from-week")
-        with loa.session() as session:
+        with loa.read_session() as session:
             sections = export_rows(session, loa.settings, unit_code, weeks)
     except (LoaError, PeriodError) as exc:
         raise fail(str(exc)) from exc

@@ -55,10 +55,9 @@ def compliance_command(loa: LoaContext, period: str, unit_code: str | None,
     if fmt == "xlsx" and not output:
         raise fail("--format xlsx needs -o FILE.xlsx / cần -o TỆP.xlsx")
     try:
-        with loa.session() as session:
+        with loa.read_session() as session:
             result = evaluate(session, loa.settings, period, unit_code=unit_code,
                               rule_ids=rule_ids or None, basis=basis)  # fmt: skip
-            session.rollback()
     except LoaError as exc:
         raise fail(str(exc)) from exc
     if fmt == "xlsx":
@@ -86,9 +85,8 @@ def report_command(loa: LoaContext, period: str, unit_code: str, fmt: str, outpu
     """Báo cáo định kỳ / periodic report (quý, 6 tháng, năm or a date range) for a unit."""
     click.echo(f"evaluating {period} for {unit_code}...", err=True)
     try:
-        with loa.session() as session:
+        with loa.read_session() as session:
             report = build_report(session, loa.settings, period, unit_code)
-            session.rollback()
     except LoaError as exc:
         raise fail(str(exc)) from exc
     try:

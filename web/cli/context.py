@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from content.db import make_engine, make_session_factory, transaction
+from content.db import make_engine, make_session_factory, read_only_session_factory, transaction
 from scheduler.config import ConfigError, Settings, load_settings
 
 
@@ -38,6 +38,18 @@ class LoaContext:
     def session_factory(self) -> sessionmaker[Session]:
         """Session factory on the engine."""
         return make_session_factory(self.engine)
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A read-only transaction (reports, lists, exports): on SQLite no write lock is held."""
+        try:
+            with read_only_session_factory(self.engine)() as s:
+                try:
+                    yield s
+                finally:
+                    s.rollback()
+        except SQLAlchemyError as exc:
+            raise click.ClickException(f"database error: {exc.__class__.__name__}: {exc}") from exc
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -163,7 +163,7 @@ def list_cmd(
 ) -> None:
     """Liệt kê đơn vị / list stored units."""
     try:
-        with loa.session() as session:
+        with loa.read_session() as session:
             units = list_units(
                 session,
                 province=province,
