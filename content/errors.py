@@ -1,13 +1,14 @@
-"""Errors of the content layer, shaped like scheduler.errors.LoaError (code, http_status).
+"""Loa's error base (lowest layer that needs it) and the errors of the content layer.
 
-content/ may not import scheduler/, so its refusals live here; the web and CLI treat both alike.
+LoaError lives here because content/ may not import scheduler/; scheduler.errors re-exports it,
+so `except LoaError` in the web and CLI catches every domain refusal, content ones included.
 """
 
 from __future__ import annotations
 
 
-class ContentError(ValueError):
-    """Base of content errors; `code` is short and machine-readable."""
+class LoaError(ValueError):
+    """Base of Loa's domain errors; `code` is a short machine-readable string."""
 
     code = "error"
     http_status = 400
@@ -16,6 +17,10 @@ class ContentError(ValueError):
         super().__init__(message)
         if code:
             self.code = code
+
+
+class ContentError(LoaError):
+    """Base of content errors (audio files, assets, feeds)."""
 
 
 class ContentNotFound(ContentError):

@@ -38,22 +38,42 @@ def _check_status(
     settings: Settings, status: str, reason_code: str | None, reason_text: str | None
 ) -> None:
     if status not in AIRING_STATUSES:
-        raise Invalid(f"unknown status '{status}' (use {', '.join(AIRING_STATUSES)})")
+        raise Invalid(
+            f"trạng thái '{status}' không hợp lệ (dùng {', '.join(AIRING_STATUSES)}) / "
+            f"unknown status '{status}' (use {', '.join(AIRING_STATUSES)})"
+        )
     if status in ("not_aired", "cancelled"):
         if not reason_code:
-            raise Invalid(f"a reason is required when the status is '{status}'", code="reason")
+            raise Invalid(
+                f"cần nêu lý do khi trạng thái là '{status}' / "
+                f"a reason is required when the status is '{status}'",
+                code="reason",
+            )
         if reason_code not in settings.not_aired_reasons:
             known = ", ".join(settings.not_aired_reasons)
-            raise Invalid(f"unknown reason '{reason_code}' (use {known})", code="reason")
+            raise Invalid(
+                f"lý do '{reason_code}' không hợp lệ (dùng {known}) / "
+                f"unknown reason '{reason_code}' (use {known})",
+                code="reason",
+            )
         if reason_code == "khac" and not (reason_text or "").strip():
-            raise Invalid("reason 'khac' (other) needs a text explaining it", code="reason")
+            raise Invalid(
+                "lý do 'khac' (khác) cần có nội dung giải thích / "
+                "reason 'khac' (other) needs a text explaining it",
+                code="reason",
+            )
     elif reason_code is not None and reason_code not in settings.not_aired_reasons:
-        raise Invalid(f"unknown reason '{reason_code}'", code="reason")
+        raise Invalid(
+            f"lý do '{reason_code}' không hợp lệ / unknown reason '{reason_code}'", code="reason"
+        )
 
 
 def _check_source(source: str) -> None:
     if source not in AIRING_SOURCES:
-        raise Invalid(f"unknown source '{source}' (use {', '.join(AIRING_SOURCES)})")
+        raise Invalid(
+            f"nguồn xác nhận '{source}' không hợp lệ (dùng {', '.join(AIRING_SOURCES)}) / "
+            f"unknown source '{source}' (use {', '.join(AIRING_SOURCES)})"
+        )
 
 
 def _duration(status: str, full: int, given: int | None) -> int:
@@ -62,12 +82,17 @@ def _duration(status: str, full: int, given: int | None) -> int:
         return 0
     if given is None:
         if status == "partial":
-            raise Invalid("a partial airing needs its actual duration", code="duration")
+            raise Invalid(
+                "phát một phần cần ghi thời lượng thực tế / "
+                "a partial airing needs its actual duration",
+                code="duration",
+            )
         return full
     if given < 0:
-        raise Invalid("duration cannot be negative", code="duration")
+        raise Invalid("thời lượng không được âm / duration cannot be negative", code="duration")
     if status == "partial" and not 0 < given <= full:
         raise Invalid(
+            f"phát một phần phải dài hơn 0 và tối đa {full} giây / "
             f"a partial airing lasts more than 0 and at most {full} s",
             code="duration",
         )
@@ -118,7 +143,7 @@ def _insert_new(session: Session, row: dict[str, Any]) -> int | None:
 
 def _aware(value: dt.datetime, name: str) -> dt.datetime:
     if value.tzinfo is None:
-        raise Invalid(f"{name} must include a time zone offset")
+        raise Invalid(f"{name} phải có múi giờ / {name} must include a time zone offset")
     return value.astimezone(dt.UTC)
 
 
@@ -142,17 +167,22 @@ def confirm_item(
     _check_source(source)
     item = session.execute(_FACTS, {"item_id": item_id}).one_or_none()
     if item is None:
-        raise NotFound(f"scheduled item {item_id} does not exist")
+        raise NotFound(
+            f"không tìm thấy mục lịch {item_id} / scheduled item {item_id} does not exist"
+        )
     if channel_id is not None and channel_id != item.channel_id:
         raise Invalid(
+            f"mục lịch {item_id} thuộc kênh {item.channel_id}, không phải kênh {channel_id} / "
             f"scheduled item {item_id} belongs to channel {item.channel_id}, not {channel_id}",
             code="wrong_channel",
         )
     now = now or utcnow()
     slot_start = _aware(item.starts_at, "starts_at")
     if status != "cancelled" and slot_start > now + EARLY_GRACE:
+        local_start = f"{slot_start.astimezone(settings.zone):%d/%m/%Y %H:%M}"
         raise Invalid(
-            f"the slot starts at {slot_start.astimezone(settings.zone):%d/%m/%Y %H:%M}; "
+            f"khung giờ bắt đầu lúc {local_start}; chưa thể xác nhận đã phát trước giờ bắt đầu / "
+            f"the slot starts at {local_start}; "
             "it cannot be confirmed as aired before it starts",
             code="future",
         )
@@ -242,21 +272,32 @@ def log_unplanned(
 ) -> tuple[Airing, bool]:
     """Log a programme that aired without being scheduled; client_ref makes retries safe."""
     if status not in ("aired", "partial"):
-        raise Invalid("an unplanned airing is 'aired' or 'partial'")
+        raise Invalid(
+            "buổi phát ngoài lịch chỉ có trạng thái 'aired' (đã phát) hoặc 'partial' "
+            "(phát một phần) / an unplanned airing is 'aired' or 'partial'"
+        )
     _check_source(source)
     channel = session.get(Channel, channel_id)
     if channel is None:
-        raise NotFound(f"channel {channel_id} does not exist")
+        raise NotFound(f"không tìm thấy kênh {channel_id} / channel {channel_id} does not exist")
     programme = session.get(Programme, programme_id)
     if programme is None:
-        raise NotFound(f"programme {programme_id} does not exist")
+        raise NotFound(
+            f"không tìm thấy chương trình {programme_id} / programme {programme_id} does not exist"
+        )
     start = _aware(started_at, "started_at")
     now = now or utcnow()
     if start > now + EARLY_GRACE:
-        raise Invalid("an airing cannot start in the future", code="future")
+        raise Invalid(
+            "buổi phát không thể bắt đầu trong tương lai / an airing cannot start in the future",
+            code="future",
+        )
     local = local_date_of(start, settings.zone)
     if not channel.active_on(local):
-        raise Invalid(f"channel {channel_id} is not active on {local:%d/%m/%Y}")
+        raise Invalid(
+            f"kênh {channel_id} không hoạt động ngày {local:%d/%m/%Y} / "
+            f"channel {channel_id} is not active on {local:%d/%m/%Y}"
+        )
     if client_ref is not None:
         found = _by_client_ref(session, channel_id, client_ref)
         if found is not None:

@@ -20,8 +20,12 @@ def find_unit(session: Session, code: str, on: dt.date | None = None) -> AdminUn
         )
     units = list(session.scalars(query.order_by(AdminUnit.valid_from.desc())))
     if not units:
+        when_vi = f" vào ngày {on:%d/%m/%Y}" if on else ""
         when = f" on {on:%d/%m/%Y}" if on else ""
-        raise NotFound(f"no administrative unit with code '{code}'{when}")
+        raise NotFound(
+            f"không tìm thấy đơn vị hành chính mã '{code}'{when_vi} / "
+            f"no administrative unit with code '{code}'{when}"
+        )
     # Prefer the highest level when a province and a commune share a code ("01" vs "00001").
     order = {"province": 0, "district": 1, "commune": 2, "village": 3}
     return sorted(units, key=lambda u: (order.get(u.level, 9), -u.valid_from.toordinal()))[0]

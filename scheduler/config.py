@@ -285,35 +285,57 @@ def _convert(value: Any, hint: Any, key: str, where: str) -> Any:
     if origin is Literal:
         if value not in args:
             allowed = ", ".join(repr(a) for a in args)
-            raise ConfigError(f"{where}: key '{key}' must be one of {allowed}, got {value!r}")
+            raise ConfigError(
+                f"{where}: khóa '{key}' phải là một trong {allowed}, nhận {value!r} / "
+                f"key '{key}' must be one of {allowed}, got {value!r}"
+            )
         return value
     if origin is tuple:
         if not isinstance(value, list):
-            raise ConfigError(f"{where}: key '{key}' must be a list, got {type(value).__name__}")
+            raise ConfigError(
+                f"{where}: khóa '{key}' phải là danh sách / "
+                f"key '{key}' must be a list, got {type(value).__name__}"
+            )
         return tuple(_convert(v, args[0], f"{key}[{i}]", where) for i, v in enumerate(value))
     if origin is dict:
         if not isinstance(value, dict):
-            raise ConfigError(f"{where}: key '{key}' must be a table")
+            raise ConfigError(
+                f"{where}: khóa '{key}' phải là một bảng / key '{key}' must be a table"
+            )
         return {k: _convert(v, args[1], f"{key}.{k}", where) for k, v in value.items()}
     if dataclasses.is_dataclass(hint):
         return _build(hint, value, key, where)
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"{where}: key '{key}' must be a number, got {value!r}")
+            raise ConfigError(
+                f"{where}: khóa '{key}' phải là số, nhận {value!r} / "
+                f"key '{key}' must be a number, got {value!r}"
+            )
         return float(value)
     if hint is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ConfigError(f"{where}: key '{key}' must be an integer, got {value!r}")
+        raise ConfigError(
+            f"{where}: khóa '{key}' phải là số nguyên, nhận {value!r} / "
+            f"key '{key}' must be an integer, got {value!r}"
+        )
     if hint is str and not isinstance(value, str):
-        raise ConfigError(f"{where}: key '{key}' must be a string, got {value!r}")
+        raise ConfigError(
+            f"{where}: khóa '{key}' phải là chuỗi, nhận {value!r} / "
+            f"key '{key}' must be a string, got {value!r}"
+        )
     if hint is bool and not isinstance(value, bool):
-        raise ConfigError(f"{where}: key '{key}' must be true or false, got {value!r}")
+        raise ConfigError(
+            f"{where}: khóa '{key}' phải là true hoặc false, nhận {value!r} / "
+            f"key '{key}' must be true or false, got {value!r}"
+        )
     return value
 
 
 def _build(cls: Any, data: Any, prefix: str, where: str) -> Any:
     """Build dataclass cls from a TOML table, rejecting unknown and missing keys."""
     if not isinstance(data, dict):
-        raise ConfigError(f"{where}: key '{prefix}' must be a table")
+        raise ConfigError(
+            f"{where}: khóa '{prefix}' phải là một bảng / key '{prefix}' must be a table"
+        )
     hints = typing.get_type_hints(cls)
     internal = _INTERNAL if cls is Settings else set()
     fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in internal}
@@ -321,13 +343,13 @@ def _build(cls: Any, data: Any, prefix: str, where: str) -> Any:
     for key, value in data.items():
         full = f"{prefix}.{key}" if prefix else key
         if key not in fields:
-            raise ConfigError(f"{where}: unknown key '{full}'")
+            raise ConfigError(f"{where}: khóa '{full}' không hợp lệ / unknown key '{full}'")
         kwargs[key] = _convert(value, hints[key], full, where)
     for name, f in fields.items():
         no_default = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
         if name not in kwargs and no_default:
             full = f"{prefix}.{name}" if prefix else name
-            raise ConfigError(f"{where}: missing key '{full}'")
+            raise ConfigError(f"{where}: thiếu khóa '{full}' / missing key '{full}'")
     return cls(**kwargs)
 
 
@@ -343,22 +365,36 @@ def _check_rules(settings: Settings, where: str) -> None:
     for i, rule in enumerate(settings.rules):
         key = f"rules[{i}]"
         if rule.id in seen:
-            raise ConfigError(f"{where}: key '{key}.id': duplicate rule id '{rule.id}'")
+            raise ConfigError(
+                f"{where}: khóa '{key}.id': mã quy định '{rule.id}' bị trùng / "
+                f"key '{key}.id': duplicate rule id '{rule.id}'"
+            )
         seen.add(rule.id)
         for attr, known in vocab.items():
             for code in getattr(rule, attr):
                 if code not in known:
                     raise ConfigError(
-                        f"{where}: key '{key}.{attr}' (rule '{rule.id}') names unknown "
+                        f"{where}: khóa '{key}.{attr}' (quy định '{rule.id}') "
+                        f"có mã không hợp lệ '{code}' / "
+                        f"key '{key}.{attr}' (rule '{rule.id}') names unknown "
                         f"{attr.rstrip('s').replace('_', ' ')} '{code}'"
                     )
         if not rule.channel_kinds:
-            raise ConfigError(f"{where}: key '{key}.channel_kinds' must not be empty")
+            raise ConfigError(
+                f"{where}: khóa '{key}.channel_kinds' không được để trống / "
+                f"key '{key}.channel_kinds' must not be empty"
+            )
         if rule.minimum < 0 or (rule.target is not None and rule.target < rule.minimum):
-            raise ConfigError(f"{where}: key '{key}.target' must be >= minimum >= 0")
+            raise ConfigError(
+                f"{where}: khóa '{key}.target' phải >= minimum >= 0 / "
+                f"key '{key}.target' must be >= minimum >= 0"
+            )
         lo, hi = rule.min_duration_minutes, rule.max_duration_minutes
         if lo is not None and hi is not None and lo > hi:
-            raise ConfigError(f"{where}: key '{key}.min_duration_minutes' exceeds the maximum")
+            raise ConfigError(
+                f"{where}: khóa '{key}.min_duration_minutes' vượt quá giá trị tối đa / "
+                f"key '{key}.min_duration_minutes' exceeds the maximum"
+            )
 
 
 def _check_reports(settings: Settings, where: str) -> None:
@@ -366,9 +402,15 @@ def _check_reports(settings: Settings, where: str) -> None:
     months = {"quarter": 3, "half": 6, "year": 12}
     for i, rp in enumerate(settings.reports):
         if not 1 <= rp.deadline_month <= months[rp.period]:
-            raise ConfigError(f"{where}: key 'reports[{i}].deadline_month' outside the period")
+            raise ConfigError(
+                f"{where}: khóa 'reports[{i}].deadline_month' nằm ngoài kỳ báo cáo / "
+                f"key 'reports[{i}].deadline_month' outside the period"
+            )
         if not 1 <= rp.deadline_day <= 28:
-            raise ConfigError(f"{where}: key 'reports[{i}].deadline_day' must be 1..28")
+            raise ConfigError(
+                f"{where}: khóa 'reports[{i}].deadline_day' phải từ 1 đến 28 / "
+                f"key 'reports[{i}].deadline_day' must be 1..28"
+            )
 
 
 def _check_worker(settings: Settings, where: str) -> None:
@@ -376,29 +418,46 @@ def _check_worker(settings: Settings, where: str) -> None:
     w = settings.worker
     for name in ("lease_seconds", "heartbeat_seconds", "heartbeat_max_age_seconds"):
         if getattr(w, name) <= 0:
-            raise ConfigError(f"{where}: key 'worker.{name}' must be > 0")
+            raise ConfigError(
+                f"{where}: khóa 'worker.{name}' phải > 0 / key 'worker.{name}' must be > 0"
+            )
     if w.heartbeat_seconds * 2 > w.lease_seconds:
         raise ConfigError(
-            f"{where}: key 'worker.heartbeat_seconds' must be at most half of lease_seconds"
+            f"{where}: khóa 'worker.heartbeat_seconds' tối đa bằng một nửa lease_seconds / "
+            "key 'worker.heartbeat_seconds' must be at most half of lease_seconds"
         )
     for job_id, job in w.jobs.items():
         if job_id not in WORKER_JOBS:
-            raise ConfigError(f"{where}: unknown key 'worker.jobs.{job_id}'")
+            raise ConfigError(
+                f"{where}: khóa 'worker.jobs.{job_id}' không hợp lệ / "
+                f"unknown key 'worker.jobs.{job_id}'"
+            )
         if len(job.cron.split()) not in (5, 6):
             raise ConfigError(
-                f"{where}: key 'worker.jobs.{job_id}.cron' must have 5 fields "
+                f"{where}: khóa 'worker.jobs.{job_id}.cron' phải có 5 trường "
+                "(phút giờ ngày tháng thứ) hoặc 6 (giây đứng đầu) / "
+                f"key 'worker.jobs.{job_id}.cron' must have 5 fields "
                 "(minute hour day month day_of_week) or 6 (second first)"
             )
         if job.misfire_grace_seconds < 1:
-            raise ConfigError(f"{where}: key 'worker.jobs.{job_id}.misfire_grace_seconds' < 1")
+            raise ConfigError(
+                f"{where}: khóa 'worker.jobs.{job_id}.misfire_grace_seconds' phải >= 1 / "
+                f"key 'worker.jobs.{job_id}.misfire_grace_seconds' < 1"
+            )
     n = settings.notifications
     for i, r in enumerate(n.recipients):
         if r.role not in ROLES:
-            raise ConfigError(f"{where}: key 'notifications.recipients[{i}].role' unknown")
+            raise ConfigError(
+                f"{where}: khóa 'notifications.recipients[{i}].role' không hợp lệ / "
+                f"key 'notifications.recipients[{i}].role' unknown"
+            )
     if n.max_attempts < 1 or n.backoff_seconds < 0:
-        raise ConfigError(f"{where}: key 'notifications.max_attempts' must be >= 1")
+        raise ConfigError(
+            f"{where}: khóa 'notifications.max_attempts' phải >= 1 / "
+            "key 'notifications.max_attempts' must be >= 1"
+        )
     if settings.backup.keep < 1:
-        raise ConfigError(f"{where}: key 'backup.keep' must be >= 1")
+        raise ConfigError(f"{where}: khóa 'backup.keep' phải >= 1 / key 'backup.keep' must be >= 1")
 
 
 MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
@@ -422,16 +481,23 @@ def _check_audio_feeds(settings: Settings, where: str) -> None:
     ]
     for key, ok, what in checks:
         if not ok:
-            raise ConfigError(f"{where}: key '{key}' must be {what}")
+            raise ConfigError(
+                f"{where}: khóa '{key}' có giá trị không hợp lệ / key '{key}' must be {what}"
+            )
 
 
 def _check_web(settings: Settings, where: str) -> None:
     """Web limits must be positive."""
     for name in ("session_hours", "login_max_failures", "login_window_minutes", "max_upload_mb"):
         if getattr(settings.web, name) < 1:
-            raise ConfigError(f"{where}: key 'web.{name}' must be >= 1")
+            raise ConfigError(
+                f"{where}: khóa 'web.{name}' phải >= 1 / key 'web.{name}' must be >= 1"
+            )
     if not 1 <= settings.web.page_size <= 1000:
-        raise ConfigError(f"{where}: key 'web.page_size' must be 1..1000")
+        raise ConfigError(
+            f"{where}: khóa 'web.page_size' phải từ 1 đến 1000 / "
+            "key 'web.page_size' must be 1..1000"
+        )
 
 
 def parse_settings(data: dict[str, Any], where: str, base_dir: str = ".") -> Settings:
@@ -442,10 +508,14 @@ def parse_settings(data: dict[str, Any], where: str, base_dir: str = ".") -> Set
         ZoneInfo(settings.locale.timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(
-            f"{where}: key 'locale.timezone': unknown time zone {settings.locale.timezone!r}"
+            f"{where}: khóa 'locale.timezone': múi giờ {settings.locale.timezone!r} không hợp lệ / "
+            f"key 'locale.timezone': unknown time zone {settings.locale.timezone!r}"
         ) from exc
     if settings.planning.no_repeat_weeks < 0:
-        raise ConfigError(f"{where}: key 'planning.no_repeat_weeks' must be >= 0")
+        raise ConfigError(
+            f"{where}: khóa 'planning.no_repeat_weeks' phải >= 0 / "
+            "key 'planning.no_repeat_weeks' must be >= 0"
+        )
     _check_rules(settings, where)
     _check_reports(settings, where)
     _check_worker(settings, where)
@@ -462,9 +532,11 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
         with chosen.open("rb") as fh:
             data = tomllib.load(fh)
     except FileNotFoundError as exc:
-        raise ConfigError(f"{where}: file not found") from exc
+        raise ConfigError(f"{where}: không tìm thấy tệp cấu hình / file not found") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
+        raise ConfigError(
+            f"{where}: tệp cấu hình không đúng cú pháp TOML / not valid TOML: {exc}"
+        ) from exc
     settings = parse_settings(data, where, base_dir=str(chosen.resolve().parent))
     url = os.environ.get("LOA_DATABASE_URL")
     if url:

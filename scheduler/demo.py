@@ -395,10 +395,12 @@ def build_demo(
     hand, left for the planner (`loa plan`) to complete.
     """
     if demo_present(session):
-        raise InvalidState("demo data is already present")
+        raise InvalidState("dữ liệu mẫu đã có sẵn / demo data is already present")
     province = find_unit(session, province_code)
     if province.level != "province":
-        raise NotFound(f"unit {province_code} is not a province")
+        raise NotFound(
+            f"đơn vị {province_code} không phải cấp tỉnh / unit {province_code} is not a province"
+        )
     rng = random.Random(seed)
     now = now or utcnow()
     this_week = Week.of(local_date_of(now, settings.zone))

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
+from content.errors import LoaError
 
-class LoaError(ValueError):
-    """Base of Loa's domain errors; `code` is a short machine-readable string."""
-
-    code = "error"
-    http_status = 400
-
-    def __init__(self, message: str, code: str | None = None) -> None:
-        super().__init__(message)
-        if code:
-            self.code = code
+__all__ = ["Conflict", "Invalid", "InvalidState", "LoaError", "NotFound", "VersionConflict"]
 
 
 class NotFound(LoaError):

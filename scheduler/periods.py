@@ -36,6 +36,8 @@ class Week:
     def __post_init__(self) -> None:
         if not 1 <= self.week <= weeks_in_year(self.year):
             raise PeriodError(
+                f"tuần {self.week} không tồn tại trong năm {self.year} "
+                f"(năm này có {weeks_in_year(self.year)} tuần ISO) / "
                 f"week {self.week} does not exist in {self.year} "
                 f"(it has {weeks_in_year(self.year)} ISO weeks)"
             )
@@ -45,7 +47,10 @@ class Week:
         """Parse '2026-W48'."""
         m = _WEEK.match(text.strip())
         if not m:
-            raise PeriodError(f"'{text}' is not an ISO week like 2026-W48")
+            raise PeriodError(
+                f"'{text}' không phải tuần ISO dạng 2026-W48 / "
+                f"'{text}' is not an ISO week like 2026-W48"
+            )
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod
@@ -116,7 +121,7 @@ class Period:
         if m := _MONTH.match(t):
             y, mo = int(m.group(1)), int(m.group(2))
             if not 1 <= mo <= 12:
-                raise PeriodError(f"'{text}': month must be 01..12")
+                raise PeriodError(f"'{text}': tháng phải từ 01 đến 12 / month must be 01..12")
             return cls._months("month", y, mo, 1, f"{y}-{mo:02d}")
         if m := _YEAR.match(t):
             y = int(m.group(1))
@@ -125,11 +130,15 @@ class Period:
             try:
                 a, b = dt.date.fromisoformat(m.group(1)), dt.date.fromisoformat(m.group(2))
             except ValueError as exc:
-                raise PeriodError(f"'{text}': {exc}") from exc
+                raise PeriodError(f"'{text}': ngày không hợp lệ / {exc}") from exc
             if b < a:
-                raise PeriodError(f"'{text}': the range ends before it starts")
+                raise PeriodError(
+                    f"'{text}': ngày kết thúc trước ngày bắt đầu / the range ends before it starts"
+                )
             return cls("range", a, b, t)
         raise PeriodError(
+            f"'{text}' không phải kỳ báo cáo hợp lệ: dùng 2026-W48, 2026-11, 2026-Q4, 2026-H2, "
+            "2026 hoặc 2026-01-01..2026-03-31 / "
             f"'{text}' is not a period: use 2026-W48, 2026-11, 2026-Q4, 2026-H2, 2026 "
             "or 2026-01-01..2026-03-31"
         )
@@ -137,7 +146,7 @@ class Period:
     @classmethod
     def _months(cls, kind: PeriodKind, year: int, first: int, count: int, label: str) -> Period:
         if not 1900 <= year <= 2200:
-            raise PeriodError(f"'{label}': year out of range")
+            raise PeriodError(f"'{label}': năm nằm ngoài phạm vi / year out of range")
         start = dt.date(year, first, 1)
         last_month = first + count - 1
         end = (
@@ -188,7 +197,7 @@ def period_of_week(week: Week, kind: str) -> Period:
         return Period.parse(f"{th.year}-H{1 if th.month <= 6 else 2}")
     if kind == "year":
         return Period.parse(str(th.year))
-    raise PeriodError(f"unknown period kind '{kind}'")
+    raise PeriodError(f"loại kỳ '{kind}' không hợp lệ / unknown period kind '{kind}'")
 
 
 def subperiods(period: Period, kind: str) -> list[Period]:

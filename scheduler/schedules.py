@@ -30,7 +30,7 @@ def get_week(session: Session, channel_id: int, week: Week) -> WeekSchedule | No
 def _channel(session: Session, channel_id: int) -> Channel:
     channel = session.get(Channel, channel_id)
     if channel is None:
-        raise NotFound(f"channel {channel_id} does not exist")
+        raise NotFound(f"không tìm thấy kênh {channel_id} / channel {channel_id} does not exist")
     return channel
 
 
@@ -82,13 +82,17 @@ def materialise_week(
 def _schedule(session: Session, schedule_id: int) -> WeekSchedule:
     schedule = session.get(WeekSchedule, schedule_id)
     if schedule is None:
-        raise NotFound(f"schedule {schedule_id} does not exist")
+        raise NotFound(
+            f"không tìm thấy lịch phát {schedule_id} / schedule {schedule_id} does not exist"
+        )
     return schedule
 
 
 def _check_version(schedule: WeekSchedule, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != schedule.version:
         raise VersionConflict(
+            f"lịch phát đã thay đổi trong lúc bạn sửa (phiên bản {schedule.version}, "
+            f"bạn sửa phiên bản {expected_version}); hãy tải lại rồi thử lại / "
             f"the schedule changed meanwhile (version {schedule.version}, "
             f"you edited version {expected_version}); reload and try again"
         )
@@ -137,19 +141,29 @@ def check_programme_fits(session: Session, slot: Slot, programme: Programme) -> 
     assert channel is not None
     if programme.language not in channel.languages:
         raise Invalid(
+            f"chương trình {programme.id} bằng ngôn ngữ '{programme.language}', kênh {channel.id} "
+            f"không phát ngôn ngữ này ({', '.join(channel.languages) or 'không có'}) / "
             f"programme {programme.id} is in language '{programme.language}', which channel "
             f"{channel.id} does not air ({', '.join(channel.languages) or 'none'})",
             code="language",
         )
     if not programme.is_approved:
-        raise Invalid(f"programme {programme.id} is not approved for broadcast", code="approval")
+        raise Invalid(
+            f"chương trình {programme.id} chưa được duyệt phát sóng / "
+            f"programme {programme.id} is not approved for broadcast",
+            code="approval",
+        )
     if not programme.valid_on(slot.local_date):
         raise Invalid(
-            f"programme {programme.id} is not valid on {slot.local_date:%d/%m/%Y}", code="validity"
+            f"chương trình {programme.id} không có hiệu lực vào ngày {slot.local_date:%d/%m/%Y} / "
+            f"programme {programme.id} is not valid on {slot.local_date:%d/%m/%Y}",
+            code="validity",
         )
     free = slot.duration_minutes * 60 - slot_used_seconds(slot)
     if programme.duration_seconds > free:
         raise Invalid(
+            f"chương trình {programme.id} dài {programme.duration_seconds} giây nhưng khung giờ "
+            f"chỉ còn trống {free} giây / "
             f"programme {programme.id} lasts {programme.duration_seconds} s but only {free} s "
             "are free in the slot",
             code="length",
@@ -182,12 +196,14 @@ def add_item(
     """Place a programme in a slot (at the end, or at position), checking it fits."""
     slot = session.get(Slot, slot_id)
     if slot is None:
-        raise NotFound(f"slot {slot_id} does not exist")
+        raise NotFound(f"không tìm thấy khung giờ {slot_id} / slot {slot_id} does not exist")
     schedule = slot.schedule
     _check_version(schedule, expected_version)
     programme = session.get(Programme, programme_id)
     if programme is None:
-        raise NotFound(f"programme {programme_id} does not exist")
+        raise NotFound(
+            f"không tìm thấy chương trình {programme_id} / programme {programme_id} does not exist"
+        )
     check_programme_fits(session, slot, programme)
     ordered = sorted(slot.items, key=lambda it: it.position)
     pos = len(ordered) if position is None else max(0, min(position, len(ordered)))
@@ -207,7 +223,9 @@ def add_item(
 def _item(session: Session, item_id: int) -> ScheduledItem:
     item = session.get(ScheduledItem, item_id)
     if item is None:
-        raise NotFound(f"scheduled item {item_id} does not exist")
+        raise NotFound(
+            f"không tìm thấy mục lịch {item_id} / scheduled item {item_id} does not exist"
+        )
     return item
 
 
@@ -221,6 +239,7 @@ def remove_item(
     _check_version(schedule, expected_version)
     if session.scalar(select(Airing.id).where(Airing.scheduled_item_id == item_id)):
         raise InvalidState(
+            f"mục lịch {item_id} đã được xác nhận phát nên không thể xóa / "
             f"scheduled item {item_id} already has a confirmed airing and cannot be removed"
         )
     before = _item_snapshot(item)
@@ -289,12 +308,18 @@ def copy_week(
     """Copy the items of one week into the matching empty slots of another (a draft)."""
     src = get_week(session, channel_id, source)
     if src is None:
-        raise NotFound(f"channel {channel_id} has no schedule for {source}")
+        raise NotFound(
+            f"kênh {channel_id} chưa có lịch phát tuần {source} / "
+            f"channel {channel_id} has no schedule for {source}"
+        )
     if source == target:
-        raise Invalid("source and target week are the same")
+        raise Invalid("tuần nguồn và tuần đích trùng nhau / source and target week are the same")
     dst = materialise_week(session, settings, channel_id, target, actor)
     if dst.state == "published":
-        raise InvalidState(f"{target} is already published; amend it instead of copying over it")
+        raise InvalidState(
+            f"lịch tuần {target} đã được công bố; hãy điều chỉnh thay vì sao chép đè lên / "
+            f"{target} is already published; amend it instead of copying over it"
+        )
     zone = settings.zone
     targets = {_slot_key(s, zone): s for s in dst.slots}
     result = CopyResult(schedule=dst)

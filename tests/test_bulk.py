@@ -143,8 +143,10 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(session, settings, commu
         import_rows(session, settings, read_file(write(tmp_path, doc)), "tester")
     session.rollback()
     text = str(err.value)
-    assert "channels row 1, column 'languages': unknown language 'klingon'" in text
-    assert "programmes row 2, column 'topics': unknown topic 'bong_da'" in text
+    assert "channels row 1, column 'languages': ngôn ngữ 'klingon' không hợp lệ" in text
+    assert "unknown language 'klingon'" in text
+    assert "programmes row 2, column 'topics': chủ đề 'bong_da' không hợp lệ" in text
+    assert "unknown topic 'bong_da'" in text
     assert "programmes row 1, column 'duration_seconds'" in text
     assert "slot_patterns row 2, column 'start'" in text
     assert counts(session) == (0, 0, 0, 0, 0)

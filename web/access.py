@@ -99,9 +99,18 @@ def require(action: str) -> Principal:
     """The principal, who must be signed in and whose role allows the action (else 401/403)."""
     principal = current()
     if principal is None:
-        raise ApiProblem(401, "sign in or send a bearer token", "unauthenticated")
+        raise ApiProblem(
+            401,
+            "hãy đăng nhập hoặc gửi mã truy cập (bearer token) / sign in or send a bearer token",
+            "unauthenticated",
+        )
     if not principal.may(action):
-        raise ApiProblem(403, f"the role '{principal.role}' may not do this", "forbidden")
+        raise ApiProblem(
+            403,
+            f"vai trò '{principal.role}' không được làm việc này / "
+            f"the role '{principal.role}' may not do this",
+            "forbidden",
+        )
     return principal
 
 
@@ -110,5 +119,10 @@ def require_channel(session: Session, channel_id: int, action: str) -> Channel:
     principal = require(action)
     channel = session.get(Channel, channel_id)
     if channel is None or not principal.covers_channel(session, channel):
-        raise ApiProblem(404, f"channel {channel_id} not found in your area", "not_found")
+        raise ApiProblem(
+            404,
+            f"không tìm thấy kênh {channel_id} trong địa bàn của bạn / "
+            f"channel {channel_id} not found in your area",
+            "not_found",
+        )
     return channel

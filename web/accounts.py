@@ -25,7 +25,11 @@ _DUMMY_HASH = generate_password_hash(secrets.token_hex(8))
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise Invalid(f"a password needs at least {MIN_PASSWORD} characters", code="password")
+        raise Invalid(
+            f"mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự / "
+            f"a password needs at least {MIN_PASSWORD} characters",
+            code="password",
+        )
 
 
 def create_user(
@@ -46,25 +50,44 @@ def create_user(
         or len(username) > 80
         or not username.replace(".", "").replace("_", "").replace("-", "").isalnum()
     ):
-        raise Invalid("a user name is 1-80 letters, digits, '.', '_' or '-'", code="username")
+        raise Invalid(
+            "tên đăng nhập gồm 1-80 chữ cái, chữ số, '.', '_' hoặc '-' / "
+            "a user name is 1-80 letters, digits, '.', '_' or '-'",
+            code="username",
+        )
     if role not in ROLES:
-        raise Invalid(f"unknown role '{role}' (use {', '.join(ROLES)})", code="role")
+        raise Invalid(
+            f"vai trò '{role}' không hợp lệ (dùng {', '.join(ROLES)}) / "
+            f"unknown role '{role}' (use {', '.join(ROLES)})",
+            code="role",
+        )
     _check_password(password)
     if session.scalar(select(User.id).where(User.username == username)):
-        raise Conflict(f"user '{username}' already exists")
+        raise Conflict(f"người dùng '{username}' đã tồn tại / user '{username}' already exists")
     if role in ("planner", "supervisor"):
         if unit_id is None or session.get(AdminUnit, unit_id) is None:
-            raise Invalid(f"a {role} needs the administrative unit they work for", code="unit")
+            raise Invalid(
+                f"tài khoản vai trò '{role}' cần có đơn vị hành chính công tác / "
+                f"a {role} needs the administrative unit they work for",
+                code="unit",
+            )
     else:
         unit_id = None
     links: list[UserChannel] = []
     if role == "broadcaster":
         ids = sorted(set(channel_ids or []))
         if not ids:
-            raise Invalid("a broadcaster needs at least one channel", code="channels")
+            raise Invalid(
+                "tài khoản phát thanh viên cần ít nhất một kênh / "
+                "a broadcaster needs at least one channel",
+                code="channels",
+            )
         found = set(session.scalars(select(Channel.id).where(Channel.id.in_(ids))))
         if missing := [i for i in ids if i not in found]:
-            raise NotFound(f"channel(s) {', '.join(map(str, missing))} do not exist")
+            raise NotFound(
+                f"không tìm thấy kênh {', '.join(map(str, missing))} / "
+                f"channel(s) {', '.join(map(str, missing))} do not exist"
+            )
         links = [UserChannel(channel_id=i) for i in ids]
     user = User(
         username=username,
@@ -106,7 +129,9 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 def change_password(session: Session, user: User, old: str, new: str) -> None:
     """Change a password after checking the old one; other sessions are signed out."""
     if not check_password_hash(user.password_hash, old):
-        raise Invalid("the current password is wrong", code="password")
+        raise Invalid(
+            "mật khẩu hiện tại không đúng / the current password is wrong", code="password"
+        )
     set_password(session, user, new, user.username)
 
 

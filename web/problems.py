@@ -8,7 +8,6 @@ from typing import Any
 from flask import Flask, Response, json, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from content.errors import ContentError
 from scheduler.errors import LoaError
 from scheduler.periods import PeriodError
 
@@ -66,14 +65,8 @@ def init_errors(app: Flask) -> None:
             return problem(exc.status, exc.detail, exc.code, **exc.extra)
         return _page(exc.status, exc.detail)
 
-    @app.errorhandler(LoaError)
+    @app.errorhandler(LoaError)  # content errors too: ContentError is a LoaError
     def _loa_error(exc: LoaError) -> Any:
-        if _wants_problem():
-            return problem(exc.http_status, str(exc), exc.code)
-        return _page(exc.http_status, str(exc))
-
-    @app.errorhandler(ContentError)
-    def _content_error(exc: ContentError) -> Any:
         if _wants_problem():
             return problem(exc.http_status, str(exc), exc.code)
         return _page(exc.http_status, str(exc))

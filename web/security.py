@@ -66,7 +66,11 @@ class TokenCache:
 def _from_token(header: str) -> Principal:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise ApiProblem(401, "use 'Authorization: Bearer <token>'", "unauthenticated")
+        raise ApiProblem(
+            401,
+            "hãy dùng 'Authorization: Bearer <token>' / use 'Authorization: Bearer <token>'",
+            "unauthenticated",
+        )
     digest = token_digest(token.strip())
     cache: TokenCache = current_app.extensions["loa_tokens"]
     principal = cache.get(digest)
@@ -76,7 +80,11 @@ def _from_token(header: str) -> Principal:
         select(ApiToken).where(ApiToken.digest == digest, ApiToken.revoked_at.is_(None))
     )
     if row is None or not row.user.active:
-        raise ApiProblem(401, "unknown or revoked token", "unauthenticated")
+        raise ApiProblem(
+            401,
+            "mã truy cập không đúng hoặc đã bị thu hồi / unknown or revoked token",
+            "unauthenticated",
+        )
     principal = principal_of(row.user, via_token=True)
     cache.put(digest, principal)
     return principal
@@ -105,7 +113,12 @@ def _check_csrf() -> None:
     sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token") or ""
     expected = session.get("csrf") or ""
     if not expected or not hmac.compare_digest(sent, expected):
-        raise ApiProblem(400, "missing or wrong CSRF token; reload the page", "csrf")
+        raise ApiProblem(
+            400,
+            "thiếu hoặc sai mã CSRF; hãy tải lại trang / "
+            "missing or wrong CSRF token; reload the page",
+            "csrf",
+        )
 
 
 def init_security(app: Flask) -> None:

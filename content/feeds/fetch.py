@@ -46,7 +46,10 @@ def fetch(
     if url.lower().startswith("file://"):
         return _read_file(url, limits, last_modified)
     if not url.lower().startswith(("http://", "https://")):
-        raise FeedFetchError(f"{url}: only http, https and file feeds can be polled")
+        raise FeedFetchError(
+            f"{url}: chỉ đọc được nguồn tin http, https hoặc file / "
+            "only http, https and file feeds can be polled"
+        )
     headers = {"User-Agent": limits.user_agent, "Accept": ACCEPT, "Accept-Encoding": "gzip"}
     if etag:
         headers["If-None-Match"] = etag
@@ -57,10 +60,16 @@ def fetch(
         with urllib.request.urlopen(request, timeout=limits.timeout_seconds) as resp:  # noqa: S310
             length = resp.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > limits.max_bytes:
-                raise FeedFetchError(f"{url}: {length} bytes is over the {limits.max_bytes} limit")
+                raise FeedFetchError(
+                    f"{url}: {length} byte, vượt giới hạn {limits.max_bytes} byte / "
+                    f"{length} bytes is over the {limits.max_bytes} limit"
+                )
             body = resp.read(limits.max_bytes + 1)
             if len(body) > limits.max_bytes:
-                raise FeedFetchError(f"{url}: larger than the {limits.max_bytes} byte limit")
+                raise FeedFetchError(
+                    f"{url}: vượt giới hạn {limits.max_bytes} byte / "
+                    f"larger than the {limits.max_bytes} byte limit"
+                )
             got = {k.lower(): v for k, v in resp.headers.items() if k.lower() in PASSED_HEADERS}
             body = _decoded(body, got.pop("content-encoding", ""), limits.max_bytes, url)
             return Fetched(
@@ -69,11 +78,14 @@ def fetch(
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
             return Fetched(True, etag=etag, last_modified=last_modified)
-        raise FeedFetchError(f"{url}: HTTP {exc.code} {exc.reason}") from exc
+        raise FeedFetchError(f"{url}: máy chủ báo lỗi / HTTP {exc.code} {exc.reason}") from exc
     except TimeoutError as exc:
-        raise FeedFetchError(f"{url}: no answer within {limits.timeout_seconds:g} s") from exc
+        raise FeedFetchError(
+            f"{url}: không có phản hồi sau {limits.timeout_seconds:g} giây / "
+            f"no answer within {limits.timeout_seconds:g} s"
+        ) from exc
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise FeedFetchError(f"{url}: {getattr(exc, 'reason', exc)}") from exc
+        raise FeedFetchError(f"{url}: không kết nối được / {getattr(exc, 'reason', exc)}") from exc
 
 
 def _read_file(url: str, limits: FetchLimits, last_modified: str | None) -> Fetched:
@@ -82,13 +94,16 @@ def _read_file(url: str, limits: FetchLimits, last_modified: str | None) -> Fetc
     try:
         stat = path.stat()
         if stat.st_size > limits.max_bytes:
-            raise FeedFetchError(f"{url}: larger than the {limits.max_bytes} byte limit")
+            raise FeedFetchError(
+                f"{url}: vượt giới hạn {limits.max_bytes} byte / "
+                f"larger than the {limits.max_bytes} byte limit"
+            )
         stamp = email.utils.formatdate(stat.st_mtime, usegmt=True)
         if last_modified == stamp:
             return Fetched(True, last_modified=stamp)
         return Fetched(False, path.read_bytes(), {}, None, stamp)
     except OSError as exc:
-        raise FeedFetchError(f"{url}: {exc.strerror or exc}") from exc
+        raise FeedFetchError(f"{url}: không đọc được tệp / {exc.strerror or exc}") from exc
 
 
 def _decoded(body: bytes, encoding: str, limit: int, url: str) -> bytes:
@@ -98,7 +113,10 @@ def _decoded(body: bytes, encoding: str, limit: int, url: str) -> bytes:
     try:
         out = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, limit + 1)
     except (zlib.error, gzip.BadGzipFile) as exc:
-        raise FeedFetchError(f"{url}: broken gzip body") from exc
+        raise FeedFetchError(f"{url}: dữ liệu nén gzip bị hỏng / broken gzip body") from exc
     if len(out) > limit:
-        raise FeedFetchError(f"{url}: larger than the {limit} byte limit once unpacked")
+        raise FeedFetchError(
+            f"{url}: sau khi giải nén vượt giới hạn {limit} byte / "
+            f"larger than the {limit} byte limit once unpacked"
+        )
     return out

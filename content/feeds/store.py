@@ -43,7 +43,9 @@ def add_source(
     if not url.lower().startswith(("http://", "https://", "file://")):
         raise InvalidContent(f"{url}: địa chỉ phải là http(s) / the URL must be http or https")
     if poll_minutes < 1:
-        raise InvalidContent("poll interval must be at least 1 minute")
+        raise InvalidContent(
+            "chu kỳ đọc tin phải ít nhất 1 phút / poll interval must be at least 1 minute"
+        )
     if session.scalar(select(FeedSource).where(FeedSource.url == url)):
         raise DuplicateContent(f"nguồn tin đã có / feed already registered: {url}")
     source = FeedSource(url=url, name=(name or url)[:200], default_topic=default_topic,

@@ -38,6 +38,14 @@ class RowError:
         return f"{self.section} row {self.row}{col}: {self.reason}"
 
 
+_WHAT_VI = {
+    "channel kind": "loại kênh",
+    "language": "ngôn ngữ",
+    "programme type": "loại chương trình",
+    "topic": "chủ đề",
+}
+
+
 class BulkImportError(Invalid):
     """The file has bad rows; nothing was written."""
 
@@ -46,8 +54,15 @@ class BulkImportError(Invalid):
     def __init__(self, errors: list[RowError]) -> None:
         self.errors = errors
         lines = "\n".join(f"  - {e}" for e in errors[:200])
-        more = f"\n  ... and {len(errors) - 200} more" if len(errors) > 200 else ""
-        super().__init__(f"{len(errors)} bad row(s), nothing imported:\n{lines}{more}")
+        more = (
+            f"\n  ... và {len(errors) - 200} dòng khác / and {len(errors) - 200} more"
+            if len(errors) > 200
+            else ""
+        )
+        super().__init__(
+            f"{len(errors)} dòng lỗi, chưa nhập dữ liệu nào / "
+            f"{len(errors)} bad row(s), nothing imported:\n{lines}{more}"
+        )
 
 
 @dataclass
@@ -96,12 +111,16 @@ class _Importer:
         except ValueError as exc:
             raise self.fail(column, str(exc)) from None
         if required and value in (None, []):
-            raise self.fail(column, "required")
+            raise self.fail(column, "bắt buộc phải có / required")
         return value
 
     def known(self, column: str, value: str | None, vocabulary: dict[str, Any], what: str) -> None:
         if value is not None and value not in vocabulary:
-            raise self.fail(column, f"unknown {what} '{value}' (known: {', '.join(vocabulary)})")
+            raise self.fail(
+                column,
+                f"{_WHAT_VI.get(what, what)} '{value}' không hợp lệ / "
+                f"unknown {what} '{value}' (known: {', '.join(vocabulary)})",
+            )
 
     def run(self, rows: Rows) -> ImportSummary:
         handlers = {
@@ -139,8 +158,12 @@ class _Importer:
         channel = self.session.scalar(select(Channel).where(Channel.code == code))
         if channel is None:
             if code in self.failed_codes["channels"]:
-                raise self.fail(column, f"channel '{code}' has errors in its own row")
-            raise self.fail(column, f"no channel with code '{code}'")
+                raise self.fail(
+                    column,
+                    f"kênh '{code}' có lỗi ở dòng khai báo của nó / "
+                    f"channel '{code}' has errors in its own row",
+                )
+            raise self.fail(column, f"không có kênh mã '{code}' / no channel with code '{code}'")
         return channel
 
     def programme_by_code(self, row: dict[str, Any]) -> Programme:
@@ -148,8 +171,15 @@ class _Importer:
         programme = self.session.scalar(select(Programme).where(Programme.code == code))
         if programme is None:
             if code in self.failed_codes["programmes"]:
-                raise self.fail("programme_code", f"programme '{code}' has errors in its own row")
-            raise self.fail("programme_code", f"no programme with code '{code}'")
+                raise self.fail(
+                    "programme_code",
+                    f"chương trình '{code}' có lỗi ở dòng khai báo của nó / "
+                    f"programme '{code}' has errors in its own row",
+                )
+            raise self.fail(
+                "programme_code",
+                f"không có chương trình mã '{code}' / no programme with code '{code}'",
+            )
         return programme
 
     def channel(self, row: dict[str, Any]) -> str:
@@ -164,7 +194,7 @@ class _Importer:
         active_from = self.get(row, "active_from", parse.date, True)
         active_to = self.get(row, "active_to", parse.date, False)
         if active_to is not None and active_to < active_from:
-            raise self.fail("active_to", "ends before active_from")
+            raise self.fail("active_to", "kết thúc trước active_from / ends before active_from")
         unit_code = self.get(row, "unit_code", parse.text, True)
         try:
             unit = find_unit(self.session, unit_code, on=active_from)
@@ -172,7 +202,11 @@ class _Importer:
             raise self.fail("unit_code", str(exc)) from None
         structure = self.get(row, "unit_structure", parse.text, False)
         if structure is not None and unit.structure != structure:
-            raise self.fail("unit_structure", f"unit {unit_code} valid then is '{unit.structure}'")
+            raise self.fail(
+                "unit_structure",
+                f"đơn vị {unit_code} vào thời điểm đó thuộc danh mục '{unit.structure}' / "
+                f"unit {unit_code} valid then is '{unit.structure}'",
+            )
         values = {
             "name": name,
             "kind": kind,
@@ -199,18 +233,22 @@ class _Importer:
     def pattern(self, row: dict[str, Any]) -> str:
         weekdays = "".join(sorted(set(self.get(row, "weekdays", parse.text, True))))
         if not weekdays or any(d not in "1234567" for d in weekdays):
-            raise self.fail("weekdays", "use ISO weekday digits 1 (Monday) .. 7, e.g. 123456")
+            raise self.fail(
+                "weekdays",
+                "dùng các chữ số thứ trong tuần 1 (thứ Hai) .. 7 (Chủ nhật), ví dụ 123456 / "
+                "use ISO weekday digits 1 (Monday) .. 7, e.g. 123456",
+            )
         start = self.get(row, "start", parse.time, True)
         minutes = self.get(row, "minutes", parse.integer, True)
         if minutes <= 0 or minutes > 24 * 60:
-            raise self.fail("minutes", "must be between 1 and 1440")
+            raise self.fail("minutes", "phải từ 1 đến 1440 / must be between 1 and 1440")
         valid_from = self.get(row, "valid_from", parse.date, False)
         valid_to = self.get(row, "valid_to", parse.date, False)
         name = self.get(row, "name", parse.text, False)
         channel = self.channel_by_code(row)
         valid_from = valid_from or channel.active_from
         if valid_to is not None and valid_to < valid_from:
-            raise self.fail("valid_to", "ends before valid_from")
+            raise self.fail("valid_to", "kết thúc trước valid_from / ends before valid_from")
         existing = self.session.scalar(
             select(SlotPattern).where(
                 SlotPattern.channel_id == channel.id,
@@ -251,10 +289,13 @@ class _Importer:
         self.known("language", language, s.languages, "language")
         seconds = self.get(row, "duration_seconds", parse.integer, True)
         if seconds <= 0:
-            raise self.fail("duration_seconds", "must be positive")
+            raise self.fail("duration_seconds", "phải lớn hơn 0 / must be positive")
         priority = self.get(row, "priority", parse.text, False) or "normal"
         if priority not in PRIORITIES:
-            raise self.fail("priority", f"use one of {', '.join(PRIORITIES)}")
+            raise self.fail(
+                "priority",
+                f"dùng một trong {', '.join(PRIORITIES)} / use one of {', '.join(PRIORITIES)}",
+            )
         approved_by = self.get(row, "approved_by", parse.text, False)
         approved_at = self.get(row, "approved_at", parse.datetime, False)
         if approved_by and approved_at is None:
@@ -262,7 +303,7 @@ class _Importer:
         valid_from = self.get(row, "valid_from", parse.date, False)
         valid_to = self.get(row, "valid_to", parse.date, False)
         if valid_from and valid_to and valid_to < valid_from:
-            raise self.fail("valid_to", "ends before valid_from")
+            raise self.fail("valid_to", "kết thúc trước valid_from / ends before valid_from")
         values = {
             "title": self.get(row, "title", parse.text, True),
             "programme_type": ptype,
@@ -306,7 +347,11 @@ class _Importer:
         for slot in schedule.slots:
             if slot.starts_at == at:
                 return slot
-        raise self.fail("start", f"channel {channel.code} has no slot at {start:%H:%M} on {day}")
+        raise self.fail(
+            "start",
+            f"kênh {channel.code} không có khung giờ lúc {start:%H:%M} ngày {day} / "
+            f"channel {channel.code} has no slot at {start:%H:%M} on {day}",
+        )
 
     def schedule_item(self, row: dict[str, Any]) -> str | tuple[str, int]:
         day = self.get(row, "date", parse.date, True)
@@ -314,12 +359,18 @@ class _Importer:
         if week_text is not None:
             try:
                 if Week.parse(week_text) != Week.of(day):
-                    raise self.fail("week", f"{day} is not in {week_text}")
+                    raise self.fail(
+                        "week",
+                        f"ngày {day} không thuộc tuần {week_text} / {day} is not in {week_text}",
+                    )
             except PeriodError as exc:
                 raise self.fail("week", str(exc)) from None
         state = self.get(row, "state", parse.text, False) or "draft"
         if state not in ("draft", "published"):
-            raise self.fail("state", "use draft or published")
+            raise self.fail(
+                "state",
+                "dùng draft (bản nháp) hoặc published (đã công bố) / use draft or published",
+            )
         start = self.get(row, "start", parse.time, True)
         position = self.get(row, "position", parse.integer, False)
         pinned = self.get(row, "pinned", parse.boolean, False)
@@ -354,7 +405,11 @@ class _Importer:
         started_at = local_to_utc(day, start, self.settings.zone)
         item = self._matching_item(channel, programme, day, start) if planned is not False else None
         if planned and item is None:
-            raise self.fail("planned", f"no scheduled item of {programme.code} on {day} {start}")
+            raise self.fail(
+                "planned",
+                f"không có mục lịch của chương trình {programme.code} lúc {day} {start} / "
+                f"no scheduled item of {programme.code} on {day} {start}",
+            )
         if item is not None:
             _, created = airing_ops.confirm_item(
                 self.session,

@@ -29,7 +29,10 @@ def date(value: Any) -> dt.date | None:
             return dt.datetime.strptime(s, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"'{s}' is not a date (use 2026-11-23 or 23/11/2026)")
+    raise ValueError(
+        f"'{s}' không phải ngày (dùng 2026-11-23 hoặc 23/11/2026) / "
+        "is not a date (use 2026-11-23 or 23/11/2026)"
+    )
 
 
 def time(value: Any) -> dt.time | None:
@@ -46,7 +49,7 @@ def time(value: Any) -> dt.time | None:
             return dt.datetime.strptime(s, fmt).time()
         except ValueError:
             continue
-    raise ValueError(f"'{s}' is not a time (use 06:00)")
+    raise ValueError(f"'{s}' không phải giờ (dùng 06:00) / is not a time (use 06:00)")
 
 
 def datetime(value: Any) -> dt.datetime | None:
@@ -60,9 +63,11 @@ def datetime(value: Any) -> dt.datetime | None:
             stamp = dt.datetime.fromisoformat(str(value).strip())
         except ValueError as exc:
             hint = "use 2026-11-23T06:00:00+07:00"
-            raise ValueError(f"'{value}' is not a timestamp ({hint})") from exc
+            raise ValueError(
+                f"'{value}' không phải thời điểm hợp lệ ({hint}) / is not a timestamp ({hint})"
+            ) from exc
     if stamp.tzinfo is None:
-        raise ValueError(f"'{value}' needs a time zone offset")
+        raise ValueError(f"'{value}' cần có múi giờ / needs a time zone offset")
     return stamp
 
 
@@ -71,7 +76,7 @@ def integer(value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueError(f"'{value}' is not a number")
+        raise ValueError(f"'{value}' không phải số / is not a number")
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
@@ -84,7 +89,7 @@ def integer(value: Any) -> int | None:
     try:
         return int(s)
     except ValueError as exc:
-        raise ValueError(f"'{s}' is not a whole number") from exc
+        raise ValueError(f"'{s}' không phải số nguyên / is not a whole number") from exc
 
 
 def codes(value: Any) -> list[str]:
@@ -104,4 +109,4 @@ def boolean(value: Any) -> bool | None:
         return True
     if s in ("0", "false", "no", "n", "không", "khong"):
         return False
-    raise ValueError(f"'{value}' is not yes/no")
+    raise ValueError(f"'{value}' không phải có/không / is not yes/no")

@@ -53,14 +53,18 @@ def read_file(path: Path) -> Rows:
         return _read_json(path)
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
-    raise Invalid(f"{path.name}: unknown file type '{suffix}' (use .json or .xlsx)")
+    raise Invalid(
+        f"{path.name}: loại tệp '{suffix}' không được hỗ trợ (dùng .json hoặc .xlsx) / "
+        f"unknown file type '{suffix}' (use .json or .xlsx)"
+    )
 
 
 def _check_columns(section: str, columns: list[str], where: str) -> None:
     unknown = [c for c in columns if c not in SECTIONS[section]]
     if unknown:
         raise Invalid(
-            f"{where}: section '{section}' has unknown column(s) {', '.join(unknown)}; "
+            f"{where}: phần '{section}' có cột không hợp lệ {', '.join(unknown)} / "
+            f"section '{section}' has unknown column(s) {', '.join(unknown)}; "
             f"known: {', '.join(SECTIONS[section])}"
         )
 
@@ -69,19 +73,29 @@ def _read_json(path: Path) -> Rows:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise Invalid(f"{path.name}: not valid JSON: {exc}") from exc
+        raise Invalid(f"{path.name}: không phải JSON hợp lệ / not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
-        raise Invalid(f"{path.name}: expected an object with sections")
+        raise Invalid(
+            f"{path.name}: cần một đối tượng gồm các phần / expected an object with sections"
+        )
     if data.get("format", FORMAT) != FORMAT:
-        raise Invalid(f"{path.name}: unsupported format {data.get('format')!r} (want {FORMAT})")
+        raise Invalid(
+            f"{path.name}: định dạng {data.get('format')!r} không được hỗ trợ (cần {FORMAT}) / "
+            f"unsupported format {data.get('format')!r} (want {FORMAT})"
+        )
     out: Rows = {}
     for section, rows in data.items():
         if section == "format":
             continue
         if section not in SECTIONS:
-            raise Invalid(f"{path.name}: unknown section '{section}'")
+            raise Invalid(
+                f"{path.name}: phần '{section}' không hợp lệ / unknown section '{section}'"
+            )
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise Invalid(f"{path.name}: section '{section}' must be a list of objects")
+            raise Invalid(
+                f"{path.name}: phần '{section}' phải là danh sách các đối tượng / "
+                f"section '{section}' must be a list of objects"
+            )
         for row in rows:
             _check_columns(section, list(row), path.name)
         out[section] = [(i, {k: _cell(v) for k, v in r.items()}) for i, r in enumerate(rows, 1)]
@@ -92,12 +106,17 @@ def _read_xlsx(path: Path) -> Rows:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise Invalid(f"{path.name}: not a readable XLSX workbook: {exc}") from exc
+        raise Invalid(
+            f"{path.name}: không đọc được tệp XLSX / not a readable XLSX workbook: {exc}"
+        ) from exc
     out: Rows = {}
     try:
         for ws in wb.worksheets:
             if ws.title not in SECTIONS:
-                raise Invalid(f"{path.name}: unknown sheet '{ws.title}'")
+                raise Invalid(
+                    f"{path.name}: trang tính '{ws.title}' không hợp lệ / "
+                    f"unknown sheet '{ws.title}'"
+                )
             rows = ws.iter_rows(values_only=True)
             header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
             header = [h for h in header if h]

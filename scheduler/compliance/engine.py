@@ -52,7 +52,11 @@ def select_rules(
 ) -> list[Rule]:
     """The configured rules asked for (all by default), with the basis overridden if given."""
     if basis is not None and basis not in ("aired", "planned"):
-        raise Invalid(f"unknown basis '{basis}' (use aired or planned)", code="basis")
+        raise Invalid(
+            f"cơ sở tính '{basis}' không hợp lệ (dùng aired: đã phát, hoặc planned: theo lịch) / "
+            f"unknown basis '{basis}' (use aired or planned)",
+            code="basis",
+        )
     if rule_ids is None:
         rules = list(settings.rules)
     else:

@@ -54,7 +54,10 @@ def post_webhook(msg: OutboxMessage, cfg: NotificationSettings, settings: Settin
     secret_env = hook.secret_env if hook else "LOA_WEBHOOK_SECRET"
     secret = os.environ.get(secret_env)
     if not secret:
-        raise DeliveryError(f"webhook secret missing: set the environment variable {secret_env}")
+        raise DeliveryError(
+            f"thiếu khóa bí mật webhook: hãy đặt biến môi trường {secret_env} / "
+            f"webhook secret missing: set the environment variable {secret_env}"
+        )
     body = encode(msg.payload)
     request = urllib.request.Request(
         msg.target,
@@ -72,11 +75,15 @@ def post_webhook(msg: OutboxMessage, cfg: NotificationSettings, settings: Settin
         with urllib.request.urlopen(request, timeout=cfg.timeout_seconds) as resp:
             status = resp.status
     except urllib.error.HTTPError as exc:
-        raise DeliveryError(f"HTTP {exc.code} from {msg.target}") from exc
+        raise DeliveryError(
+            f"{msg.target} báo lỗi HTTP {exc.code} / HTTP {exc.code} from {msg.target}"
+        ) from exc
     except (urllib.error.URLError, OSError) as exc:
-        raise DeliveryError(f"cannot reach {msg.target}: {exc}") from exc
+        raise DeliveryError(
+            f"không kết nối được {msg.target} / cannot reach {msg.target}: {exc}"
+        ) from exc
     if not 200 <= status < 300:
-        raise DeliveryError(f"HTTP {status} from {msg.target}")
+        raise DeliveryError(f"{msg.target} báo lỗi HTTP {status} / HTTP {status} from {msg.target}")
 
 
 def send_email(msg: OutboxMessage, cfg: NotificationSettings, settings: Settings) -> None:
@@ -95,7 +102,10 @@ def send_email(msg: OutboxMessage, cfg: NotificationSettings, settings: Settings
                 smtp.login(cfg.smtp_user, os.environ.get(cfg.smtp_password_env, ""))
             smtp.send_message(email)
     except (smtplib.SMTPException, OSError) as exc:
-        raise DeliveryError(f"SMTP {cfg.smtp_host}:{cfg.smtp_port}: {exc}") from exc
+        raise DeliveryError(
+            f"không gửi được thư qua SMTP {cfg.smtp_host}:{cfg.smtp_port} / "
+            f"SMTP {cfg.smtp_host}:{cfg.smtp_port}: {exc}"
+        ) from exc
 
 
 Sender = Callable[[OutboxMessage, NotificationSettings, Settings], None]
@@ -190,9 +200,15 @@ def retry_dead(session: Session, message_id: int, now: dt.datetime) -> OutboxMes
     """Put a dead message back in the queue with a fresh attempt count."""
     msg = session.get(OutboxMessage, message_id)
     if msg is None:
-        raise NotFound(f"outbox message {message_id} does not exist")
+        raise NotFound(
+            f"không tìm thấy thông báo {message_id} trong hàng đợi gửi / "
+            f"outbox message {message_id} does not exist"
+        )
     if msg.state != "dead":
-        raise InvalidState(f"outbox message {message_id} is {msg.state}, not dead")
+        raise InvalidState(
+            f"thông báo {message_id} đang ở trạng thái {msg.state}, không phải 'dead' (gửi hỏng) / "
+            f"outbox message {message_id} is {msg.state}, not dead"
+        )
     msg.state = "pending"
     msg.attempts = 0
     msg.next_attempt_at = now

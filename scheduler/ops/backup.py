@@ -79,7 +79,7 @@ def _is_disk_full(exc: BaseException) -> bool:
 def sqlite_file(engine: Engine) -> str:
     """The database file of a SQLite engine."""
     if engine.dialect.name != "sqlite" or not engine.url.database:
-        raise BackupError("not a SQLite database file")
+        raise BackupError("không phải tệp cơ sở dữ liệu SQLite / not a SQLite database file")
     return engine.url.database
 
 
@@ -91,7 +91,10 @@ def backup_sqlite(src: str, dest: Path, copier: Copier = sqlite_copy) -> Path:
         copier(src, str(tmp))
         result = integrity(str(tmp))
         if result != "ok":
-            raise BackupError(f"backup copy failed its integrity check: {result}")
+            raise BackupError(
+                f"bản sao lưu không qua được kiểm tra toàn vẹn / "
+                f"backup copy failed its integrity check: {result}"
+            )
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, dest)
@@ -104,7 +107,7 @@ def backup_sqlite(src: str, dest: Path, copier: Copier = sqlite_copy) -> Path:
                 "Ổ đĩa đầy khi ghi bản sao lưu: chưa ghi gì, các bản sao lưu trước vẫn nguyên vẹn.",
                 code="disk_full",
             ) from exc
-        raise BackupError(f"backup to {dest} failed: {exc}") from exc
+        raise BackupError(f"sao lưu vào {dest} thất bại / backup to {dest} failed: {exc}") from exc
     finally:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
             leftover.unlink(missing_ok=True)
@@ -115,7 +118,10 @@ def backup_postgres(engine: Engine, dest: Path) -> Path:
     """pg_dump --format=custom to a temp file, then rename (needs pg_dump on PATH)."""
     exe = shutil.which("pg_dump")
     if exe is None:
-        raise BackupError("pg_dump not found: install the PostgreSQL client (docs/production.md)")
+        raise BackupError(
+            "không tìm thấy pg_dump: hãy cài PostgreSQL client (docs/production.md) / "
+            "pg_dump not found: install the PostgreSQL client (docs/production.md)"
+        )
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -127,7 +133,7 @@ def backup_postgres(engine: Engine, dest: Path) -> Path:
             check=False,
         )
         if done.returncode != 0:
-            raise BackupError(f"pg_dump failed: {done.stderr.strip()[:500]}")
+            raise BackupError(f"pg_dump thất bại / pg_dump failed: {done.stderr.strip()[:500]}")
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
@@ -166,7 +172,7 @@ def backup_database(
 def restore_sqlite(engine: Engine, source: Path, safety_copy: Path | None = None) -> None:
     """Replace the live SQLite database with a verified backup, in one transaction."""
     if not source.is_file():
-        raise BackupError(f"backup file {source} does not exist")
+        raise BackupError(f"không có tệp sao lưu {source} / backup file {source} does not exist")
     try:
         check = integrity(str(source))
         conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
@@ -177,11 +183,19 @@ def restore_sqlite(engine: Engine, source: Path, safety_copy: Path | None = None
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        raise BackupError(f"{source} is not a SQLite database: {exc}") from exc
+        raise BackupError(
+            f"{source} không phải cơ sở dữ liệu SQLite / {source} is not a SQLite database: {exc}"
+        ) from exc
     if check != "ok":
-        raise BackupError(f"{source} failed its integrity check: {check}")
+        raise BackupError(
+            f"{source} không qua được kiểm tra toàn vẹn / "
+            f"{source} failed its integrity check: {check}"
+        )
     if not has_schema:
-        raise BackupError(f"{source} is not a Loa database (no alembic_version table)")
+        raise BackupError(
+            f"{source} không phải cơ sở dữ liệu Loa (thiếu bảng alembic_version) / "
+            f"{source} is not a Loa database (no alembic_version table)"
+        )
     live = sqlite_file(engine)
     if safety_copy is not None:
         backup_sqlite(live, safety_copy)
@@ -191,9 +205,15 @@ def restore_sqlite(engine: Engine, source: Path, safety_copy: Path | None = None
     try:
         src.backup(dst)
     except sqlite3.Error as exc:
-        raise BackupError(f"restore failed, the database is unchanged: {exc}") from exc
+        raise BackupError(
+            f"khôi phục thất bại, cơ sở dữ liệu giữ nguyên / "
+            f"restore failed, the database is unchanged: {exc}"
+        ) from exc
     finally:
         dst.close()
         src.close()
     if integrity(live) != "ok":
-        raise BackupError("the restored database failed its integrity check")
+        raise BackupError(
+            "cơ sở dữ liệu vừa khôi phục không qua được kiểm tra toàn vẹn / "
+            "the restored database failed its integrity check"
+        )

@@ -82,8 +82,8 @@ def _change_date(structure: str, effective: dt.date | None, what: str) -> dt.dat
         return effective
     if structure == "legacy":
         raise UnitsError(
-            f"{what}: give --effective DATE (before 2025-07-01) for changes to the legacy list / "
-            "cần --effective cho thay đổi danh sách cũ"
+            f"{what}: cần --effective NGÀY (trước 2025-07-01) khi thay đổi danh sách cũ / "
+            "give --effective DATE (before 2025-07-01) for changes to the legacy list"
         )
     return dt.date.today()
 
@@ -189,7 +189,9 @@ class _Importer:
                 continue  # already closed
             if day <= row.valid_from:
                 raise UnitsError(
-                    f"{key[0]} {key[1]}: closing date {day} is not after its start {row.valid_from}"
+                    f"{key[0]} {key[1]}: ngày giải thể {day} không sau ngày bắt đầu "
+                    f"{row.valid_from} / "
+                    f"closing date {day} is not after its start {row.valid_from}"
                 )
             close: dict[str, Any] = {"id": row.id, "valid_to": day}
             same = self.added.get((key[0], row.parent_id, row.search_name), [])

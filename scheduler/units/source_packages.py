@@ -30,7 +30,10 @@ def _package_dir(name: str) -> Path:
     """Folder of an installed package, found without importing it."""
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
-        raise UnitsError(f"package {name!r} is not installed (pip install -e .)")
+        raise UnitsError(
+            f"chưa cài gói {name!r} (pip install -e .) / "
+            f"package {name!r} is not installed (pip install -e .)"
+        )
     return Path(next(iter(spec.submodule_search_locations)))
 
 

@@ -82,7 +82,12 @@ def _source() -> str:
 
 
 def _not_found(item_id: int) -> ApiProblem:
-    return ApiProblem(404, f"scheduled item {item_id} not found in your area", "not_found")
+    return ApiProblem(
+        404,
+        f"không tìm thấy mục lịch {item_id} trong địa bàn của bạn / "
+        f"scheduled item {item_id} not found in your area",
+        "not_found",
+    )
 
 
 def _item_in_scope(session: Session, principal: Principal, item_id: int) -> bool:

@@ -175,7 +175,12 @@ def list_units() -> Any:
     level = request.args.get("level")
     if level:
         if level not in ("province", "district", "commune", "village"):
-            raise ApiProblem(422, "level: province, district, commune or village", "invalid")
+            raise ApiProblem(
+                422,
+                "cấp: tỉnh, huyện, xã hoặc thôn (province, district, commune, village) / "
+                "level: province, district, commune or village",
+                "invalid",
+            )
         q = q.where(AdminUnit.level == level)
     total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
     rows = session.scalars(
@@ -291,17 +296,25 @@ def weekly_compliance() -> Any:
     except PeriodError as exc:
         raise ApiProblem(422, str(exc), "period") from exc
     if len(period.weeks()) > 60:
-        raise ApiProblem(422, "choose a period of at most a year", "period")
+        raise ApiProblem(
+            422, "chọn kỳ dài tối đa một năm / choose a period of at most a year", "period"
+        )
     rules = [r for r in settings.rules if r.period == "week"]
     wanted = request.args.get("rule")
     rule = next((r for r in rules if r.id == wanted), None) if wanted else rules[0]
     if rule is None:
-        raise ApiProblem(422, f"unknown weekly rule '{wanted}'", "rule")
+        raise ApiProblem(
+            422,
+            f"quy định theo tuần '{wanted}' không hợp lệ / unknown weekly rule '{wanted}'",
+            "rule",
+        )
     q = select(Channel).order_by(Channel.id)
     unit_id = request.args.get("unit", type=int)
     if unit_id is not None:
         if session.get(AdminUnit, unit_id) is None or not principal.covers_unit(session, unit_id):
-            raise ApiProblem(404, "this area is not yours", "not_found")
+            raise ApiProblem(
+                404, "địa bàn này không thuộc phạm vi của bạn / this area is not yours", "not_found"
+            )
         q = q.where(Channel.unit_id.in_(subtree_ids(session, unit_id)))
     scope = principal.channel_scope(session)
     if scope is not None:

@@ -64,7 +64,11 @@ def expected_version(session: Session, schedule_id: int) -> int:
     """The version named by If-Match for this schedule, locking the row; 428/412 otherwise."""
     raw = request.headers.get("If-Match")
     if not raw:
-        raise ApiProblem(428, "send If-Match with the week's ETag", "precondition_required")
+        raise ApiProblem(
+            428,
+            "hãy gửi If-Match kèm ETag của tuần / send If-Match with the week's ETag",
+            "precondition_required",
+        )
     current_ = session.scalar(
         select(WeekSchedule).where(WeekSchedule.id == schedule_id).with_for_update()
     )
@@ -75,6 +79,7 @@ def expected_version(session: Session, schedule_id: int) -> int:
     if m is None or int(m.group(1)) != schedule_id or int(m.group(2)) != current_.version:
         raise ApiProblem(
             412,
+            "lịch tuần đã thay đổi từ lúc bạn mở; hãy tải lại rồi sửa lại / "
             "the week changed since you loaded it; reload it and apply your change again",
             "version_conflict",
         )
@@ -101,7 +106,11 @@ def _actor() -> str:
 def _item_in_scope(session: Session, item_id: int) -> tuple[ScheduledItem, Slot, Week]:
     item = session.get(ScheduledItem, item_id)
     if item is None:
-        raise ApiProblem(404, f"scheduled item {item_id} not found", "not_found")
+        raise ApiProblem(
+            404,
+            f"không tìm thấy mục lịch {item_id} / scheduled item {item_id} not found",
+            "not_found",
+        )
     slot = item.slot
     require_channel(session, slot.channel_id, PLAN)
     return item, slot, Week.from_key(slot.schedule.week_key)
@@ -144,7 +153,12 @@ def add_item(channel_id: int) -> Any:
     body = json_body(ADD_BODY)
     slot = session.get(Slot, body["slot_id"])
     if slot is None or slot.channel_id != channel_id:
-        raise ApiProblem(404, f"slot {body['slot_id']} not found on this channel", "not_found")
+        raise ApiProblem(
+            404,
+            f"không tìm thấy khung giờ {body['slot_id']} trên kênh này / "
+            f"slot {body['slot_id']} not found on this channel",
+            "not_found",
+        )
     version = expected_version(session, slot.schedule_id)
     ops.add_item(
         session,
@@ -215,7 +229,12 @@ def publish(channel_id: int) -> Any:
     week = week_arg()
     schedule = ops.get_week(session, channel_id, week)
     if schedule is None:
-        raise ApiProblem(404, f"no schedule for {week}; create it first", "not_found")
+        raise ApiProblem(
+            404,
+            f"chưa có lịch phát tuần {week}; hãy tạo trước / "
+            f"no schedule for {week}; create it first",
+            "not_found",
+        )
     version = expected_version(session, schedule.id)
     ops.publish_week(session, schedule.id, _actor(), expected_version=version)
     return _week_response(session, channel_id, week)

@@ -66,7 +66,10 @@ def normalise(
     if true_peak is not None:
         fmt = dataclasses.replace(fmt, max_true_peak_dbtp=true_peak)
     if output.suffix.lower() not in (".mp3", ".wav"):
-        raise fail(f"{output.name}: output must end in .mp3 or .wav")
+        raise fail(
+            f"{output.name}: tệp kết quả phải có đuôi .mp3 hoặc .wav / "
+            "output must end in .mp3 or .wav"
+        )
     try:
         result = render(file, output, fmt, trim=trim)
     except AudioError as exc:

@@ -55,14 +55,16 @@ def export_command(
     """Export an area's data in the bulk format (re-importable with `loa import`)."""
     suffix = output.suffix.lower()
     if suffix not in (".json", ".xlsx"):
-        raise fail(f"{output.name}: use a .json or .xlsx file name")
+        raise fail(
+            f"{output.name}: tên tệp phải có đuôi .json hoặc .xlsx / use a .json or .xlsx file name"
+        )
     try:
         weeks = None
         if from_week:
             first = Week.parse(from_week)
             weeks = (first, Week.parse(to_week) if to_week else first)
         elif to_week:
-            raise fail("--to-week needs --from-week")
+            raise fail("--to-week cần đi kèm --from-week / --to-week needs --from-week")
         with loa.read_session() as session:
             sections = export_rows(session, loa.settings, unit_code, weeks)
     except (LoaError, PeriodError) as exc:

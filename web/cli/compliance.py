@@ -102,7 +102,7 @@ def report_command(loa: LoaContext, period: str, unit_code: str, fmt: str, outpu
             text = report_json(report) if fmt == "json" else report_csv(report)
             Path(output).write_text(text, "utf-8")
     except OSError as exc:
-        raise fail(f"cannot write {output}: {exc}") from exc
+        raise fail(f"không ghi được {output} / cannot write {output}: {exc}") from exc
     due = f"; hạn nộp / due {report.deadline:%d/%m/%Y}" if report.deadline else ""
     click.echo(f"written {output} ({report.title_vi}{due})", err=True)
 

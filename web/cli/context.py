@@ -27,7 +27,7 @@ class LoaContext:
         try:
             return load_settings(self.config_path)
         except ConfigError as exc:
-            raise click.ClickException(f"configuration error: {exc}") from exc
+            raise click.ClickException(f"lỗi cấu hình / configuration error: {exc}") from exc
 
     @cached_property
     def engine(self) -> Engine:
@@ -58,7 +58,9 @@ class LoaContext:
             with transaction(self.session_factory) as s:
                 yield s
         except SQLAlchemyError as exc:
-            raise click.ClickException(f"database error: {exc.__class__.__name__}: {exc}") from exc
+            raise click.ClickException(
+                f"lỗi cơ sở dữ liệu, chưa ghi gì / database error: {exc.__class__.__name__}: {exc}"
+            ) from exc
 
 
 pass_loa = click.make_pass_decorator(LoaContext)

@@ -33,7 +33,7 @@ def add(
 ) -> None:
     """Thêm nguồn tin / Register the feed at URL."""
     if topic and topic not in loa.settings.topics:
-        raise fail(f"unknown topic '{topic}'")
+        raise fail(f"chủ đề '{topic}' không hợp lệ / unknown topic '{topic}'")
     try:
         with loa.session() as session:
             source = add_source(session, url, actor, name, topic,
@@ -74,7 +74,7 @@ def poll(loa: LoaContext, file: Path | None, source_id: int | None, poll_all: bo
             if source_id is not None:
                 one = session.get(FeedSource, source_id)
                 if one is None:
-                    raise fail(f"no feed #{source_id}")
+                    raise fail(f"không có nguồn tin #{source_id} / no feed #{source_id}")
                 sources = [one]
             elif poll_all:
                 sources = list(session.scalars(select(FeedSource).where(FeedSource.active)))
@@ -88,7 +88,7 @@ def poll(loa: LoaContext, file: Path | None, source_id: int | None, poll_all: bo
         failed += o.status == "error"
     click.echo(f"{len(outcomes)} feed(s) polled, {failed} failed")
     if outcomes and failed == len(outcomes):
-        raise fail("no feed could be read")
+        raise fail("không đọc được nguồn tin nào / no feed could be read")
 
 
 def _file_source(session: Session, file: Path, source_id: int | None) -> FeedSource:
@@ -96,7 +96,7 @@ def _file_source(session: Session, file: Path, source_id: int | None) -> FeedSou
     if source_id is not None:
         source = session.get(FeedSource, source_id)
         if source is None:
-            raise fail(f"no feed #{source_id}")
+            raise fail(f"không có nguồn tin #{source_id} / no feed #{source_id}")
         return source
     uri = file.resolve().as_uri()
     found = session.scalar(select(FeedSource).where(FeedSource.url == uri))
@@ -129,9 +129,11 @@ def draft(loa: LoaContext, item_id: int, topic: str | None, programme_type: str,
     """Soạn chương trình từ tin / Turn a feed item into a programme draft."""
     s = loa.settings
     if topic and topic not in s.topics:
-        raise fail(f"unknown topic '{topic}'")
+        raise fail(f"chủ đề '{topic}' không hợp lệ / unknown topic '{topic}'")
     if programme_type not in s.programme_types or language not in s.languages:
-        raise fail("unknown programme type or language")
+        raise fail(
+            "loại chương trình hoặc ngôn ngữ không hợp lệ / unknown programme type or language"
+        )
     try:
         with loa.session() as session:
             p = draft_programme(session, item_id, actor, topic, programme_type, language, title)

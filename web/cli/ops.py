@@ -35,7 +35,10 @@ def backup(loa: LoaContext, folder: str | None) -> None:
 def restore(loa: LoaContext, source: str, yes: bool) -> None:
     """Replace the SQLite database with a verified backup (stop web and worker first)."""
     if loa.engine.dialect.name != "sqlite":
-        raise fail("PostgreSQL: restore with pg_restore --clean --if-exists (docs/production.md)")
+        raise fail(
+            "PostgreSQL: khôi phục bằng pg_restore --clean --if-exists (docs/production.md) / "
+            "restore with pg_restore --clean --if-exists (docs/production.md)"
+        )
     if not yes:
         click.confirm(f"Replace the database with {source}?", abort=True)
     folder = loa.settings.resolve_path(loa.settings.backup.folder)
@@ -56,7 +59,10 @@ def check(loa: LoaContext) -> None:
         click.echo(f"{'ok  ' if r.ok else 'FAIL'} {r.name}: {r.detail}")
     failed = [r.name for r in results if not r.ok]
     if failed:
-        raise fail(f"{len(failed)} check(s) failed: {', '.join(failed)}")
+        raise fail(
+            f"{len(failed)} mục kiểm tra không đạt / {len(failed)} check(s) failed: "
+            f"{', '.join(failed)}"
+        )
 
 
 def register(group: click.Group) -> None:

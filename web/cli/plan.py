@@ -75,7 +75,7 @@ def plan_command(
     Nothing is written when the input is refused.
     """
     if copy_from and not fill_missing:
-        raise fail("--copy-from needs --fill-missing")
+        raise fail("--copy-from cần đi kèm --fill-missing / --copy-from needs --fill-missing")
     try:
         source = None
         if fill_missing:

@@ -53,7 +53,9 @@ def add(
     _check_vocab(settings.programme_types, (programme_type,), "programme type")
     _check_vocab(settings.languages, (language,), "language")
     if audio_file is None and not duration:
-        raise fail("give --audio FILE or --duration SECONDS")
+        raise fail(
+            "cần --audio TỆP hoặc --duration SỐ_GIÂY / give --audio FILE or --duration SECONDS"
+        )
     if audio_file is not None and not audio_file.is_file():
         raise fail(f"{audio_file}: không có tệp / no such file")
     try:
@@ -92,7 +94,10 @@ def add(
 def _check_vocab(known: dict[str, object], codes: tuple[str, ...], what: str) -> None:
     for c in codes:
         if c not in known:
-            raise fail(f"unknown {what} '{c}' (known: {', '.join(sorted(known))})")
+            raise fail(
+                f"{what} '{c}' không hợp lệ (có: {', '.join(sorted(known))}) / "
+                f"unknown {what} '{c}' (known: {', '.join(sorted(known))})"
+            )
 
 
 def register(group: click.Group) -> None:

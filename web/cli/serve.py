@@ -26,13 +26,19 @@ from web.cli.context import LoaContext, fail, pass_loa
 def serve_command(loa: LoaContext, host: str, port: int, workers: int) -> None:
     """Serve the web pages and the JSON API (http://HOST:PORT)."""
     if not migrations.is_current(loa.engine):
-        raise fail("the database is not at the newest schema: run `loa db upgrade` first")
+        raise fail(
+            "cơ sở dữ liệu chưa ở phiên bản cấu trúc mới nhất: hãy chạy `loa db upgrade` trước / "
+            "the database is not at the newest schema: run `loa db upgrade` first"
+        )
     if workers:
         gunicorn = shutil.which("gunicorn") or os.path.join(
             os.path.dirname(sys.executable), "gunicorn"
         )
         if not os.path.exists(gunicorn):
-            raise fail("gunicorn is not installed (pip install gunicorn)")
+            raise fail(
+                "chưa cài gunicorn (pip install gunicorn) / "
+                "gunicorn is not installed (pip install gunicorn)"
+            )
         env = dict(os.environ)
         if loa.config_path:
             env["LOA_CONFIG"] = loa.config_path

@@ -61,7 +61,7 @@ def token(loa: LoaContext, username: str, name: str) -> None:
     with loa.session() as s:
         user = s.scalar(select(User).where(User.username == username.lower()))
         if user is None:
-            raise fail(f"no user '{username}'")
+            raise fail(f"không có người dùng '{username}' / no user '{username}'")
         click.echo(accounts.issue_token(s, user, name, "cli"))
 
 
@@ -75,7 +75,7 @@ def password(loa: LoaContext, username: str, password: str) -> None:
         with loa.session() as s:
             user = s.scalar(select(User).where(User.username == username.lower()))
             if user is None:
-                raise fail(f"no user '{username}'")
+                raise fail(f"không có người dùng '{username}' / no user '{username}'")
             accounts.set_password(s, user, password, "cli")
     except LoaError as exc:
         raise fail(str(exc)) from exc
@@ -105,7 +105,10 @@ def demo(loa: LoaContext) -> None:
             .order_by(Channel.code)
         )
         if first is None:
-            raise fail("no demo data: run `loa demo` first")
+            raise fail(
+                "chưa có dữ liệu mẫu: hãy chạy `loa demo` trước / "
+                "no demo data: run `loa demo` first"
+            )
         province = first.unit
         while province.parent is not None:
             province = province.parent

@@ -37,20 +37,31 @@ def run_job(loa: LoaContext, job_id: str, at_text: str | None) -> None:
     from scheduler.worker.runner import WorkerContext, execute, install, last_fire_time
 
     if job_id not in loa.settings.worker.jobs:
-        raise fail(f"job '{job_id}' is not configured in [worker.jobs] of {loa.settings.source}")
+        raise fail(
+            f"tác vụ '{job_id}' chưa được khai báo trong [worker.jobs] của {loa.settings.source} / "
+            f"job '{job_id}' is not configured in [worker.jobs] of {loa.settings.source}"
+        )
     ctx = WorkerContext(loa.settings, loa.engine, loa.session_factory, instance="cli")
     install(ctx)
     if at_text:
         try:
             at = dt.datetime.fromisoformat(at_text)
         except ValueError as exc:
-            raise fail(f"--at: '{at_text}' is not an ISO date-time") from exc
+            raise fail(
+                f"--at: '{at_text}' không phải ngày giờ ISO / '{at_text}' is not an ISO date-time"
+            ) from exc
         if at.tzinfo is None:
-            raise fail("--at needs a time zone offset, e.g. 2026-11-23T05:00+07:00")
+            raise fail(
+                "--at cần có múi giờ, ví dụ 2026-11-23T05:00+07:00 / "
+                "--at needs a time zone offset, e.g. 2026-11-23T05:00+07:00"
+            )
     else:
         found = last_fire_time(ctx.trigger(job_id), ctx.clock.now())
         if found is None:
-            raise fail(f"job '{job_id}' never fired within the last 400 days")
+            raise fail(
+                f"tác vụ '{job_id}' chưa chạy lần nào trong 400 ngày qua / "
+                f"job '{job_id}' never fired within the last 400 days"
+            )
         at = found
     summary = execute(ctx, job_id, at.astimezone(dt.UTC))
     click.echo(summary if summary is not None else f"{job_id} at {at.isoformat()}: already done")

@@ -93,7 +93,9 @@ def create_user() -> Any:
 def _user(user_id: int) -> User:
     user = db().get(User, user_id)
     if user is None:
-        raise ApiProblem(404, f"user {user_id} not found", "not_found")
+        raise ApiProblem(
+            404, f"không tìm thấy người dùng {user_id} / user {user_id} not found", "not_found"
+        )
     return user
 
 
@@ -147,7 +149,10 @@ def import_units() -> Any:
         if upload is not None and upload.filename:
             suffix = Path(upload.filename).suffix.lower()
             if suffix not in UNIT_SUFFIXES:
-                raise UnitsError(f"unknown format {suffix!r}: use .json, .csv or .xlsx")
+                raise UnitsError(
+                    f"định dạng {suffix!r} không được hỗ trợ: dùng .json, .csv hoặc .xlsx / "
+                    f"unknown format {suffix!r}: use .json, .csv or .xlsx"
+                )
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / f"units{suffix}"  # never the client's file name
                 upload.save(path)
@@ -157,7 +162,10 @@ def import_units() -> Any:
         else:
             province = request.form.get("province", "").strip()
             if not province:
-                raise UnitsError("give a province code or name, or a file")
+                raise UnitsError(
+                    "cần nhập mã hoặc tên tỉnh, hoặc chọn một tệp / "
+                    "give a province code or name, or a file"
+                )
             summary = import_province(
                 s, province, _actor(), request.form.get("structure") or "2025"
             )
@@ -185,7 +193,7 @@ def _date(raw: str | None, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError as exc:
-        raise LoaError(f"{name}: not a date (yyyy-mm-dd)") from exc
+        raise LoaError(f"{name}: không phải ngày (yyyy-mm-dd) / not a date (yyyy-mm-dd)") from exc
 
 
 @bp.post("/channels")
@@ -197,11 +205,14 @@ def create_channel() -> Any:
     try:
         kind = form.get("kind", "")
         if kind not in settings.channel_kinds:
-            raise LoaError(f"unknown channel kind '{kind}'")
+            raise LoaError(f"loại kênh '{kind}' không hợp lệ / unknown channel kind '{kind}'")
         langs = [x for x in form.getlist("languages") if x in settings.languages] or ["vi"]
         name = form.get("name", "").strip()
         if not name or len(name) > 200:
-            raise LoaError("a channel needs a name (at most 200 characters)")
+            raise LoaError(
+                "kênh cần có tên (tối đa 200 ký tự) / "
+                "a channel needs a name (at most 200 characters)"
+            )
         channel = Channel(
             code=form.get("code", "").strip() or None,
             name=name,
@@ -221,7 +232,9 @@ def create_channel() -> Any:
 def _channel(channel_id: int) -> Channel:
     channel = db().get(Channel, channel_id)
     if channel is None:
-        raise ApiProblem(404, f"channel {channel_id} not found", "not_found")
+        raise ApiProblem(
+            404, f"không tìm thấy kênh {channel_id} / channel {channel_id} not found", "not_found"
+        )
     return channel
 
 
@@ -243,14 +256,20 @@ def add_pattern(channel_id: int) -> Any:
     try:
         days = "".join(sorted(set(d for d in form.get("weekdays", "") if d in "1234567")))
         if not days:
-            raise LoaError("choose at least one weekday (1 = Monday ... 7 = Sunday)")
+            raise LoaError(
+                "chọn ít nhất một ngày trong tuần (1 = thứ Hai ... 7 = Chủ nhật) / "
+                "choose at least one weekday (1 = Monday ... 7 = Sunday)"
+            )
         try:
             start = dt.time.fromisoformat(form.get("start", ""))
             minutes = int(form.get("minutes", ""))
         except ValueError as exc:
-            raise LoaError("start is HH:MM and minutes a whole number") from exc
+            raise LoaError(
+                "giờ bắt đầu có dạng HH:MM và số phút là số nguyên / "
+                "start is HH:MM and minutes a whole number"
+            ) from exc
         if not 1 <= minutes <= 1440:
-            raise LoaError("a slot lasts 1 to 1440 minutes")
+            raise LoaError("khung giờ dài từ 1 đến 1440 phút / a slot lasts 1 to 1440 minutes")
         ch.patterns.append(
             SlotPattern(
                 weekdays=days,
@@ -273,7 +292,7 @@ def end_pattern(channel_id: int, pattern_id: int) -> Any:
     ch = _channel(channel_id)
     pattern = next((p for p in ch.patterns if p.id == pattern_id), None)
     if pattern is None:
-        raise ApiProblem(404, "pattern not found", "not_found")
+        raise ApiProblem(404, "không tìm thấy mẫu khung giờ / pattern not found", "not_found")
     pattern.valid_to = max(pattern.valid_from, dt.date.today())
     audit.record(db(), _actor(), "pattern.end", "slot_pattern", pattern.id)
     return _done(_("Slot pattern ended."), "admin.channel", channel_id=channel_id)
@@ -287,11 +306,11 @@ def add_cluster(channel_id: int) -> Any:
     try:
         name = form.get("name", "").strip()
         if not name or len(name) > 200:
-            raise LoaError("a cluster needs a name")
+            raise LoaError("cụm loa cần có tên / a cluster needs a name")
         village = form.get("village", "").strip()
         speakers = int(form.get("speakers") or 1)
         if not 1 <= speakers <= 1000:
-            raise LoaError("speakers: 1 to 1000")
+            raise LoaError("số loa: từ 1 đến 1000 / speakers: 1 to 1000")
         ch.clusters.append(
             LoudspeakerCluster(
                 name=name,

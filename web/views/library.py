@@ -91,25 +91,33 @@ def create() -> Any:
     try:
         title = form.get("title", "").strip()
         if not title or len(title) > 300:
-            raise LoaError("a programme needs a title (at most 300 characters)")
+            raise LoaError(
+                "chương trình cần có tiêu đề (tối đa 300 ký tự) / "
+                "a programme needs a title (at most 300 characters)"
+            )
         ptype = form.get("programme_type", "")
         if ptype not in settings.programme_types:
-            raise LoaError(f"unknown programme type '{ptype}'")
+            raise LoaError(
+                f"loại chương trình '{ptype}' không hợp lệ / unknown programme type '{ptype}'"
+            )
         language = form.get("language", "vi")
         if language not in settings.languages:
-            raise LoaError(f"unknown language '{language}'")
+            raise LoaError(f"ngôn ngữ '{language}' không hợp lệ / unknown language '{language}'")
         topics = [t for t in form.getlist("topics") if t in settings.topics]
         if not topics:
-            raise LoaError("choose at least one topic")
+            raise LoaError("chọn ít nhất một chủ đề / choose at least one topic")
         priority = form.get("priority", "normal")
         if priority not in PRIORITIES:
-            raise LoaError(f"unknown priority '{priority}'")
+            raise LoaError(f"mức ưu tiên '{priority}' không hợp lệ / unknown priority '{priority}'")
         try:
             minutes = float(form.get("minutes", "0").replace(",", "."))
         except ValueError as exc:
-            raise LoaError("the length is a number of minutes") from exc
+            raise LoaError("thời lượng là số phút / the length is a number of minutes") from exc
         if not 0 < minutes <= 600:
-            raise LoaError("the length is between 0 and 600 minutes")
+            raise LoaError(
+                "thời lượng phải lớn hơn 0 và tối đa 600 phút / "
+                "the length is between 0 and 600 minutes"
+            )
         p = Programme(
             title=title,
             programme_type=ptype,
@@ -130,7 +138,11 @@ def create() -> Any:
 def _programme(programme_id: int) -> Programme:
     p = db().get(Programme, programme_id)
     if p is None:
-        raise ApiProblem(404, f"programme {programme_id} not found", "not_found")
+        raise ApiProblem(
+            404,
+            f"không tìm thấy chương trình {programme_id} / programme {programme_id} not found",
+            "not_found",
+        )
     return p
 
 
@@ -166,7 +178,7 @@ def upload_audio(programme_id: int) -> Any:
                 programme=p, original_name=Path(upload.filename).name[:255],
             )  # fmt: skip
             attach_to_programme(db(), result.asset, p, _actor())
-    except (ContentError, LoaError) as exc:
+    except LoaError as exc:
         return _back(_("Not done: %(why)s", why=str(exc)), ok=False)
     return _back(_("Audio stored."))
 

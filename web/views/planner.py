@@ -201,7 +201,7 @@ def _item(channel_id: int) -> ScheduledItem:
     require_channel(session, channel_id, PLAN)
     item = session.get(ScheduledItem, request.form.get("item_id", type=int) or 0)
     if item is None or item.slot.channel_id != channel_id:
-        raise ApiProblem(404, "item not found", "not_found")
+        raise ApiProblem(404, "không tìm thấy mục lịch / item not found", "not_found")
     return item
 
 
@@ -296,7 +296,7 @@ def autoplan_area() -> Any:
         unit = session.get(AdminUnit, principal.unit_id)
         unit_code = unit.code if unit else None
     elif principal.role != "admin":
-        raise ApiProblem(403, "no area", "forbidden")
+        raise ApiProblem(403, "bạn chưa được giao địa bàn / no area", "forbidden")
     if _plan(week, unit_code, None):
         session.commit()
     return redirect(url_for("planner.overview", week=str(week)), code=303)

@@ -48,7 +48,9 @@ def my_station() -> Any:
         query = query.where(Channel.id.in_(list(scope)))
     channels = list(session.scalars(query.limit(200)))
     if not channels:
-        raise ApiProblem(404, "no station is assigned to you", "not_found")
+        raise ApiProblem(
+            404, "bạn chưa được giao đài nào / no station is assigned to you", "not_found"
+        )
     wanted = request.args.get("channel", type=int)
     channel = require_channel(session, wanted, CONFIRM) if wanted else channels[0]
     day = today()

@@ -38,7 +38,9 @@ def _period() -> Period:
     except PeriodError as exc:
         raise ApiProblem(422, str(exc), "period") from exc
     if len(period.weeks()) > 60:
-        raise ApiProblem(422, "choose a period of at most a year", "period")
+        raise ApiProblem(
+            422, "chọn kỳ dài tối đa một năm / choose a period of at most a year", "period"
+        )
     return period
 
 
@@ -53,7 +55,11 @@ def _rule(settings: Settings) -> Rule:
         if r.id == wanted:
             return r
     if wanted:
-        raise ApiProblem(422, f"unknown weekly rule '{wanted}'", "rule")
+        raise ApiProblem(
+            422,
+            f"quy định theo tuần '{wanted}' không hợp lệ / unknown weekly rule '{wanted}'",
+            "rule",
+        )
     return rules[0]
 
 
@@ -64,7 +70,9 @@ def _area(principal: Principal) -> AdminUnit | None:
     if wanted is not None:
         unit = session.get(AdminUnit, wanted)
         if unit is None or not principal.covers_unit(session, unit.id):
-            raise ApiProblem(404, "this area is not yours", "not_found")
+            raise ApiProblem(
+                404, "địa bàn này không thuộc phạm vi của bạn / this area is not yours", "not_found"
+            )
         return unit
     return session.get(AdminUnit, principal.unit_id) if principal.unit_id else None
 
@@ -179,7 +187,7 @@ def export_report(fmt: str) -> Any:
     principal = require(SUPERVISE)
     modules = report_exports()
     if fmt not in REPORT_TYPES or modules is None:
-        raise ApiProblem(404, "this export is not available", "not_found")
+        raise ApiProblem(404, "không có bản xuất này / this export is not available", "not_found")
     reports, xlsx, docx = modules
     settings = current_app.config["LOA_SETTINGS"]
     period = _period()
