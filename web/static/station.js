@@ -33,32 +33,45 @@
   }
 
   function send(entry) {
+    // A request that hangs on a dying link is abandoned after 15 s, so it never blocks the queue.
+    var ctrl = window.AbortController ? new AbortController() : null;
+    var timer = ctrl ? setTimeout(function () { ctrl.abort(); }, 15000) : null;
     return fetch(entry.url, {
-      method: "POST", credentials: "same-origin",
+      method: "POST", credentials: "same-origin", signal: ctrl ? ctrl.signal : undefined,
       headers: { "Content-Type": "application/json", "X-CSRF-Token": body.getAttribute("data-csrf") },
       body: JSON.stringify(entry.body)
     }).then(function (r) {
+      if (timer) clearTimeout(timer);
       if (r.status < 500) setNet(true);
       if (r.ok) { mark(entry, "sent", entry.label + " · " + T("sent")); return "done"; }
       if (r.status === 401 || r.status >= 500) return "keep";
       return r.json().then(function (p) {
         mark(entry, "failed", T("failed") + ": " + (p.detail || r.status)); return "done";
       }, function () { return "done"; });
-    }, function () { setNet(false); return "keep"; });
+    }, function () { if (timer) clearTimeout(timer); setNet(false); return "keep"; });
   }
 
+  // Send the queue in order; entries added meanwhile are picked up in the same round. When the
+  // link fails, try again soon (2 s, doubling up to 30 s) rather than waiting for the timer.
+  var retryDelay = 2000, retryTimer = null;
   function flush() {
     if (flushing) return Promise.resolve();
-    var q = load();
-    if (!q.length) return Promise.resolve();
+    if (!load().length) return Promise.resolve();
     flushing = true;
-    var i = 0;
+    if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; }
+    var tried = {};
     function next() {
-      if (i >= q.length) { flushing = false; return; }
-      var entry = q[i++];
+      var entry = load().filter(function (e) { return !tried[e.id]; })[0];
+      if (!entry) { flushing = false; retryDelay = 2000; return; }
+      tried[entry.id] = true;
       return send(entry).then(function (res) {
         if (res === "done") save(load().filter(function (e) { return e.key !== entry.key || e.id !== entry.id; }));
-        if (res === "keep") { flushing = false; return; }
+        if (res === "keep") {
+          flushing = false;
+          retryTimer = setTimeout(flush, retryDelay);
+          retryDelay = Math.min(retryDelay * 2, 30000);
+          return;
+        }
         return next();
       });
     }

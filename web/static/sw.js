@@ -1,6 +1,6 @@
 /* Service worker of "my station": keeps the page and its two files so that the station can be
    opened without a link; confirmations are queued by the page and sent when the link returns. */
-var CACHE = "loa-station-v1";
+var CACHE = "loa-station-v2";  // bump when station.js or station.css change
 var FILES = ["/station/", "/static/station.css", "/static/station.js"];
 
 self.addEventListener("install", function (e) {
