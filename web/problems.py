@@ -52,6 +52,28 @@ def _wants_problem() -> bool:
     return request.path.startswith("/api/")
 
 
+# What a page says for an HTTP error that carries werkzeug's stock (English) description.
+_PAGE_TEXT = {
+    400: "Yêu cầu không hợp lệ / Bad request",
+    401: "Cần đăng nhập / Sign-in required",
+    403: "Không có quyền truy cập / Access denied",
+    404: "Không tìm thấy trang này / Page not found",
+    405: "Thao tác này không được phép ở đây / Method not allowed",
+    413: "Tệp hoặc dữ liệu gửi lên quá lớn / Upload too large",
+    429: "Quá nhiều yêu cầu, vui lòng thử lại sau / Too many requests, try again later",
+    500: "Lỗi máy chủ; lỗi đã được ghi lại / Server error; it was logged",
+    503: "Hệ thống tạm thời chưa phục vụ được, vui lòng thử lại sau / Service unavailable",
+}
+
+
+def _page_text(exc: HTTPException, status: int) -> str:
+    """The exception's own message, or a bilingual one instead of werkzeug's stock text."""
+    stock = type(exc).description
+    if exc.description and exc.description != stock:
+        return exc.description
+    return _PAGE_TEXT.get(status) or exc.description or _title(status)
+
+
 def _page(status: int, message: str) -> tuple[str, int]:
     return render_template("error.html", status=status, message=message), status
 
@@ -82,7 +104,7 @@ def init_errors(app: Flask) -> None:
         status = exc.code or 500
         if _wants_problem():
             return problem(status, exc.description or _title(status), "http")
-        return _page(status, exc.description or _title(status))
+        return _page(status, _page_text(exc, status))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:
@@ -90,4 +112,4 @@ def init_errors(app: Flask) -> None:
         detail = "internal error; it was logged"
         if _wants_problem():
             return problem(500, detail, "internal")
-        return _page(500, detail)
+        return _page(500, _PAGE_TEXT[500])

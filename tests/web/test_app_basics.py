@@ -149,5 +149,15 @@ def test_server_errors_are_logged_not_shown(
     b.login("admin")
     page = b.get("/channels")
     assert page.status_code == 500 and "hunter2" not in page.text
+    assert "Lỗi máy chủ" in page.text
     assert "hunter2" in caplog.text  # the details go to the log
     assert resources.list_rules is not None
+
+
+def test_error_pages_speak_vietnamese(browser: Browser, world: World) -> None:
+    """HTTP errors on pages replace werkzeug's stock English text with a bilingual one."""
+    browser.login("supervisor")
+    page = browser.get("/no-such-page")
+    assert page.status_code == 404
+    assert "Không tìm thấy trang này / Page not found" in page.text
+    assert "requested URL was not found" not in page.text
