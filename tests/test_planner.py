@@ -218,8 +218,8 @@ def test_publish_and_published_weeks(session, settings, area):
 @pytest.mark.parametrize(
     ("week", "unit", "error", "text"),
     [
-        ("2026-W60", "91", Invalid, "unknown week"),
-        ("tuần 49", "91", Invalid, "unknown week"),
+        ("2026-W60", "91", Invalid, "week 60 does not exist"),
+        ("tuần 49", "91", Invalid, "is not an ISO week"),
         ("2026-W49", "99999", NotFound, "99999"),
     ],
 )
@@ -287,7 +287,7 @@ def test_cli_plan_reports_status_and_refuses_bad_input(tmp_path, monkeypatch):
         f.programme(session, "NTM 2", ("ntm",), seconds=300)
         session.commit()
         for args, text in [
-            (["--week", "2026-W60", "--unit", "91"], "unknown week"),
+            (["--week", "2026-W60", "--unit", "91"], "week 60 does not exist"),
             (["--week", "2026-W49", "--unit", "00000"], "no administrative unit"),
             (["--week", "2026-W49", "--unit", "91", "--channel", "77"], "not in 91"),
         ]:

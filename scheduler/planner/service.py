@@ -97,7 +97,7 @@ def _week(week: Week | str) -> Week:
     try:
         return Week.parse(week)
     except PeriodError as exc:
-        raise Invalid(f"tuần không hợp lệ / unknown week: {exc}", code="week") from exc
+        raise Invalid(str(exc), code="week") from exc  # already "vi / en"
 
 
 def select_channels(

@@ -82,7 +82,7 @@ def plan_command(
             try:
                 source = Week.parse(copy_from) if copy_from else Week.parse(week).shift(-1)
             except PeriodError as exc:
-                raise fail(f"tuần không hợp lệ / unknown week: {exc}") from exc
+                raise fail(str(exc)) from exc
         with loa.session() as session:
             result = plan_week(
                 session, loa.settings, week, unit_code, list(channel_ids) or None,
