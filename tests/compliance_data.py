@@ -19,6 +19,7 @@ from scheduler.models import (
     WeekSchedule,
 )
 from scheduler.periods import Week, local_date_of, local_to_utc
+from tests import factories
 
 _refs = itertools.count(1)
 
@@ -122,15 +123,8 @@ def channel_with_languages(
     active_to: dt.date | None = None,
     name: str | None = None,
 ) -> Channel:
-    """A channel with languages (like tests.factories.channel, any dates)."""
-    c = Channel(
-        name=name or f"Đài {unit.name} {next(_refs)}",
-        kind=kind,
-        unit=unit,
-        active_from=active_from,
-        active_to=active_to,
-        language_links=[ChannelLanguage(language=lang) for lang in languages],
-    )
-    session.add(c)
-    session.flush()
-    return c
+    """A channel with languages and a unique name (tests.factories.channel, any dates)."""
+    return factories.channel(
+        session, unit, kind, languages, active_from, active_to,
+        name or f"Đài {unit.name} {next(_refs)}",
+    )  # fmt: skip

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from content import inbox
 from scheduler.models import LoudspeakerCluster, SlotPattern
 from web.access import ADMIN, PLAN, READ, require, require_channel
 from web.api import api
-from web.api.common import iso, page_params, page_schema, paging
+from web.api.common import iso, page_params, page_schema, paged_json
 from web.api.spec import route, schema
 from web.db import db
 from web.models import User
@@ -134,25 +134,20 @@ def list_clusters(channel_id: int) -> Any:
 def list_users() -> Any:
     """Every account, paged."""
     require(ADMIN)
-    session = db()
-    page, per_page = paging()
-    total = session.scalar(select(func.count(User.id))) or 0
-    rows = session.scalars(
-        select(User).order_by(User.id).limit(per_page).offset((page - 1) * per_page)
-    )
-    items = [
-        {
-            "id": u.id,
-            "username": u.username,
-            "display_name": u.display_name,
-            "role": u.role,
-            "unit_id": u.unit_id,
-            "channel_ids": u.channel_ids,
-            "active": u.active,
-        }
-        for u in rows
-    ]
-    return jsonify({"items": items, "page": page, "per_page": per_page, "total": total})
+    return paged_json(db(), select(User), _user_json, User.id)
+
+
+def _user_json(u: User) -> dict[str, Any]:
+    """An account as the API shows it (never its password hash)."""
+    return {
+        "id": u.id,
+        "username": u.username,
+        "display_name": u.display_name,
+        "role": u.role,
+        "unit_id": u.unit_id,
+        "channel_ids": u.channel_ids,
+        "active": u.active,
+    }
 
 
 @route(api, "/feed-items", "GET", summary="New items of the feed inbox (planners)", tag="library",

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from scheduler.models import Channel
 from web.access import READ, require, require_channel
 from web.api import api
-from web.api.common import iso, page_params, page_schema, paging, week_arg, week_param
+from web.api.common import iso, page_params, page_schema, paged_json, week_arg, week_param
 from web.api.spec import query, route, schema
 from web.db import db
 from web.weeks import WeekView, load_weeks
@@ -152,7 +152,6 @@ def list_channels() -> Any:
     """The channels the caller may see, paged."""
     principal = require(READ)
     session = db()
-    page, per_page = paging()
     query_ = select(Channel)
     scope = principal.channel_scope(session)
     if scope is not None:
@@ -160,18 +159,7 @@ def list_channels() -> Any:
     kind = request.args.get("kind")
     if kind:
         query_ = query_.where(Channel.kind == kind)
-    total = session.scalar(select(func.count()).select_from(query_.subquery())) or 0
-    rows = session.scalars(
-        query_.order_by(Channel.id).limit(per_page).offset((page - 1) * per_page)
-    )
-    return jsonify(
-        {
-            "items": [channel_json(c) for c in rows],
-            "page": page,
-            "per_page": per_page,
-            "total": total,
-        }
-    )
+    return paged_json(session, query_, channel_json, Channel.id)
 
 
 @route(

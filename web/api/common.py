@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request
+from flask import Response, current_app, jsonify, request
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
 
 from content.db import utcnow
 from scheduler.models import Airing
@@ -57,6 +60,17 @@ def paging() -> tuple[int, int]:
     """(page, per_page) from the query."""
     default = current_app.config["LOA_SETTINGS"].web.page_size
     return query_int("page", 1, 1, 100000), query_int("per_page", default, 1, 1000)
+
+
+def paged_json(
+    session: Session, query_: Select[Any], to_json: Callable[[Any], Any], *order_by: Any
+) -> Response:
+    """One page of a query's rows as {items, page, per_page, total} (see page_schema)."""
+    page, per_page = paging()
+    total = session.scalar(select(func.count()).select_from(query_.subquery())) or 0
+    rows = session.scalars(query_.order_by(*order_by).limit(per_page).offset((page - 1) * per_page))
+    items = [to_json(row) for row in rows]
+    return jsonify({"items": items, "page": page, "per_page": per_page, "total": total})
 
 
 def page_schema(item: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from content.db import utcnow
 from content.models import Programme
@@ -15,7 +15,7 @@ from scheduler.models import AdminUnit, Channel
 from scheduler.periods import Period, PeriodError, Week
 from web.access import READ, SUPERVISE, current, require, require_channel
 from web.api import api
-from web.api.common import iso, page_params, page_schema, paging, today
+from web.api.common import iso, page_params, page_schema, paged_json, today
 from web.api.spec import query, route, schema
 from web.db import db
 from web.problems import ApiProblem
@@ -164,7 +164,6 @@ def list_units() -> Any:
     """Units the caller may see (admins: all; others: their subtree)."""
     principal = require(READ)
     session = db()
-    page, per_page = paging()
     q = select(AdminUnit)
     scope = principal.unit_ids(session)
     if scope is not None:
@@ -182,13 +181,7 @@ def list_units() -> Any:
                 "invalid",
             )
         q = q.where(AdminUnit.level == level)
-    total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
-    rows = session.scalars(
-        q.order_by(AdminUnit.code, AdminUnit.id).limit(per_page).offset((page - 1) * per_page)
-    )
-    return jsonify(
-        {"items": [unit_json(u) for u in rows], "page": page, "per_page": per_page, "total": total}
-    )
+    return paged_json(session, q, unit_json, AdminUnit.code, AdminUnit.id)
 
 
 @route(
@@ -206,29 +199,26 @@ def list_units() -> Any:
 def list_programmes() -> Any:
     """Programmes, paged (the library is shared by every area)."""
     require(READ)
-    session = db()
-    page, per_page = paging()
     q = select(Programme)
     language = request.args.get("language")
     if language:
         q = q.where(Programme.language == language)
-    total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
-    rows = session.scalars(q.order_by(Programme.id).limit(per_page).offset((page - 1) * per_page))
-    items = [
-        {
-            "id": p.id,
-            "code": p.code,
-            "title": p.title,
-            "programme_type": p.programme_type,
-            "language": p.language,
-            "duration_seconds": p.duration_seconds,
-            "topics": p.topics,
-            "priority": p.priority,
-            "approved": p.is_approved,
-        }
-        for p in rows
-    ]
-    return jsonify({"items": items, "page": page, "per_page": per_page, "total": total})
+    return paged_json(db(), q, _programme_json, Programme.id)
+
+
+def _programme_json(p: Programme) -> dict[str, Any]:
+    """A programme of the library as the API lists it."""
+    return {
+        "id": p.id,
+        "code": p.code,
+        "title": p.title,
+        "programme_type": p.programme_type,
+        "language": p.language,
+        "duration_seconds": p.duration_seconds,
+        "topics": p.topics,
+        "priority": p.priority,
+        "approved": p.is_approved,
+    }
 
 
 @route(api, "/rules", "GET", summary="Coverage rules in force", tag="rules",
