@@ -1,10 +1,15 @@
 """Benchmark: the web app under gunicorn (2 workers) on PostgreSQL.
 
 Usage: python bench/web.py [--database-url postgresql://postgres@127.0.0.1:5432/test]
-       [--seconds 8] [--clients 4] [--threads 6]
+       [--seconds 8] [--clients 4] [--threads 6] [--rate 300] [--paced-seconds 10]
 Targets (issue 6): the planner's week grid of 200 channels rendered under 300 ms; the
 confirmation endpoint sustains 300 requests/s with p99 under 100 ms, and its throughput is at
-least half that of a trivial endpoint (/api/v1/ping) on the same server in the same run.
+least half that of a trivial endpoint on the same server in the same run.
+How: "sustains 300 req/s with p99 < 100 ms" is measured open loop: confirmations are offered at
+a fixed 300 req/s on a timetable (latency from when each was due, so queueing is not hidden).
+Throughput is measured closed loop (clients x threads with keep-alive, as fast as answered) for
+the confirmation and for two trivial endpoints: /api/v1/ping (no database) and
+/api/v1/ping?db=1 (one SELECT 1, the health-check kind); the ratio target uses the latter.
 Data: one province, 200 commune stations, 11 slots a week, 3 programmes a slot, three weeks.
 Runs in a private PostgreSQL schema, dropped at the end. Prints figures, a JSON line last.
 """
@@ -285,6 +290,94 @@ def _worker(args: tuple[int, str, str, list[int], float, int, mp.Queue]) -> None
     queue.put((lat, errors[0]))
 
 
+def _paced(args: tuple[int, str, list[int], float, float, mp.Queue]) -> None:
+    """One client process of the open-loop phase: each thread sends on its own fixed timetable.
+
+    Latency counts from the moment a request was due, not when it was sent, so a slow server
+    cannot hide its queueing by slowing the clients down (no coordinated omission).
+    """
+    import threading
+
+    port, token, items, interval, start_at, queue = args
+    lat: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    threads = PACED_THREADS
+    chunks = [items[i::threads] for i in range(threads)]
+    body = json.dumps({"status": "aired"})
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def run(k: int, mine: list[int]) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        local: list[float] = []
+        bad = 0
+        due = start_at + k * interval / threads
+        for item in mine:
+            pause = due - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            try:
+                conn.request("POST", f"/api/v1/items/{item}/confirmation", body, headers)
+                resp = conn.getresponse()
+                resp.read()
+                if resp.status >= 400:
+                    bad += 1
+            except OSError:
+                bad += 1
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            local.append((time.perf_counter() - due) * 1000)
+            due += interval
+        with lock:
+            lat.extend(local)
+            errors[0] += bad
+
+    pool = [threading.Thread(target=run, args=(k, c)) for k, c in enumerate(chunks)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    queue.put((lat, errors[0]))
+
+
+PACED_THREADS = 8
+
+
+def paced(
+    port: int, token: str, items: list[int], rate: float, seconds: float, clients: int
+) -> dict[str, float]:
+    """Offer confirmations at a fixed rate (open loop); return achieved rate and latencies."""
+    ctx = mp.get_context("fork")
+    queue: mp.Queue = ctx.Queue()
+    total = int(rate * seconds)
+    if total > len(items):
+        raise SystemExit(f"only {len(items)} unconfirmed items for {total} requests")
+    senders = clients * PACED_THREADS
+    interval = senders / rate  # seconds between two requests of one sender thread
+    mine = items[:total]
+    parts = [mine[i::clients] for i in range(clients)]
+    start_at = time.perf_counter() + 0.5
+    procs = [
+        ctx.Process(target=_paced, args=((port, token, parts[i], interval,
+                                           start_at + i * interval / senders, queue),))
+        for i in range(clients)
+    ]  # fmt: skip
+    for p in procs:
+        p.start()
+    results = [queue.get() for _ in procs]
+    for p in procs:
+        p.join()
+    elapsed = time.perf_counter() - start_at
+    lat = sorted(x for r in results for x in r[0])
+    return {
+        "requests": len(lat),
+        "errors": sum(r[1] for r in results),
+        "rps": round(len(lat) / elapsed, 1),
+        "p50_ms": round(statistics.median(lat), 2) if lat else 0.0,
+        "p99_ms": round(lat[int(len(lat) * 0.99) - 1], 2) if lat else 0.0,
+        "max_ms": round(lat[-1], 2) if lat else 0.0,
+    }
+
+
 def load(
     port: int, kind: str, token: str, items: list[int], seconds: float, clients: int, threads: int
 ) -> dict[str, float]:
@@ -334,6 +427,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--threads", type=int, default=6)
     parser.add_argument("--gunicorn-threads", type=int, default=8)
+    parser.add_argument("--rate", type=float, default=300.0, help="open-loop offered req/s")
+    parser.add_argument("--paced-seconds", type=float, default=10.0)
     args = parser.parse_args()
 
     schema = f"loa_bench_web_{uuid.uuid4().hex[:8]}"
@@ -383,27 +478,37 @@ def main() -> None:
             f"one channel's grid: {statistics.median(one):.0f} ms"
         )
         items: list[int] = data["items"]  # type: ignore[assignment]
+        token = str(data["token"])
+        n_paced = int(args.rate * args.paced_seconds)
+        steady = paced(port, token, items[:n_paced], args.rate, args.paced_seconds, args.clients)
+        print(
+            f"confirmation offered at {args.rate:.0f} req/s for {args.paced_seconds:.0f} s "
+            f"(open loop): {steady['rps']:.0f} req/s done, p50 {steady['p50_ms']} ms, "
+            f"p99 {steady['p99_ms']} ms, max {steady['max_ms']} ms, {steady['errors']} errors "
+            "(target: sustains 300 req/s with p99 < 100 ms)"
+        )
         load(port, "ping", "", [], 1.0, args.clients, args.threads)  # warm-up
         ping = load(port, "ping", "", [], args.seconds, args.clients, args.threads)
-        show("ping (no database)", ping)
+        show("ping (no database), saturated", ping)
         ping_db = load(port, "ping_db", "", [], args.seconds, args.clients, args.threads)
-        show("ping + SELECT 1", ping_db)
-        confirm = load(
-            port, "confirm", str(data["token"]), items, args.seconds, args.clients, args.threads
-        )
-        show("confirmation (new airings)", confirm)
+        show("ping + SELECT 1, saturated", ping_db)
+        confirm = load(port, "confirm", token, items[n_paced:], args.seconds, args.clients,
+                       args.threads)  # fmt: skip
+        show("confirmation (new airings), saturated", confirm)
         # The trivial endpoint of the target is the health-check kind: one database round trip.
         ratio = confirm["rps"] / ping_db["rps"] if ping_db["rps"] else 0.0
         ratio_nodb = confirm["rps"] / ping["rps"] if ping["rps"] else 0.0
         ok = (
             grid_p50 < 300
+            and steady["rps"] >= args.rate * 0.98
+            and steady["p99_ms"] < 100
             and confirm["rps"] >= 300
-            and confirm["p99_ms"] < 100
             and ratio >= 0.5
             and confirm["errors"] == 0
+            and steady["errors"] == 0
         )
         print(
-            f"confirmation / (ping + SELECT 1): {ratio:.2f} (target >= 0.5); "
+            f"saturated confirmation / (ping + SELECT 1): {ratio:.2f} (target >= 0.5); "
             f"confirmation / ping without database: {ratio_nodb:.2f}; "
             f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
         )
@@ -416,6 +521,12 @@ def main() -> None:
                     "channels": CHANNELS,
                     "grid_ms_median": round(grid_p50, 1),
                     "grid_ms_max": round(grid_max, 1),
+                    "paced_offered_rps": args.rate,
+                    "paced_rps": steady["rps"],
+                    "paced_p50_ms": steady["p50_ms"],
+                    "paced_p99_ms": steady["p99_ms"],
+                    "paced_max_ms": steady["max_ms"],
+                    "paced_errors": steady["errors"],
                     "confirm_rps": confirm["rps"],
                     "confirm_p50_ms": confirm["p50_ms"],
                     "confirm_p99_ms": confirm["p99_ms"],

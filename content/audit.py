@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from content.db import utcnow
 from content.models import AuditEntry
 
 
@@ -19,6 +20,26 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     return value
+
+
+def entry_values(
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Column values of one audit entry, for callers that insert it with Core (hot paths)."""
+    return {
+        "at": utcnow(),
+        "actor": actor,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "before": _jsonable(before) if before is not None else None,
+        "after": _jsonable(after) if after is not None else None,
+    }
 
 
 def record(
