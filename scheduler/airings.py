@@ -215,7 +215,9 @@ def confirm_item(
     """Record what happened to a scheduled item; a repeat updates the one airing (audited)."""
     _check_status(settings, status, reason_code, reason_text)
     _check_source(source)
-    item = session.execute(_FACTS, {"item_id": item_id}).one_or_none()
+    # Core on the session's connection (flushing first, as a query would): no ORM result layer.
+    session.flush()
+    item = session.connection().execute(_FACTS, {"item_id": item_id}).one_or_none()
     if item is None:
         raise NotFound(
             f"không tìm thấy mục lịch {item_id} / scheduled item {item_id} does not exist"
