@@ -95,6 +95,7 @@ class WebSettings:
     login_window_minutes: int = 15
     max_upload_mb: int = 200
     page_size: int = 50
+    trusted_proxies: int = 0
 
 
 @dataclass(frozen=True)
@@ -493,6 +494,11 @@ def _check_web(settings: Settings, where: str) -> None:
             raise ConfigError(
                 f"{where}: khóa 'web.{name}' phải >= 1 / key 'web.{name}' must be >= 1"
             )
+    if not 0 <= settings.web.trusted_proxies <= 5:
+        raise ConfigError(
+            f"{where}: khóa 'web.trusted_proxies' phải từ 0 đến 5 / "
+            "key 'web.trusted_proxies' must be 0..5"
+        )
     if not 1 <= settings.web.page_size <= 1000:
         raise ConfigError(
             f"{where}: khóa 'web.page_size' phải từ 1 đến 1000 / "

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from content.db import make_engine, make_session_factory, read_only_session_factory
 from scheduler.config import Settings, load_settings
@@ -68,6 +69,9 @@ def create_app(
     init_errors(app)
     app.jinja_env.globals["csrf_token"] = csrf_token
     _register_blueprints(app)
+    if settings.web.trusted_proxies:
+        n = settings.web.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     return app
 
 
