@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from sqlalchemy import select
 
 from scheduler.models import Channel
+from scheduler.units.text import vi_sort_key
 from web.access import READ, current, require
 from web.api.common import today, week_arg
 from web.db import db
@@ -51,7 +52,7 @@ def channels() -> Any:
     scope = principal.channel_scope(session)
     if scope is not None:
         query = query.where(Channel.id.in_(list(scope)))
-    rows = list(session.scalars(query.limit(500)))
+    rows = sorted(session.scalars(query), key=lambda c: (c.kind, vi_sort_key(c.name)))[:500]
     weeks = load_weeks(session, [c.id for c in rows], week)
     return render_template(
         "channels.html",

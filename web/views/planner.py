@@ -16,6 +16,7 @@ from scheduler.compliance.precheck import precheck
 from scheduler.errors import LoaError, VersionConflict
 from scheduler.models import Channel, ScheduledItem, Slot
 from scheduler.periods import Week
+from scheduler.units.text import vi_sort_key
 from web.access import PLAN, current, require, require_channel
 from web.api.common import parse_week, today, week_arg
 from web.db import db
@@ -51,7 +52,7 @@ def overview() -> Any:
     scope = principal.channel_scope(session)
     if scope is not None:
         query = query.where(Channel.id.in_(list(scope)))
-    channels = list(session.scalars(query))
+    channels = sorted(session.scalars(query), key=lambda c: (c.kind, vi_sort_key(c.name)))
     views = load_weeks(session, [c.id for c in channels], week, with_airings=False)
     statuses = week_status(session, settings, channels, views)
     short = sum(1 for c in channels if any(s.short for s in statuses[c.id]))

@@ -16,6 +16,7 @@ from content.models import Programme
 from scheduler.airings import EARLY_GRACE
 from scheduler.models import Channel
 from scheduler.periods import Week
+from scheduler.units.text import vi_sort_key
 from web.access import CONFIRM, require, require_channel
 from web.api.common import today
 from web.db import db
@@ -46,7 +47,7 @@ def my_station() -> Any:
     query = select(Channel).order_by(Channel.name)
     if scope is not None:
         query = query.where(Channel.id.in_(list(scope)))
-    channels = list(session.scalars(query.limit(200)))
+    channels = sorted(session.scalars(query), key=lambda c: vi_sort_key(c.name))[:200]
     if not channels:
         raise ApiProblem(
             404, "bạn chưa được giao đài nào / no station is assigned to you", "not_found"

@@ -16,6 +16,7 @@ from scheduler import airings as airing_ops
 from scheduler.config import Rule, Settings
 from scheduler.models import AdminUnit, Channel
 from scheduler.periods import Period, PeriodError, Week
+from scheduler.units.text import vi_sort_key
 from web.access import SUPERVISE, Principal, require, require_channel
 from web.api.common import parse_week, today
 from web.db import db
@@ -82,14 +83,14 @@ def _area_choices(principal: Principal) -> list[AdminUnit]:
     session = db()
     if principal.unit_id is None:
         query = select(AdminUnit).where(AdminUnit.level == "province", AdminUnit.valid_to.is_(None))
-        return list(session.scalars(query.order_by(AdminUnit.name)))
+        return sorted(session.scalars(query), key=lambda u: vi_sort_key(u.name))
     root = session.get(AdminUnit, principal.unit_id)
     children = session.scalars(
         select(AdminUnit)
         .where(AdminUnit.parent_id == principal.unit_id, AdminUnit.level != "village")
         .order_by(AdminUnit.name)
     )
-    return ([root] if root else []) + list(children)
+    return ([root] if root else []) + sorted(children, key=lambda u: vi_sort_key(u.name))
 
 
 def _channels(principal: Principal, area: AdminUnit | None) -> list[Channel]:
@@ -102,7 +103,7 @@ def _channels(principal: Principal, area: AdminUnit | None) -> list[Channel]:
     scope = principal.channel_scope(session)
     if scope is not None:
         query = query.where(Channel.id.in_(list(scope)))
-    return list(session.scalars(query))
+    return sorted(session.scalars(query), key=lambda c: vi_sort_key(c.name))
 
 
 def _matrix() -> tuple[Any, ...]:
