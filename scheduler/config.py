@@ -34,6 +34,7 @@ class DatabaseSettings:
     """Where the data lives."""
 
     url: str = "sqlite:///instance/loa.db"
+    pool_size: int = 16
 
 
 @dataclass(frozen=True)
@@ -489,6 +490,11 @@ def _check_audio_feeds(settings: Settings, where: str) -> None:
 
 def _check_web(settings: Settings, where: str) -> None:
     """Web limits must be positive."""
+    if not 1 <= settings.database.pool_size <= 200:
+        raise ConfigError(
+            f"{where}: khóa 'database.pool_size' phải từ 1 đến 200 / "
+            "key 'database.pool_size' must be 1..200"
+        )
     for name in ("session_hours", "login_max_failures", "login_window_minutes", "max_upload_mb"):
         if getattr(settings.web, name) < 1:
             raise ConfigError(

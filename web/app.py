@@ -39,6 +39,10 @@ def _secret_key(settings: Settings) -> str:
     return key
 
 
+# Connections opened beyond [database].pool_size when every pooled one is busy (closed after).
+POOL_OVERFLOW = 4
+
+
 def create_app(
     settings: Settings | None = None,
     engine: Engine | None = None,
@@ -46,7 +50,12 @@ def create_app(
 ) -> Flask:
     """Build the web app on the given settings and engine (read config.toml when absent)."""
     settings = settings or load_settings()
-    engine = engine or make_engine(settings.database.url, settings.base_dir)
+    engine = engine or make_engine(
+        settings.database.url,
+        settings.base_dir,
+        pool_size=settings.database.pool_size,
+        max_overflow=POOL_OVERFLOW,
+    )
     overrides = overrides or {}
     app = Flask(__name__)
     app.config.update(

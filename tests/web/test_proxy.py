@@ -37,3 +37,18 @@ def test_trusted_proxies_range() -> None:
     data["web"]["trusted_proxies"] = 9
     with pytest.raises(ConfigError, match=r"web\.trusted_proxies"):
         parse_settings(data, "test.toml")
+
+
+def test_pool_holds_a_worker_threads(settings, tmp_path) -> None:  # noqa: ANN001
+    """Each web process keeps [database].pool_size connections, so busy threads never churn."""
+    web = dataclasses.replace(settings.web, secure_cookies=False)
+    db = dataclasses.replace(settings.database, url=f"sqlite:///{tmp_path / 'p.db'}", pool_size=12)
+    app = create_app(dataclasses.replace(settings, web=web, database=db), None, {"SECRET_KEY": "t"})
+    assert app.extensions["loa_engine"].pool.size() == 12
+
+
+def test_pool_size_range() -> None:
+    data = _data()
+    data["database"]["pool_size"] = 0
+    with pytest.raises(ConfigError, match=r"database\.pool_size"):
+        parse_settings(data, "test.toml")
