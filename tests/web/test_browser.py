@@ -140,7 +140,7 @@ def _queue_length(page: object, expected: int, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     n = -1
     while time.monotonic() < deadline:
-        n = page.evaluate("JSON.parse(localStorage.getItem('loa-queue-v1') || '[]').length")  # type: ignore[attr-defined]
+        n = page.evaluate("LoaQueue.all().then(q => q.length)")  # type: ignore[attr-defined]
         if n == expected:
             return
         time.sleep(0.1)
@@ -239,6 +239,104 @@ def test_broadcaster_confirms_offline_then_syncs_once(live: Live, chromium: obje
         )
     assert sorted(rows) == sorted([(first, "aired", None), (second, "not_aired", "mat_dien")])
     assert unplanned == 1
+    ctx.close()
+
+
+def _unplanned_count(live: Live) -> int:
+    with live.factory() as s:
+        return int(
+            s.scalar(
+                select(func.count()).where(
+                    Airing.channel_id == live.world.channel_a, Airing.scheduled_item_id.is_(None)
+                )
+            )
+            or 0
+        )
+
+
+def test_service_worker_sends_the_queue_after_the_page_is_closed(
+    live: Live, chromium: object
+) -> None:
+    """Background Sync: a confirmation queued offline is sent by the service worker later."""
+    import time
+
+    ctx = chromium.new_context(viewport={"width": 360, "height": 740})  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    _login(page, live, "broadcaster")
+    page.wait_for_url("**/station/")
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => 'sync' in r)")
+    before = _unplanned_count(live)
+    LINK_DOWN.set()
+    try:
+        page.click("#unplanned button")
+        _queue_length(page, 1)
+        page.close()  # the broadcaster closes the browser tab while the link is down
+    finally:
+        LINK_DOWN.clear()
+    assert _unplanned_count(live) == before
+    # The link is back and no station page is open: only the service worker can send the entry.
+    # Chromium fires the sync event when connectivity returns (or at its retry time, minutes
+    # later); DevTools' "sync" button fires the same event now, on the registered worker.
+    other = ctx.new_page()
+    other.goto(f"{live.url}/channels")
+    cdp = ctx.new_cdp_session(other)
+    regs: list[dict] = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda e: regs.extend(e["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    for _ in range(50):
+        if any(r["scopeURL"].endswith("/station/") for r in regs):
+            break
+        other.wait_for_timeout(100)
+    reg = next(r for r in regs if r["scopeURL"].endswith("/station/") and not r["isDeleted"])
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {"origin": live.url, "registrationId": reg["registrationId"], "tag": "loa-queue",
+         "lastChance": False},
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and _unplanned_count(live) == before:
+        other.wait_for_timeout(200)
+    assert _unplanned_count(live) == before + 1
+    ctx.close()
+
+
+def test_queue_left_by_the_previous_page_version_is_kept_and_sent(
+    live: Live, chromium: object
+) -> None:
+    """Entries an older station page left in localStorage move to the new queue, then go out."""
+    import json
+
+    ctx = chromium.new_context(viewport={"width": 360, "height": 740})  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    _login(page, live, "broadcaster")
+    page.wait_for_url("**/station/")
+    before = _unplanned_count(live)
+    with live.factory() as s:
+        programme = s.scalar(select(Airing.programme_id).limit(1))
+    old = [
+        {
+            "key": "unplanned:old-1",
+            "id": "old-1",
+            "label": "old",
+            "url": f"/api/v1/channels/{live.world.channel_a}/airings",
+            "body": {
+                "programme_id": programme,
+                "started_at": utcnow().replace(microsecond=0).isoformat(),
+                "client_ref": "old-version-entry",
+            },
+        }
+    ]
+    LINK_DOWN.set()
+    try:
+        page.evaluate(f"localStorage.setItem('loa-queue-v1', {json.dumps(json.dumps(old))})")
+        page.reload()
+        _queue_length(page, 1)
+        assert page.evaluate("localStorage.getItem('loa-queue-v1')") is None
+    finally:
+        LINK_DOWN.clear()
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    _queue_length(page, 0)
+    assert _unplanned_count(live) == before + 1
     ctx.close()
 
 

@@ -21,7 +21,7 @@ def test_station_page_is_small_and_lists_the_week(
     html = r.text
     assert 'data-item="' in html or "Bản tin nông thôn mới" in html
     total = len(r.data)
-    for asset in ("/static/station.css", "/static/station.js"):
+    for asset in ("/static/station.css", "/static/queue.js", "/static/station.js"):
         total += len(browser.client.get(asset).data)
     assert total < 150 * 1024, total
     sw = browser.client.get("/station/sw.js")

@@ -1,20 +1,18 @@
-/* My station: one-tap confirmations, kept in a queue on the phone while offline and sent
-   again on reconnect. The server is idempotent (one airing per scheduled item; unplanned
-   airings carry a client_ref), so a resend never makes a duplicate. */
+/* My station: one-tap confirmations, kept in a queue on the phone (queue.js, IndexedDB) while
+   offline and sent on reconnect, by this page or, where the browser has Background Sync, by the
+   service worker after the page is closed. The server is idempotent (one airing per scheduled
+   item; unplanned airings carry a client_ref), so a resend never makes a duplicate. */
 (function () {
   "use strict";
-  var body = document.body, KEY = "loa-queue-v1", flushing = false;
+  var body = document.body, OLD_KEY = "loa-queue-v1";
   var T = function (k) { return body.getAttribute("data-t-" + k) || k; };
 
-  function load() { try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; } }
-  function save(q) { localStorage.setItem(KEY, JSON.stringify(q)); showPending(); }
-  function enqueue(entry) {
-    var q = load().filter(function (e) { return e.key !== entry.key; });
-    q.push(entry); save(q);
-  }
   function showPending() {
-    var n = load().length, el = document.getElementById("pending");
-    if (el) el.textContent = n ? n + " " + T("pending") : "";
+    return LoaQueue.all().then(function (q) {
+      var el = document.getElementById("pending");
+      if (el) el.textContent = q.length ? q.length + " " + T("pending") : "";
+      return q;
+    });
   }
   function setNet(on) {
     var el = document.getElementById("net");
@@ -31,58 +29,58 @@
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
   }
-
-  function send(entry) {
-    // A request that hangs on a dying link is abandoned after 15 s, so it never blocks the queue.
-    var ctrl = window.AbortController ? new AbortController() : null;
-    var timer = ctrl ? setTimeout(function () { ctrl.abort(); }, 15000) : null;
-    return fetch(entry.url, {
-      method: "POST", credentials: "same-origin", signal: ctrl ? ctrl.signal : undefined,
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": body.getAttribute("data-csrf") },
-      body: JSON.stringify(entry.body)
-    }).then(function (r) {
-      if (timer) clearTimeout(timer);
-      if (r.status < 500) setNet(true);
-      if (r.ok) { mark(entry, "sent", entry.label + " · " + T("sent")); return "done"; }
-      if (r.status === 401 || r.status >= 500) return "keep";
-      return r.json().then(function (p) {
-        mark(entry, "failed", T("failed") + ": " + (p.detail || r.status)); return "done";
-      }, function () { return "done"; });
-    }, function () { if (timer) clearTimeout(timer); setNet(false); return "keep"; });
+  function report(entry, r) {
+    if (r.status && r.status < 500) setNet(true);
+    if (r.status === 0) setNet(false);
+    if (r.res !== "done") return;
+    if (r.ok) mark(entry, "sent", entry.label + " · " + T("sent"));
+    else mark(entry, "failed", T("failed") + ": " + r.detail);
   }
 
-  // Send the queue in order; entries added meanwhile are picked up in the same round. When the
-  // link fails, try again soon (2 s, doubling up to 30 s) rather than waiting for the timer.
-  var retryDelay = 2000, retryTimer = null;
+  // Send the queue; when the link fails, try again soon (2 s, doubling up to 30 s) rather than
+  // waiting for the timer. The page's own token is sent (fresher than the one queued).
+  var retryDelay = 2000, retryTimer = null, flushing = null;
   function flush() {
-    if (flushing) return Promise.resolve();
-    if (!load().length) return Promise.resolve();
-    flushing = true;
+    if (flushing) return flushing;
     if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; }
-    var tried = {};
-    function next() {
-      var entry = load().filter(function (e) { return !tried[e.id]; })[0];
-      if (!entry) { flushing = false; retryDelay = 2000; return; }
-      tried[entry.id] = true;
-      return send(entry).then(function (res) {
-        if (res === "done") save(load().filter(function (e) { return e.key !== entry.key || e.id !== entry.id; }));
-        if (res === "keep") {
-          flushing = false;
-          retryTimer = setTimeout(flush, retryDelay);
-          retryDelay = Math.min(retryDelay * 2, 30000);
-          return;
-        }
-        return next();
-      });
-    }
-    return next();
+    flushing = LoaQueue.drain(report, body.getAttribute("data-csrf")).then(function (empty) {
+      flushing = null;
+      if (empty) { retryDelay = 2000; return showPending(); }
+      retryTimer = setTimeout(flush, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 30000);
+      return showPending();
+    }, function () { flushing = null; });
+    return flushing;
+  }
+  // Ask the service worker to send the queue when the link returns, even if the page is closed
+  // by then (Background Sync; browsers without it rely on the page and its timer).
+  function registerSync() {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.ready.then(function (reg) {
+      if (reg.sync) return reg.sync.register(LoaQueue.TAG);
+    }).catch(function () {});
+  }
+  // Entries queued by the previous version of this page (localStorage) move to the new queue.
+  function migrate() {
+    var old;
+    try { old = JSON.parse(localStorage.getItem(OLD_KEY) || "[]"); } catch (e) { old = []; }
+    var chain = Promise.resolve();
+    old.forEach(function (e) {
+      e.csrf = e.csrf || body.getAttribute("data-csrf");
+      chain = chain.then(function () { return LoaQueue.put(e); });
+    });
+    return chain.then(function () { if (old.length) localStorage.removeItem(OLD_KEY); });
   }
 
   function submit(entry) {
     entry.id = uuid();
-    enqueue(entry);
+    entry.csrf = body.getAttribute("data-csrf");
     mark(entry, "queued", entry.label + " · ⏳ " + T("queued"));
-    flush();
+    LoaQueue.put(entry).then(function () {
+      showPending();
+      registerSync();
+      flush();
+    });
   }
 
   document.addEventListener("click", function (ev) {
@@ -129,11 +127,16 @@
   window.addEventListener("online", function () { setNet(true); flush(); });
   window.addEventListener("offline", function () { setNet(false); });
   setNet(navigator.onLine);
-  load().forEach(function (e) { mark(e, "queued", e.label + " · ⏳ " + T("queued")); });
-  showPending();
-  flush();
-  setInterval(flush, 30000);
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(body.getAttribute("data-sw"), { scope: "/station/" }).catch(function () {});
+    // The service worker tells what it sent in the background (the page may have been asleep).
+    navigator.serviceWorker.addEventListener("message", function (ev) {
+      if (ev.data && ev.data.loa === "sent") { report(ev.data.entry, ev.data.result); showPending(); }
+    });
   }
+  migrate().then(showPending).then(function (q) {
+    q.forEach(function (e) { mark(e, "queued", e.label + " · ⏳ " + T("queued")); });
+    flush();
+  });
+  setInterval(flush, 30000);
 })();

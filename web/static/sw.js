@@ -1,7 +1,10 @@
-/* Service worker of "my station": keeps the page and its two files so that the station can be
-   opened without a link; confirmations are queued by the page and sent when the link returns. */
-var CACHE = "loa-station-v2";  // bump when station.js or station.css change
-var FILES = ["/station/", "/static/station.css", "/static/station.js"];
+/* Service worker of "my station": keeps the page and its files so that the station can be
+   opened without a link, and sends the confirmations queued on the phone when the link returns
+   (Background Sync), also after the page was closed. */
+importScripts("/static/queue.js");
+
+var CACHE = "loa-station-v3";  // bump when station.js, queue.js or station.css change
+var FILES = ["/station/", "/static/station.css", "/static/station.js", "/static/queue.js"];
 
 self.addEventListener("install", function (e) {
   self.skipWaiting();
@@ -36,4 +39,19 @@ self.addEventListener("fetch", function (e) {
       });
     }));
   }
+});
+
+// Tell open station pages what was sent, so they show it without reloading.
+function tell(entry, result) {
+  return self.clients.matchAll({ type: "window" }).then(function (list) {
+    list.forEach(function (c) { c.postMessage({ loa: "sent", entry: entry, result: result }); });
+  });
+}
+
+self.addEventListener("sync", function (e) {
+  if (e.tag !== LoaQueue.TAG) return;
+  // A rejected promise makes the browser try again later (the link may still be weak).
+  e.waitUntil(LoaQueue.drain(tell).then(function (empty) {
+    if (!empty) throw new Error("queue not sent yet");
+  }));
 });
