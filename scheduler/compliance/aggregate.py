@@ -151,8 +151,10 @@ def unconfirmed_rows(
     """(channel, week key, rule mask, language, n) of past scheduled items with no airing.
 
     One query for all rules: only unconfirmed items come back, grouped by the rule mask of
-    their programme, so its cost does not grow with the number of rules. The week comes from
-    the slot's local date (first..last are the Monday and Sunday bounding the weeks).
+    their programme, so its cost does not grow with the number of rules. "No airing" is the
+    item's has_airing flag, kept by triggers on airings (migration 0007), so the query reads
+    the partial index of the items without one instead of anti-joining the airing log. The
+    week comes from the slot's local date (first..last: the Monday and Sunday around the weeks).
     """
     t = CLASS_TABLE.name
     if channel_ids is not None:
@@ -166,7 +168,7 @@ def unconfirmed_rows(
         f"SELECT s.channel_id, {week}, t.mask, t.lang, COUNT(*) FROM {source} "
         "WHERE t.programme_id = si.programme_id AND si.slot_id = s.id "
         f"AND s.starts_at < :now AND s.local_date BETWEEN :first AND :last{where} "
-        "AND NOT EXISTS (SELECT 1 FROM airings a WHERE a.scheduled_item_id = si.id) "
+        "AND si.has_airing = false "
         f"GROUP BY s.channel_id, {week}, t.mask, t.lang"
     )
     params: dict[str, Any] = {"first": first, "last": last, "now": min(now, span[1])}
