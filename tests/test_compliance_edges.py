@@ -7,10 +7,12 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from scheduler.airings import confirm_item
 from scheduler.compliance import evaluate
+from scheduler.compliance.classes import ProgrammeFacts, close_classes, open_classes
 from scheduler.config import LocaleSettings, Rule, Settings
 from scheduler.errors import Invalid, NotFound
 from scheduler.periods import Period, Week
@@ -286,3 +288,23 @@ def test_weeks_not_started_are_left_out_under_basis_aired(
     planned = evaluate(session, s, "2026-12", now=now, basis="planned")
     assert counts(planned)["2026-W50"] == (1.0, "minimum_met")
     assert len(planned.rule("r").periods) == 5
+
+
+def test_rule_classes_relation_on_each_backend(session: Session) -> None:
+    """The classes join as t(programme_id, mask, lang, secs), per rule bit, quotes escaped."""
+    facts = [
+        ProgrammeFacts(1, "tin", "vi", 300, frozenset({"ntm"})),
+        ProgrammeFacts(2, "tin", "o'k", 600, frozenset({"ntm"})),
+        ProgrammeFacts(3, "tin", "vi", 900, frozenset()),
+    ]
+    conn = session.connection()
+    classes = open_classes(conn, {1: 0b01, 2: 0b11}, facts)
+    try:
+        both = [(1, 1, "vi", 300), (2, 3, "o'k", 600)]
+        for bit, expected in ((None, both), (0b01, both), (0b10, both[1:])):
+            sql = f"SELECT programme_id, mask, lang, secs FROM {classes.source(bit)} ORDER BY 1"
+            assert [tuple(r) for r in conn.execute(text(sql))] == expected
+        assert classes.source(0b100) is None
+    finally:
+        close_classes(conn, classes)
+    session.rollback()

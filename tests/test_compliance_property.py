@@ -84,6 +84,7 @@ event_st = st.tuples(
     st.sampled_from(["aired", "aired", "partial", "partial", "not_aired", "cancelled", "none"]),
     st.booleans(),  # planned (has a scheduled item)
     st.sampled_from([0.2, 0.5, 0.95]),  # partial share
+    st.sampled_from([None, None, None, "delete", "unlink"]),  # what later happens to the airing
 )
 
 
@@ -109,7 +110,7 @@ def _build(session: Session, cfg: Settings, chans, progs, events) -> None:
         for i, (t, ptype, lang, secs) in enumerate(progs)
     ]
     used: set[tuple[int, dt.datetime]] = set()
-    for ci, pi, day_off, at, status, planned, share in events:
+    for ci, pi, day_off, at, status, planned, share, later in events:
         ch = channels[ci % len(channels)]
         prog = programmes[pi % len(programmes)]
         day = FIRST + dt.timedelta(days=day_off)
@@ -125,7 +126,13 @@ def _build(session: Session, cfg: Settings, chans, progs, events) -> None:
         secs = None
         if status == "partial":
             secs = max(1, int(prog.duration_seconds * share))
-        airing(session, ch, prog, start, zone, status, secs, si)
+        a = airing(session, ch, prog, start, zone, status, secs, si)
+        if later == "delete":  # a withdrawn confirmation: the item is unconfirmed again
+            session.delete(a)
+        elif later == "unlink":  # re-filed as unplanned
+            a.scheduled_item_id = None
+            a.client_ref = f"unlinked-{a.id}"
+        session.flush()
     session.commit()
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
 from content.db import UTCDateTime
-from scheduler.compliance.classes import CLASS_TABLE
+from scheduler.compliance.classes import RuleClasses
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,11 @@ def _ids(ids: Sequence[int]) -> str:
     return ", ".join(str(int(i)) for i in ids) or "NULL"
 
 
-def airing_rows(conn: Connection, q: RuleQuery) -> list[Any]:
+def airing_rows(conn: Connection, classes: RuleClasses, q: RuleQuery) -> list[Any]:
     """(channel, week, language, programme, counted n, counted seconds, not aired n) rows."""
-    t = CLASS_TABLE.name
+    t = classes.source(q.bit)
+    if t is None:
+        return []
     ok = "a.status = 'aired' OR (a.status = 'partial'"
     ok += " AND a.duration_seconds >= :min_secs)" if q.min_seconds is not None else ")"
     keys = ["a.channel_id", "a.week_key"]
@@ -78,47 +80,50 @@ def airing_rows(conn: Connection, q: RuleQuery) -> list[Any]:
     keys += [k for k in (lang, pid) if k not in ("''", "0")]
     secs = f"SUM(CASE WHEN {ok} THEN a.duration_seconds ELSE 0 END)" if q.minutes else "0"
     if q.channel_ids is not None:
-        source = f"airings a CROSS JOIN {t} t"
+        source = f"airings a CROSS JOIN {t}"
         where = f" AND a.channel_id IN ({_ids(q.channel_ids)})"
     else:
-        source, where = f"{t} t CROSS JOIN airings a", ""
+        source, where = f"{t} CROSS JOIN airings a", ""
     sql = (
         f"SELECT a.channel_id, a.week_key, {lang}, {pid}, "
         f"SUM(CASE WHEN {ok} THEN 1 ELSE 0 END), {secs}, "
         "SUM(CASE WHEN a.status IN ('not_aired', 'cancelled') THEN 1 ELSE 0 END) "
-        f"FROM {source} WHERE t.programme_id = a.programme_id AND (t.mask & :bit) <> 0 "
+        f"FROM {source} WHERE t.programme_id = a.programme_id "
         f"AND a.week_key BETWEEN :lo AND :hi{where} GROUP BY {', '.join(keys)}"
     )
-    params: dict[str, Any] = {"bit": q.bit, "lo": q.lo, "hi": q.hi}
+    params: dict[str, Any] = {"lo": q.lo, "hi": q.hi}
     if q.min_seconds is not None:
         params["min_secs"] = q.min_seconds
     return _run(conn, sql, params)
 
 
-def item_rows(conn: Connection, q: RuleQuery, span: tuple[dt.datetime, dt.datetime]) -> list[Any]:
+def item_rows(
+    conn: Connection, classes: RuleClasses, q: RuleQuery, span: tuple[dt.datetime, dt.datetime]
+) -> list[Any]:
     """(channel, week, language, programme, planned n, planned seconds) rows (basis planned)."""
-    t = CLASS_TABLE.name
+    t = classes.source(q.bit)
+    if t is None:
+        return []
     keys = ["s.channel_id", "ws.week_key"]
     lang = "t.lang" if q.by_language else "''"
     pid = "si.programme_id" if q.by_programme else "0"
     keys += [k for k in (lang, pid) if k not in ("''", "0")]
     joins = "JOIN week_schedules ws ON ws.id = s.schedule_id"
     if q.channel_ids is not None:
-        source = f"slots s CROSS JOIN scheduled_items si CROSS JOIN {t} t {joins}"
+        source = f"slots s CROSS JOIN scheduled_items si CROSS JOIN {t} {joins}"
         where = (
             f" AND s.channel_id IN ({_ids(q.channel_ids)})"
             " AND s.starts_at >= :t0 AND s.starts_at < :t1"
         )
     else:
-        source = f"{t} t CROSS JOIN scheduled_items si JOIN slots s ON s.id = si.slot_id {joins}"
+        source = f"{t} CROSS JOIN scheduled_items si JOIN slots s ON s.id = si.slot_id {joins}"
         where = ""
     sql = (
         f"SELECT s.channel_id, ws.week_key, {lang}, {pid}, COUNT(*), SUM(t.secs) "
         f"FROM {source} WHERE t.programme_id = si.programme_id AND si.slot_id = s.id "
-        f"AND (t.mask & :bit) <> 0 AND ws.week_key BETWEEN :lo AND :hi{where} "
-        f"GROUP BY {', '.join(keys)}"
+        f"AND ws.week_key BETWEEN :lo AND :hi{where} GROUP BY {', '.join(keys)}"
     )
-    params: dict[str, Any] = {"bit": q.bit, "lo": q.lo, "hi": q.hi}
+    params: dict[str, Any] = {"lo": q.lo, "hi": q.hi}
     if q.channel_ids is not None:
         params.update(t0=span[0], t1=span[1])
     return _run(conn, sql, params)
@@ -142,6 +147,7 @@ def week_key_of_index(index: int) -> int:
 
 def unconfirmed_rows(
     conn: Connection,
+    classes: RuleClasses,
     first: dt.date,
     last: dt.date,
     channel_ids: Sequence[int] | None,
@@ -151,22 +157,26 @@ def unconfirmed_rows(
     """(channel, week key, rule mask, language, n) of past scheduled items with no airing.
 
     One query for all rules: only unconfirmed items come back, grouped by the rule mask of
-    their programme, so its cost does not grow with the number of rules. The week comes from
-    the slot's local date (first..last are the Monday and Sunday bounding the weeks).
+    their programme, so its cost does not grow with the number of rules. "No airing" is the
+    item's has_airing flag, kept by triggers on airings (migration 0007), so the query reads
+    the partial index of the items without one instead of anti-joining the airing log. The
+    week comes from the slot's local date (first..last: the Monday and Sunday around the weeks).
     """
-    t = CLASS_TABLE.name
+    t = classes.source()
+    if t is None:
+        return []
     if channel_ids is not None:
-        source = f"slots s CROSS JOIN scheduled_items si CROSS JOIN {t} t"
+        source = f"slots s CROSS JOIN scheduled_items si CROSS JOIN {t}"
         where = f" AND s.channel_id IN ({_ids(channel_ids)}) AND s.starts_at >= :t0"
     else:
-        source = f"{t} t CROSS JOIN scheduled_items si CROSS JOIN slots s"
+        source = f"{t} CROSS JOIN scheduled_items si CROSS JOIN slots s"
         where = ""
     week = week_index_sql(conn.dialect.name, "s.local_date")
     sql = (
         f"SELECT s.channel_id, {week}, t.mask, t.lang, COUNT(*) FROM {source} "
         "WHERE t.programme_id = si.programme_id AND si.slot_id = s.id "
         f"AND s.starts_at < :now AND s.local_date BETWEEN :first AND :last{where} "
-        "AND NOT EXISTS (SELECT 1 FROM airings a WHERE a.scheduled_item_id = si.id) "
+        "AND si.has_airing = false "
         f"GROUP BY s.channel_id, {week}, t.mask, t.lang"
     )
     params: dict[str, Any] = {"first": first, "last": last, "now": min(now, span[1])}

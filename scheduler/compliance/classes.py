@@ -1,8 +1,9 @@
-"""Programme facts and the temporary table that lets SQL filter airings by rule.
+"""Programme facts and the relation that lets SQL filter airings by rule.
 
 Each programme that passes at least one rule's programme-level filters (topics, type, fixed
-language, duration) gets a row (programme id, bit mask of those rules, language, length) in a
-temporary table, so one SQL aggregate per rule can join it instead of the topic tables.
+language, duration) gets a row (programme id, bit mask of those rules, language, length), inline
+in the query on PostgreSQL and in a temporary table elsewhere, so one SQL aggregate per rule can
+join it instead of the topic tables.
 """
 
 from __future__ import annotations
@@ -87,23 +88,52 @@ def rule_masks(rules: list[Rule], programmes: list[ProgrammeFacts]) -> dict[int,
     return out
 
 
-def fill_class_table(
+@dataclass(frozen=True)
+class RuleClasses:
+    """Programmes passing some rule's filters, as t(programme_id, mask, lang, secs) for SQL.
+
+    PostgreSQL gets them inline (VALUES in each query): a temporary table would keep its
+    queries from running in parallel and gives the planner poor row estimates. Other backends
+    (SQLite) join a temporary table filled once per evaluation.
+    """
+
+    rows: tuple[tuple[int, int, str, int], ...]  # (programme id, rule mask, language, seconds)
+    inline: bool
+
+    def source(self, bit: int | None = None) -> str | None:
+        """A FROM item naming t, restricted to the rows of rule `bit` (None: all rows).
+
+        None when no programme passes that rule's filters (the query would find nothing).
+        """
+        rows = [r for r in self.rows if bit is None or r[1] & bit]
+        if not rows:
+            return None
+        if not self.inline:
+            where = f" WHERE (mask & {int(bit)}) <> 0" if bit is not None else ""
+            return f"(SELECT * FROM {CLASS_TABLE.name}{where}) t"
+        values = ", ".join(
+            f"({int(pid)}, {int(mask)}, '{str(lang).replace(chr(39), chr(39) * 2)}', {int(secs)})"
+            for pid, mask, lang, secs in rows
+        )
+        return f"(VALUES {values}) AS t(programme_id, mask, lang, secs)"
+
+
+def open_classes(
     conn: Connection, masks: dict[int, int], programmes: list[ProgrammeFacts]
-) -> None:
-    """(Re)create the session's temporary table and load it."""
-    conn.execute(text(f"DROP TABLE IF EXISTS {CLASS_TABLE.name}"))
-    CLASS_TABLE.create(conn)
-    rows = [
-        {"programme_id": p.id, "mask": masks[p.id], "lang": p.language, "secs": p.seconds}
-        for p in programmes
-        if p.id in masks
-    ]
-    if rows:
-        conn.execute(insert(CLASS_TABLE), rows)
-    if conn.dialect.name == "postgresql":
-        conn.execute(text(f"ANALYZE {CLASS_TABLE.name}"))
+) -> RuleClasses:
+    """The rule classes of the programmes; outside PostgreSQL, (re)creates and fills the table."""
+    rows = tuple((p.id, masks[p.id], p.language, p.seconds) for p in programmes if p.id in masks)
+    inline = conn.dialect.name == "postgresql"
+    if not inline:
+        conn.execute(text(f"DROP TABLE IF EXISTS {CLASS_TABLE.name}"))
+        CLASS_TABLE.create(conn)
+        if rows:
+            keys = ("programme_id", "mask", "lang", "secs")
+            conn.execute(insert(CLASS_TABLE), [dict(zip(keys, r, strict=True)) for r in rows])
+    return RuleClasses(rows, inline)
 
 
-def drop_class_table(conn: Connection) -> None:
-    """Drop the temporary table."""
-    conn.execute(text(f"DROP TABLE IF EXISTS {CLASS_TABLE.name}"))
+def close_classes(conn: Connection, classes: RuleClasses) -> None:
+    """Drop the temporary table, if one was made."""
+    if not classes.inline:
+        conn.execute(text(f"DROP TABLE IF EXISTS {CLASS_TABLE.name}"))

@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from content.db import utcnow
 from scheduler.compliance.aggregate import RuleQuery, airing_rows, item_rows, unconfirmed_rows
 from scheduler.compliance.classes import (
-    drop_class_table,
-    fill_class_table,
+    RuleClasses,
+    close_classes,
     load_programmes,
+    open_classes,
     rule_masks,
 )
 from scheduler.compliance.facts import area_ids, find_roots, load_channels, load_units
@@ -333,8 +334,9 @@ def _evaluate(
         masks = rule_masks([p.rule for p in chunk], programmes)
         queries = [_query(p, 1 << i, total) for i, p in enumerate(chunk)]
         tallies: list[_Tally] = []
+        classes = RuleClasses((), inline=True)
         if masks and any(queries):
-            fill_class_table(conn, masks, programmes)
+            classes = open_classes(conn, masks, programmes)
         try:
             urows: list = []
             live = [q for q in queries if q is not None]
@@ -342,20 +344,19 @@ def _evaluate(
                 lo, hi = min(q.lo for q in live), max(q.hi for q in live)
                 ids = sorted({c for p in chunk for c in p.covered})
                 driven = len(ids) <= CHANNEL_DRIVEN_SHARE * max(total, 1)
-                first, last = Week.from_key(lo).monday, Week.from_key(hi).sunday
-                urows = unconfirmed_rows(conn, first, last, ids if driven else None, now,
-                                         _span(lo, hi))  # fmt: skip
+                monday, sunday = Week.from_key(lo).monday, Week.from_key(hi).sunday
+                urows = unconfirmed_rows(conn, classes, monday, sunday, ids if driven else None,
+                                         now, _span(lo, hi))  # fmt: skip
             for i, (plan, q) in enumerate(zip(chunk, queries, strict=True)):
                 arows: list = []
                 irows: list = []
                 if q is not None and masks:
-                    arows = airing_rows(conn, q)
+                    arows = airing_rows(conn, classes, q)
                     if plan.rule.basis == "planned":
-                        irows = item_rows(conn, q, _span(q.lo, q.hi))
+                        irows = item_rows(conn, classes, q, _span(q.lo, q.hi))
                 tallies.append(_fold(plan, 1 << i, arows, irows, urows))
         finally:
-            if masks and any(queries):
-                drop_class_table(conn)
+            close_classes(conn, classes)
         results += [_result(p, t) for p, t in zip(chunk, tallies, strict=True)]
     return ComplianceResult(
         period=window,

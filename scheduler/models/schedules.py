@@ -13,6 +13,8 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -88,6 +90,14 @@ class ScheduledItem(Base):
         Index("ix_scheduled_items_slot_position", "slot_id", "position"),
         # Compliance counts scheduled items by programme (migration 0006).
         Index("ix_scheduled_items_programme_slot", "programme_id", "slot_id"),
+        # The items no airing points to (unconfirmed or still to come), migration 0007.
+        Index(
+            "ix_scheduled_items_unconfirmed",
+            "programme_id",
+            "slot_id",
+            sqlite_where=text("has_airing = false"),
+            postgresql_where=text("has_airing = false"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,6 +106,9 @@ class ScheduledItem(Base):
     position: Mapped[int] = mapped_column(Integer)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     added_by: Mapped[str] = mapped_column(String(120), default="system")
+    # An airing points to this item. Kept by triggers on airings (migration 0007), never by
+    # the application: read it from the database, do not set it.
+    has_airing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     slot: Mapped[Slot] = relationship(back_populates="items")
     programme: Mapped[Programme] = relationship(lazy="joined")
