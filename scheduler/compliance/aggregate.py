@@ -145,6 +145,31 @@ def week_key_of_index(index: int) -> int:
     return iso.year * 100 + iso.week
 
 
+# Look up the slots of items without an airing one by one when they are at most this share of
+# all slots (PostgreSQL); a hash join over every slot wins when they are many.
+PENDING_LOOKUP_SHARE = 0.1
+
+
+def _few_pending(conn: Connection) -> bool:
+    """PostgreSQL: do items without an airing make at most PENDING_LOOKUP_SHARE of the slots?
+
+    Counted on the partial index (items without an airing only); the slot total is the
+    planner's estimate (-1 or 0 before the first ANALYZE: then no).
+    """
+    if conn.dialect.name != "postgresql":
+        return False
+    total = _run(conn, "SELECT reltuples FROM pg_class WHERE oid = CAST('slots' AS regclass)", {})
+    slots = float(total[0][0]) if total else 0.0
+    if slots <= 0:
+        return False
+    limit = int(slots * PENDING_LOOKUP_SHARE)
+    sql = (
+        "SELECT count(*) FROM (SELECT 1 FROM scheduled_items WHERE has_airing = false "
+        "LIMIT :limit) p"
+    )
+    return int(_run(conn, sql, {"limit": limit + 1})[0][0]) <= limit
+
+
 def unconfirmed_rows(
     conn: Connection,
     classes: RuleClasses,
@@ -168,6 +193,14 @@ def unconfirmed_rows(
     if channel_ids is not None:
         source = f"slots s CROSS JOIN scheduled_items si CROSS JOIN {t}"
         where = f" AND s.channel_id IN ({_ids(channel_ids)}) AND s.starts_at >= :t0"
+    elif _few_pending(conn):
+        # Few items lack an airing: look their slots up one by one (OFFSET 0 keeps PostgreSQL
+        # from flattening the lookup into a hash join that reads every slot of the country).
+        source = (
+            f"{t} CROSS JOIN scheduled_items si CROSS JOIN LATERAL (SELECT id, channel_id, "
+            "local_date, starts_at FROM slots WHERE slots.id = si.slot_id OFFSET 0) s"
+        )
+        where = ""
     else:
         source = f"{t} CROSS JOIN scheduled_items si CROSS JOIN slots s"
         where = ""
