@@ -30,6 +30,7 @@ import sys
 import time
 import urllib.parse
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -240,54 +241,73 @@ def time_page(port: int, path: str, cookie: str, n: int) -> list[float]:
     return out
 
 
-def _worker(args: tuple[int, str, str, list[int], float, int, mp.Queue]) -> None:
-    """One client process: threads with keep-alive connections, until the time is up."""
+def _send(
+    conn: http.client.HTTPConnection,
+    port: int,
+    method: str,
+    path: str,
+    body: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[http.client.HTTPConnection, bool]:
+    """One request on a keep-alive connection: (the connection to use next, answered < 400)."""
+    try:
+        conn.request(method, path, body, headers or {})
+        resp = conn.getresponse()
+        resp.read()
+        return conn, resp.status < 400
+    except OSError:
+        return http.client.HTTPConnection("127.0.0.1", port, timeout=10), False
+
+
+def _in_threads(run: Callable[..., tuple[list[float], int]], args: list[tuple]) -> tuple:
+    """Run one sender per argument tuple in threads; (all latencies, all errors)."""
     import threading
 
-    port, kind, token, items, seconds, threads, queue = args
-    deadline = time.monotonic() + seconds
-    lat: list[float] = []
-    errors = [0]
+    out: list[tuple[list[float], int]] = []
     lock = threading.Lock()
-    chunks = [items[i::threads] for i in range(threads)]
 
-    def run(mine: list[int]) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        local: list[float] = []
-        bad = 0
-        body = json.dumps({"status": "aired"})
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        i = 0
-        while time.monotonic() < deadline:
-            t0 = time.perf_counter()
-            try:
-                if kind == "ping":
-                    conn.request("GET", "/api/v1/ping")
-                elif kind == "ping_db":
-                    conn.request("GET", "/api/v1/ping?db=1")
-                else:
-                    if i >= len(mine):
-                        break
-                    conn.request("POST", f"/api/v1/items/{mine[i]}/confirmation", body, headers)
-                    i += 1
-                resp = conn.getresponse()
-                resp.read()
-                if resp.status >= 400:
-                    bad += 1
-            except OSError:
-                bad += 1
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            local.append((time.perf_counter() - t0) * 1000)
+    def body(*a: object) -> None:
+        r = run(*a)
         with lock:
-            lat.extend(local)
-            errors[0] += bad
+            out.append(r)
 
-    pool = [threading.Thread(target=run, args=(c,)) for c in chunks]
+    pool = [threading.Thread(target=body, args=a) for a in args]
     for t in pool:
         t.start()
     for t in pool:
         t.join()
-    queue.put((lat, errors[0]))
+    return [x for r in out for x in r[0]], sum(r[1] for r in out)
+
+
+def _worker(args: tuple[int, str, str, list[int], float, int, mp.Queue]) -> None:
+    """One client process: threads with keep-alive connections, until the time is up."""
+    port, kind, token, items, seconds, threads, queue = args
+    deadline = time.monotonic() + seconds
+    body = json.dumps({"status": "aired"})
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def run(mine: list[int]) -> tuple[list[float], int]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        local: list[float] = []
+        bad = 0
+        i = 0
+        while time.monotonic() < deadline:
+            t0 = time.perf_counter()
+            if kind == "ping":
+                conn, ok = _send(conn, port, "GET", "/api/v1/ping")
+            elif kind == "ping_db":
+                conn, ok = _send(conn, port, "GET", "/api/v1/ping?db=1")
+            else:
+                if i >= len(mine):
+                    break
+                path = f"/api/v1/items/{mine[i]}/confirmation"
+                conn, ok = _send(conn, port, "POST", path, body, headers)
+                i += 1
+            bad += not ok
+            local.append((time.perf_counter() - t0) * 1000)
+        return local, bad
+
+    queue.put(_in_threads(run, [(items[i::threads],) for i in range(threads)]))
 
 
 def _paced(args: tuple[int, str, list[int], float, float, mp.Queue]) -> None:
@@ -296,18 +316,12 @@ def _paced(args: tuple[int, str, list[int], float, float, mp.Queue]) -> None:
     Latency counts from the moment a request was due, not when it was sent, so a slow server
     cannot hide its queueing by slowing the clients down (no coordinated omission).
     """
-    import threading
-
     port, token, items, interval, start_at, queue = args
-    lat: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
     threads = PACED_THREADS
-    chunks = [items[i::threads] for i in range(threads)]
     body = json.dumps({"status": "aired"})
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
-    def run(k: int, mine: list[int]) -> None:
+    def run(k: int, mine: list[int]) -> tuple[list[float], int]:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         local: list[float] = []
         bad = 0
@@ -316,57 +330,33 @@ def _paced(args: tuple[int, str, list[int], float, float, mp.Queue]) -> None:
             pause = due - time.perf_counter()
             if pause > 0:
                 time.sleep(pause)
-            try:
-                conn.request("POST", f"/api/v1/items/{item}/confirmation", body, headers)
-                resp = conn.getresponse()
-                resp.read()
-                if resp.status >= 400:
-                    bad += 1
-            except OSError:
-                bad += 1
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            path = f"/api/v1/items/{item}/confirmation"
+            conn, ok = _send(conn, port, "POST", path, body, headers)
+            bad += not ok
             local.append((time.perf_counter() - due) * 1000)
             due += interval
-        with lock:
-            lat.extend(local)
-            errors[0] += bad
+        return local, bad
 
-    pool = [threading.Thread(target=run, args=(k, c)) for k, c in enumerate(chunks)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    queue.put((lat, errors[0]))
+    queue.put(_in_threads(run, [(k, items[k::threads]) for k in range(threads)]))
 
 
 PACED_THREADS = 8
 
 
-def paced(
-    port: int, token: str, items: list[int], rate: float, seconds: float, clients: int
-) -> dict[str, float]:
-    """Offer confirmations at a fixed rate (open loop); return achieved rate and latencies."""
+def _clients(target: Callable[[tuple], None], argsets: list[tuple], t0: float) -> dict[str, float]:
+    """Run one process per argument tuple (each gets the result queue last); the figures.
+
+    Throughput is counted from t0 (when the first request may go) to the last answer.
+    """
     ctx = mp.get_context("fork")
     queue: mp.Queue = ctx.Queue()
-    total = int(rate * seconds)
-    if total > len(items):
-        raise SystemExit(f"only {len(items)} unconfirmed items for {total} requests")
-    senders = clients * PACED_THREADS
-    interval = senders / rate  # seconds between two requests of one sender thread
-    mine = items[:total]
-    parts = [mine[i::clients] for i in range(clients)]
-    start_at = time.perf_counter() + 0.5
-    procs = [
-        ctx.Process(target=_paced, args=((port, token, parts[i], interval,
-                                           start_at + i * interval / senders, queue),))
-        for i in range(clients)
-    ]  # fmt: skip
+    procs = [ctx.Process(target=target, args=((*a, queue),)) for a in argsets]
     for p in procs:
         p.start()
     results = [queue.get() for _ in procs]
     for p in procs:
         p.join()
-    elapsed = time.perf_counter() - start_at
+    elapsed = time.perf_counter() - t0
     lat = sorted(x for r in results for x in r[0])
     return {
         "requests": len(lat),
@@ -378,33 +368,30 @@ def paced(
     }
 
 
+def paced(
+    port: int, token: str, items: list[int], rate: float, seconds: float, clients: int
+) -> dict[str, float]:
+    """Offer confirmations at a fixed rate (open loop); return achieved rate and latencies."""
+    total = int(rate * seconds)
+    if total > len(items):
+        raise SystemExit(f"only {len(items)} unconfirmed items for {total} requests")
+    senders = clients * PACED_THREADS
+    interval = senders / rate  # seconds between two requests of one sender thread
+    mine = items[:total]
+    start_at = time.perf_counter() + 0.5
+    argsets = [
+        (port, token, mine[i::clients], interval, start_at + i * interval / senders)
+        for i in range(clients)
+    ]
+    return _clients(_paced, argsets, start_at)
+
+
 def load(
     port: int, kind: str, token: str, items: list[int], seconds: float, clients: int, threads: int
 ) -> dict[str, float]:
     """Run clients x threads against an endpoint; return rate and latency figures."""
-    ctx = mp.get_context("fork")
-    queue: mp.Queue = ctx.Queue()
-    parts = [items[i::clients] for i in range(clients)]
-    procs = [
-        ctx.Process(target=_worker, args=((port, kind, token, parts[i], seconds, threads, queue),))
-        for i in range(clients)
-    ]
-    t0 = time.perf_counter()
-    for p in procs:
-        p.start()
-    results = [queue.get() for _ in procs]
-    for p in procs:
-        p.join()
-    elapsed = time.perf_counter() - t0
-    lat = sorted(x for r in results for x in r[0])
-    errors = sum(r[1] for r in results)
-    return {
-        "requests": len(lat),
-        "errors": errors,
-        "rps": round(len(lat) / elapsed, 1),
-        "p50_ms": round(statistics.median(lat), 2) if lat else 0.0,
-        "p99_ms": round(lat[int(len(lat) * 0.99) - 1], 2) if lat else 0.0,
-    }
+    argsets = [(port, kind, token, items[i::clients], seconds, threads) for i in range(clients)]
+    return _clients(_worker, argsets, time.perf_counter())
 
 
 def show(name: str, r: dict[str, float]) -> None:

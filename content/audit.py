@@ -52,13 +52,6 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Add one audit entry to the session (the caller owns the transaction)."""
-    entry = AuditEntry(
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
-    )
+    entry = AuditEntry(**entry_values(actor, action, entity, entity_id, before, after))
     session.add(entry)
     return entry

@@ -24,20 +24,17 @@ EARLY_GRACE = dt.timedelta(minutes=15)
 _COMPARED = ("status", "started_at", "duration_seconds", "reason_code", "reason_text")
 
 
+# What the audit log keeps of an airing.
+_SNAPSHOT = ("channel_id", "scheduled_item_id", "programme_id", *_COMPARED, "source")
+
+
 def _snapshot(airing: Airing) -> dict[str, Any]:
-    return {
-        "channel_id": airing.channel_id,
-        "scheduled_item_id": airing.scheduled_item_id,
-        "programme_id": airing.programme_id,
-        **{k: getattr(airing, k) for k in _COMPARED},
-        "source": airing.source,
-    }
+    return {k: getattr(airing, k) for k in _SNAPSHOT}
 
 
 def _snapshot_of(row: dict[str, Any]) -> dict[str, Any]:
     """The audit snapshot of an airing about to be inserted (same keys as _snapshot)."""
-    keys = ("channel_id", "scheduled_item_id", "programme_id", *_COMPARED, "source")
-    return {k: row[k] for k in keys}
+    return {k: row[k] for k in _SNAPSHOT}
 
 
 def _check_status(

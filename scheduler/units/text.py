@@ -86,22 +86,14 @@ def english_name(name: str) -> str:
 # Vietnamese alphabetical order (f, j, w, z only occur in foreign names; placed as in English).
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _RANK = {c: i for i, c in enumerate(_ALPHABET)}
-_LETTER_MARKS = {"\u0306": "ă", "\u0302": "â", "\u031b": "ơ"}  # breve, circumflex, horn
+# A base letter and a non-tone mark make these letters (breve, circumflex, horn).
+_COMPOSED = {
+    ("a", "\u0306"): "ă", ("a", "\u0302"): "â", ("e", "\u0302"): "ê",
+    ("o", "\u0302"): "ô", ("o", "\u031b"): "ơ", ("u", "\u031b"): "ư",
+}  # fmt: skip
 # Tones in dictionary order: level, grave (huyền), hook (hỏi), tilde (ngã), acute (sắc), dot (nặng).
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _WORDS = re.compile(r"\d+|[^\s\d]+")
-
-
-def _letter(base: str, marks: str) -> str:
-    """The Vietnamese letter of a base letter and its non-tone marks (o + horn -> ơ)."""
-    for mark in marks:
-        if mark in _LETTER_MARKS:
-            if mark == "\u0302":
-                return {"a": "â", "e": "ê", "o": "ô"}.get(base, base)
-            if mark == "\u0306":
-                return "ă" if base == "a" else base
-            return {"o": "ơ", "u": "ư"}.get(base, base)
-    return base
 
 
 def _word_key(word: str) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
@@ -115,7 +107,8 @@ def _word_key(word: str) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
             if ch in _TONES and tones:
                 tones[-1] = _TONES[ch]
             elif letters and letters[-1] >= 0:
-                letters[-1] = _RANK[_letter(_ALPHABET[letters[-1]], ch)]
+                base = _ALPHABET[letters[-1]]
+                letters[-1] = _RANK[_COMPOSED.get((base, ch), base)]
         elif ch in _RANK:
             letters.append(_RANK[ch])
             tones.append(0)
@@ -124,15 +117,11 @@ def _word_key(word: str) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
     return (1, tuple(letters), tuple(tones))
 
 
-def vi_sort_key(text: str) -> tuple[tuple[tuple[tuple[int, ...], ...], ...], str]:
+def vi_sort_key(text: str) -> tuple[tuple[tuple[int, tuple[int, ...], tuple[int, ...]], ...], str]:
     """Sort key for Vietnamese names: word by word, letters (ă after a, đ after d), then tones.
 
     So "Xã An Bình" < "Xã Án" < "Xã Ân Thi" < "Xã Bắc Sơn", and "Xã 2" < "Xã 10", where a
     binary or English collation puts every name starting with Â, Đ or Ơ after Z.
     """
     words = _WORDS.findall(unicodedata.normalize("NFD", text.lower()))
-    keys = []
-    for word in words:
-        kind, letters, tones = _word_key(word)
-        keys.append(((kind,), letters, tones))
-    return tuple(keys), text
+    return tuple(_word_key(w) for w in words), text
