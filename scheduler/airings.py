@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, literal, select
+from sqlalchemy import Connection, Select, bindparam, func, insert, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -165,12 +167,11 @@ def _audited_insert_pg() -> Select[Any]:
 _PG_INSERT = _audited_insert_pg()
 
 
-def _insert_new(session: Session, row: dict[str, Any], actor: str) -> int | None:
+def _insert_new(conn: Connection, row: dict[str, Any], actor: str) -> int | None:
     """INSERT the airing and its audit entry unless the item has one; its id, or None on a repeat.
 
     Core statements on the session's connection: no unit-of-work flush on the busiest endpoint.
     """
-    conn = session.connection()
     entry = audit.entry_values(actor, "airing.confirm", "airing", None, after=_snapshot_of(row))
     if conn.dialect.name == "postgresql":
         params = {**row, "audit_at": entry["at"], "audit_actor": actor,
@@ -194,28 +195,48 @@ def _aware(value: dt.datetime, name: str) -> dt.datetime:
     return value.astimezone(dt.UTC)
 
 
-def confirm_item(
-    session: Session,
+@dataclass(frozen=True, slots=True)
+class AiringRecord:
+    """A new airing as the one-statement path wrote it (no ORM object on the busiest endpoint)."""
+
+    id: int
+    channel_id: int
+    scheduled_item_id: int | None
+    programme_id: int
+    local_date: dt.date
+    week_key: str
+    source: str
+    client_ref: str | None
+    confirmed_by: str
+    confirmed_at: dt.datetime
+    status: str
+    started_at: dt.datetime
+    duration_seconds: int
+    reason_code: str | None
+    reason_text: str | None
+
+
+def _new_row(
+    conn: Connection,
     settings: Settings,
     item_id: int,
     status: str,
     actor: str,
     *,
-    started_at: dt.datetime | None = None,
-    duration_seconds: int | None = None,
-    reason_code: str | None = None,
-    reason_text: str | None = None,
-    source: str = "web",
-    channel_id: int | None = None,
-    now: dt.datetime | None = None,
-) -> tuple[Airing, bool]:
-    """Record what happened to a scheduled item; a repeat updates the one airing (audited)."""
+    started_at: dt.datetime | None,
+    duration_seconds: int | None,
+    reason_code: str | None,
+    reason_text: str | None,
+    source: str,
+    channel_id: int | None,
+    allowed: Callable[[int], bool] | None,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """Check a confirmation against its item's facts; the airing row a first one inserts."""
     _check_status(settings, status, reason_code, reason_text)
     _check_source(source)
-    # Core on the session's connection (flushing first, as a query would): no ORM result layer.
-    session.flush()
-    item = session.connection().execute(_FACTS, {"item_id": item_id}).one_or_none()
-    if item is None:
+    item = conn.execute(_FACTS, {"item_id": item_id}).one_or_none()
+    if item is None or (allowed is not None and not allowed(item.channel_id)):
         raise NotFound(
             f"không tìm thấy mục lịch {item_id} / scheduled item {item_id} does not exist"
         )
@@ -225,7 +246,6 @@ def confirm_item(
             f"scheduled item {item_id} belongs to channel {item.channel_id}, not {channel_id}",
             code="wrong_channel",
         )
-    now = now or utcnow()
     slot_start = _aware(item.starts_at, "starts_at")
     if status != "cancelled" and slot_start > now + EARLY_GRACE:
         local_start = f"{slot_start.astimezone(settings.zone):%d/%m/%Y %H:%M}"
@@ -239,15 +259,8 @@ def confirm_item(
         start = _aware(started_at, "started_at")
     else:
         start = slot_start + dt.timedelta(seconds=int(item.offset))
-    values = {
-        "status": status,
-        "started_at": start,
-        "duration_seconds": _duration(status, item.duration_seconds, duration_seconds),
-        "reason_code": reason_code if status in ("not_aired", "cancelled", "partial") else None,
-        "reason_text": (reason_text or None),
-    }
     local = local_date_of(start, settings.zone)
-    row = {
+    return {
         "channel_id": item.channel_id,
         "scheduled_item_id": item.id,
         "programme_id": item.programme_id,
@@ -257,17 +270,95 @@ def confirm_item(
         "client_ref": None,
         "confirmed_by": actor,
         "confirmed_at": now,
-        **values,
+        "status": status,
+        "started_at": start,
+        "duration_seconds": _duration(status, item.duration_seconds, duration_seconds),
+        "reason_code": reason_code if status in ("not_aired", "cancelled", "partial") else None,
+        "reason_text": (reason_text or None),
     }
+
+
+def confirm_item(
+    session: Session,
+    settings: Settings,
+    item_id: int,
+    status: str,
+    actor: str,
+    *,
+    started_at: dt.datetime | None = None,
+    duration_seconds: int | None = None,
+    reason_code: str | None = None,
+    reason_text: str | None = None,
+    source: str = "web",
+    channel_id: int | None = None,
+    allowed: Callable[[int], bool] | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[Airing, bool]:
+    """Record what happened to a scheduled item; a repeat updates the one airing (audited).
+
+    allowed(channel_id) False makes the item unknown to the caller (NotFound), before any write.
+    """
+    # Core on the session's connection (flushing first, as a query would): no ORM result layer.
+    session.flush()
+    now = now or utcnow()
+    row = _new_row(
+        session.connection(), settings, item_id, status, actor, started_at=started_at,
+        duration_seconds=duration_seconds, reason_code=reason_code, reason_text=reason_text,
+        source=source, channel_id=channel_id, allowed=allowed, now=now,
+    )  # fmt: skip
     # One statement settles races: a concurrent or repeated confirmation finds the row taken
     # (PostgreSQL waits for the other transaction) and becomes an audited update instead.
-    airing_id = _insert_new(session, row, actor)
+    airing_id = _insert_new(session.connection(), row, actor)
     if airing_id is None:
-        return _update_existing(session, settings, item.id, values, actor, source, now), False
+        values = {k: row[k] for k in _COMPARED}
+        return _update_existing(session, settings, item_id, values, actor, source, now), False
     airing = Airing(id=airing_id, **row)
     make_transient_to_detached(airing)
     session.add(airing)  # persistent without a reload: every column is known
     return airing, True
+
+
+def confirm_and_commit(
+    session: Session,
+    settings: Settings,
+    item_id: int,
+    status: str,
+    actor: str,
+    *,
+    allowed: Callable[[int], bool] | None = None,
+    **options: Any,
+) -> tuple[Airing | AiringRecord, bool]:
+    """confirm_item, committed; on PostgreSQL a first confirmation costs two round trips.
+
+    With a session that has not begun, its connection runs in autocommit: the item's facts are
+    read, then the airing and its audit entry are inserted by one statement (atomic by itself),
+    with no BEGIN or COMMIT. A repeat (the item has an airing) closes the session and takes
+    confirm_item's transaction, which reads and updates the airing under a row lock.
+    """
+    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        airing, created = confirm_item(
+            session, settings, item_id, status, actor, allowed=allowed, **options
+        )
+        session.commit()
+        return airing, created
+    conn = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    now = options.pop("now", None) or utcnow()
+    row = _new_row(
+        conn, settings, item_id, status, actor, started_at=options.get("started_at"),
+        duration_seconds=options.get("duration_seconds"), reason_code=options.get("reason_code"),
+        reason_text=options.get("reason_text"), source=options.get("source", "web"),
+        channel_id=options.get("channel_id"), allowed=allowed, now=now,
+    )  # fmt: skip
+    airing_id = _insert_new(conn, row, actor)
+    if airing_id is not None:
+        session.commit()  # nothing left to commit: releases the connection
+        return AiringRecord(id=airing_id, **row), True
+    session.close()  # back to a transaction on the next use
+    airing, created = confirm_item(
+        session, settings, item_id, status, actor, allowed=allowed, now=now, **options
+    )
+    session.commit()
+    return airing, created
 
 
 def _update_existing(

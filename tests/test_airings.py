@@ -166,18 +166,26 @@ def test_dst_zone_slots_keep_local_wall_time(session, settings):
     assert all(s.starts_at.astimezone(berlin.zone).hour == 6 for s in week.slots)
 
 
-def test_twenty_threads_confirming_the_same_item(engine, session_factory, settings, planned):
+def _confirm_then_commit(s, settings, item_id, status, actor, **kw):
+    out = airings.confirm_item(s, settings, item_id, status, actor, **kw)
+    s.commit()
+    return out
+
+
+@pytest.mark.parametrize("op", [_confirm_then_commit, airings.confirm_and_commit])
+def test_twenty_threads_confirming_the_same_item(engine, session_factory, settings, planned, op):
     """Concurrent confirmations of one item leave exactly one airing; every attempt audited."""
     ch, week, i1, i2 = planned
     barrier = threading.Barrier(20)
     errors: list[BaseException] = []
+    created: list[bool] = []
 
     def confirm(n: int) -> None:
         try:
             with session_factory() as s:
                 barrier.wait(timeout=30)
                 status = "aired" if n % 2 else "partial"
-                airings.confirm_item(
+                _, was_created = op(
                     s,
                     settings,
                     i1.id,
@@ -186,7 +194,7 @@ def test_twenty_threads_confirming_the_same_item(engine, session_factory, settin
                     duration_seconds=None if status == "aired" else 120,
                     now=LATER,
                 )
-                s.commit()
+                created.append(was_created)
         except BaseException as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
 
@@ -196,6 +204,7 @@ def test_twenty_threads_confirming_the_same_item(engine, session_factory, settin
     for t in threads:
         t.join()
     assert errors == []
+    assert sorted(created) == [False] * 19 + [True]
     with session_factory() as s:
         assert s.scalar(select(func.count()).select_from(Airing)) == 1
         attempts = s.scalar(
@@ -204,3 +213,107 @@ def test_twenty_threads_confirming_the_same_item(engine, session_factory, settin
             .where(AuditEntry.entity == "airing", AuditEntry.action.like("airing.confirm%"))
         )
         assert attempts == 20
+
+
+def _airing_and_audit(session: Session) -> tuple[dict, list[tuple]]:
+    """The one airing (without id and confirmation time) and its audit entries' content."""
+    a = session.scalars(select(Airing)).one()
+    row = {c.key: getattr(a, c.key) for c in Airing.__table__.columns}
+    for key in ("id", "confirmed_at"):
+        del row[key]
+    entries = session.execute(
+        select(AuditEntry.actor, AuditEntry.action, AuditEntry.entity, AuditEntry.after)
+        .where(AuditEntry.entity == "airing")
+        .order_by(AuditEntry.id)
+    ).all()
+    return row, [tuple(e) for e in entries]
+
+
+@pytest.mark.parametrize(
+    ("status", "kwargs"),
+    [
+        ("aired", {}),
+        ("partial", {"duration_seconds": 120, "reason_code": "mat_dien"}),
+        ("not_aired", {"reason_code": "khac", "reason_text": "Loa hỏng"}),
+        ("aired", {"started_at": dt.datetime(2026, 11, 23, 16, 45, tzinfo=dt.UTC)}),
+    ],
+)
+def test_confirm_and_commit_writes_what_confirm_item_writes(
+    engine, session_factory, settings, planned, status, kwargs
+):
+    """The committed path (one statement on PostgreSQL) leaves the same airing and audit entry."""
+    ch, week, i1, i2 = planned
+    with session_factory() as s:
+        a, created = airings.confirm_and_commit(
+            s, settings, i2.id, status, "bt", now=LATER, **kwargs
+        )
+        assert created and a.scheduled_item_id == i2.id
+        # PostgreSQL takes the one-statement path, which returns a plain record.
+        assert isinstance(a, airings.AiringRecord) == (engine.dialect.name == "postgresql")
+        returned = {k: getattr(a, k) for k in ("status", "started_at", "duration_seconds")}
+    with session_factory() as s:
+        fast = _airing_and_audit(s)
+        s.execute(AuditEntry.__table__.delete())
+        s.execute(Airing.__table__.delete())
+        s.commit()
+    with session_factory() as s:
+        airings.confirm_item(s, settings, i2.id, status, "bt", now=LATER, **kwargs)
+        s.commit()
+    with session_factory() as s:
+        assert _airing_and_audit(s) == fast
+        assert returned == {k: fast[0][k] for k in returned}
+
+
+def test_confirm_and_commit_repeat_takes_the_audited_update(session_factory, settings, planned):
+    ch, week, i1, i2 = planned
+    with session_factory() as s:
+        first, created = airings.confirm_and_commit(s, settings, i1.id, "aired", "bt", now=LATER)
+    with session_factory() as s:
+        again, created2 = airings.confirm_and_commit(
+            s, settings, i1.id, "partial", "bt2", duration_seconds=60, now=LATER
+        )
+    assert created and not created2 and again.id == first.id and again.status == "partial"
+    with session_factory() as s:
+        actions = s.scalars(
+            select(AuditEntry.action).where(AuditEntry.entity == "airing").order_by(AuditEntry.id)
+        ).all()
+        assert actions == ["airing.confirm", "airing.confirm.update"]
+        assert s.scalars(select(Airing)).one().confirmed_by == "bt2"
+
+
+@pytest.mark.parametrize(
+    ("status", "kwargs", "allowed", "error"),
+    [
+        ("aired", {}, lambda _channel: False, NotFound),
+        ("partial", {"duration_seconds": 10_000}, None, Invalid),
+        ("not_aired", {}, None, Invalid),
+    ],
+)
+def test_confirm_and_commit_refusals_write_nothing(
+    session_factory, settings, planned, status, kwargs, allowed, error
+):
+    ch, week, i1, i2 = planned
+    with session_factory() as s, pytest.raises(error):
+        airings.confirm_and_commit(
+            s, settings, i1.id, status, "bt", allowed=allowed, now=LATER, **kwargs
+        )
+    with session_factory() as s:
+        assert count(s) == 0 and count(s, AuditEntry) == count_before_confirmations(s)
+
+
+def count_before_confirmations(session: Session) -> int:
+    """Audit entries that are not about airings (the fixture's planning)."""
+    return session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.entity != "airing")
+    )
+
+
+def test_confirm_and_commit_inside_a_transaction_commits_it(session_factory, settings, planned):
+    """A session that already began keeps one transaction: its earlier work commits with it."""
+    ch, week, i1, i2 = planned
+    with session_factory() as s:
+        s.get(Airing, 1)  # begins the transaction
+        airings.confirm_and_commit(s, settings, i1.id, "aired", "bt", now=LATER)
+        assert not s.in_transaction()
+    with session_factory() as s:
+        assert count(s) == 1

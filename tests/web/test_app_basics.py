@@ -6,8 +6,10 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from content.models import AuditEntry
 from scheduler.models import Airing
 from tests.web.conftest import Browser, World, bearer
+from web.api.common import airing_json
 
 
 def test_pages_need_sign_in(browser: Browser) -> None:
@@ -59,6 +61,27 @@ def test_confirmation_is_idempotent(
     with session_factory() as s:
         n = s.scalar(select(func.count()).where(Airing.scheduled_item_id == world.item_a))
     assert n == 1
+
+
+def test_confirmation_with_a_known_token_answers_what_was_stored(
+    app: Flask, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    """A cached token leaves the session fresh: on PostgreSQL the one-statement path answers."""
+    client = app.test_client()
+    h = bearer(world, "broadcaster")
+    assert client.get("/api/v1/channels", headers=h).status_code == 200  # caches the token
+    url = f"/api/v1/items/{world.item_a}/confirmation"
+    r = client.post(url, json={"status": "aired"}, headers=h)
+    assert r.status_code == 201
+    with session_factory() as s:
+        stored = s.scalars(select(Airing).where(Airing.scheduled_item_id == world.item_a)).one()
+        audited = s.scalar(
+            select(func.count()).where(
+                AuditEntry.entity_id == stored.id, AuditEntry.entity == "airing"
+            )
+        )
+    assert r.json == airing_json(stored) and audited == 1
+    assert client.post(url, json={"status": "aired"}, headers=h).status_code == 200
 
 
 def test_confirmation_errors_are_problems(app: Flask, world: World) -> None:

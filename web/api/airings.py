@@ -114,15 +114,16 @@ def confirm_item(item_id: int) -> Any:
     body = json_body(CONFIRMATION_BODY)
     session = db()
     start = body.get("actual_start")
-    # The scope is checked on the airing the operation returns (no extra query on the hot path);
-    # anything outside the caller's area is rolled back and answered 404, errors included.
+    # The scope is checked on the item's channel before anything is written; anything outside
+    # the caller's area is answered 404, errors included.
     try:
-        airing, created = ops.confirm_item(
+        airing, created = ops.confirm_and_commit(
             session,
             current_app.config["LOA_SETTINGS"],
             item_id,
             body["status"],
             principal.username,
+            allowed=lambda channel_id: principal.covers_channel_id(session, channel_id),
             started_at=parse_datetime(start, "body.actual_start") if start else None,
             duration_seconds=body.get("actual_duration_seconds"),
             reason_code=body.get("reason_code"),
@@ -134,12 +135,7 @@ def confirm_item(item_id: int) -> Any:
         if not _item_in_scope(session, principal, item_id):
             raise _not_found(item_id) from None
         raise
-    if not principal.covers_channel_id(session, airing.channel_id):
-        session.rollback()
-        raise _not_found(item_id)
-    payload = airing_json(airing)
-    session.commit()
-    return jsonify(payload), 201 if created else 200
+    return jsonify(airing_json(airing)), 201 if created else 200
 
 
 @route(

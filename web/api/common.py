@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from content.db import utcnow
+from scheduler.airings import AiringRecord
 from scheduler.models import Airing
 from scheduler.periods import PeriodError, Week
 from web.api.spec import query
@@ -92,7 +93,7 @@ def iso(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def airing_json(a: Airing) -> dict[str, Any]:
+def airing_json(a: Airing | AiringRecord) -> dict[str, Any]:
     """An airing as the API shows it."""
     return {
         "id": a.id,
