@@ -308,3 +308,58 @@ def test_rule_classes_relation_on_each_backend(session: Session) -> None:
     finally:
         close_classes(conn, classes)
     session.rollback()
+
+
+def _spy_unconfirmed(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Record the connection each unconfirmed-items query runs on."""
+    from scheduler.compliance import engine
+
+    used: list[object] = []
+    real = engine.unconfirmed_rows
+
+    def spy(conn, *args):  # type: ignore[no-untyped-def]
+        used.append(conn)
+        return real(conn, *args)
+
+    monkeypatch.setattr(engine, "unconfirmed_rows", spy)
+    return used
+
+
+def test_unconfirmed_query_runs_beside_only_on_committed_data(
+    session: Session, settings: Settings, commune, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: a second connection when the transaction wrote nothing; never with writes."""
+    used = _spy_unconfirmed(monkeypatch)
+    prog = f.programme(session, seconds=300)
+    monday = Week(2026, 10).monday
+    item(session, commune, prog, monday, dt.time(6), VN)
+    session.commit()
+    rules = cfg(settings, rule(topics=("ntm",)))
+    result = evaluate(session, rules, "2026-W10", now=NOW)
+    assert result.rule("r").channels[0].periods[0].unconfirmed == 1
+    main = session.connection()
+    postgres = main.dialect.name == "postgresql"
+    assert (used[-1] is not main) == postgres
+    # An item added in this transaction, not committed: only this connection sees it.
+    item(session, commune, prog, monday, dt.time(11), VN)
+    session.flush()
+    result = evaluate(session, rules, "2026-W10", now=NOW)
+    assert result.rule("r").channels[0].periods[0].unconfirmed == 2
+    assert used[-1] is session.connection()
+    session.rollback()
+
+
+def test_a_failing_query_beside_fails_the_evaluation(
+    session: Session, settings: Settings, commune, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scheduler.compliance import engine
+
+    def broken(conn, *args):  # type: ignore[no-untyped-def]
+        raise RuntimeError("lost connection")
+
+    monkeypatch.setattr(engine, "unconfirmed_rows", broken)
+    item(session, commune, f.programme(session, seconds=300), Week(2026, 10).monday,
+         dt.time(6), VN)  # fmt: skip
+    session.commit()
+    with pytest.raises(RuntimeError, match="lost connection"):
+        evaluate(session, cfg(settings, rule(topics=("ntm",))), "2026-W10", now=NOW)

@@ -11,14 +11,17 @@ import dataclasses
 import datetime as dt
 import gc
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from content.db import utcnow
 from scheduler.compliance.aggregate import RuleQuery, airing_rows, item_rows, unconfirmed_rows
+from scheduler.compliance.beside import Beside
 from scheduler.compliance.classes import (
+    ProgrammeFacts,
     RuleClasses,
     close_classes,
     load_programmes,
@@ -138,13 +141,12 @@ class _Tally:
     unconfirmed: dict[int, list[int]]
 
 
-def _fold(plan: _Plan, bit: int, arows: list, irows: list, urows: list) -> _Tally:
-    """Fold one rule's aggregate rows into counts, not-aired and unconfirmed tallies."""
+def _fold(plan: _Plan, arows: list, irows: list) -> _Tally:
+    """Fold one rule's aggregate rows into counts and not-aired tallies."""
     rule = plan.rule
     n = len(plan.periods)
     counts: dict[int, list[float]] = {}
     not_aired: dict[int, list[int]] = {}
-    unconf: dict[int, list[int]] = {}
     seen: dict[tuple[int, int], set[int]] = defaultdict(set)
     distinct = rule.count == "distinct_programmes"
     minutes = rule.count == "minutes"
@@ -172,19 +174,6 @@ def _fold(plan: _Plan, bit: int, arows: list, irows: list, urows: list) -> _Tall
         if vals is None:
             vals = counts[cid] = [0.0] * n
         vals[b] += secs / 60 if minutes else counted
-    for cid, wk, mask, lang, count in urows:
-        if not mask & bit:
-            continue
-        b = buckets.get(wk)
-        ch = covered.get(cid)
-        if b is None or ch is None:
-            continue
-        if own_language and lang not in fixed and lang not in ch.minority_languages:
-            continue
-        row = unconf.get(cid)
-        if row is None:
-            row = unconf[cid] = [0] * n
-        row[b] += count
     for cid, wk, lang, pid, planned, psecs in irows:
         b = buckets.get(wk)
         ch = covered.get(cid)
@@ -204,7 +193,29 @@ def _fold(plan: _Plan, bit: int, arows: list, irows: list, urows: list) -> _Tall
         if vals is None:
             vals = counts[cid] = [0.0] * n
         vals[b] = float(len(pids))
-    return _Tally(counts, not_aired, unconf)
+    return _Tally(counts, not_aired, {})
+
+
+def _fold_unconfirmed(plan: _Plan, bit: int, urows: list) -> dict[int, list[int]]:
+    """Past items of the rule with no airing, per channel and rule period."""
+    n = len(plan.periods)
+    unconf: dict[int, list[int]] = {}
+    own_language = plan.rule.uses_channel_language
+    buckets, covered, fixed = plan.bucket_of_week, plan.covered, plan.fixed_languages
+    for cid, wk, mask, lang, count in urows:
+        if not mask & bit:
+            continue
+        b = buckets.get(wk)
+        ch = covered.get(cid)
+        if b is None or ch is None:
+            continue
+        if own_language and lang not in fixed and lang not in ch.minority_languages:
+            continue
+        row = unconf.get(cid)
+        if row is None:
+            row = unconf[cid] = [0] * n
+        row[b] += count
+    return unconf
 
 
 def _result(plan: _Plan, tally: _Tally) -> RuleResult:
@@ -302,6 +313,48 @@ def evaluate(
             gc.enable()
 
 
+def _evaluate_chunk(
+    conn: Connection,
+    beside: Beside,
+    chunk: list[_Plan],
+    programmes: list[ProgrammeFacts],
+    total: int,
+    now: dt.datetime,
+    unconfirmed: bool,
+) -> list[RuleResult]:
+    """Up to MAX_MASK_BITS rules: the unconfirmed query beside, the rule aggregates here."""
+    masks = rule_masks([p.rule for p in chunk], programmes)
+    queries = [_query(p, 1 << i, total) for i, p in enumerate(chunk)]
+    classes = RuleClasses((), inline=True)
+    if masks and any(queries):
+        classes = open_classes(conn, masks, programmes)
+    try:
+        urows: Callable[[], list] = list
+        live = [q for q in queries if q is not None]
+        if unconfirmed and masks and live:
+            lo, hi = min(q.lo for q in live), max(q.hi for q in live)
+            ids = sorted({c for p in chunk for c in p.covered})
+            driven = len(ids) <= CHANNEL_DRIVEN_SHARE * max(total, 1)
+            monday, sunday = Week.from_key(lo).monday, Week.from_key(hi).sunday
+            urows = beside.submit(unconfirmed_rows, classes, monday, sunday,
+                                  ids if driven else None, now, _span(lo, hi))  # fmt: skip
+        tallies: list[_Tally] = []
+        for plan, q in zip(chunk, queries, strict=True):
+            arows: list = []
+            irows: list = []
+            if q is not None and masks:
+                arows = airing_rows(conn, classes, q)
+                if plan.rule.basis == "planned":
+                    irows = item_rows(conn, classes, q, _span(q.lo, q.hi))
+            tallies.append(_fold(plan, arows, irows))
+        pending = urows()
+        for i, (plan, tally) in enumerate(zip(chunk, tallies, strict=True)):
+            tally.unconfirmed = _fold_unconfirmed(plan, 1 << i, pending)
+    finally:
+        close_classes(conn, classes)
+    return [_result(p, t) for p, t in zip(chunk, tallies, strict=True)]
+
+
 def _evaluate(
     session: Session,
     settings: Settings,
@@ -329,35 +382,10 @@ def _evaluate(
     programmes = load_programmes(session)
     results: list[RuleResult] = []
     conn = session.connection()
-    for first in range(0, len(plans), MAX_MASK_BITS):
-        chunk = plans[first : first + MAX_MASK_BITS]
-        masks = rule_masks([p.rule for p in chunk], programmes)
-        queries = [_query(p, 1 << i, total) for i, p in enumerate(chunk)]
-        tallies: list[_Tally] = []
-        classes = RuleClasses((), inline=True)
-        if masks and any(queries):
-            classes = open_classes(conn, masks, programmes)
-        try:
-            urows: list = []
-            live = [q for q in queries if q is not None]
-            if unconfirmed and masks and live:
-                lo, hi = min(q.lo for q in live), max(q.hi for q in live)
-                ids = sorted({c for p in chunk for c in p.covered})
-                driven = len(ids) <= CHANNEL_DRIVEN_SHARE * max(total, 1)
-                monday, sunday = Week.from_key(lo).monday, Week.from_key(hi).sunday
-                urows = unconfirmed_rows(conn, classes, monday, sunday, ids if driven else None,
-                                         now, _span(lo, hi))  # fmt: skip
-            for i, (plan, q) in enumerate(zip(chunk, queries, strict=True)):
-                arows: list = []
-                irows: list = []
-                if q is not None and masks:
-                    arows = airing_rows(conn, classes, q)
-                    if plan.rule.basis == "planned":
-                        irows = item_rows(conn, classes, q, _span(q.lo, q.hi))
-                tallies.append(_fold(plan, 1 << i, arows, irows, urows))
-        finally:
-            close_classes(conn, classes)
-        results += [_result(p, t) for p, t in zip(chunk, tallies, strict=True)]
+    with Beside(session, conn) as beside:
+        for first in range(0, len(plans), MAX_MASK_BITS):
+            chunk = plans[first : first + MAX_MASK_BITS]
+            results += _evaluate_chunk(conn, beside, chunk, programmes, total, now, unconfirmed)
     return ComplianceResult(
         period=window,
         unit_code=unit_code,
