@@ -325,38 +325,42 @@ def confirm_and_commit(
     status: str,
     actor: str,
     *,
+    started_at: dt.datetime | None = None,
+    duration_seconds: int | None = None,
+    reason_code: str | None = None,
+    reason_text: str | None = None,
+    source: str = "web",
+    channel_id: int | None = None,
     allowed: Callable[[int], bool] | None = None,
-    **options: Any,
+    now: dt.datetime | None = None,
 ) -> tuple[Airing | AiringRecord, bool]:
-    """confirm_item, committed; on PostgreSQL a first confirmation costs two round trips.
+    """confirm_item, committed; on PostgreSQL a first confirmation needs no BEGIN or COMMIT.
 
     With a session that has not begun, its connection runs in autocommit: the item's facts are
-    read, then the airing and its audit entry are inserted by one statement (atomic by itself),
-    with no BEGIN or COMMIT. A repeat (the item has an airing) closes the session and takes
-    confirm_item's transaction, which reads and updates the airing under a row lock.
+    read, then the airing and its audit entry are inserted by one statement (atomic by itself).
+    A repeat (the item has an airing) closes the session and takes confirm_item's transaction,
+    which reads and updates the airing under a row lock.
     """
+    details: dict[str, Any] = {
+        "started_at": started_at, "duration_seconds": duration_seconds,
+        "reason_code": reason_code, "reason_text": reason_text, "source": source,
+        "channel_id": channel_id, "allowed": allowed,
+    }  # fmt: skip
     if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
         airing, created = confirm_item(
-            session, settings, item_id, status, actor, allowed=allowed, **options
+            session, settings, item_id, status, actor, now=now, **details
         )
         session.commit()
         return airing, created
     conn = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    now = options.pop("now", None) or utcnow()
-    row = _new_row(
-        conn, settings, item_id, status, actor, started_at=options.get("started_at"),
-        duration_seconds=options.get("duration_seconds"), reason_code=options.get("reason_code"),
-        reason_text=options.get("reason_text"), source=options.get("source", "web"),
-        channel_id=options.get("channel_id"), allowed=allowed, now=now,
-    )  # fmt: skip
+    now = now or utcnow()
+    row = _new_row(conn, settings, item_id, status, actor, now=now, **details)
     airing_id = _insert_new(conn, row, actor)
     if airing_id is not None:
         session.commit()  # nothing left to commit: releases the connection
         return AiringRecord(id=airing_id, **row), True
     session.close()  # back to a transaction on the next use
-    airing, created = confirm_item(
-        session, settings, item_id, status, actor, allowed=allowed, now=now, **options
-    )
+    airing, created = confirm_item(session, settings, item_id, status, actor, now=now, **details)
     session.commit()
     return airing, created
 
