@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Select, bindparam, func, insert, literal, select
+from psycopg.types.json import Jsonb
+from sqlalchemy import Connection, Executable, Select, bindparam, func, insert, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, make_transient_to_detached
 
 from content import audit
-from content.db import utcnow
+from content.db import fetch_one_raw, utcnow
 from content.models import AuditEntry, Programme
 from scheduler.config import Settings
 from scheduler.errors import Invalid, NotFound
@@ -133,6 +135,36 @@ def _facts_statement() -> Select[Any]:
 _FACTS = _facts_statement()
 
 
+class _Facts(NamedTuple):
+    """What a confirmation needs to know about its item."""
+
+    id: int
+    programme_id: int
+    channel_id: int
+    starts_at: dt.datetime
+    duration_seconds: int
+    offset: int
+
+
+def _for_psycopg(stmt: Executable) -> tuple[str, dict[str, Any]]:
+    """A statement compiled once for psycopg: its SQL and its constant parameters."""
+    compiled = stmt.compile(dialect=psycopg_dialect())
+    return str(compiled), {k: v for k, v in compiled.params.items() if v is not None}
+
+
+_PG_FACTS = _for_psycopg(_FACTS)
+
+
+def _item_facts(conn: Connection, item_id: int) -> _Facts | None:
+    """The item's facts; on PostgreSQL straight from the cursor (no result layer)."""
+    if conn.dialect.name == "postgresql":
+        sql, constants = _PG_FACTS
+        raw = fetch_one_raw(conn, sql, {**constants, "item_id": item_id})
+    else:
+        raw = conn.execute(_FACTS, {"item_id": item_id}).one_or_none()
+    return _Facts(*raw) if raw is not None else None
+
+
 _AIRINGS = Airing.__table__
 _AUDIT = AuditEntry.__table__
 _AIRING_COLUMNS = (
@@ -164,19 +196,22 @@ def _audited_insert_pg() -> Select[Any]:
     return select(ins.c.id).add_cte(aud)
 
 
-_PG_INSERT = _audited_insert_pg()
+_PG_INSERT = _for_psycopg(_audited_insert_pg())
 
 
 def _insert_new(conn: Connection, row: dict[str, Any], actor: str) -> int | None:
     """INSERT the airing and its audit entry unless the item has one; its id, or None on a repeat.
 
-    Core statements on the session's connection: no unit-of-work flush on the busiest endpoint.
+    No unit-of-work flush on the busiest endpoint; on PostgreSQL one statement, run straight
+    on the cursor.
     """
     entry = audit.entry_values(actor, "airing.confirm", "airing", None, after=_snapshot_of(row))
     if conn.dialect.name == "postgresql":
-        params = {**row, "audit_at": entry["at"], "audit_actor": actor,
-                  "audit_after": entry["after"]}  # fmt: skip
-        return conn.execute(_PG_INSERT, params).scalar_one_or_none()
+        sql, constants = _PG_INSERT
+        params = {**constants, **row, "audit_at": entry["at"], "audit_actor": actor,
+                  "audit_after": Jsonb(entry["after"])}  # fmt: skip
+        found = fetch_one_raw(conn, sql, params)
+        return int(found[0]) if found is not None else None
     stmt = (
         sqlite_insert(_AIRINGS)
         .values(row)
@@ -235,7 +270,7 @@ def _new_row(
     """Check a confirmation against its item's facts; the airing row a first one inserts."""
     _check_status(settings, status, reason_code, reason_text)
     _check_source(source)
-    item = conn.execute(_FACTS, {"item_id": item_id}).one_or_none()
+    item = _item_facts(conn, item_id)
     if item is None or (allowed is not None and not allowed(item.channel_id)):
         raise NotFound(
             f"không tìm thấy mục lịch {item_id} / scheduled item {item_id} does not exist"
