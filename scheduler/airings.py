@@ -239,7 +239,7 @@ class AiringRecord:
     scheduled_item_id: int | None
     programme_id: int
     local_date: dt.date
-    week_key: str
+    week_key: int
     source: str
     client_ref: str | None
     confirmed_by: str
