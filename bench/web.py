@@ -1,15 +1,18 @@
 """Benchmark: the web app under gunicorn (2 workers) on PostgreSQL.
 
 Usage: python bench/web.py [--database-url postgresql://postgres@127.0.0.1:5432/test]
-       [--seconds 8] [--clients 4] [--threads 6] [--rate 300] [--paced-seconds 20]
+       [--seconds 8] [--clients 2] [--connections 12] [--rate 300] [--paced-seconds 20]
 Targets (issue 6): the planner's week grid of 200 channels rendered under 300 ms; the
 confirmation endpoint sustains 300 requests/s with p99 under 100 ms, and its throughput is at
 least half that of a trivial endpoint on the same server in the same run.
 How: "sustains 300 req/s with p99 < 100 ms" is measured open loop: confirmations are offered at
 a fixed 300 req/s on a timetable (latency from when each was due, so queueing is not hidden).
-Throughput is measured closed loop (clients x threads with keep-alive, as fast as answered) for
+Throughput is measured closed loop (processes x connections, keep-alive, as fast as answered) for
 the confirmation and for two trivial endpoints: /api/v1/ping (no database) and
 /api/v1/ping?db=1 (one SELECT 1, the health-check kind); the ratio target uses the latter.
+Every confirmation waits for its WAL flush: beside the open-loop phase a probe times fdatasync
+on the database's disk, so a tail caused by the disk stalling is told from one the server caused.
+The clients (bench/httpload.py, asyncio) share the machine's cores with the server.
 Data: one province, 200 commune stations, 11 slots a week, 3 programmes a slot, three weeks.
 Runs in a private PostgreSQL schema, dropped at the end. Prints figures, a JSON line last.
 """
@@ -20,23 +23,23 @@ import argparse
 import datetime as dt
 import http.client
 import json
-import multiprocessing as mp
 import os
 import re
 import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, select, text  # noqa: E402
+import httpload  # noqa: E402  (bench/, beside this script)
+from sqlalchemy import Engine, insert, select, text  # noqa: E402
 
 import migrations  # noqa: E402
 from content.db import make_engine, make_session_factory, utcnow  # noqa: E402
@@ -241,157 +244,104 @@ def time_page(port: int, path: str, cookie: str, n: int) -> list[float]:
     return out
 
 
-def _send(
-    conn: http.client.HTTPConnection,
-    port: int,
-    method: str,
-    path: str,
-    body: str | None = None,
-    headers: dict[str, str] | None = None,
-) -> tuple[http.client.HTTPConnection, bool]:
-    """One request on a keep-alive connection: (the connection to use next, answered < 400)."""
-    try:
-        conn.request(method, path, body, headers or {})
-        resp = conn.getresponse()
-        resp.read()
-        return conn, resp.status < 400
-    except OSError:
-        return http.client.HTTPConnection("127.0.0.1", port, timeout=10), False
-
-
-def _in_threads(run: Callable[..., tuple[list[float], int]], args: list[tuple]) -> tuple:
-    """Run one sender per argument tuple in threads; (all latencies, all errors)."""
-    import threading
-
-    out: list[tuple[list[float], int]] = []
-    lock = threading.Lock()
-
-    def body(*a: object) -> None:
-        r = run(*a)
-        with lock:
-            out.append(r)
-
-    pool = [threading.Thread(target=body, args=a) for a in args]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    return [x for r in out for x in r[0]], sum(r[1] for r in out)
-
-
-def _worker(args: tuple[int, str, str, list[int], float, int, mp.Queue]) -> None:
-    """One client process: threads with keep-alive connections, until the time is up."""
-    port, kind, token, items, seconds, threads, queue = args
-    deadline = time.monotonic() + seconds
-    body = json.dumps({"status": "aired"})
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-
-    def run(mine: list[int]) -> tuple[list[float], int]:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        local: list[float] = []
-        bad = 0
-        i = 0
-        while time.monotonic() < deadline:
-            t0 = time.perf_counter()
-            if kind == "ping":
-                conn, ok = _send(conn, port, "GET", "/api/v1/ping")
-            elif kind == "ping_db":
-                conn, ok = _send(conn, port, "GET", "/api/v1/ping?db=1")
-            else:
-                if i >= len(mine):
-                    break
-                path = f"/api/v1/items/{mine[i]}/confirmation"
-                conn, ok = _send(conn, port, "POST", path, body, headers)
-                i += 1
-            bad += not ok
-            local.append((time.perf_counter() - t0) * 1000)
-        return local, bad
-
-    queue.put(_in_threads(run, [(items[i::threads],) for i in range(threads)]))
-
-
-def _paced(args: tuple[int, str, list[int], float, float, mp.Queue]) -> None:
-    """One client process of the open-loop phase: each thread sends on its own fixed timetable.
-
-    Latency counts from the moment a request was due, not when it was sent, so a slow server
-    cannot hide its queueing by slowing the clients down (no coordinated omission).
-    """
-    port, token, items, interval, start_at, queue = args
-    threads = PACED_THREADS
-    body = json.dumps({"status": "aired"})
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-
-    def run(k: int, mine: list[int]) -> tuple[list[float], int]:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        local: list[float] = []
-        bad = 0
-        due = start_at + k * interval / threads
-        for item in mine:
-            pause = due - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
-            path = f"/api/v1/items/{item}/confirmation"
-            conn, ok = _send(conn, port, "POST", path, body, headers)
-            bad += not ok
-            local.append((time.perf_counter() - due) * 1000)
-            due += interval
-        return local, bad
-
-    queue.put(_in_threads(run, [(k, items[k::threads]) for k in range(threads)]))
-
-
-PACED_THREADS = 8
-
-
-def _clients(target: Callable[[tuple], None], argsets: list[tuple], t0: float) -> dict[str, float]:
-    """Run one process per argument tuple (each gets the result queue last); the figures.
-
-    Throughput is counted from t0 (when the first request may go) to the last answer.
-    """
-    ctx = mp.get_context("fork")
-    queue: mp.Queue = ctx.Queue()
-    procs = [ctx.Process(target=target, args=((*a, queue),)) for a in argsets]
-    for p in procs:
-        p.start()
-    results = [queue.get() for _ in procs]
-    for p in procs:
-        p.join()
-    elapsed = time.perf_counter() - t0
-    lat = sorted(x for r in results for x in r[0])
-    return {
-        "requests": len(lat),
-        "errors": sum(r[1] for r in results),
-        "rps": round(len(lat) / elapsed, 1),
-        "p50_ms": round(statistics.median(lat), 2) if lat else 0.0,
-        "p99_ms": round(lat[int(len(lat) * 0.99) - 1], 2) if lat else 0.0,
-        "max_ms": round(lat[-1], 2) if lat else 0.0,
-    }
-
-
 def paced(
-    port: int, token: str, items: list[int], rate: float, seconds: float, clients: int
-) -> dict[str, float]:
+    port: int, token: str, items: list[int], rate: float, seconds: float, clients: int,
+    connections: int,
+) -> dict[str, float]:  # fmt: skip
     """Offer confirmations at a fixed rate (open loop); return achieved rate and latencies."""
     total = int(rate * seconds)
     if total > len(items):
         raise SystemExit(f"only {len(items)} unconfirmed items for {total} requests")
-    senders = clients * PACED_THREADS
-    interval = senders / rate  # seconds between two requests of one sender thread
-    mine = items[:total]
-    start_at = time.perf_counter() + 0.5
-    argsets = [
-        (port, token, mine[i::clients], interval, start_at + i * interval / senders)
-        for i in range(clients)
+    return httpload.open_loop(port, _confirmations(token, items[:total]), rate, clients,
+                              connections)  # fmt: skip
+
+
+def _confirmations(token: str, items: list[int]) -> list[bytes]:
+    """One prepared "aired" confirmation per item."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    body = json.dumps({"status": "aired"})
+    return [
+        httpload.request("POST", f"/api/v1/items/{i}/confirmation", headers, body) for i in items
     ]
-    return _clients(_paced, argsets, start_at)
 
 
 def load(
-    port: int, kind: str, token: str, items: list[int], seconds: float, clients: int, threads: int
-) -> dict[str, float]:
-    """Run clients x threads against an endpoint; return rate and latency figures."""
-    argsets = [(port, kind, token, items[i::clients], seconds, threads) for i in range(clients)]
-    return _clients(_worker, argsets, time.perf_counter())
+    port: int, kind: str, token: str, items: list[int], seconds: float, clients: int,
+    connections: int,
+) -> dict[str, float]:  # fmt: skip
+    """Run clients x connections against an endpoint as fast as answered; rate and latencies."""
+    if kind == "confirm":
+        return httpload.closed_loop(port, _confirmations(token, items), seconds, clients,
+                                    connections)  # fmt: skip
+    path = "/api/v1/ping?db=1" if kind == "ping_db" else "/api/v1/ping"
+    return httpload.closed_loop(port, [httpload.request("GET", path)], seconds, clients,
+                                connections, cycle=True)  # fmt: skip
+
+
+class DiskProbe:
+    """Time a small write + fdatasync every 20 ms beside a phase, on the database's disk.
+
+    Every confirmation waits for its WAL flush, so a stall of the disk is a stall of every
+    confirmation in flight: the probe tells a slow disk from a slow server. It runs only where
+    the database's data directory is on this machine (its parent directory holds the file).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.lat: list[float] = []
+        self.where: Path | None = None
+        try:
+            with engine.connect() as conn:
+                data_dir = Path(str(conn.execute(text("SHOW data_directory")).scalar_one()))
+            if data_dir.is_dir() and os.access(data_dir.parent, os.W_OK):
+                self.where = data_dir.parent
+        except Exception:  # not a superuser, or a server elsewhere: no probe
+            self.where = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        assert self.where is not None
+        path = self.where / f"loa-bench-probe-{os.getpid()}"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            while not self._stop.wait(0.02):
+                os.pwrite(fd, b"x" * 8192, 0)
+                t0 = time.perf_counter()
+                os.fdatasync(fd)
+                self.lat.append((time.perf_counter() - t0) * 1000)
+        finally:
+            os.close(fd)
+            path.unlink()
+
+    def __enter__(self) -> DiskProbe:
+        if self.where is not None:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self.where is not None:
+            self._thread.join()
+
+    def figures(self) -> dict[str, float | int | None]:
+        """p99 and max of the probe's fdatasync, and how many took over 50 ms."""
+        lat = sorted(self.lat)
+        if not lat:
+            return {"disk_sync_p99_ms": None, "disk_sync_max_ms": None, "disk_stalls_50ms": None}
+        return {
+            "disk_sync_p99_ms": round(lat[max(int(len(lat) * 0.99) - 1, 0)], 2),
+            "disk_sync_max_ms": round(lat[-1], 1),
+            "disk_stalls_50ms": sum(x > 50 for x in lat),
+        }
+
+
+def wal_syncs(engine: Engine) -> int | None:
+    """The server's WAL flush count so far (pg_stat_wal), to count durable commits."""
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT wal_sync FROM pg_stat_wal")).scalar_one())
+    except Exception:  # PostgreSQL before 14
+        return None
 
 
 def show(name: str, r: dict[str, float]) -> None:
@@ -411,8 +361,8 @@ def main() -> None:
         ),
     )
     parser.add_argument("--seconds", type=float, default=8.0)
-    parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=6)
+    parser.add_argument("--clients", type=int, default=2, help="client processes")
+    parser.add_argument("--connections", type=int, default=12, help="per client process")
     parser.add_argument("--gunicorn-threads", type=int, default=8)
     parser.add_argument("--rate", type=float, default=300.0, help="open-loop offered req/s")
     parser.add_argument("--paced-seconds", type=float, default=20.0)
@@ -469,23 +419,39 @@ def main() -> None:
         # Two seconds at the same rate first: every server thread opens its pooled connection and
         # keep-alive connections are made (steady state is what "sustains" is about).
         n_warm = int(args.rate * 2)
-        paced(port, token, items[:n_warm], args.rate, 2, args.clients)
+        paced(port, token, items[:n_warm], args.rate, 2, args.clients, args.connections)
         n_paced = n_warm + int(args.rate * args.paced_seconds)
-        steady = paced(port, token, items[n_warm:n_paced], args.rate, args.paced_seconds,
-                       args.clients)  # fmt: skip
+        syncs0 = wal_syncs(admin)
+        with DiskProbe(admin) as probe:
+            steady = paced(port, token, items[n_warm:n_paced], args.rate, args.paced_seconds,
+                           args.clients, args.connections)  # fmt: skip
+        syncs1 = wal_syncs(admin)
+        disk = probe.figures()
         print(
             f"confirmation offered at {args.rate:.0f} req/s for {args.paced_seconds:.0f} s "
             f"(open loop): {steady['rps']:.0f} req/s done, p50 {steady['p50_ms']} ms, "
             f"p99 {steady['p99_ms']} ms, max {steady['max_ms']} ms, {steady['errors']} errors "
             "(target: sustains 300 req/s with p99 < 100 ms)"
         )
-        load(port, "ping", "", [], 1.0, args.clients, args.threads)  # warm-up
-        ping = load(port, "ping", "", [], args.seconds, args.clients, args.threads)
+        per_request = (
+            (syncs1 - syncs0) / steady["requests"]
+            if syncs0 is not None and syncs1 is not None and steady["requests"]
+            else None
+        )
+        if disk["disk_sync_max_ms"] is not None:
+            print(
+                f"  the database's disk meanwhile (8 KB write + fdatasync every 20 ms): "
+                f"p99 {disk['disk_sync_p99_ms']} ms, max {disk['disk_sync_max_ms']} ms, "
+                f"{disk['disk_stalls_50ms']} over 50 ms; WAL flushes per confirmation: "
+                f"{per_request if per_request is None else round(per_request, 2)}"
+            )
+        load(port, "ping", "", [], 1.0, args.clients, args.connections)  # warm-up
+        ping = load(port, "ping", "", [], args.seconds, args.clients, args.connections)
         show("ping (no database), saturated", ping)
-        ping_db = load(port, "ping_db", "", [], args.seconds, args.clients, args.threads)
+        ping_db = load(port, "ping_db", "", [], args.seconds, args.clients, args.connections)
         show("ping + SELECT 1, saturated", ping_db)
         confirm = load(port, "confirm", token, items[n_paced:], args.seconds, args.clients,
-                       args.threads)  # fmt: skip
+                       args.connections)  # fmt: skip
         show("confirmation (new airings), saturated", confirm)
         # The trivial endpoint of the target is the health-check kind: one database round trip.
         ratio = confirm["rps"] / ping_db["rps"] if ping_db["rps"] else 0.0
@@ -519,6 +485,10 @@ def main() -> None:
                     "paced_p99_ms": steady["p99_ms"],
                     "paced_max_ms": steady["max_ms"],
                     "paced_errors": steady["errors"],
+                    **disk,
+                    "wal_flushes_per_confirmation": (
+                        None if per_request is None else round(per_request, 2)
+                    ),
                     "confirm_rps": confirm["rps"],
                     "confirm_p50_ms": confirm["p50_ms"],
                     "confirm_p99_ms": confirm["p99_ms"],
