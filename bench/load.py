@@ -62,58 +62,130 @@ def seed(engine, clients: int) -> list[tuple[str, list[int]]]:
     with engine.begin() as conn:
         province = conn.execute(
             insert(AdminUnit).returning(AdminUnit.id),
-            {"code": "91", "structure": "2025", "level": "province", "name": "Tỉnh Tải",
-             "search_name": "tinh tai", "valid_from": dt.date(2025, 7, 1)},
+            {
+                "code": "91",
+                "structure": "2025",
+                "level": "province",
+                "name": "Tỉnh Tải",
+                "search_name": "tinh tai",
+                "valid_from": dt.date(2025, 7, 1),
+            },
         ).scalar_one()
         progs = [
-            conn.execute(insert(Programme).returning(Programme.id), {
-                "title": f"Bản tin {i}", "programme_type": "tin", "language": "vi",
-                "duration_seconds": 300, "priority": "normal", "created_by": "bench",
-                "created_at": now}).scalar_one()
+            conn.execute(
+                insert(Programme).returning(Programme.id),
+                {
+                    "title": f"Bản tin {i}",
+                    "programme_type": "tin",
+                    "language": "vi",
+                    "duration_seconds": 300,
+                    "priority": "normal",
+                    "created_by": "bench",
+                    "created_at": now,
+                },
+            ).scalar_one()
             for i in range(ITEMS_PER_SLOT)
         ]
         for c in range(clients):
-            unit = conn.execute(insert(AdminUnit).returning(AdminUnit.id), {
-                "code": f"9{c:05d}", "structure": "2025", "level": "commune",
-                "name": f"Xã {c}", "search_name": f"xa {c}", "parent_id": province,
-                "valid_from": dt.date(2025, 7, 1)}).scalar_one()
-            chan = conn.execute(insert(Channel).returning(Channel.id), {
-                "name": f"Đài xã {c}", "kind": "commune_radio", "unit_id": unit,
-                "active_from": dt.date(2025, 7, 1)}).scalar_one()
+            unit = conn.execute(
+                insert(AdminUnit).returning(AdminUnit.id),
+                {
+                    "code": f"9{c:05d}",
+                    "structure": "2025",
+                    "level": "commune",
+                    "name": f"Xã {c}",
+                    "search_name": f"xa {c}",
+                    "parent_id": province,
+                    "valid_from": dt.date(2025, 7, 1),
+                },
+            ).scalar_one()
+            chan = conn.execute(
+                insert(Channel).returning(Channel.id),
+                {
+                    "name": f"Đài xã {c}",
+                    "kind": "commune_radio",
+                    "unit_id": unit,
+                    "active_from": dt.date(2025, 7, 1),
+                },
+            ).scalar_one()
             items: list[int] = []
             for week in weeks:
-                sched = conn.execute(insert(WeekSchedule).returning(WeekSchedule.id), {
-                    "channel_id": chan, "week_key": week.key, "week_start": week.monday,
-                    "state": "published", "version": 2, "published_at": now,
-                    "published_by": "bench", "created_at": now}).scalar_one()
+                sched = conn.execute(
+                    insert(WeekSchedule).returning(WeekSchedule.id),
+                    {
+                        "channel_id": chan,
+                        "week_key": week.key,
+                        "week_start": week.monday,
+                        "state": "published",
+                        "version": 2,
+                        "published_at": now,
+                        "published_by": "bench",
+                        "created_at": now,
+                    },
+                ).scalar_one()
                 slot_rows = [
-                    {"schedule_id": sched, "channel_id": chan, "local_date": day,
-                     "starts_at": local_to_utc(day, dt.time(h, 0), zone), "duration_minutes": 30}
-                    for day in week.days() for h in SLOT_HOURS
+                    {
+                        "schedule_id": sched,
+                        "channel_id": chan,
+                        "local_date": day,
+                        "starts_at": local_to_utc(day, dt.time(h, 0), zone),
+                        "duration_minutes": 30,
+                    }
+                    for day in week.days()
+                    for h in SLOT_HOURS
                 ]
                 slot_ids = conn.execute(insert(Slot).returning(Slot.id), slot_rows).scalars().all()
                 item_rows = [
-                    {"slot_id": s, "programme_id": p, "position": i, "pinned": False,
-                     "added_by": "bench"}
-                    for s in slot_ids for i, p in enumerate(progs)
+                    {
+                        "slot_id": s,
+                        "programme_id": p,
+                        "position": i,
+                        "pinned": False,
+                        "added_by": "bench",
+                    }
+                    for s in slot_ids
+                    for i, p in enumerate(progs)
                 ]
-                items += conn.execute(
-                    insert(ScheduledItem).returning(ScheduledItem.id), item_rows
-                ).scalars().all()
-            user = conn.execute(insert(User).returning(User.id), {
-                "username": f"bc{c}", "display_name": f"Phát thanh viên {c}",
-                "password_hash": "!", "role": "broadcaster", "active": True,
-                "session_stamp": 1, "created_at": now}).scalar_one()
+                items += (
+                    conn.execute(insert(ScheduledItem).returning(ScheduledItem.id), item_rows)
+                    .scalars()
+                    .all()
+                )
+            user = conn.execute(
+                insert(User).returning(User.id),
+                {
+                    "username": f"bc{c}",
+                    "display_name": f"Phát thanh viên {c}",
+                    "password_hash": "!",
+                    "role": "broadcaster",
+                    "active": True,
+                    "session_stamp": 1,
+                    "created_at": now,
+                },
+            ).scalar_one()
             conn.execute(insert(UserChannel), {"user_id": user, "channel_id": chan})
             token = f"loa_bench_{uuid.uuid4().hex}"
-            conn.execute(insert(ApiToken), {"user_id": user, "digest": token_digest(token),
-                                            "name": "bench", "created_at": now})
+            conn.execute(
+                insert(ApiToken),
+                {
+                    "user_id": user,
+                    "digest": token_digest(token),
+                    "name": "bench",
+                    "created_at": now,
+                },
+            )
             out.append((token, items))
     return out
 
 
-def client_process(port: int, jobs: list[tuple[str, list[int]]], deadline: float,
-                   retry_rate: float, seed_value: int, queue: mp.Queue) -> None:
+def client_process(
+    port: int,
+    jobs: list[tuple[str, list[int]]],
+    deadline: float,
+    retry_rate: float,
+    seed_value: int,
+    queue: mp.Queue,
+) -> None:
     """Run one thread per broadcaster; report latencies and acknowledgements."""
     results: list[dict] = []
     lock = threading.Lock()
@@ -161,8 +233,9 @@ def client_process(port: int, jobs: list[tuple[str, list[int]]], deadline: float
                 errors[str(code)] = errors.get(str(code), 0) + 1
         conn.close()
         with lock:
-            results.append({"lat": lat, "acked": sorted(acked), "created": created,
-                            "errors": errors})
+            results.append(
+                {"lat": lat, "acked": sorted(acked), "created": created, "errors": errors}
+            )
 
     threads = [
         threading.Thread(target=run, args=(tok, items, random.Random(seed_value + i)))
@@ -202,9 +275,13 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=12)
     ap.add_argument("--client-processes", type=int, default=4)
     ap.add_argument("--retry-rate", type=float, default=0.25)
-    ap.add_argument("--database-url", default=os.environ.get(
-        "LOA_BENCH_DATABASE_URL", os.environ.get("LOA_TEST_DATABASE_URL",
-                                                 "postgresql://postgres@127.0.0.1:5432/test")))
+    ap.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "LOA_BENCH_DATABASE_URL",
+            os.environ.get("LOA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"),
+        ),
+    )
     args = ap.parse_args()
 
     schema = f"loa_bench_{uuid.uuid4().hex[:8]}"
@@ -219,29 +296,54 @@ def main() -> None:
         migrations.upgrade(engine)
         jobs = seed(engine, args.clients)
         n_items = sum(len(items) for _, items in jobs)
-        print(f"seeded {args.clients} stations, {n_items} scheduled items "
-              f"in {time.perf_counter() - t0:.1f} s", flush=True)
+        print(
+            f"seeded {args.clients} stations, {n_items} scheduled items "
+            f"in {time.perf_counter() - t0:.1f} s",
+            flush=True,
+        )
         port = free_port()
-        env = {**os.environ, "LOA_DATABASE_URL": url, "LOA_SECRET_KEY": "bench",
-               "LOA_LOG_LEVEL": "WARNING"}
+        env = {
+            **os.environ,
+            "LOA_DATABASE_URL": url,
+            "LOA_SECRET_KEY": "bench",
+            "LOA_LOG_LEVEL": "WARNING",
+        }
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         server = subprocess.Popen(
-            [gunicorn, "-w", str(args.gunicorn_workers), "-k", "gthread", "--threads",
-             str(args.threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-             "--keep-alive", "30", "web.wsgi:app"],
-            cwd=ROOT, env=env,
+            [
+                gunicorn,
+                "-w",
+                str(args.gunicorn_workers),
+                "-k",
+                "gthread",
+                "--threads",
+                str(args.threads),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "--keep-alive",
+                "30",
+                "web.wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
         )
         wait_http(port)
-        print(f"gunicorn: {args.gunicorn_workers} workers x {args.threads} threads "
-              f"on :{port}; {args.clients} clients for {args.seconds:.0f} s", flush=True)
+        print(
+            f"gunicorn: {args.gunicorn_workers} workers x {args.threads} threads "
+            f"on :{port}; {args.clients} clients for {args.seconds:.0f} s",
+            flush=True,
+        )
         queue: mp.Queue = mp.Queue()
         procs = []
-        per = [jobs[i::args.client_processes] for i in range(args.client_processes)]
+        per = [jobs[i :: args.client_processes] for i in range(args.client_processes)]
         start = time.perf_counter()
         deadline = time.monotonic() + args.seconds
         for i, part in enumerate(per):
-            p = mp.Process(target=client_process,
-                           args=(port, part, deadline, args.retry_rate, 1000 * i, queue))
+            p = mp.Process(
+                target=client_process, args=(port, part, deadline, args.retry_rate, 1000 * i, queue)
+            )
             p.start()
             procs.append(p)
         results = [r for _ in procs for r in queue.get()]
@@ -264,11 +366,16 @@ def main() -> None:
         for k, v in r["errors"].items():
             errors[k] = errors.get(k, 0) + v
     with engine.connect() as conn:
-        stored = {row[0]: row[1] for row in conn.execute(text(
-            "SELECT scheduled_item_id, count(*) FROM airings GROUP BY scheduled_item_id"))}
+        stored = {
+            row[0]: row[1]
+            for row in conn.execute(
+                text("SELECT scheduled_item_id, count(*) FROM airings GROUP BY scheduled_item_id")
+            )
+        }
     lost = len([i for i in acked if i not in stored])
     duplicated = sum(n - 1 for n in stored.values() if n > 1) + sum(
-        n - 1 for n in created.values() if n > 1)
+        n - 1 for n in created.values() if n > 1
+    )
     engine.dispose()
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -296,10 +403,12 @@ def main() -> None:
         "retry_rate": args.retry_rate,
         "cpus": os.cpu_count(),
     }
-    print(f"{figures['requests']} requests in {figures['seconds']} s = "
-          f"{figures['throughput_rps']} req/s; p50 {figures['p50_ms']} ms, "
-          f"p99 {figures['p99_ms']} ms; {len(acked)} items confirmed, "
-          f"{lost} lost, {duplicated} duplicated; errors {errors}")
+    print(
+        f"{figures['requests']} requests in {figures['seconds']} s = "
+        f"{figures['throughput_rps']} req/s; p50 {figures['p50_ms']} ms, "
+        f"p99 {figures['p99_ms']} ms; {len(acked)} items confirmed, "
+        f"{lost} lost, {duplicated} duplicated; errors {errors}"
+    )
     print(json.dumps(figures))
     if lost or duplicated:
         raise SystemExit(1)

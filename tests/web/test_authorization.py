@@ -101,13 +101,19 @@ def pattern_of(w: World, s: Session) -> int:
     return s.scalar(select(SlotPattern.id).where(SlotPattern.channel_id == w.channel_a))  # type: ignore[return-value]
 
 
-
 def dead_message(s: Session) -> int:
     """A fresh dead webhook message to retry."""
     from scheduler.notify.models import OutboxMessage
 
-    msg = OutboxMessage(dedupe_key=f"dead-{next(_seq)}", kind="webhook", target="http://h/x",
-                        event="e", payload={}, state="dead", attempts=6)
+    msg = OutboxMessage(
+        dedupe_key=f"dead-{next(_seq)}",
+        kind="webhook",
+        target="http://h/x",
+        event="e",
+        payload={},
+        state="dead",
+        attempts=6,
+    )
     s.add(msg)
     s.commit()
     return msg.id
@@ -285,13 +291,16 @@ def _call(env: Env, case: Case, role: str, inside: bool) -> int:
         kwargs: dict[str, Any] = {"headers": headers}
         if body is not None:
             kwargs["json"] = body
-        return client.open(path, method=case.method, **kwargs).status_code
+        with client.open(path, method=case.method, **kwargs) as resp:  # streamed files closed
+            return resp.status_code
     browser = env.clients[role]
     if case.method == "GET":
-        return browser.client.get(path).status_code
-    return browser.client.open(
+        with browser.client.get(path) as resp:
+            return resp.status_code
+    with browser.client.open(
         path, method=case.method, data={**(body or {}), "csrf_token": browser.csrf}
-    ).status_code
+    ) as resp:
+        return resp.status_code
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
