@@ -75,7 +75,7 @@
   function submit(entry) {
     entry.id = uuid();
     entry.csrf = body.getAttribute("data-csrf");
-    mark(entry, "queued", entry.label + " · ⏳ " + T("queued"));
+    mark(entry, "queued", entry.label + " · " + T("queued"));
     LoaQueue.put(entry).then(function () {
       showPending();
       registerSync();
@@ -135,7 +135,7 @@
     });
   }
   migrate().then(showPending).then(function (q) {
-    q.forEach(function (e) { mark(e, "queued", e.label + " · ⏳ " + T("queued")); });
+    q.forEach(function (e) { mark(e, "queued", e.label + " · " + T("queued")); });
     flush();
   });
   setInterval(flush, 30000);

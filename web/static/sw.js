@@ -3,7 +3,7 @@
    (Background Sync), also after the page was closed. */
 importScripts("/static/queue.js");
 
-var CACHE = "loa-station-v3";  // bump when station.js, queue.js or station.css change
+var CACHE = "loa-station-v4";  // bump when station.js, queue.js or station.css change
 var FILES = ["/station/", "/static/station.css", "/static/station.js", "/static/queue.js"];
 
 self.addEventListener("install", function (e) {
