@@ -152,3 +152,68 @@ def attach_to_programme(
     session.flush()
     after = {"audio_asset_id": asset.id, "duration_seconds": programme.duration_seconds}
     record(session, actor, "audio.attach", "programme", programme.id, after=after)
+
+
+@dataclass(frozen=True)
+class Rerendered:
+    """What rerender did to one asset; old_path is a replaced file the caller may now remove."""
+
+    asset: AudioAsset
+    rendered: bool
+    old_path: str | None = None
+
+
+def needs_rendition(asset: AudioAsset, media_root: str | Path, fmt: RenditionFormat) -> bool:
+    """True when the asset's rendition is of another profile or its file is gone."""
+    current = asset.rendition_profile == profile_name(fmt)
+    return not current or not (Path(media_root) / asset.rendition_path).is_file()
+
+
+def rerender(
+    session: Session,
+    asset: AudioAsset,
+    media_root: str | Path,
+    fmt: RenditionFormat,
+    actor: str,
+    force: bool = False,
+) -> Rerendered:
+    """Derive the asset's rendition again from its kept original, in the profile fmt describes.
+
+    For a changed [audio] profile, or a rendition file lost from the media folder. The row is
+    updated (and audited) in the caller's transaction; the replaced file is left for the caller
+    to remove once that has committed. A failure leaves the row and every file as they were.
+    """
+    if not force and not needs_rendition(asset, media_root, fmt):
+        return Rerendered(asset, rendered=False)
+    root = Path(media_root)
+    original = root / asset.original_path
+    if not original.is_file():
+        raise InvalidContent(
+            f"thiếu tệp gốc {asset.original_path} / the original file is missing",
+            code="original_missing",
+        )
+    new_rel = f"renditions/{asset.sha256[:2]}/{asset.sha256}-{profile_name(fmt)}.mp3"
+    existed = (root / new_rel).exists()
+    before = {"rendition_path": asset.rendition_path, "profile": asset.rendition_profile}
+    try:
+        info = analyse(original, fmt.analysis_options())
+        measured = info.loudness_lufs is not None and info.loudness_lufs > UNMEASURED_LUFS
+        result = render(original, root / new_rel, fmt, info)
+        with session.begin_nested():
+            asset.rendition_path = new_rel
+            asset.rendition_profile = profile_name(fmt)
+            asset.rendition_duration_ms = max(1, round(result.duration_seconds * 1000))
+            asset.rendition_lufs = result.output.integrated_lufs if measured else None
+            asset.rendition_true_peak_dbtp = result.output.true_peak_dbtp
+            session.flush()
+    except BaseException as exc:
+        if not existed:
+            with contextlib.suppress(FileNotFoundError):
+                (root / new_rel).unlink()
+        if isinstance(exc, AudioError):
+            raise InvalidContent(str(exc), code=exc.code) from exc
+        raise
+    record(session, actor, "audio.rerender", "audio_asset", asset.id, before=before,
+           after={"rendition_path": new_rel, "profile": asset.rendition_profile})  # fmt: skip
+    old = before["rendition_path"]
+    return Rerendered(asset, rendered=True, old_path=old if old != new_rel else None)

@@ -158,3 +158,37 @@ def test_feeds_commands(loa: tuple[CliRunner, Path], testdata: Path, tmp_path: P
     with make_session_factory(engine)() as s:
         assert s.scalars(select(FeedItem.status)).all() == ["drafted"]
     engine.dispose()
+
+
+def test_audio_rerender_after_the_profile_changed(
+    loa: tuple[CliRunner, Path], testdata: Path, tmp_path: Path
+) -> None:
+    code, out = _run(loa, "programmes", "add", "--title", "Tin sáng", "--topic", "ntm",
+                     "--audio", str(_audio(testdata, "test4.wav")))  # fmt: skip
+    assert code == 0, out
+    code, out = _run(loa, "audio", "rerender")
+    assert code == 0 and "0 rendered again, 0 failed, of 0" in out
+    config = loa[1]
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("bitrate_kbps = 128", "bitrate_kbps = 64"),
+        encoding="utf-8",
+    )
+    code, out = _run(loa, "audio", "rerender", "--dry-run")
+    assert code == 0 and "1 asset(s) to render again" in out
+    media = tmp_path / "media"
+    old = sorted(p.name for p in (media / "renditions").rglob("*.mp3"))
+    assert len(old) == 1 and "128k" in old[0]
+    code, out = _run(loa, "audio", "rerender")
+    assert code == 0 and "1 rendered again, 0 failed, of 1" in out, out
+    new = sorted(p.name for p in (media / "renditions").rglob("*.mp3"))
+    assert len(new) == 1 and "64k" in new[0]  # the replaced rendition is gone
+    engine = make_engine(f"sqlite:///{tmp_path / 'loa.db'}")
+    with make_session_factory(engine)() as s:
+        asset = s.scalars(select(AudioAsset)).one()
+        assert asset.rendition_path.endswith(new[0]) and asset.rendition_profile.startswith("64k")
+    engine.dispose()
+    for original in (media / "originals").rglob("*"):
+        if original.is_file():
+            original.unlink()
+    code, out = _run(loa, "audio", "rerender", "--all")
+    assert code == 1 and "original file is missing" in out and "0 rendered again, 1 failed" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 from pathlib import Path
 
@@ -10,9 +11,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from audio import RenditionFormat
-from content.assets import attach_to_programme, file_sha256, import_audio
+from content.assets import (
+    attach_to_programme,
+    file_sha256,
+    import_audio,
+    needs_rendition,
+    profile_name,
+    rerender,
+)
 from content.errors import InvalidContent
 from content.media_models import AudioAsset
+from content.models import AuditEntry
 from tests import factories
 from tests.audio_helpers import ebur128, reference_duration
 
@@ -158,3 +167,53 @@ def test_concurrent_import_of_same_file_keeps_winner_files(
             assets.find_by_hash = real
         assert b.duplicate and b.asset.id == a.asset.id and len(calls) == 2
     assert (media / a.asset.rendition_path).is_file() and (media / a.asset.original_path).is_file()
+
+
+def test_rerender_after_a_profile_change(session: Session, testdata: Path, tmp_path: Path) -> None:
+    asset = import_audio(session, tmp_path, _audio(testdata, "test1-24bit.wav"), "t", FMT).asset
+    session.commit()
+    old_rel = asset.rendition_path
+    quieter = dataclasses.replace(FMT, bitrate_kbps=64, target_lufs=-20.0)
+    assert needs_rendition(asset, tmp_path, quieter) and not needs_rendition(asset, tmp_path, FMT)
+    out = rerender(session, asset, tmp_path, quieter, "tester")
+    session.commit()
+    assert out.rendered and out.old_path == old_rel
+    assert asset.rendition_path != old_rel and "64k" in asset.rendition_path
+    assert asset.rendition_profile == profile_name(quieter)
+    loudness, peak = ebur128(tmp_path / asset.rendition_path)
+    assert abs(loudness + 20) <= 1.0 and peak <= quieter.max_true_peak_dbtp
+    assert (tmp_path / old_rel).is_file()  # the caller removes it once committed
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "audio.rerender")).one()
+    assert entry.entity_id == asset.id
+    again = rerender(session, asset, tmp_path, quieter, "tester")
+    assert not again.rendered and again.old_path is None
+
+
+def test_rerender_restores_a_lost_rendition(
+    session: Session, testdata: Path, tmp_path: Path
+) -> None:
+    asset = import_audio(session, tmp_path, _audio(testdata, "test1-24bit.wav"), "t", FMT).asset
+    session.commit()
+    (tmp_path / asset.rendition_path).unlink()
+    assert needs_rendition(asset, tmp_path, FMT)
+    out = rerender(session, asset, tmp_path, FMT, "tester")
+    session.commit()
+    assert out.rendered and out.old_path is None
+    assert (tmp_path / asset.rendition_path).is_file()
+
+
+def test_rerender_without_the_original_changes_nothing(
+    session: Session, testdata: Path, tmp_path: Path
+) -> None:
+    asset = import_audio(session, tmp_path, _audio(testdata, "test1-24bit.wav"), "t", FMT).asset
+    session.commit()
+    before = _files(tmp_path)
+    (tmp_path / asset.original_path).unlink()
+    other = dataclasses.replace(FMT, bitrate_kbps=64)
+    with pytest.raises(InvalidContent) as err:
+        rerender(session, asset, tmp_path, other, "tester")
+    assert err.value.code == "original_missing"
+    session.rollback()
+    session.refresh(asset)
+    assert asset.rendition_profile == profile_name(FMT)
+    assert _files(tmp_path) == [p for p in before if p.name not in asset.original_path]

@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from audio import AudioError, analyse, render
 from audio.slot import assemble
+from content.assets import needs_rendition, rerender
+from content.errors import InvalidContent
 from content.media_models import AudioAsset
 from scheduler.media import jingle, media_root, rendition_format
 from scheduler.models.channels import Channel
@@ -143,6 +145,53 @@ def slot(
         click.echo(f"{local:%H:%M}: wrote {output / name} ({reel.parts} programmes, "
                    f"{reel.duration_seconds:.0f} s)")  # fmt: skip
     click.echo(f"{written} slot file(s) in {output}")
+
+
+@audio_group.command("rerender")
+@click.option("--all", "everything", is_flag=True,
+              help="Every asset, even those already in the current profile.")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Only list what would be rendered again.")
+@pass_loa
+def rerender_cmd(loa: LoaContext, everything: bool, dry_run: bool) -> None:
+    """Tạo lại bản phát sóng / Render renditions again after [audio] changed or files were lost.
+
+    Each asset is done in its own transaction from its kept original; the replaced file is
+    removed once the new one is recorded. Run again after a failure: finished ones are skipped.
+    """
+    settings = loa.settings
+    fmt = rendition_format(settings)
+    root = media_root(settings)
+    with loa.read_session() as session:
+        ids = [
+            a.id
+            for a in session.scalars(select(AudioAsset).order_by(AudioAsset.id))
+            if everything or needs_rendition(a, root, fmt)
+        ]
+    if dry_run:
+        for asset_id in ids:
+            click.echo(f"#{asset_id}: would render again")
+        click.echo(f"{len(ids)} asset(s) to render again")
+        return
+    done = failed = 0
+    for asset_id in ids:
+        try:
+            with loa.session() as session:  # commits here, before the old file goes
+                asset = session.get(AudioAsset, asset_id)
+                if asset is None:  # deleted meanwhile
+                    continue
+                out = rerender(session, asset, root, fmt, "cli", force=everything)
+                path = out.asset.rendition_path
+        except InvalidContent as exc:
+            failed += 1
+            click.echo(f"#{asset_id}: {exc}", err=True)
+            continue
+        if out.old_path:
+            (root / out.old_path).unlink(missing_ok=True)
+        done += out.rendered
+        click.echo(f"#{asset_id}: {path}")
+    click.echo(f"{done} rendered again, {failed} failed, of {len(ids)}")
+    if failed:
+        raise fail(f"{failed} asset(s) could not be rendered again / không tạo lại được")
 
 
 def register(group: click.Group) -> None:
