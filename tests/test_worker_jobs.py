@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import docx
 import openpyxl
 import pytest
 from sqlalchemy import func, select
@@ -164,11 +165,14 @@ def test_report_deadline_reminders(session, engine, berlin):
     assert [n.role for n in notes] == ["supervisor"] * 3
     assert "20/09/2026" in notes[0].subject_vi and "còn 7 ngày" in notes[0].subject_vi
     assert notes[1].data["deadline"] == "2026-09-20"
-    # The quarter's report of the area was pre-built as a workbook, ready before the deadline.
-    assert notes[0].data["files"] == ["bao-cao-2026-Q3-91.xlsx"]
+    # The quarter's report of the area was pre-built as a workbook and a document.
+    assert notes[0].data["files"] == ["bao-cao-2026-Q3-91.xlsx", "bao-cao-2026-Q3-91.docx"]
     assert "bao-cao-2026-Q3-91.xlsx" in notes[0].body_vi
-    book = berlin.resolve_path(berlin.worker.reports_folder) / "bao-cao-2026-Q3-91.xlsx"
-    assert openpyxl.load_workbook(book).sheetnames
+    folder = berlin.resolve_path(berlin.worker.reports_folder)
+    assert openpyxl.load_workbook(folder / "bao-cao-2026-Q3-91.xlsx").sheetnames
+    document = docx.Document(str(folder / "bao-cao-2026-Q3-91.docx"))
+    assert "2026" in "\n".join(p.text for p in document.paragraphs)
+    assert not [f for f in folder.iterdir() if ".tmp" in f.name]
     assert notes[2].subject_vi.startswith("Hạn nộp Báo cáo năm 2026")
 
 

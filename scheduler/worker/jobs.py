@@ -272,24 +272,30 @@ def _prebuild(session: Session, ctx: WorkerContext, period: Period) -> tuple[str
 
 
 def _prebuild_files(session: Session, ctx: WorkerContext, period: Period) -> list[str]:
-    """One report workbook per area, written atomically (a rerun replaces it whole)."""
+    """Each area's report as a workbook and a document, written atomically (a rerun replaces)."""
     build_report = optional("scheduler.compliance.reports", "build_report")
-    write_xlsx = optional("scheduler.compliance.export_xlsx", "write_xlsx")
-    if build_report is None or write_xlsx is None:
+    writers = [
+        (ext, optional(f"scheduler.compliance.export_{ext}", f"write_{ext}"))
+        for ext in ("xlsx", "docx")
+    ]
+    if build_report is None:
         return []
     folder = ctx.settings.resolve_path(ctx.settings.worker.reports_folder)
     folder.mkdir(parents=True, exist_ok=True)
     names = []
     for unit in channels_by_area(session, period.end):
         report = build_report(session, ctx.settings, period, unit.code, now=ctx.clock.now())
-        dest = folder / f"bao-cao-{period}-{unit.code}.xlsx"
-        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp.xlsx")
-        try:
-            write_xlsx(report, ctx.settings, tmp)
-            os.replace(tmp, dest)
-        finally:
-            tmp.unlink(missing_ok=True)
-        names.append(dest.name)
+        for ext, write in writers:
+            if write is None:
+                continue
+            dest = folder / f"bao-cao-{period}-{unit.code}.{ext}"
+            tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp.{ext}")
+            try:
+                write(report, ctx.settings, tmp)
+                os.replace(tmp, dest)
+            finally:
+                tmp.unlink(missing_ok=True)
+            names.append(dest.name)
     return names
 
 
