@@ -35,6 +35,29 @@ def fmt_date(day: dt.date | dt.datetime | None) -> str:
     return f"{day:%d/%m/%Y}"
 
 
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+WEEKDAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+
+
+def fmt_day(day: dt.date | None) -> str:
+    """'Thứ Hai 30/11/2026' ('Monday 30/11/2026'): schedules are read by weekday."""
+    if day is None:
+        return ""
+    return f"{gettext(WEEKDAYS[day.weekday()])} {day:%d/%m/%Y}"
+
+
 def fmt_week(week: Week) -> str:
     """'Tuần 48 (23/11–29/11/2026)' (or 'Week 48 (...)' in English)."""
     return gettext("Week %(n)s", n=week.week) + f" ({week.monday:%d/%m}–{week.sunday:%d/%m/%Y})"
@@ -72,6 +95,10 @@ def init_i18n(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
-        ddmmyyyy=fmt_date, week_label=fmt_week, hhmm=fmt_time, datetime_local=fmt_datetime
+        ddmmyyyy=fmt_date,
+        weekday_date=fmt_day,
+        week_label=fmt_week,
+        hhmm=fmt_time,
+        datetime_local=fmt_datetime,
     )
     app.jinja_env.globals.update(lang=lang, label=label, LANGUAGES=LANGUAGES)

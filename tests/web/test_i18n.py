@@ -10,10 +10,11 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask import Flask
+from flask_babel import force_locale
 
 from scheduler.periods import Week
 from tests.web.conftest import Browser, World
-from web.i18n import fmt_date, fmt_week
+from web.i18n import fmt_date, fmt_day, fmt_week
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "web" / "translations"
@@ -53,3 +54,7 @@ def test_dates_and_weeks(app: Flask) -> None:
     with app.test_request_context():
         assert fmt_date(dt.date(2026, 11, 23)) == "23/11/2026"
         assert fmt_week(Week(2026, 48)) == "Tuần 48 (23/11–29/11/2026)"
+        assert fmt_day(dt.date(2026, 11, 23)) == "Thứ Hai 23/11/2026"
+        assert fmt_day(dt.date(2026, 11, 29)) == "Chủ nhật 29/11/2026"
+        with force_locale("en"):
+            assert fmt_day(dt.date(2026, 11, 25)) == "Wednesday 25/11/2026"

@@ -19,6 +19,9 @@ def test_grid_shows_items_and_rule_status(browser: Browser, world: World) -> Non
     assert "Bản tin nông thôn mới" in page
     # one NTM item planned: the weekly NTM rule (minimum 1, target 2) is at minimum
     assert "st-minimum_met" in page
+    # days are headed by their weekday, as planners read a schedule
+    assert f"<th>Thứ Hai {world.week.monday:%d/%m/%Y}</th>" in page
+    assert f"<th>Chủ nhật {world.week.sunday:%d/%m/%Y}</th>" in page
     overview = browser.get(f"/plan?week={world.week}").text
     assert "Đài Xã A" in overview and "Đài Xã B" not in overview
 
