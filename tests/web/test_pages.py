@@ -42,6 +42,8 @@ def test_supervisor_heat_map_and_drill_down(browser: Browser, world: World, app:
     assert "1 ~" in page  # one NTM airing: minimum met (target 2)
     week = browser.get(f"/supervise/channel/{world.channel_a}/week/{world.week}").text
     assert "Bản tin nông thôn mới" in week
+    # the week's rule status, counted from what aired: one NTM airing of a minimum 1, target 2
+    assert 'class="st-minimum_met"' in week and "1 / tối thiểu 1, mục tiêu 2" in week
     csv = browser.get(f"/supervise/export.csv?period={period}")
     assert csv.status_code == 200 and "minimum_met" in csv.text
     assert "attachment" in csv.headers["Content-Disposition"]

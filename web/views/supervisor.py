@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, send_file
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from content.db import utcnow
 from scheduler import airings as airing_ops
@@ -21,7 +22,7 @@ from web.access import SUPERVISE, Principal, require, require_channel
 from web.api.common import parse_week, today
 from web.db import db
 from web.problems import ApiProblem
-from web.supervision import coming_deadlines, weekly_matrix
+from web.supervision import Cell, coming_deadlines, weekly_matrix
 from web.views.home import login_required
 from web.weeks import load_weeks
 
@@ -62,6 +63,18 @@ def _rule(settings: Settings) -> Rule:
             "rule",
         )
     return rules[0]
+
+
+def _week_statuses(
+    session: Session, settings: Settings, ch: Channel, wk: Week
+) -> list[tuple[Rule, Cell]]:
+    """Each weekly rule covering the channel, counted for that week (basis aired): why it is red."""
+    out = []
+    for rule in _rules(settings):
+        matrix = weekly_matrix(session, settings, rule, Period.parse(str(wk)), [ch], utcnow())
+        if matrix.weeks and any(c.id == ch.id for c in matrix.channels):
+            out.append((rule, matrix.cell(ch.id, wk)))
+    return out
 
 
 def _area(principal: Principal) -> AdminUnit | None:
@@ -229,6 +242,7 @@ def channel_week(channel_id: int, week: str) -> Any:
     session = db()
     ch = require_channel(session, channel_id, SUPERVISE)
     wk: Week = parse_week(week)
+    settings = current_app.config["LOA_SETTINGS"]
     view = load_weeks(session, [channel_id], wk)[channel_id]
     airings = airing_ops.airings_of_week(session, channel_id, wk)
     return render_template(
@@ -236,8 +250,9 @@ def channel_week(channel_id: int, week: str) -> Any:
         channel=ch,
         week=wk,
         view=view,
+        statuses=_week_statuses(session, settings, ch, wk),
         unplanned=[a for a in airings if a.scheduled_item_id is None],
-        reasons=current_app.config["LOA_SETTINGS"].not_aired_reasons,
+        reasons=settings.not_aired_reasons,
         now=utcnow(),
         period=request.args.get("period", ""),
     )
