@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from audio import AudioError, RenditionFormat, analyse, render
+from audio import AudioError, AudioInfo, RenditionFormat, analyse, render
 from audio.files import atomic_copy
 from audio.render import UNMEASURED_LUFS
 from content.audit import record
@@ -48,6 +48,17 @@ def profile_name(fmt: RenditionFormat) -> str:
     return f"{fmt.bitrate_kbps}k-{fmt.sample_rate}-{ch}-{abs(fmt.target_lufs):g}lufs"
 
 
+def _rendition_rel(sha256: str, fmt: RenditionFormat) -> str:
+    """Where a file's rendition in a profile is stored, under the media folder."""
+    return f"renditions/{sha256[:2]}/{sha256}-{profile_name(fmt)}.mp3"
+
+
+def _measured_lufs(info: AudioInfo) -> float | None:
+    """Input loudness, or None: ebur128 gives -70 LUFS when nothing passed its gate (< 0.4 s)."""
+    lufs = info.loudness_lufs
+    return lufs if lufs is not None and lufs > UNMEASURED_LUFS else None
+
+
 def _extension(container: str) -> str:
     first = container.replace("(", " ").split(",")[0].split()[0].lower()
     return EXTENSIONS.get(first, "bin")
@@ -82,12 +93,9 @@ def import_audio(
         info = analyse(path, fmt.analysis_options())
     except AudioError as exc:
         raise InvalidContent(str(exc), code=exc.code) from exc
-    # ebur128 gives -70 LUFS when nothing passed its gate (audio under 0.4 s): not a loudness.
-    measured = (
-        info.loudness_lufs if (info.loudness_lufs or UNMEASURED_LUFS) > UNMEASURED_LUFS else None
-    )
+    measured = _measured_lufs(info)
     original_rel = f"originals/{sha[:2]}/{sha}.{_extension(info.container)}"
-    rendition_rel = f"renditions/{sha[:2]}/{sha}-{profile_name(fmt)}.mp3"
+    rendition_rel = _rendition_rel(sha, fmt)
     created: list[Path] = []
     try:
         if not (root / original_rel).exists():
@@ -192,12 +200,12 @@ def rerender(
             f"thiếu tệp gốc {asset.original_path} / the original file is missing",
             code="original_missing",
         )
-    new_rel = f"renditions/{asset.sha256[:2]}/{asset.sha256}-{profile_name(fmt)}.mp3"
+    new_rel = _rendition_rel(asset.sha256, fmt)
     existed = (root / new_rel).exists()
     before = {"rendition_path": asset.rendition_path, "profile": asset.rendition_profile}
     try:
         info = analyse(original, fmt.analysis_options())
-        measured = info.loudness_lufs is not None and info.loudness_lufs > UNMEASURED_LUFS
+        measured = _measured_lufs(info) is not None
         result = render(original, root / new_rel, fmt, info)
         with session.begin_nested():
             asset.rendition_path = new_rel
