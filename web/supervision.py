@@ -76,7 +76,19 @@ def weekly_matrix(
     channels: list[Channel],
     now: dt.datetime,
 ) -> Matrix:
-    """Count the rule per channel and week of the period (basis aired), plus unconfirmed items.
+    """Count the rule per channel and week of the period (basis aired), plus unconfirmed items."""
+    return weekly_matrices(session, settings, [rule], period, channels, now)[0]
+
+
+def weekly_matrices(
+    session: Session,
+    settings: Settings,
+    rules: list[Rule],
+    period: Period,
+    channels: list[Channel],
+    now: dt.datetime,
+) -> list[Matrix]:
+    """weekly_matrix for each rule, the airings and unconfirmed items read once for all.
 
     Weeks that have not started yet are left out: nothing can have aired in them.
     """
@@ -84,11 +96,17 @@ def weekly_matrix(
     weeks = [w for w in period.weeks() if w.monday <= today]
     codes = unit_codes(session, {c.unit_id for c in channels})
     facts = {c.id: channel_facts(c, codes[c.unit_id]) for c in channels}
-    covered = [c for c in channels if rule_covers_channel(rule, facts[c.id])]
-    matrix = Matrix(rule=rule, weeks=weeks, channels=covered)
-    ids = [c.id for c in covered]
+    matrices = [
+        Matrix(
+            rule=rule,
+            weeks=weeks,
+            channels=[c for c in channels if rule_covers_channel(rule, facts[c.id])],
+        )
+        for rule in rules
+    ]
+    ids = sorted({c.id for m in matrices for c in m.channels})
     if not ids or not weeks:
-        return matrix
+        return matrices
     keys = [w.key for w in weeks]
     rows = session.execute(
         select(
@@ -108,17 +126,19 @@ def weekly_matrix(
                         p.duration_seconds, status, seconds)
         )  # fmt: skip
     unconfirmed = _unconfirmed(session, ids, weeks, now)
-    for c in covered:
-        for w in weeks:
-            counted = [
-                a for a in grouped.get((c.id, w.key), []) if airing_counts(rule, facts[c.id], a)
-            ]
-            value = measure(rule, counted)
-            applicable = facts[c.id].active_between(w.monday, w.sunday)
-            matrix.cells[(c.id, w.key)] = Cell(
-                value, status_for(rule, value, applicable), unconfirmed.get((c.id, w.key), 0)
-            )
-    return matrix
+    for matrix in matrices:
+        rule = matrix.rule
+        for c in matrix.channels:
+            for w in weeks:
+                counted = [
+                    a for a in grouped.get((c.id, w.key), []) if airing_counts(rule, facts[c.id], a)
+                ]
+                value = measure(rule, counted)
+                applicable = facts[c.id].active_between(w.monday, w.sunday)
+                matrix.cells[(c.id, w.key)] = Cell(
+                    value, status_for(rule, value, applicable), unconfirmed.get((c.id, w.key), 0)
+                )
+    return matrices
 
 
 def _unconfirmed(

@@ -22,7 +22,7 @@ from web.access import SUPERVISE, Principal, require, require_channel
 from web.api.common import parse_week, today
 from web.db import db
 from web.problems import ApiProblem
-from web.supervision import Cell, coming_deadlines, weekly_matrix
+from web.supervision import Cell, coming_deadlines, weekly_matrices, weekly_matrix
 from web.views.home import login_required
 from web.weeks import load_weeks
 
@@ -69,12 +69,10 @@ def _week_statuses(
     session: Session, settings: Settings, ch: Channel, wk: Week
 ) -> list[tuple[Rule, Cell]]:
     """Each weekly rule covering the channel, counted for that week (basis aired): why it is red."""
-    out = []
-    for rule in _rules(settings):
-        matrix = weekly_matrix(session, settings, rule, Period.parse(str(wk)), [ch], utcnow())
-        if matrix.weeks and any(c.id == ch.id for c in matrix.channels):
-            out.append((rule, matrix.cell(ch.id, wk)))
-    return out
+    matrices = weekly_matrices(
+        session, settings, _rules(settings), Period.parse(str(wk)), [ch], utcnow()
+    )
+    return [(m.rule, m.cell(ch.id, wk)) for m in matrices if m.weeks and m.channels]
 
 
 def _area(principal: Principal) -> AdminUnit | None:
