@@ -311,8 +311,7 @@ def test_queue_left_by_the_previous_page_version_is_kept_and_sent(
     _login(page, live, "broadcaster")
     page.wait_for_url("**/station/")
     before = _unplanned_count(live)
-    with live.factory() as s:
-        programme = s.scalar(select(Airing.programme_id).limit(1))
+    programme = live.world.programme
     old = [
         {
             "key": "unplanned:old-1",
