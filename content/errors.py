@@ -1,22 +1,27 @@
-"""Loa's error base (lowest layer that needs it) and the errors of the content layer.
+"""Loa's domain error base and the errors of the content layer.
 
 LoaError lives here because content/ may not import scheduler/; scheduler.errors re-exports it,
 so `except LoaError` in the web and CLI catches every domain refusal, content ones included.
+A LoaError carries a catalogue message (English id + named parameters, audio.messages) and a
+precise code; the edge renders it in the reader's language.
 """
 
 from __future__ import annotations
 
+from audio.messages import N_, TranslatableError
 
-class LoaError(ValueError):
-    """Base of Loa's domain errors; `code` is a short machine-readable string."""
+__all__ = [
+    "N_",
+    "ContentError",
+    "ContentNotFound",
+    "DuplicateContent",
+    "InvalidContent",
+    "LoaError",
+]
 
-    code = "error"
-    http_status = 400
 
-    def __init__(self, message: str, code: str | None = None) -> None:
-        super().__init__(message)
-        if code:
-            self.code = code
+class LoaError(TranslatableError):
+    """Base of Loa's domain errors: `LoaError(N_("..."), code="x.y", name=value)`."""
 
 
 class ContentError(LoaError):

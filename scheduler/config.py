@@ -28,6 +28,10 @@ class Label:
     vi: str
     en: str
 
+    def in_language(self, language: str) -> str:
+        """The name in `language` ("en", else Vietnamese): a message parameter renders so."""
+        return self.en if language == "en" else self.vi
+
 
 @dataclass(frozen=True)
 class DatabaseSettings:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, current_app, session
-from flask_babel import Babel, get_locale, gettext
+from babel.support import NullTranslations, Translations
+from flask import Flask, current_app, request, session
+from flask_babel import Babel, get_locale, get_translations, gettext
 
+from audio.messages import N_, Message, TranslatableError
 from scheduler.config import Label
 from scheduler.periods import Week
 
@@ -16,10 +19,15 @@ TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 
 def select_locale() -> str:
-    """The user's choice (kept in the session), else the configured default (Vietnamese)."""
-    chosen = session.get("lang")
-    if chosen in LANGUAGES:
-        return str(chosen)
+    """API: Accept-Language; pages: the user's choice (in the session); else the default."""
+    if request.path.startswith("/api/") and request.headers.get("Accept-Language"):
+        best = request.accept_languages.best_match(LANGUAGES)
+        if best:
+            return str(best)
+    else:
+        chosen = session.get("lang")
+        if chosen in LANGUAGES:
+            return str(chosen)
     return str(current_app.config["LOA_SETTINGS"].locale.language)
 
 
@@ -35,9 +43,20 @@ def fmt_date(day: dt.date | dt.datetime | None) -> str:
     return f"{day:%d/%m/%Y}"
 
 
-def N_(message: str) -> str:
-    """Mark a message for extraction; it is translated where it is shown."""
-    return message
+@lru_cache(maxsize=len(LANGUAGES))
+def catalogue(language: str) -> NullTranslations:
+    """The compiled catalogue of a language, outside any request (CLI, worker notices)."""
+    return Translations.load(str(TRANSLATIONS), [language])
+
+
+def render_in(message: Message | TranslatableError, language: str) -> str:
+    """A domain message or error in a given language, outside any request."""
+    return message.render(catalogue(language).gettext, language)
+
+
+def translate(message: Message | TranslatableError) -> str:
+    """A domain message or error in the reader's language (page: the user's; API: the header's)."""
+    return message.render(get_translations().gettext, lang())
 
 
 WEEKDAYS = (
@@ -86,7 +105,7 @@ def label(labels: dict[str, Label], code: str | None) -> str:
     found = labels.get(code)
     if found is None:
         return code
-    return found.en if lang() == "en" else found.vi
+    return found.in_language(lang())
 
 
 def init_i18n(app: Flask) -> None:

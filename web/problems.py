@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from scheduler.errors import LoaError
 from scheduler.periods import PeriodError
+from web.i18n import translate
 
 log = logging.getLogger("loa.web")
 PROBLEM = "application/problem+json"
@@ -89,9 +90,10 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(LoaError)  # content errors too: ContentError is a LoaError
     def _loa_error(exc: LoaError) -> Any:
+        text = translate(exc)
         if _wants_problem():
-            return problem(exc.http_status, str(exc), exc.code)
-        return _page(exc.http_status, str(exc))
+            return problem(exc.http_status, text, exc.code, params=exc.public_params())
+        return _page(exc.http_status, text)
 
     @app.errorhandler(PeriodError)
     def _period_error(exc: PeriodError) -> Any:

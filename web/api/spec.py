@@ -20,6 +20,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "status": {"type": "integer"},
         "detail": {"type": "string"},
         "code": {"type": "string"},
+        "params": {"type": "object", "description": "the message's named parameters"},
     },
 }
 STATUS_TEXT = {

@@ -35,10 +35,17 @@ COMMAND_MODULES = (
     envvar="LOA_CONFIG",
     help="Config file (default: config.toml of the project; env LOA_CONFIG).",
 )
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["vi", "en"]),
+    envvar="LOA_LANG",
+    help="Language of messages (default: [locale].language of the config; env LOA_LANG).",
+)
 @click.pass_context
-def main(ctx: click.Context, config_path: str | None) -> None:
+def main(ctx: click.Context, config_path: str | None, language: str | None) -> None:
     """Loa: plan, track and prove grassroots broadcasts (lịch phát sóng, nhật ký, chỉ tiêu)."""
-    ctx.obj = LoaContext(config_path)
+    ctx.obj = LoaContext(config_path, language)
 
 
 for _name in COMMAND_MODULES:

@@ -11,15 +11,36 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from audio.messages import Message, TranslatableError
 from content.db import make_engine, make_session_factory, read_only_session_factory, transaction
 from scheduler.config import ConfigError, Settings, load_settings
+from web.i18n import render_in
 
 
 class LoaContext:
     """Lazily loaded settings and database access for a CLI invocation."""
 
-    def __init__(self, config_path: str | None) -> None:
+    def __init__(self, config_path: str | None, language: str | None = None) -> None:
         self.config_path = config_path
+        self._language = language
+
+    @property
+    def language(self) -> str:
+        """--lang / LOA_LANG, else [locale].language; Vietnamese while the config is unreadable."""
+        if self._language:
+            return self._language
+        try:
+            return self.settings.locale.language
+        except click.ClickException:
+            return "vi"
+
+    def text(self, message: Message | TranslatableError) -> str:
+        """A domain message or error in the command's language."""
+        return render_in(message, self.language)
+
+    def refuse(self, error: TranslatableError) -> click.ClickException:
+        """The command's clear error for a domain refusal (exit status 1)."""
+        return click.ClickException(self.text(error))
 
     @cached_property
     def settings(self) -> Settings:

@@ -1,0 +1,111 @@
+"""Translatable messages: an English message id with named parameters, rendered at the edge.
+
+Every layer's errors carry one, so this lives in the lowest layer (audio/). Nothing here
+translates: the web page, the API, the CLI and the logs each render a message with their own
+catalogue and language (`render`); `str()` gives the English text, which is what logs show.
+Message ids are marked for extraction with `N_` (babel.cfg, `pybabel extract -k N_`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+Gettext = Callable[[str], str]
+
+
+def N_(msgid: str) -> str:
+    """Mark an English message id for extraction; it is translated where it is shown."""
+    return msgid
+
+
+def _identity(msgid: str) -> str:
+    return msgid
+
+
+@runtime_checkable
+class Localized(Protocol):
+    """A value that has its own text per language (a configured label with vi and en names)."""
+
+    def in_language(self, language: str) -> str:
+        """Its text in `language` ("vi" or "en")."""
+        ...
+
+
+@dataclass(frozen=True)
+class Message:
+    """An English message id and its named parameters (`%(name)s` placeholders)."""
+
+    msgid: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, gettext: Gettext = _identity, language: str = "en") -> str:
+        """The message in a catalogue's language; parameters that are messages render too."""
+        return render(self.msgid, self.params, gettext, language)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def render_value(value: Any, gettext: Gettext, language: str) -> Any:
+    """One parameter as shown: nested messages and localized labels in the reader's language."""
+    if isinstance(value, Message):
+        return value.render(gettext, language)
+    if isinstance(value, TranslatableError):
+        return value.render(gettext, language)
+    if isinstance(value, Localized):
+        return value.in_language(language)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(render_value(v, gettext, language)) for v in value)
+    return value
+
+
+def render(
+    msgid: str, params: Mapping[str, Any], gettext: Gettext = _identity, language: str = "en"
+) -> str:
+    """Translate `msgid` and fill in its parameters (a bad translation falls back to English)."""
+    shown = {k: render_value(v, gettext, language) for k, v in params.items()}
+    text = gettext(msgid)
+    if not shown:
+        return text
+    try:
+        return text % shown
+    except (KeyError, TypeError, ValueError):
+        return msgid % shown
+
+
+class TranslatableError(ValueError):
+    """An error whose text is a catalogue message; `code` is precise and machine-readable.
+
+    `str(error)` is English (for logs); the edge calls `render` with the reader's catalogue.
+    """
+
+    code = "error"
+    http_status = 400
+
+    def __init__(self, msgid: str, /, *, code: str | None = None, **params: Any) -> None:
+        self.msgid = msgid
+        self.params: dict[str, Any] = params
+        if code:
+            self.code = code
+        super().__init__(render(msgid, params))
+
+    @property
+    def message(self) -> Message:
+        """The message this error carries."""
+        return Message(self.msgid, self.params)
+
+    def render(self, gettext: Gettext = _identity, language: str = "en") -> str:
+        """The error's text in the reader's language."""
+        return render(self.msgid, self.params, gettext, language)
+
+    def public_params(self) -> dict[str, Any]:
+        """Parameters as plain JSON values (for problem+json bodies), English where localized."""
+        return {k: _plain(render_value(v, _identity, "en")) for k, v in self.params.items()}
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
