@@ -10,7 +10,7 @@ from audio.messages import N_, Message, TranslatableError
 from content.errors import LoaError
 from content.text import InvalidText, clean_optional, clean_text
 from scheduler.config import Label
-from web.i18n import catalogue, render_in
+from web.catalogue import catalogue, render_in
 
 DECOMPOSED = unicodedata.normalize("NFD", "Xây dựng nông thôn mới")
 

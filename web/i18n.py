@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
-from pathlib import Path
 
-from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, request, session
 from flask_babel import Babel, get_locale, get_translations, gettext
 
 from audio.messages import N_, Message, TranslatableError
 from scheduler.config import Label
 from scheduler.periods import Week
-
-LANGUAGES = ("vi", "en")
-TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+from web.catalogue import LANGUAGES, TRANSLATIONS
 
 
 def select_locale() -> str:
@@ -41,17 +36,6 @@ def fmt_date(day: dt.date | dt.datetime | None) -> str:
     if day is None:
         return ""
     return f"{day:%d/%m/%Y}"
-
-
-@lru_cache(maxsize=len(LANGUAGES))
-def catalogue(language: str) -> NullTranslations:
-    """The compiled catalogue of a language, outside any request (CLI, worker notices)."""
-    return Translations.load(str(TRANSLATIONS), [language])
-
-
-def render_in(message: Message | TranslatableError, language: str) -> str:
-    """A domain message or error in a given language, outside any request."""
-    return message.render(catalogue(language).gettext, language)
 
 
 def translate(message: Message | TranslatableError) -> str:

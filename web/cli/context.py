@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from audio.messages import Message, TranslatableError
 from content.db import make_engine, make_session_factory, read_only_session_factory, transaction
 from scheduler.config import ConfigError, Settings, load_settings
-from web.i18n import render_in
+from web.catalogue import render_in
 
 
 class LoaContext:
