@@ -37,11 +37,11 @@ _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _URL = re.compile(
     r"(?:https?://|ftp://|www\.)\S+"
-    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|info|gov|edu)(?:\.vn)?(?:/\S*)?(?![\w.])",
+    r"|(?<![\w.-])[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|info|gov|edu)(?:\.vn)?(?:/\S*)?(?![\w.])",
     re.I,
 )
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_BULLET = re.compile(r"^\s*(?:[-•*+–—·▪►✓]|#{1,6})\s*")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_BULLET = re.compile(r"^\s*(?:[•·▪►✓]\s*|[-*+–—]\s+|#{1,6}\s*)")
 _DOC_WITH_YEAR = re.compile(r"(?<![\d/])(\d{1,5})/((?:19|20)\d\d)/([A-ZĐ][\w&]*(?:-[\w&]+)*)")
 _DOC = re.compile(r"(?<![\d/])(\d{1,5})/([A-ZĐ][\w&]*(?:-[\w&]+)+)")
 _PHONE_CUE = re.compile(
@@ -49,7 +49,7 @@ _PHONE_CUE = re.compile(
     r"(\s*(?:số)?\s*[:.]?\s*)(\+?\d[\d .-]{1,18}\d)(?![\d])",
     re.I,
 )
-_PHONE = re.compile(r"(?<![\w.,/])(\+84|0)(\d[\d .-]{7,14}\d)(?![\w])")
+_PHONE = re.compile(r"(?<![\w.,/])(\+84|0)[ .-]?(\d[\d .-]{7,14}\d)(?![\w])")
 _HOTLINE = re.compile(r"(?<![\w.,/])(1[89]00[ .]?\d{3,4}(?:[ .]?\d{2,4})?)(?![\w])")
 _DATE = re.compile(r"(?<![\d/.,])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/])")
 _DAY_RANGE = re.compile(
@@ -64,16 +64,16 @@ _HOURS = re.compile(
 )
 _NEGATIVE = re.compile(r"(?:(?<=^)|(?<=[\s(]))-\s?(?=\d[\d.,]*\s?(?:°|ºC|độ))")
 _CURRENCY_SIGN = re.compile(rf"\$\s?({NUM})")
-_PERCENT = re.compile(rf"({NUM})\s?%")
+_PERCENT = re.compile(rf"(?<![\d.,])({NUM})\s?%")
 _ORDINAL = re.compile(r"\b(thứ|Thứ|hạng|Hạng)\s+(\d{1,3})(?!\d)")
 _MONTH = re.compile(r"\b(tháng|Tháng)\s+(\d{1,2})(?![\d/])")
 _ROMAN = re.compile(
     r"\b(quý|Quý|khóa|Khóa|khoá|Khoá|kỳ|Kỳ|kì|Kì|hội|Hội|thứ|Thứ|thế\s+kỷ|Thế\s+kỷ|chương|Chương"
-    r"|phần|Phần|mục|Mục|cấp|Cấp|vùng|Vùng|quân\s+khu|Quân\s+khu)\s+([IVXLCDM]+)\b"
+    r"|phần|Phần|mục|Mục|cấp|Cấp|vùng|Vùng|quân\s+khu|Quân\s+khu|báo\s+động|Báo\s+động)\s+([IVXLCDM]+)\b"
 )
-_RANGE = re.compile(rf"(?<![\w.,])({NUM})\s?[-–—]\s?({NUM})(?![\w])")
+_RANGE = re.compile(rf"(?<![\w.,])({NUM})\s?[-–—]\s?(?={NUM}(?!\d))")
 _RATIO = re.compile(r"(?<![\w/.,])(\d+)/(\d+)(?![\w/])")
-_FIGURE = re.compile(rf"(?<![^\W\d_]){NUM}")
+_FIGURE = re.compile(NUM)
 _GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 _ENGLISH_GROUPED = re.compile(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?")
 _ACRONYM = re.compile(rf"(?<!{L})([A-ZĐ][A-ZĐ0-9]+)(?!{L})")
@@ -104,7 +104,7 @@ def figure_words(text: str) -> str:
         return decimal_words(whole.replace(",", ""), fraction or None)
     parts = re.split(r"[.,]", text)
     if len(parts) == 1:
-        return number_words(int(text))
+        return decimal_words(text, None)
     if len(parts) == 2:
         return decimal_words(parts[0], parts[1])
     return " ".join(figure_words(p) for p in parts)
@@ -294,16 +294,17 @@ def _times(text: str) -> str:
 # --- quantities ---------------------------------------------------------------------------------
 
 _UNIT_KEYS = sorted(UNITS, key=len, reverse=True)
-_UNIT = re.compile(rf"({NUM})\s?({'|'.join(re.escape(u) for u in _UNIT_KEYS)})(?!{L})")
+_UNIT = re.compile(rf"(?<![\d.,])({NUM})\s?({'|'.join(re.escape(u) for u in _UNIT_KEYS)})(?!{L})")
 _SCALES = r"tỷ|tỉ|triệu|nghìn|ngàn"
 _CURRENCY = re.compile(
-    rf"({NUM})\s?({_SCALES})?\s?({'|'.join(re.escape(c) for c in CURRENCIES)})(?!{L})"
+    rf"(?<![\d.,])({NUM})\s?({_SCALES})?\s?({'|'.join(re.escape(c) for c in CURRENCIES)})(?!{L})"
 )
 
 
 def _quantities(text: str) -> str:
-    """Negative temperatures, money, percentages and units after a figure."""
+    """Ranges (5-7 -> "5 đến 7"), negative temperatures, money, percentages, units."""
     text = _NEGATIVE.sub("âm ", text)
+    text = _RANGE.sub(r"\1 đến ", text)
 
     def money(m: re.Match[str]) -> str:
         scale = f" {m.group(2)}" if m.group(2) else ""
@@ -331,7 +332,11 @@ def _per_unit(text: str) -> str:
             return f"{first} một {UNITS.get(second, second)}"
         return f"{first} {second}"
 
-    return _WORD_SLASH.sub(per, text)
+    for _ in range(3):  # đồng/người/năm: each slash in turn
+        text, count = _WORD_SLASH.subn(per, text)
+        if not count:
+            break
+    return text
 
 
 def _counted(text: str) -> str:
@@ -350,10 +355,9 @@ def _counted(text: str) -> str:
 
 
 def _figures(text: str) -> str:
-    """Ranges (5-7 -> "năm đến bảy"), ratios (3/50 -> "ba trên năm mươi"), then every figure."""
-    text = _RANGE.sub(lambda m: f"{figure_words(m.group(1))} đến {figure_words(m.group(2))}", text)
+    """Ratios (3/50 -> "ba trên năm mươi"), then every figure."""
     text = _RATIO.sub(lambda m: f"{figure_words(m.group(1))} trên {figure_words(m.group(2))}", text)
-    return _FIGURE.sub(lambda m: figure_words(m.group(0)), text)
+    return _FIGURE.sub(lambda m: f" {figure_words(m.group(0))} ", text)
 
 
 # --- letters and punctuation --------------------------------------------------------------------
@@ -376,7 +380,7 @@ def _punctuation(text: str) -> str:
     text = re.sub(r"[()]", ", ", text)
     text = _SPACED_DASH.sub(", ", text)
     text = _DROP.sub(" ", text)
-    text = re.sub(r"\s*/\s*", " ", text)
+    text = text.replace("/", " ")
     text = _SPACES.sub(" ", text)
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
     text = _REPEATED_PUNCT.sub(lambda m: m.group(2) or m.group(1), text)
@@ -409,8 +413,8 @@ class Reader:
             _quantities,
             _per_unit,
             _counted,
-            _figures,
             _letters,
+            _figures,
             _punctuation,
         ]
         for step in steps:

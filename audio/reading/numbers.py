@@ -89,7 +89,8 @@ def fraction_words(digits: str) -> str:
 
 def decimal_words(whole: str, fraction: str | None) -> str:
     """A figure with an optional decimal part: ("1", "5") -> "một phẩy năm"."""
-    text = number_words(int(whole))
+    whole = whole.lstrip("0") or "0"
+    text = number_words(int(whole)) if len(whole) <= 18 else digit_words(whole)
     if fraction:
         text += " phẩy " + fraction_words(fraction)
     return text

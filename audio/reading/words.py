@@ -80,7 +80,9 @@ DEFAULT_ABBREVIATIONS: dict[str, str] = {
     "v.v.": "vân vân",
     "COVID-19": "Cô-vít mười chín",
     "COVID": "Cô-vít",
-    "ASF": "dịch tả lợn châu Phi",
+    "AIDS": "ết",
+    "CCCD": "căn cước công dân",
+    "CMND": "chứng minh nhân dân",
     "WHO": "Tổ chức Y tế Thế giới",
     "ASEAN": "A-xê-an",
 }
