@@ -1,12 +1,16 @@
-"""Settings -> speech arguments: the voice to synthesize with and the reader of abbreviations."""
+"""Settings -> speech arguments: the voice, the reader of abbreviations, the speech setup."""
 
 from __future__ import annotations
 
 import functools
 
+from audio.messages import N_, Message
 from audio.reading import Reader
 from audio.speech import Voice
+from content.speech import ProgrammeFields, SpeechSetup
 from scheduler.config import Settings
+from scheduler.errors import Invalid
+from scheduler.media import media_root, rendition_format
 
 
 def voice(settings: Settings) -> Voice:
@@ -24,3 +28,35 @@ def _reader(table: tuple[tuple[str, str], ...]) -> Reader:
 def reader(settings: Settings) -> Reader:
     """The reader with [speech.abbreviations] over the built-in table (built once per table)."""
     return _reader(tuple(sorted(settings.speech.abbreviations.items())))
+
+
+def speech_setup(settings: Settings) -> SpeechSetup:
+    """Everything content.speech needs to make a programme from text."""
+    return SpeechSetup(
+        voice=voice(settings),
+        reader=reader(settings),
+        media_root=media_root(settings),
+        rendition=rendition_format(settings),
+        max_characters=settings.speech.max_characters,
+    )
+
+
+def check_fields(settings: Settings, fields: ProgrammeFields) -> None:
+    """Refuse a topic, type or language the configuration does not know."""
+    checks = (
+        (fields.topics, settings.topics, N_("topic")),
+        ((fields.programme_type,), settings.programme_types, N_("programme type")),
+        ((fields.language,), settings.languages, N_("language")),
+    )
+    for codes, known, what in checks:
+        for code in codes:
+            if code not in known:
+                raise Invalid(
+                    N_("unknown %(what)s %(value)s (known: %(known)s)"),
+                    code="programme.vocabulary",
+                    what=Message(what),
+                    value=code,
+                    known=", ".join(sorted(known)),
+                )
+    if not fields.topics:
+        raise Invalid(N_("choose at least one topic"), code="programme.topics")

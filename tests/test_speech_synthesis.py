@@ -29,7 +29,8 @@ NOTICE = (
 
 
 @pytest.mark.parametrize("name", ESPEAK_VOICES)
-def test_each_vietnamese_voice_speaks_at_a_plausible_pace(espeak, tmp_path, name):  # noqa: F811
+@pytest.mark.usefixtures("espeak")
+def test_each_vietnamese_voice_speaks_at_a_plausible_pace(tmp_path, name):
     speech = speak(NOTICE, tmp_path / "notice.wav", Voice(name=name))
     assert "Ủy ban nhân dân" in speech.reading and "7h30" not in speech.reading
     with wave.open(speech.path) as wav:
@@ -40,7 +41,8 @@ def test_each_vietnamese_voice_speaks_at_a_plausible_pace(espeak, tmp_path, name
     assert 0.7 * speech.duration_seconds <= estimate <= 1.3 * speech.duration_seconds
 
 
-def test_rendition_decodes_at_broadcast_loudness(espeak, tmp_path):  # noqa: F811
+@pytest.mark.usefixtures("espeak")
+def test_rendition_decodes_at_broadcast_loudness(tmp_path):
     speech = speak(NOTICE, tmp_path / "notice.wav", Voice())
     result = render(speech.path, tmp_path / "notice.mp3")
     lufs, peak = ebur128(tmp_path / "notice.mp3")
@@ -51,7 +53,8 @@ def test_rendition_decodes_at_broadcast_loudness(espeak, tmp_path):  # noqa: F81
     assert 2.0 <= syllables_per_second <= 6.0
 
 
-def test_speed_changes_the_pace(espeak, tmp_path):  # noqa: F811
+@pytest.mark.usefixtures("espeak")
+def test_speed_changes_the_pace(tmp_path):
     normal = speak(NOTICE, tmp_path / "a.wav", Voice(speed=1.0))
     slow = speak(NOTICE, tmp_path / "b.wav", Voice(speed=0.7))
     assert slow.duration_seconds > normal.duration_seconds * 1.2
