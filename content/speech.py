@@ -91,6 +91,8 @@ def clean_script(text: object, max_characters: int) -> str:
 def read_for_check(setup: SpeechSetup, text: str) -> tuple[str, float]:
     """The reading that will be spoken and its estimated length in seconds (no synthesis)."""
     reading = setup.reader.read(clean_script(text, setup.max_characters))
+    if not _syllables(reading):
+        raise InvalidContent(N_("there is no text to read aloud"), code="speech.empty")
     return reading, estimate_seconds(reading, setup.voice.speed)
 
 
@@ -332,3 +334,20 @@ def synthesized(session: Session, programme_ids: list[int]) -> set[int]:
         .where(AudioAsset.programme_id == ProgrammeScript.programme_id)
     )
     return set(session.scalars(query))
+
+
+def draft_with_audio(
+    session: Session,
+    setup: SpeechSetup,
+    item_id: int,
+    actor: str,
+    topic: str | None = None,
+    programme_type: str = "tin",
+    language: str = "vi",
+) -> Programme:
+    """A feed item turned into a programme draft whose audio is its title and text read aloud."""
+    from content.inbox import draft_programme
+
+    programme = draft_programme(session, item_id, actor, topic, programme_type, language)
+    text = f"{programme.title}\n{programme.description or ''}"
+    return set_text(session, setup, programme.id, text, actor)
