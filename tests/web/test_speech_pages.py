@@ -118,8 +118,12 @@ def test_feed_item_drafted_with_audio(
                          poll_minutes=60)  # fmt: skip
         s.add(src)
         s.flush()
-        item = FeedItem(source_id=src.id, dedup_key="k1", title="Xã đạt chuẩn NTM nâng cao",
-                        text="Năm 2026, xã có 21 thôn đạt chuẩn, thu nhập 58,5 triệu đồng/người.")
+        item = FeedItem(
+            source_id=src.id,
+            dedup_key="k1",
+            title="Xã đạt chuẩn NTM nâng cao",
+            text="Năm 2026, xã có 21 thôn đạt chuẩn, thu nhập 58,5 triệu đồng/người.",
+        )
         s.add(item)
         s.commit()
         item_id = item.id
