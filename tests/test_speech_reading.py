@@ -168,7 +168,7 @@ CASES = [
     ("🌀 Bão số 3 ⚠️", "Bão số ba."),
     ("- Thời gian: 7h30\n- Địa điểm: Nhà văn hóa thôn",
      "Thời gian: bảy giờ ba mươi phút.\nĐịa điểm: Nhà văn hóa thôn."),
-    ("THÔNG BÁO KHẨN", "thông báo khẩn."),
+    ("THÔNG BÁO KHẨN", "THÔNG BÁO KHẨN."),
     ("Xem [hướng dẫn](https://a.vn/x) kèm theo", "Xem hướng dẫn kèm theo."),
     ("&quot;Ngày hội&quot; &amp; lễ mừng công", "Ngày hội và lễ mừng công."),
     ("<script>alert(1)</script>Tin vắn", "Tin vắn."),
@@ -204,7 +204,7 @@ def test_operator_table_extends_and_overrides():
 
 def test_unknown_acronym_is_spelled_but_capital_words_are_read():
     assert read_aloud("Kênh VTV1") == "Kênh vê tê vê một."
-    assert read_aloud("TIN NÔNG NGHIỆP") == "tin nông nghiệp."
+    assert read_aloud("TIN NÔNG NGHIỆP") == "TIN NÔNG NGHIỆP."
     assert is_syllable("NGHIÊNG") and not is_syllable("MTTQ")
 
 

@@ -77,7 +77,6 @@ _FIGURE = re.compile(NUM)
 _GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 _ENGLISH_GROUPED = re.compile(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?")
 _ACRONYM = re.compile(rf"(?<!{L})([A-ZĐ][A-ZĐ0-9]+)(?!{L})")
-_CAPS_WORD = re.compile(rf"(?<!{L})({L}{{2,}})(?!{L})")
 _WORD_SLASH = re.compile(rf"({L}+)\s?/\s?({L}+)")
 _SPACED_DASH = re.compile(r"\s[-–—]+\s")
 _DROP = re.compile(r"[*#_~^|<>{}\[\]\\\"“”‘’«»`@]")
@@ -364,12 +363,9 @@ def _figures(text: str) -> str:
 
 
 def _letters(text: str) -> str:
-    """Unknown acronyms spelled (HIV -> "hát i vê"); words in capitals read as words."""
-    text = _ACRONYM.sub(
+    """Unknown acronyms spelled (HIV -> "hát i vê"); words in capitals (THÔNG BÁO) stay."""
+    return _ACRONYM.sub(
         lambda m: m.group(1) if is_syllable(m.group(1)) else spell(m.group(1)), text
-    )
-    return _CAPS_WORD.sub(
-        lambda m: m.group(1).lower() if m.group(1).isupper() else m.group(1), text
     )
 
 
