@@ -82,21 +82,22 @@ def test_programme_from_a_text_file_then_edited(loa, tmp_path: Path) -> None:  #
     assert code == 0, text
     assert "added from text" in text and "waiting for approval" in text
     settings = load_settings(config)
-    session = make_session_factory(make_engine(settings.database.url, settings.base_dir))()
-    p = session.scalar(select(Programme))
-    asset = session.scalar(select(AudioAsset).where(AudioAsset.programme_id == p.id))
-    assert p.duration_seconds > 5 and asset is not None
-    assert session.get(ProgrammeScript, p.id).text == NOTICE
+    factory = make_session_factory(make_engine(settings.database.url, settings.base_dir))
+    with factory() as session:  # closed before the next command needs the write lock
+        p = session.scalar(select(Programme))
+        asset = session.scalar(select(AudioAsset).where(AudioAsset.programme_id == p.id))
+        assert p.duration_seconds > 5 and asset is not None
+        assert session.get(ProgrammeScript, p.id).text == NOTICE
+        pid = p.id
     (tmp_path / "new.txt").write_text(NOTICE + " Mong bà con thông cảm.", encoding="utf-8")
-    code, text = _run(loa, "--lang", "en", "programmes", "text", str(p.id), "--text-file",
+    code, text = _run(loa, "--lang", "en", "programmes", "text", str(pid), "--text-file",
                       str(tmp_path / "new.txt"))  # fmt: skip
     assert code == 0 and "needs approval again" in text, text
-    session.expire_all()
-    assert session.get(ProgrammeScript, p.id).text.endswith("thông cảm.")
+    with factory() as session:
+        assert session.get(ProgrammeScript, pid).text.endswith("thông cảm.")
     code, text = _run(loa, "--lang", "en", "programmes", "text", "999", "--text-file",
                       str(tmp_path / "new.txt"))  # fmt: skip
     assert code == 1 and "programme 999 does not exist" in text
     code, text = _run(loa, "--lang", "en", "programmes", "add", "--title", "X", "--topic",
                       "nope", "--text-file", str(tmp_path / "new.txt"))  # fmt: skip
     assert code == 1 and "nope" in text
-    session.close()

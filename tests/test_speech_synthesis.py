@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 import types
 import wave
@@ -133,6 +134,21 @@ def test_piper_backend_uses_the_operators_model(monkeypatch, tmp_path):
     slower = speak("Xin chào 21 hộ", tmp_path / "y.wav", Voice(**{**voice.__dict__, "speed": 0.5}))
     assert slower.duration_seconds == pytest.approx(3.6, 0.01)
     assert _FakePiperVoice.loaded.count(str((tmp_path / "vi_VN-test.onnx").resolve())) == 1
+
+
+PIPER_VOICE = Path(__file__).parent / "data" / "piper" / "tiny-vi.onnx"
+
+
+def test_real_piper_speaks_with_a_voice_file(tmp_path):
+    """The real piper-tts package through Loa's backend, on a stand-in voice (tests/data/piper)."""
+    if importlib.util.find_spec("piper") is None:
+        pytest.skip("piper-tts is not installed (optional extra: pip install 'loa[piper]')")
+    voice = Voice(backend="piper", piper_model=str(PIPER_VOICE))
+    speech = speak("UBND xã thông báo: họp lúc 7h30.", tmp_path / "p.wav", voice)
+    assert speech.sample_rate == 22050 and speech.duration_seconds > 0.5
+    assert reference_duration(tmp_path / "p.wav") == pytest.approx(speech.duration_seconds, 0.01)
+    longer = speak("UBND xã thông báo: họp lúc 7h30. " * 3, tmp_path / "q.wav", voice)
+    assert longer.duration_seconds > 2.5 * speech.duration_seconds
 
 
 def test_too_long_text_is_refused(tmp_path):
