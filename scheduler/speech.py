@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+import tempfile
+from pathlib import Path
 
-from audio.messages import N_, Message
+from audio.messages import N_, Message, TranslatableError
 from audio.reading import Reader
-from audio.speech import Voice
+from audio.speech import Voice, speak
 from content.speech import ProgrammeFields, SpeechSetup
 from scheduler.config import Settings
 from scheduler.errors import Invalid
@@ -60,3 +62,15 @@ def check_fields(settings: Settings, fields: ProgrammeFields) -> None:
                 )
     if not fields.topics:
         raise Invalid(N_("choose at least one topic"), code="programme.topics")
+
+
+def check_speech(settings: Settings) -> tuple[bool, str]:
+    """Can this machine read text aloud with [speech]? (for `loa check`): ok and what was found."""
+    chosen = voice(settings)
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            spoken = speak("Xin chào bà con.", Path(tmp) / "check.wav", chosen)
+        except TranslatableError as exc:
+            return False, str(exc)
+    name = Path(chosen.piper_model).name if chosen.backend == "piper" else chosen.name
+    return True, f"{chosen.backend} {name}: {spoken.duration_seconds:.1f} s for a greeting"

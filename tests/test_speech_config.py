@@ -74,3 +74,11 @@ def test_section_may_be_absent():
     del data["speech"]
     settings = parse_settings(data, "/etc/loa.toml")
     assert reader(settings).read("MTTQ") == "Mặt trận Tổ quốc."
+
+
+def test_check_reports_whether_speech_works(settings, monkeypatch):
+    from scheduler.speech import check_speech
+
+    monkeypatch.setattr("audio.speech.espeak_path", lambda: None)
+    ok, detail = check_speech(settings)
+    assert not ok and "espeak-ng is not installed" in detail
