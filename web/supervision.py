@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -214,3 +215,55 @@ def coming_deadlines(settings: Settings, today: dt.date, count: int = 4) -> list
                 out.append(Deadline(report, period, due))
             day = period.end + dt.timedelta(days=1)
     return sorted(out, key=lambda d: d.due)[:count]
+
+
+def counted_rules(
+    session: Session, settings: Settings, rules: list[Rule], channel: Channel, airings: list
+) -> dict[int, list[Rule]]:
+    """For each airing of a channel's week: the rules it counted toward (basis aired)."""
+    facts = channel_facts(channel, unit_codes(session, {channel.unit_id})[channel.unit_id])
+    covering = [r for r in rules if rule_covers_channel(r, facts)]
+    out: dict[int, list[Rule]] = {}
+    for a in airings:
+        p = a.programme
+        fact = AiringFacts(p.id, frozenset(p.topics), p.programme_type, p.language,
+                           p.duration_seconds, a.status, a.duration_seconds)  # fmt: skip
+        out[a.id] = [r for r in covering if airing_counts(r, facts, fact)]
+    return out
+
+
+@dataclass(frozen=True)
+class PeriodChoice:
+    """One entry of the period picker: the period's code and its name in words."""
+
+    kind: str
+    value: str
+    text: str
+
+
+PICKER_KINDS = ("week", "month", "quarter", "half", "year")
+PICKER_WEEKS = 26  # the last half-year of weeks; older weeks through the date range
+PICKER_YEARS = 6
+
+
+def period_choices(
+    today: dt.date, first_year: int, chosen: Period, name: Callable[[Period], str]
+) -> dict[str, list[PeriodChoice]]:
+    """Periods that have started, newest first, per kind (the chosen one always listed)."""
+    years = range(today.year, max(first_year, today.year - PICKER_YEARS + 1) - 1, -1)
+    labels: dict[str, list[str]] = {k: [] for k in PICKER_KINDS}
+    for y in years:
+        labels["year"].append(str(y))
+        labels["half"] += [f"{y}-H{h}" for h in (2, 1)]
+        labels["quarter"] += [f"{y}-Q{q}" for q in (4, 3, 2, 1)]
+        labels["month"] += [f"{y}-{m:02d}" for m in range(12, 0, -1)]
+    week = Week.of(today)
+    labels["week"] = [str(week.shift(-i)) for i in range(PICKER_WEEKS)]
+    out: dict[str, list[PeriodChoice]] = {}
+    for kind in PICKER_KINDS:
+        periods = [Period.parse(label) for label in labels[kind]]
+        periods = [p for p in periods if p.start <= today or p.kind == "week"]
+        if chosen.kind == kind and chosen.label not in {p.label for p in periods}:
+            periods.append(chosen)
+        out[kind] = [PeriodChoice(kind, p.label, name(p)) for p in periods]
+    return out

@@ -164,7 +164,7 @@ def report_workbook(report: Report, settings: Settings, reader: Reader | None = 
          (t(N_("Reasons given")), 40, None), (t(N_("Unconfirmed")), 12, INT)],
         [(rule_name(settings, b.rule_id, t), b.result.channel.name, b.result.channel.unit_code,
           b.result.channel.unit_name, b.result.met, b.result.applicable,
-          ", ".join(rule_period_name(p.label, t) for p in b.result.missed),
+          capital(", ".join(rule_period_name(p.label, t) for p in b.result.missed)),
           "; ".join(f"{vocab(settings, 'reason', k, t)}: {n}"
                     for k, n in sorted(b.reasons.items())),
           b.result.unconfirmed) for b in report.below],
