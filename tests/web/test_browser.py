@@ -402,18 +402,28 @@ def test_supervisor_picks_a_quarter_and_the_heat_map_header_stays(
         assert page.eval_on_selector(sel, "e => getComputedStyle(e).position") == "sticky"
     wrap = page.query_selector(".heat-wrap")
     assert wrap is not None
-    # One station here: make the box short so that the rows scroll under the header.
-    page.eval_on_selector(".heat-wrap", "e => { e.style.maxHeight = '70px'; }")
-    box = wrap.bounding_box()
-    page.eval_on_selector(".heat-wrap", "e => { e.scrollLeft = 400; e.scrollTop = 200; }")
-    page.wait_for_timeout(100)
-    assert page.eval_on_selector(".heat-wrap", "e => e.scrollLeft > 0 && e.scrollTop > 0")
-    box = wrap.bounding_box()
-    top = page.query_selector("table.heat thead th").bounding_box()
-    first = page.query_selector(station).bounding_box()
-    cell = page.query_selector("table.heat tbody td").bounding_box()  # scrolled under both
-    assert abs(top["y"] - box["y"]) < 5 and abs(first["x"] - box["x"]) < 5  # both stayed
-    assert cell["y"] < top["y"] + top["height"] and cell["x"] < first["x"] + first["width"]
+    # One station here: make the box a little shorter than the table so its rows scroll.
+    page.eval_on_selector(
+        ".heat-wrap",
+        "e => { e.style.maxHeight = (e.querySelector('thead').offsetHeight + 16) + 'px'; }",
+    )
+    moved = page.eval_on_selector(
+        ".heat-wrap",
+        """e => {
+            e.scrollLeft = 400; e.scrollTop = 200;
+            const box = e.getBoundingClientRect();
+            const head = e.querySelector('thead th').getBoundingClientRect();
+            const station = e.querySelector('tbody th').getBoundingClientRect();
+            const cell = e.querySelector('tbody td').getBoundingClientRect();
+            return {left: e.scrollLeft, top: e.scrollTop, headTop: head.top - box.top,
+                    stationLeft: station.left - box.left, cellTop: cell.top - box.top,
+                    cellLeft: cell.left - box.left, headHeight: head.height,
+                    stationWidth: station.width};
+        }""",
+    )
+    assert moved["left"] > 0 and moved["top"] > 0  # the box did scroll both ways
+    assert abs(moved["headTop"]) < 3 and abs(moved["stationLeft"]) < 3  # both stayed in view
+    assert moved["cellTop"] < moved["headHeight"] and moved["cellLeft"] < moved["stationWidth"]
     if date.today() <= dt.date(2026, 12, 31):  # Q4 2026 is the current quarter: its week runs
         assert page.query_selector("table.heat thead th.running") is not None
     _shot(page, "supervisor-quarter-sticky")
