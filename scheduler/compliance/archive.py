@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import unicodedata
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -65,20 +66,39 @@ def _file(fmt: str, name: str, content: bytes) -> FiledReportFile:
     )
 
 
-def file_report(
+@dataclass(frozen=True)
+class Filing:
+    """A built report and its files' bytes, ready to be kept (built from reads only)."""
+
+    report: Report
+    language: str
+    files: dict[str, bytes]
+
+
+def build_filing(
     session: Session,
     settings: Settings,
     period: Period | str,
     unit: AdminUnit | None,
-    user: str,
     reader: Reader,
     now: dt.datetime | None = None,
-) -> FiledReport:
-    """Build the report of an area (None: the country) and keep both files in the archive."""
-    now = now or utcnow()
+) -> Filing:
+    """Build the report of an area (None: the country) as DOCX and XLSX; only reads.
+
+    Kept apart from `keep_filing` so that a web request can build in a read-only session
+    (on SQLite, without holding the single write lock through the evaluation).
+    """
     report = build_report(session, settings, period, unit.code if unit else None, now=now)
-    docx = document_bytes(report, settings)
-    xlsx = report_xlsx_bytes(report, settings, reader)
+    files = {
+        "docx": document_bytes(report, settings),
+        "xlsx": report_xlsx_bytes(report, settings, reader),
+    }
+    return Filing(report, reader.language, files)
+
+
+def keep_filing(session: Session, filing: Filing, unit: AdminUnit | None, user: str) -> FiledReport:
+    """Keep a built report in the archive: who, when, period, area, and each file's hash."""
+    report = filing.report
     filed = FiledReport(
         period=report.period.label,
         period_kind=report.period.kind,
@@ -88,17 +108,28 @@ def file_report(
         unit_code=unit.code if unit else None,
         unit_name=report.unit_name,
         deadline=report.deadline,
-        language=reader.language,
+        language=filing.language,
         created_by=user,
-        created_at=now,
-        files=[
-            _file("docx", file_name(report, "docx"), docx),
-            _file("xlsx", file_name(report, "xlsx"), xlsx),
-        ],
+        created_at=report.generated_at,
+        files=[_file(fmt, file_name(report, fmt), data) for fmt, data in filing.files.items()],
     )
     session.add(filed)
     session.flush()
     return filed
+
+
+def file_report(
+    session: Session,
+    settings: Settings,
+    period: Period | str,
+    unit: AdminUnit | None,
+    user: str,
+    reader: Reader,
+    now: dt.datetime | None = None,
+) -> FiledReport:
+    """Build the report and keep it, in one session (CLI, tests)."""
+    filing = build_filing(session, settings, period, unit, reader, now or utcnow())
+    return keep_filing(session, filing, unit, user)
 
 
 def filed_reports(

@@ -10,8 +10,15 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from werkzeug.wrappers import Response
 
 from audio.messages import N_
+from content.db import utcnow
 from content.text import clean_text
-from scheduler.compliance.archive import MEDIA_TYPES, file_report, filed_file, filed_reports
+from scheduler.compliance.archive import (
+    MEDIA_TYPES,
+    build_filing,
+    filed_file,
+    filed_reports,
+    keep_filing,
+)
 from scheduler.compliance.labels import capital, period_name
 from scheduler.errors import Invalid, NotFound
 from scheduler.models import AdminUnit, FiledReport
@@ -81,7 +88,13 @@ def file() -> Response:
     period = _form_period()
     area = _form_area(principal)
     settings = current_app.config["LOA_SETTINGS"]
-    filed = file_report(db(), settings, period, area, principal.username, reader())
+    # Build from reads only (on SQLite: beside the writer), then keep it in one short write.
+    with current_app.extensions["loa_read_sessions"]() as reading:
+        try:
+            filing = build_filing(reading, settings, period, area, reader(), utcnow())
+        finally:
+            reading.rollback()
+    filed = keep_filing(db(), filing, area, principal.username)
     db().commit()
     return redirect(url_for("reports.archive", _anchor=f"report-{filed.id}"), code=303)
 
