@@ -2,8 +2,8 @@
 
 Also the merge point of the branches before it (a single head from here on).
 
-Revision ID: 0008
-Revises: 0002, 0003, 0004, 0007
+Revision ID: 0009
+Revises: 0002, 0003, 0004, 0008_report_archive
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from alembic import op
 
 import content.db
 
-revision: str = "0008"
-down_revision: str | Sequence[str] | None = ("0002", "0003", "0004", "0007")
+revision: str = "0009"
+down_revision: str | Sequence[str] | None = ("0002", "0003", "0004", "0008_report_archive")
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
