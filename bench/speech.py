@@ -65,6 +65,8 @@ HOSTILE = {
     "tags": "<" * 20_000,
     "dots": "a." * 10_000,
     "dashes": "1-" * 10_000,
+    "scripts": "<script>" * 2_500,
+    "brackets": "[a" * 10_000,
 }
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from audio import RenditionFormat, render
+from audio import AudioError, RenditionFormat, render
 from audio.reading import Reader
 from audio.speech import Speech, SpeechError, Voice, estimate_seconds, speak
 from content.assets import attach_to_programme, import_audio
@@ -112,11 +112,16 @@ def preview(setup: SpeechSetup, text: str) -> Preview:
     folder = setup.media_root / PREVIEW_FOLDER
     dest = folder / f"{key}.mp3"
     _forget_old_previews(folder)
-    if not dest.is_file():
-        with tempfile.TemporaryDirectory() as tmp:
-            speech = _speak(setup, text, Path(tmp))
-            render(speech.path, dest, setup.rendition)
-    duration = _mp3_seconds(dest)
+    try:
+        if not dest.is_file():
+            with tempfile.TemporaryDirectory() as tmp:
+                speech = _speak(setup, text, Path(tmp))
+                render(speech.path, dest, setup.rendition)
+        duration = _mp3_seconds(dest)
+    except AudioError as exc:
+        raise InvalidContent(
+            N_("the audio could not be made: %(detail)s"), code="speech.render", detail=str(exc)
+        ) from exc
     return Preview(
         reading, _syllables(reading), estimate_seconds(reading, v.speed), duration, key, dest
     )

@@ -183,3 +183,16 @@ def test_preview_and_reading_for_check(setup: SpeechSetup) -> None:
     assert 0.7 * shown.duration_seconds <= shown.estimate_seconds <= 1.3 * shown.duration_seconds
     assert preview_path(setup, "../../etc/passwd") is None
     assert preview_path(setup, "0" * 32) is None
+
+
+@pytest.mark.usefixtures("espeak")
+def test_preview_failure_is_a_message(setup: SpeechSetup, monkeypatch) -> None:
+    from audio.errors import ProcessingFailed
+
+    def broken(*_args, **_kwargs):
+        raise ProcessingFailed("ffmpeg exploded")
+
+    monkeypatch.setattr("content.speech.render", broken)
+    with pytest.raises(InvalidContent) as err:
+        preview(setup, "Thông báo về lịch họp thôn tháng này.")
+    assert err.value.code == "speech.render" and "ffmpeg exploded" in str(err.value)

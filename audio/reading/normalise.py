@@ -3,11 +3,11 @@ written out in words, markup and links dropped. Pure: the abbreviation table is 
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
 
+from audio.reading.markup import drop_markup, lines, visible
 from audio.reading.numbers import (
     decimal_words,
     digit_words,
@@ -30,18 +30,6 @@ L = r"[^\W\d_]"  # one letter (any script)
 NUM = r"\d+(?:[.,]\d+)*"
 _END_OF_WORD = rf"(?!{L})"
 
-_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
-_BREAK_TAG = re.compile(r"<\s*(br|/p|/div|/li|/h\d|p|li|tr)\b[^>]*>", re.I)
-_TAG = re.compile(r"<[^<>]{0,2000}>")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_URL = re.compile(
-    r"(?:https?://|ftp://|www\.)\S+"
-    r"|(?<![\w.-])[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|info|gov|edu)(?:\.vn)?(?:/\S*)?(?![\w.])",
-    re.I,
-)
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_BULLET = re.compile(r"^\s*(?:[•·▪►✓]\s*|[-*+–—]\s+|#{1,6}\s*)")
 _DOC_WITH_YEAR = re.compile(r"(?<![\d/])(\d{1,5})/((?:19|20)\d\d)/([A-ZĐ][\w&]*(?:-[\w&]+)*)")
 _DOC = re.compile(r"(?<![\d/])(\d{1,5})/([A-ZĐ][\w&]*(?:-[\w&]+)+)")
 _PHONE_CUE = re.compile(
@@ -86,7 +74,6 @@ _REPEATED_PUNCT = re.compile(r"([,;:])(?:\s*[,;:])+|,\s*([.!?])")
 _DATE_TO = re.compile(r"(?<=\S)\s*[-–—]\s*(?=ngày )")
 _TIME_TO = re.compile(rf"\b(giờ|phút|giây)\s*[-–—]\s*(?={L})")
 _DATE_WORDS = ("ngày", "mùng", "mồng")
-_INVISIBLE = frozenset({"So", "Sk", "Co", "Cs", "Cf"})
 
 
 def _is_date(day: int, month: int) -> bool:
@@ -117,43 +104,6 @@ def _preceding_word(match: re.Match[str]) -> str:
 
 def _day_prefix(match: re.Match[str]) -> str:
     return "" if _preceding_word(match) in _DATE_WORDS else "ngày "
-
-
-# --- markup, lines --------------------------------------------------------------------------
-
-
-def drop_markup(text: str) -> str:
-    """Without HTML tags, scripts, entities, Markdown links/images, URLs and e-mail addresses."""
-    text = _SCRIPT.sub(" ", text)
-    text = _BREAK_TAG.sub("\n", text)
-    text = _TAG.sub(" ", text)
-    text = html.unescape(text)
-    text = _MD_IMAGE.sub(" ", text)
-    text = _MD_LINK.sub(r"\1", text)
-    text = _EMAIL.sub(" ", text)
-    return _URL.sub(" ", text)
-
-
-def _lines(text: str) -> str:
-    """One sentence end per line (titles and list items get their pause), bullets dropped."""
-    out = []
-    for raw in text.replace("\r", "\n").split("\n"):
-        line = _BULLET.sub("", raw).strip()
-        if not line:
-            continue
-        if line[-1].isalnum() or line[-1] in ")%":
-            line += "."
-        out.append(line)
-    return "\n".join(out)
-
-
-def _visible(text: str) -> str:
-    """Without emoji, pictographs, private-use and invisible formatting characters."""
-    return "".join(
-        ch
-        for ch in text
-        if ch in "°º" or not (unicodedata.category(ch) in _INVISIBLE or "\ufe00" <= ch <= "\ufe0f")
-    )
 
 
 # --- documents, abbreviations, phones ----------------------------------------------------------
@@ -399,8 +349,8 @@ class Reader:
         text = unicodedata.normalize("NFC", text)
         steps: list[Step] = [
             drop_markup,
-            _visible,
-            _lines,
+            visible,
+            lines,
             lambda t: _documents(t, self.table),
             lambda t: _abbreviations(t, self.table, self._pattern),
             _phones,
