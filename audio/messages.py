@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 Gettext = Callable[[str], str]
 
@@ -46,6 +46,11 @@ class Message:
 
     def __str__(self) -> str:
         return self.render()
+
+
+def message(msgid: str, /, **params: Any) -> Message:
+    """A catalogue message with named parameters: `message(N_("%(n)s files"), n=3)`."""
+    return Message(msgid, params)
 
 
 def render_value(value: Any, gettext: Gettext, language: str) -> Any:
@@ -90,6 +95,11 @@ class TranslatableError(ValueError):
         if code:
             self.code = code
         super().__init__(render(msgid, params))
+
+    @classmethod
+    def carry(cls, other: TranslatableError) -> Self:
+        """This kind of error with another one's message and code (a lower layer's refusal)."""
+        return cls(other.msgid, code=other.code, **other.params)
 
     @property
     def message(self) -> Message:
