@@ -53,8 +53,29 @@ def message(msgid: str, /, **params: Any) -> Message:
     return Message(msgid, params)
 
 
+class Joined(tuple[Any, ...]):
+    """Parameters shown one after another ("a; b"); a plain list or tuple shows as "a, b"."""
+
+    before = ""
+    between = "; "
+
+    def render(self, gettext: Gettext, language: str) -> str:
+        """Each part rendered, then joined."""
+        parts = [f"{self.before}{render_value(v, gettext, language)}" for v in self]
+        return self.between.join(parts)
+
+
+class Lines(Joined):
+    """Parameters shown one per line, each after a dash (the bad rows of an imported file)."""
+
+    before = "\n  - "
+    between = ""
+
+
 def render_value(value: Any, gettext: Gettext, language: str) -> Any:
     """One parameter as shown: nested messages and localized labels in the reader's language."""
+    if isinstance(value, Joined):
+        return value.render(gettext, language)
     if isinstance(value, Message):
         return value.render(gettext, language)
     if isinstance(value, TranslatableError):
@@ -78,6 +99,21 @@ def render(
         return text % shown
     except (KeyError, TypeError, ValueError):
         return msgid % shown
+
+
+_catalogues: Callable[[str], Gettext] | None = None
+
+
+def install_catalogues(loader: Callable[[str], Gettext]) -> None:
+    """Give the lower layers the compiled catalogues (web.catalogue does it when imported)."""
+    global _catalogues
+    _catalogues = loader
+
+
+def render_in(message: Message | TranslatableError | Localized | Joined, language: str) -> str:
+    """A message in a given language, outside any request (stored notices, CLI, worker)."""
+    gettext = _catalogues(language) if _catalogues is not None else _identity
+    return str(render_value(message, gettext, language))
 
 
 class TranslatableError(ValueError):

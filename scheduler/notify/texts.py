@@ -1,4 +1,8 @@
-"""Notification texts, Vietnamese first and English second, filled with str.format."""
+"""Notification texts in Vietnamese and English, filled with str.format.
+
+A notice is stored in both languages (each reader's page shows theirs); an email is sent in the
+configured language ([locale].language).
+"""
 
 from __future__ import annotations
 
@@ -82,9 +86,13 @@ class Message:
     subject_en: str
     body_en: str
 
-    def email_text(self) -> str:
-        """The email body: Vietnamese, then English."""
-        return f"{self.body_vi}\n\n---\n\n{self.body_en}\n"
+    def subject(self, language: str) -> str:
+        """The subject in one language ("en", else Vietnamese)."""
+        return self.subject_en if language == "en" else self.subject_vi
+
+    def email_text(self, language: str) -> str:
+        """The email body in one language: the configured one ([locale].language)."""
+        return (self.body_en if language == "en" else self.body_vi) + "\n"
 
 
 def render(key: str, **values: object) -> Message:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from audio.messages import Message, TranslatableError
+from audio.messages import N_, Message, TranslatableError, message
 from content.db import make_engine, make_session_factory, read_only_session_factory, transaction
 from scheduler.config import ConfigError, Settings, load_settings
 from web.catalogue import render_in
@@ -48,7 +48,9 @@ class LoaContext:
         try:
             return load_settings(self.config_path)
         except ConfigError as exc:
-            raise click.ClickException(f"lỗi cấu hình / configuration error: {exc}") from exc
+            # The file's [locale].language is unknown: --lang / LOA_LANG, else Vietnamese.
+            problem = message(N_("Configuration error: %(problem)s"), problem=exc)
+            raise click.ClickException(render_in(problem, self._language or "vi")) from exc
 
     @cached_property
     def engine(self) -> Engine:
@@ -70,7 +72,7 @@ class LoaContext:
                 finally:
                     s.rollback()
         except SQLAlchemyError as exc:
-            raise click.ClickException(f"database error: {exc.__class__.__name__}: {exc}") from exc
+            raise self.database_error(exc, written=False) from exc
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -79,14 +81,23 @@ class LoaContext:
             with transaction(self.session_factory) as s:
                 yield s
         except SQLAlchemyError as exc:
-            raise click.ClickException(
-                f"lỗi cơ sở dữ liệu, chưa ghi gì / database error: {exc.__class__.__name__}: {exc}"
-            ) from exc
+            raise self.database_error(exc, written=True) from exc
+
+    def database_error(self, exc: SQLAlchemyError, *, written: bool) -> click.ClickException:
+        """The database's own words (English, technical) inside a sentence in the user's language."""
+        text = (
+            N_("Database error, nothing was written: %(reason)s")
+            if written
+            else N_("Database error: %(reason)s")
+        )
+        return click.ClickException(
+            self.text(message(text, reason=f"{exc.__class__.__name__}: {exc}"))
+        )
 
 
 pass_loa = click.make_pass_decorator(LoaContext)
 
 
-def fail(message: str) -> click.ClickException:
-    """A clear error for the user; the command exits with status 1."""
-    return click.ClickException(message)
+def fail(text: str) -> click.ClickException:
+    """A clear error for the user (already in the command's language); exit status 1."""
+    return click.ClickException(text)
