@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from audio.messages import N_, TranslatableError
+from audio.messages import N_, Message, TranslatableError
 
 if TYPE_CHECKING:
     from scheduler.config import Settings
@@ -36,10 +36,10 @@ def check_rules(settings: Settings, where: str) -> None:
     """Cross-check rules against the configured vocabularies."""
     seen: set[str] = set()
     vocab = {
-        "channel_kinds": settings.channel_kinds,
-        "topics": settings.topics,
-        "programme_types": settings.programme_types,
-        "languages": {**settings.languages, CHANNEL_LANGUAGE: None},
+        "channel_kinds": (settings.channel_kinds, N_("channel kind")),
+        "topics": (settings.topics, N_("topic")),
+        "programme_types": (settings.programme_types, N_("programme type")),
+        "languages": ({**settings.languages, CHANNEL_LANGUAGE: None}, N_("language")),
     }
     for i, rule in enumerate(settings.rules):
         key = f"rules[{i}]"
@@ -52,15 +52,16 @@ def check_rules(settings: Settings, where: str) -> None:
                 rule=rule.id,
             )
         seen.add(rule.id)
-        for attr, known in vocab.items():
+        for attr, (known, what) in vocab.items():
             for code in getattr(rule, attr):
                 if code not in known:
                     raise ConfigError(
                         N_(
                             "%(file)s: key '%(key)s' (rule '%(rule)s')"
-                            " names an unknown code '%(value)s'"
+                            " names an unknown %(what)s '%(value)s'"
                         ),
                         code="config.rule.unknown_code",
+                        what=Message(what),
                         file=where,
                         key=f"{key}.{attr}",
                         rule=rule.id,

@@ -24,6 +24,7 @@ from scheduler.ops.backup import BackupError, backup_database, integrity, restor
 from tests import factories as f
 from tests.conftest import PG_URL
 from tests.worker_helpers import make_settings, write_config
+from web.catalogue import render_in
 from web.cli import main
 
 T0 = dt.datetime(2026, 11, 23, 19, 30, tzinfo=dt.UTC)
@@ -120,7 +121,8 @@ def test_full_disk_during_backup_keeps_the_previous_one(sqlite_db, tmp_path):
         with pytest.raises(BackupError) as info:
             backup_database(sqlite_db, settings, T0 + dt.timedelta(days=1), folder=disk)
         assert info.value.code == "disk_full"
-        assert "Ổ đĩa đầy" in str(info.value) and "disk full" in str(info.value)
+        assert "disk was full" in str(info.value)
+        assert "Ổ đĩa đầy" in render_in(info.value, "vi")
         assert sorted(p.name for p in disk.iterdir()) == [first.name]  # no temp file left
         assert first.read_bytes() == before and integrity(str(first)) == "ok"
 
@@ -136,7 +138,7 @@ def test_fake_full_disk_during_backup(sqlite_db, tmp_path):
             fh.write(b"SQLite format 3\x00" + b"\x00" * 1000)  # a partial file...
         raise OSError(errno.ENOSPC, "No space left on device")  # ...then the disk is full
 
-    with pytest.raises(BackupError, match="disk full"):
+    with pytest.raises(BackupError, match="disk was full"):
         backup_database(sqlite_db, settings, T0 + dt.timedelta(days=1), folder, full_copier)
     assert [p.name for p in folder.iterdir()] == [first.name]
     assert integrity(str(first)) == "ok"

@@ -218,7 +218,7 @@ def test_publish_and_published_weeks(session, settings, area):
 @pytest.mark.parametrize(
     ("week", "unit", "error", "text"),
     [
-        ("2026-W60", "91", Invalid, "week 60 does not exist"),
+        ("2026-W60", "91", Invalid, "Week 60 does not exist"),
         ("tuần 49", "91", Invalid, "is not an ISO week"),
         ("2026-W49", "99999", NotFound, "99999"),
     ],
@@ -231,7 +231,7 @@ def test_bad_input_writes_nothing(session, settings, area, week, unit, error, te
 
 
 def test_unknown_channel_and_empty_library(session, settings, area):
-    with pytest.raises(NotFound, match="not in 91"):
+    with pytest.raises(NotFound, match="not in unit 91"):
         plan_week(session, settings, W49, "91", channel_ids=[area["viet"].id, 4242])
     session.rollback()
     # A library with nothing approved and valid this week.
@@ -287,9 +287,9 @@ def test_cli_plan_reports_status_and_refuses_bad_input(tmp_path, monkeypatch):
         f.programme(session, "NTM 2", ("ntm",), seconds=300)
         session.commit()
         for args, text in [
-            (["--week", "2026-W60", "--unit", "91"], "week 60 does not exist"),
+            (["--week", "2026-W60", "--unit", "91"], "Week 60 does not exist"),
             (["--week", "2026-W49", "--unit", "00000"], "no administrative unit"),
-            (["--week", "2026-W49", "--unit", "91", "--channel", "77"], "not in 91"),
+            (["--week", "2026-W49", "--unit", "91", "--channel", "77"], "not in unit 91"),
         ]:
             out = runner.invoke(main, ["plan", *args])
             assert out.exit_code == 1 and text in out.output, out.output
