@@ -35,7 +35,7 @@ def test_default_config_is_complete(settings):
         (lambda d: d["rules"][0].update(topics=["nmt"]), "unknown topic 'nmt'"),
         (lambda d: d["rules"][0].update(period="fortnight"), "'rules[0].period'"),
         (lambda d: d["rules"][0].update(target=0), "'rules[0].target'"),
-        (lambda d: d["rules"][1].update(id="ntm_commune_weekly"), "'ntm_commune_weekly' is used twice"),
+        (lambda d: d["rules"][1].update(id="ntm_commune_weekly"), "is used twice"),
         (lambda d: d["rules"][0].pop("minimum"), "the key 'rules[0].minimum' is missing"),
         (lambda d: d["locale"].update(timezone="Mars/Olympus"), "unknown time zone"),
         (lambda d: d["reports"][0].update(deadline_month=4), "'reports[0].deadline_month'"),
