@@ -67,9 +67,13 @@ def test_compliance_json_table_csv(db_url: str, tmp_path: Path) -> None:
     first = weekly["channels"][0]
     assert {"channel_id", "channel_name", "unit_code", "period", "count", "status"} <= set(first)
     assert first["period"] == "2025-Q4" and len(first["periods"]) == 13
+    res = run(db_url, "--lang", "vi", "compliance", "--period", "2025-W45", "--unit", "19",
+              "--rule", "ntm_commune_weekly")  # fmt: skip
+    assert res.exit_code == 0 and "Đạt mục tiêu" in res.output and "Chưa đạt" in res.output
+    assert "Target met" not in res.output and "trạng thái" in res.output
     res = run(db_url, "compliance", "--period", "2025-W45", "--unit", "19", "--rule",
               "ntm_commune_weekly")  # fmt: skip
-    assert res.exit_code == 0 and "Đạt mục tiêu" in res.output and "Chưa đạt" in res.output
+    assert res.exit_code == 0 and "Below minimum" in res.output and "Chưa đạt" not in res.output
     out = tmp_path / "c.csv"
     res = run(db_url, "compliance", "--period", "2025-11", "--format", "csv", "-o", str(out))
     assert res.exit_code == 0 and out.read_text("utf-8").startswith("rule_id,channel_id")

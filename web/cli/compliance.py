@@ -3,36 +3,46 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
+from audio.messages import N_, message
 from scheduler.compliance import evaluate
 from scheduler.compliance.export_flat import report_csv, report_json, result_csv, result_json
-from scheduler.compliance.labels import STATUS
+from scheduler.compliance.labels import PERIOD, STATUS
 from scheduler.compliance.reports import build_report
 from scheduler.errors import LoaError
-from web.cli.context import LoaContext, fail, pass_loa
+from web.cli.context import LoaContext, pass_loa
 
-PERIOD_HELP = "Kỳ / period: 2026-W48, 2026-11, 2026-Q4, 2026-H2, 2026 or 2026-01-01..2026-03-31."
+PERIOD_HELP = "Period: 2026-W48, 2026-11, 2026-Q4, 2026-H2, 2026 or 2026-01-01..2026-03-31."
+HEADINGS = (N_("channel"), N_("unit"), N_("count"), N_("periods met"), N_("status"))
 
 
-def _table(result) -> str:
+def _table(loa: LoaContext, result: Any) -> str:
     """A plain-text table: per rule, per channel, the window's count and status."""
+    lang = loa.language
+    channel, unit, count, met, status = (loa.text(message(h)) for h in HEADINGS)
     lines = []
     for rr in result.rules:
-        counts = rr.by_status()
-        lines.append(
-            f"\n== {rr.rule.id}: {rr.rule.name_vi} ({rr.rule.period}, min {rr.rule.minimum}"
-            f"{'' if rr.rule.target is None else f', target {rr.rule.target}'}) — "
-            + ", ".join(f"{STATUS[k].vi}: {v}" for k, v in counts.items())
+        rule = rr.rule
+        counts = ", ".join(f"{STATUS[k].in_language(lang)}: {v}" for k, v in rr.by_status().items())
+        head = message(
+            N_("%(name)s (%(period)s, minimum %(minimum)s)")
+            if rule.target is None
+            else N_("%(name)s (%(period)s, minimum %(minimum)s, target %(target)s)"),
+            name=rule.name_en if lang == "en" else rule.name_vi,
+            period=PERIOD[rule.period],
+            minimum=rule.minimum,
+            target=rule.target,
         )
-        lines.append(f"{'id':>6}  {'đài / channel':<40} {'mã ĐV':<7} {'số đếm':>8}  "
-                     f"{'kỳ đạt':>7}  trạng thái / status")  # fmt: skip
+        lines.append(f"\n== {rule.id}: {loa.text(head)} — {counts}")
+        lines.append(f"{'id':>6}  {channel:<40} {unit:<7} {count:>8}  {met:>7}  {status}")
         for cr in rr.channels:
             lines.append(
                 f"{cr.channel.id:>6}  {cr.channel.name[:40]:<40} {cr.channel.unit_code:<7} "
-                f"{cr.count:>8g}  {cr.met:>3}/{cr.applicable:<3}  {STATUS[cr.status].vi} / "
-                f"{STATUS[cr.status].en}"
+                f"{cr.count:>8g}  {cr.met:>3}/{cr.applicable:<3}  "
+                f"{STATUS[cr.status].in_language(lang)}"
             )
     return "\n".join(lines).lstrip("\n")
 
@@ -51,25 +61,29 @@ def _table(result) -> str:
 def compliance_command(loa: LoaContext, period: str, unit_code: str | None,
                        rule_ids: tuple[str, ...], basis: str | None, fmt: str,
                        output: str | None) -> None:  # fmt: skip
-    """Mức độ đạt chỉ tiêu / rule compliance per channel for a period."""
+    """Rule compliance (mức độ đạt chỉ tiêu) per channel for a period."""
     if fmt == "xlsx" and not output:
-        raise fail("--format xlsx needs -o FILE.xlsx / cần -o TỆP.xlsx")
+        raise loa.error(N_("--format xlsx needs -o FILE.xlsx"))
     try:
         with loa.read_session() as session:
             result = evaluate(session, loa.settings, period, unit_code=unit_code,
                               rule_ids=rule_ids or None, basis=basis)  # fmt: skip
     except LoaError as exc:
-        raise fail(str(exc)) from exc
+        raise loa.refuse(exc) from exc
     if fmt == "xlsx":
         from scheduler.compliance.export_xlsx import write_result_xlsx
 
         write_result_xlsx(result, loa.settings, output)  # type: ignore[arg-type]
-        click.echo(f"written {output}", err=True)
+        loa.echo(N_("Wrote %(file)s"), file=output, err=True)
         return
-    text = {"table": _table, "json": result_json, "csv": result_csv}[fmt](result)
+    text = (
+        _table(loa, result)
+        if fmt == "table"
+        else {"json": result_json, "csv": result_csv}[fmt](result)
+    )
     if output:
         Path(output).write_text(text + ("\n" if not text.endswith("\n") else ""), "utf-8")
-        click.echo(f"written {output}", err=True)
+        loa.echo(N_("Wrote %(file)s"), file=output, err=True)
     else:
         click.echo(text)
 
@@ -82,13 +96,13 @@ def compliance_command(loa: LoaContext, period: str, unit_code: str | None,
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
 @pass_loa
 def report_command(loa: LoaContext, period: str, unit_code: str, fmt: str, output: str) -> None:
-    """Báo cáo định kỳ / periodic report (quý, 6 tháng, năm or a date range) for a unit."""
-    click.echo(f"evaluating {period} for {unit_code}...", err=True)
+    """Periodic report (báo cáo định kỳ: quý, 6 tháng, năm or a date range) for a unit."""
+    loa.echo(N_("Evaluating %(period)s for %(unit)s..."), period=period, unit=unit_code, err=True)
     try:
         with loa.read_session() as session:
             report = build_report(session, loa.settings, period, unit_code)
     except LoaError as exc:
-        raise fail(str(exc)) from exc
+        raise loa.refuse(exc) from exc
     try:
         if fmt == "docx":
             from scheduler.compliance.export_docx import write_docx
@@ -102,9 +116,19 @@ def report_command(loa: LoaContext, period: str, unit_code: str, fmt: str, outpu
             text = report_json(report) if fmt == "json" else report_csv(report)
             Path(output).write_text(text, "utf-8")
     except OSError as exc:
-        raise fail(f"không ghi được {output} / cannot write {output}: {exc}") from exc
-    due = f"; hạn nộp / due {report.deadline:%d/%m/%Y}" if report.deadline else ""
-    click.echo(f"written {output} ({report.title_vi}{due})", err=True)
+        raise loa.error(
+            N_("%(file)s cannot be written (%(reason)s)"), file=output, reason=str(exc)
+        ) from exc
+    if report.deadline:
+        loa.echo(
+            N_("Wrote %(file)s (%(title)s; due %(deadline)s)"),
+            file=output,
+            title=report.title_vi,
+            deadline=f"{report.deadline:%d/%m/%Y}",
+            err=True,
+        )
+    else:
+        loa.echo(N_("Wrote %(file)s (%(title)s)"), file=output, title=report.title_vi, err=True)
 
 
 def register(group: click.Group) -> None:

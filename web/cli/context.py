@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
+from typing import Any
 
 import click
 from sqlalchemy.engine import Engine
@@ -41,6 +42,14 @@ class LoaContext:
     def refuse(self, error: TranslatableError) -> click.ClickException:
         """The command's clear error for a domain refusal (exit status 1)."""
         return click.ClickException(self.text(error))
+
+    def error(self, msgid: str, /, **params: Any) -> click.ClickException:
+        """The command's clear error for a catalogue message (`N_` id, named parameters)."""
+        return click.ClickException(self.text(message(msgid, **params)))
+
+    def echo(self, msgid: str, /, *, err: bool = False, **params: Any) -> None:
+        """Print one catalogue message (`N_` id, named parameters) in the command's language."""
+        click.echo(self.text(message(msgid, **params)), err=err)
 
     @cached_property
     def settings(self) -> Settings:
@@ -84,7 +93,7 @@ class LoaContext:
             raise self.database_error(exc, written=True) from exc
 
     def database_error(self, exc: SQLAlchemyError, *, written: bool) -> click.ClickException:
-        """The database's own words (English, technical) inside a sentence in the user's language."""
+        """The database's own (English) words in a sentence of the command's language."""
         text = (
             N_("Database error, nothing was written: %(reason)s")
             if written
@@ -96,8 +105,3 @@ class LoaContext:
 
 
 pass_loa = click.make_pass_decorator(LoaContext)
-
-
-def fail(text: str) -> click.ClickException:
-    """A clear error for the user (already in the command's language); exit status 1."""
-    return click.ClickException(text)
