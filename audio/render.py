@@ -207,4 +207,10 @@ def _encode(
         ]  # fmt: skip
     )
     if proc.returncode != 0:
-        raise ProcessingFailed(f"{Path(src).name}: {ffmpeg.error_text(proc.stderr)}")
+        raise ProcessingFailed(
+            message(
+                N_("%(file)s: %(reason)s"),
+                file=Path(src).name,
+                reason=ffmpeg.error_text(proc.stderr),
+            )
+        )

@@ -79,7 +79,9 @@ def assemble(
              "-c:a", "libmp3lame", "-b:a", f"{fmt.bitrate_kbps}k", "-f", "mp3", "-y", str(tmp)]
         )  # fmt: skip
         if proc.returncode != 0:
-            raise ProcessingFailed(f"slot reel: {ffmpeg.error_text(proc.stderr)}")
+            raise ProcessingFailed(
+                message(N_("slot reel: %(reason)s"), reason=ffmpeg.error_text(proc.stderr))
+            )
     return SlotReel(str(dest), len(parts), _duration(proc.stderr))
 
 

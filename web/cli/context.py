@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
-from typing import Any
+from typing import IO, Any
 
 import click
 from sqlalchemy.engine import Engine
@@ -16,6 +16,18 @@ from audio.messages import N_, Message, TranslatableError, message
 from content.db import make_engine, make_session_factory, read_only_session_factory, transaction
 from scheduler.config import ConfigError, Settings, load_settings
 from web.catalogue import render_in
+
+
+class CommandError(click.ClickException):
+    """A command's refusal, headed "Lỗi:" or "Error:" in the command's language (exit 1)."""
+
+    def __init__(self, text: str, language: str) -> None:
+        super().__init__(text)
+        self.heading = render_in(message(N_("Error:")), language)
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print the heading and the message to stderr (click's own errors keep its words)."""
+        click.echo(f"{self.heading} {self.format_message()}", file=file, err=file is None)
 
 
 class LoaContext:
@@ -41,11 +53,11 @@ class LoaContext:
 
     def refuse(self, error: TranslatableError) -> click.ClickException:
         """The command's clear error for a domain refusal (exit status 1)."""
-        return click.ClickException(self.text(error))
+        return CommandError(self.text(error), self.language)
 
     def error(self, msgid: str, /, **params: Any) -> click.ClickException:
         """The command's clear error for a catalogue message (`N_` id, named parameters)."""
-        return click.ClickException(self.text(message(msgid, **params)))
+        return CommandError(self.text(message(msgid, **params)), self.language)
 
     def echo(self, msgid: str, /, *, err: bool = False, **params: Any) -> None:
         """Print one catalogue message (`N_` id, named parameters) in the command's language."""
@@ -59,7 +71,8 @@ class LoaContext:
         except ConfigError as exc:
             # The file's [locale].language is unknown: --lang / LOA_LANG, else Vietnamese.
             problem = message(N_("Configuration error: %(problem)s"), problem=exc)
-            raise click.ClickException(render_in(problem, self._language or "vi")) from exc
+            language = self._language or "vi"
+            raise CommandError(render_in(problem, language), language) from exc
 
     @cached_property
     def engine(self) -> Engine:
@@ -99,9 +112,7 @@ class LoaContext:
             if written
             else N_("Database error: %(reason)s")
         )
-        return click.ClickException(
-            self.text(message(text, reason=f"{exc.__class__.__name__}: {exc}"))
-        )
+        return self.error(text, reason=f"{exc.__class__.__name__}: {exc}")
 
 
 pass_loa = click.make_pass_decorator(LoaContext)
