@@ -148,7 +148,12 @@ class TranslatableError(ValueError):
 
     def public_params(self) -> dict[str, Any]:
         """Parameters as plain JSON values (for problem+json bodies), English where localized."""
-        return {k: _plain(render_value(v, _identity, "en")) for k, v in self.params.items()}
+        return plain_params(self.params)
+
+
+def plain_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Message parameters as plain JSON values, English where localized (API bodies)."""
+    return {k: _plain(render_value(v, _identity, "en")) for k, v in params.items()}
 
 
 def _plain(value: Any) -> Any:

@@ -12,19 +12,20 @@ from flask import Blueprint, Response, current_app, render_template, request, se
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from audio.messages import N_, message
 from content.db import utcnow
 from scheduler import airings as airing_ops
 from scheduler.config import Rule, Settings
 from scheduler.models import AdminUnit, Channel
-from scheduler.periods import Period, PeriodError, Week
+from scheduler.periods import Period, Week
 from scheduler.units.text import vi_sort_key
 from web.access import SUPERVISE, Principal, require, require_channel
-from web.api.common import parse_week, today
+from web.api.common import today
 from web.db import db
 from web.problems import ApiProblem
 from web.supervision import Cell, coming_deadlines, weekly_matrices, weekly_matrix
 from web.views.home import login_required
-from web.weeks import load_weeks
+from web.weeks import load_weeks, parse_week
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervise")
 bp.before_request(login_required)  # pages: anonymous visitors go to sign-in
@@ -35,14 +36,9 @@ def _period() -> Period:
     if not raw:
         d = today()
         raw = f"{d.year}-Q{(d.month - 1) // 3 + 1}"
-    try:
-        period = Period.parse(raw)
-    except PeriodError as exc:
-        raise ApiProblem(422, str(exc), "period") from exc
+    period = Period.parse(raw)  # a PeriodError is a refusal the page shows in its language
     if len(period.weeks()) > 60:
-        raise ApiProblem(
-            422, "chọn kỳ dài tối đa một năm / choose a period of at most a year", "period"
-        )
+        raise ApiProblem(422, message(N_("Choose a period of at most a year")), "period")
     return period
 
 
@@ -57,11 +53,7 @@ def _rule(settings: Settings) -> Rule:
         if r.id == wanted:
             return r
     if wanted:
-        raise ApiProblem(
-            422,
-            f"quy định theo tuần '{wanted}' không hợp lệ / unknown weekly rule '{wanted}'",
-            "rule",
-        )
+        raise ApiProblem(422, message(N_("Unknown weekly rule '%(rule)s'"), rule=wanted), "rule")
     return rules[0]
 
 
@@ -82,9 +74,7 @@ def _area(principal: Principal) -> AdminUnit | None:
     if wanted is not None:
         unit = session.get(AdminUnit, wanted)
         if unit is None or not principal.covers_unit(session, unit.id):
-            raise ApiProblem(
-                404, "địa bàn này không thuộc phạm vi của bạn / this area is not yours", "not_found"
-            )
+            raise ApiProblem(404, message(N_("This area is not within your scope")), "not_found")
         return unit
     return session.get(AdminUnit, principal.unit_id) if principal.unit_id else None
 
@@ -199,7 +189,7 @@ def export_report(fmt: str) -> Any:
     principal = require(SUPERVISE)
     modules = report_exports()
     if fmt not in REPORT_TYPES or modules is None:
-        raise ApiProblem(404, "không có bản xuất này / this export is not available", "not_found")
+        raise ApiProblem(404, message(N_("This export is not available")), "not_found")
     reports, xlsx, docx = modules
     settings = current_app.config["LOA_SETTINGS"]
     period = _period()
