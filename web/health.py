@@ -21,14 +21,15 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from audio.messages import N_, Message
 from content.db import utcnow
 from scheduler.ops.check import check_database, check_migrations, check_worker
-from web.i18n import translate
+from web.catalogue import render_in
+from web.i18n import lang, translate
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger("loa.web")
 RETRY_AFTER = "30"
 
 PAGE = """<!doctype html>
-<html lang="{{ lang() }}"><head><meta charset="utf-8">
+<html lang="{{ language }}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Loa – {{ title }}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;
@@ -50,12 +51,22 @@ INTERNAL = N_("Server error; it was logged.")
 
 def _page(title: str, text: str) -> Response:
     """A page without the database: no user, no menu, in the language of the session."""
-    html = render_template_string(PAGE, title=_t(title), text=_t(text))
+    html = render_template_string(PAGE, title=_t(title), text=_t(text), language=_language())
     return Response(html, mimetype="text/html")
 
 
+def _language() -> str:
+    if "babel" in current_app.extensions:
+        return lang()
+    settings = current_app.config.get("LOA_SETTINGS")
+    return settings.locale.language if settings else "vi"
+
+
 def _t(msgid: str) -> str:
-    return translate(Message(msgid))
+    """The text in the reader's language (also in an app without Flask-Babel, e.g. a probe)."""
+    if "babel" in current_app.extensions:
+        return translate(Message(msgid))
+    return render_in(Message(msgid), _language())
 
 
 def _wants_json() -> bool:
