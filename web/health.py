@@ -21,7 +21,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from audio.messages import N_, Message
 from content.db import utcnow
 from scheduler.ops.check import check_database, check_migrations, check_worker
-from web.catalogue import render_in
+from web.catalogue import LANGUAGES, render_in
 from web.i18n import lang, translate
 
 bp = Blueprint("health", __name__)
@@ -58,6 +58,9 @@ def _page(title: str, text: str) -> Response:
 def _language() -> str:
     if "babel" in current_app.extensions:
         return lang()
+    best = request.accept_languages.best_match(LANGUAGES) if _wants_json() else None
+    if best:
+        return str(best)
     settings = current_app.config.get("LOA_SETTINGS")
     return settings.locale.language if settings else "vi"
 
