@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ("audio", "content", "scheduler", "web")
 MESSAGE_CALLS = {"message", "Message"}
 CLI_METHODS = {"error", "echo"}
+API = ROOT / "web" / "api"
 
 
 def _files() -> Iterator[tuple[Path, ast.Module]]:
@@ -79,9 +80,15 @@ def scan() -> tuple[set[str], list[str]]:
     unmarked: list[str] = []
     for path, tree in files:
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and node.args and _is_message_call(node, errors)):
+            if not isinstance(node, ast.Call):
                 continue
-            for msgid in _ids(node.args[0]):
+            if _name(node.func) == "ApiProblem" and len(node.args) > 1 and API not in path.parents:
+                first = node.args[1]  # the detail, after the status (web/api: the api helper's)
+            elif node.args and _is_message_call(node, errors):
+                first = node.args[0]
+            else:
+                continue
+            for msgid in _ids(first):
                 if msgid is None:
                     unmarked.append(f"{path.relative_to(ROOT)}:{node.lineno} {_name(node.func)}")
                 else:

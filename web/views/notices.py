@@ -19,7 +19,6 @@ from web.views.home import login_required
 bp = Blueprint("notices", __name__)
 
 
-
 def _ancestors(session: Any, unit_ids: frozenset[int]) -> set[int]:
     """The units above the user's units (area-wide notices are addressed to the province)."""
     parents = dict(session.execute(select(AdminUnit.id, AdminUnit.parent_id)).all())
