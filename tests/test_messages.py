@@ -22,7 +22,8 @@ VI_LETTERS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèé�
 # Words of English sentences (a Vietnamese sentence holds none of them as a word).
 EN_WORDS = re.compile(
     r"\b(the|is|are|does|not|must|cannot|needs?|only|already|there|has|have|with|which|"
-    r"unknown|exist|required|use|before|after|nothing|was|were|this|that|of|and|or|to|in|on)\b"
+    r"unknown|exist|required|use|before|after|nothing|was|were|this|that|of|and|or|to|in|on|"
+    r"an?|choose|give|wrong|found|your|you|no|at|be)\b"
 )
 
 
@@ -34,8 +35,9 @@ def assert_vietnamese(text: str) -> None:
 
 
 def assert_english(text: str) -> None:
-    """English only: no Vietnamese letter outside quoted names and values."""
-    found = VI_LETTERS & set(_without_literals(text).lower())
+    """English only: no Vietnamese letter outside quoted values and proper names (Hà Nội)."""
+    words = re.findall(r"\w+", _without_literals(text))
+    found = VI_LETTERS & set("".join(w for w in words if not w[0].isupper()))
     assert not found, f"Vietnamese letters {found} in {text!r}"
     assert EN_WORDS.search(text.lower()), f"no English sentence in {text!r}"
 
