@@ -4,6 +4,7 @@ match the .po files, and dates and weeks are written the Vietnamese way."""
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from pathlib import Path
 
@@ -72,3 +73,19 @@ def test_dates_and_weeks(app: Flask) -> None:
         assert fmt_day(dt.date(2026, 11, 29)) == "Chủ nhật 29/11/2026"
         with force_locale("en"):
             assert fmt_day(dt.date(2026, 11, 25)) == "Wednesday 25/11/2026"
+
+
+def test_catalogues_compile_and_placeholders_match() -> None:
+    """What `pybabel compile` checks, plus: every translation keeps the id's placeholders."""
+    from babel.messages.mofile import write_mo
+
+    for lang in ("vi", "en"):
+        with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+            po = read_po(fh, locale=lang)
+        problems = [(m.id, [str(e) for e in errors]) for m, errors in po.check() if errors]
+        assert not problems, f"{lang}: {problems[:5]}"
+        for m in po:
+            if m.id and isinstance(m.id, str):
+                wanted = sorted(re.findall(r"%\(\w+\)s", m.id))
+                assert sorted(re.findall(r"%\(\w+\)s", m.string)) == wanted, (lang, m.id)
+        write_mo(io.BytesIO(), po)
