@@ -20,6 +20,7 @@ from scheduler.config_checks import (
     WORKER_JOBS,
     ConfigError,
     check_audio_feeds,
+    check_report_layout,
     check_reports,
     check_rules,
     check_web,
@@ -221,15 +222,20 @@ class BackupSettings:
 
 @dataclass(frozen=True)
 class ReportLayout:
-    """How the DOCX periodic report presents its issuer and signer (compliance)."""
+    """How the DOCX periodic report presents its issuer, addressees and signer (ND 30/2020)."""
 
     authority: str = ""  # line above the issuing body; "" = "UBND " + the unit's name
     issuing_body: str = "VĂN PHÒNG ĐIỀU PHỐI NÔNG THÔN MỚI"
     symbol: str = "BC-VPĐP"
     place: str = ""  # "" = the unit's name
-    signer_title: str = "CHÁNH VĂN PHÒNG"
-    signer_name: str = ""
-    recipients: tuple[str, ...] = ("Như trên", "Lưu: VT")
+    addressees: tuple[str, ...] = ()  # "Kính gửi:"; "Như trên" in recipients refers to them
+    # Who signs: "" (the head signs), "KT." (a deputy signs for the head), "TL." / "TUQ."
+    # (signed by order / by authorisation), "TM." (for a collective body), "Q." (acting).
+    sign_as: Literal["", "KT.", "TL.", "TUQ.", "TM.", "Q."] = ""
+    on_behalf_of: str = ""  # the head's title after KT./TL./TUQ./TM. ("CHÁNH VĂN PHÒNG")
+    signer_title: str = "CHÁNH VĂN PHÒNG"  # the signer's own title
+    signer_name: str = ""  # full name under the signature and seal
+    recipients: tuple[str, ...] = ("Lưu: VT",)
 
 
 @dataclass(frozen=True)
@@ -356,7 +362,7 @@ def _not_table(where: str, key: str) -> ConfigError:
 def _clean(value: str, key: str, where: str) -> str:
     """Config text at the door: NFC, no control characters (labels and rule names are shown)."""
     try:
-        return clean_text(value, field=key, multiline=True)
+        return clean_text(value, field=key)
     except InvalidText as exc:
         raise ConfigError(
             N_("%(file)s: key '%(key)s': %(problem)s"),
@@ -418,6 +424,7 @@ def parse_settings(data: dict[str, Any], where: str, base_dir: str = ".") -> Set
         raise out_of_range(where, "planning.no_repeat_weeks", ">= 0")
     check_rules(settings, where)
     check_reports(settings, where)
+    check_report_layout(settings, where)
     check_worker(settings, where)
     check_audio_feeds(settings, where)
     check_web(settings, where)

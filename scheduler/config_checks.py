@@ -109,6 +109,43 @@ def check_reports(settings: Settings, where: str) -> None:
             raise out_of_range(where, f"reports[{i}].deadline_day", "1..28")
 
 
+AS_ABOVE = "như trên"
+
+
+def check_report_layout(settings: Settings, where: str) -> None:
+    """The report's signature and addressees are consistent (texts were cleaned when read)."""
+    layout = settings.report_layout
+    if layout.sign_as and layout.sign_as != "Q." and not layout.on_behalf_of:
+        raise ConfigError(
+            N_(
+                "%(file)s: key '%(key)s' is required with sign_as = %(value)s"
+                " (the head's title, e.g. 'CHÁNH VĂN PHÒNG')"
+            ),
+            code="config.report_layout.on_behalf_of",
+            file=where,
+            key="report_layout.on_behalf_of",
+            value=repr(layout.sign_as),
+        )
+    if any(r.lower().startswith(AS_ABOVE) for r in layout.recipients) and not layout.addressees:
+        raise ConfigError(
+            N_(
+                "%(file)s: key '%(key)s' lists 'Như trên', which refers to 'Kính gửi':"
+                " set 'report_layout.addressees'"
+            ),
+            code="config.report_layout.recipients",
+            file=where,
+            key="report_layout.recipients",
+        )
+    for name in ("issuing_body", "signer_title"):
+        if not getattr(layout, name):
+            raise ConfigError(
+                N_("%(file)s: key '%(key)s' must not be empty"),
+                code="config.empty",
+                file=where,
+                key=f"report_layout.{name}",
+            )
+
+
 def check_worker(settings: Settings, where: str) -> None:
     """Worker timings must be positive and consistent; jobs and roles must be known."""
     w = settings.worker

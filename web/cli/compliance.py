@@ -9,30 +9,43 @@ import click
 
 from audio.messages import N_, message
 from scheduler.compliance import evaluate
-from scheduler.compliance.export_flat import report_csv, report_json, result_csv, result_json
-from scheduler.compliance.labels import PERIOD, STATUS
+from scheduler.compliance.export_flat import (
+    csv_bytes,
+    report_csv,
+    report_json,
+    result_csv,
+    result_json,
+)
+from scheduler.compliance.labels import PERIOD_KIND, Reader, status_name
 from scheduler.compliance.reports import build_report
 from scheduler.errors import LoaError
+from web.catalogue import catalogue
 from web.cli.context import LoaContext, pass_loa
 
 PERIOD_HELP = "Period: 2026-W48, 2026-11, 2026-Q4, 2026-H2, 2026 or 2026-01-01..2026-03-31."
 HEADINGS = (N_("channel"), N_("unit"), N_("count"), N_("periods met"), N_("status"))
 
 
+def _reader(loa: LoaContext) -> Reader:
+    """Exports in the command's language (--lang, LOA_LANG, [locale].language)."""
+    return Reader(loa.language, catalogue(loa.language).gettext)
+
+
 def _table(loa: LoaContext, result: Any) -> str:
     """A plain-text table: per rule, per channel, the window's count and status."""
     lang = loa.language
+    reader = _reader(loa)
     channel, unit, count, met, status = (loa.text(message(h)) for h in HEADINGS)
     lines = []
     for rr in result.rules:
         rule = rr.rule
-        counts = ", ".join(f"{STATUS[k].in_language(lang)}: {v}" for k, v in rr.by_status().items())
+        counts = ", ".join(f"{status_name(k, reader)}: {v}" for k, v in rr.by_status().items())
         head = message(
             N_("%(name)s (%(period)s, minimum %(minimum)s)")
             if rule.target is None
             else N_("%(name)s (%(period)s, minimum %(minimum)s, target %(target)s)"),
             name=rule.name_en if lang == "en" else rule.name_vi,
-            period=PERIOD[rule.period],
+            period=reader(PERIOD_KIND[rule.period]),
             minimum=rule.minimum,
             target=rule.target,
         )
@@ -41,8 +54,7 @@ def _table(loa: LoaContext, result: Any) -> str:
         for cr in rr.channels:
             lines.append(
                 f"{cr.channel.id:>6}  {cr.channel.name[:40]:<40} {cr.channel.unit_code:<7} "
-                f"{cr.count:>8g}  {cr.met:>3}/{cr.applicable:<3}  "
-                f"{STATUS[cr.status].in_language(lang)}"
+                f"{cr.count:>8g}  {cr.met:>3}/{cr.applicable:<3}  {status_name(cr.status, reader)}"
             )
     return "\n".join(lines).lstrip("\n")
 
@@ -73,15 +85,17 @@ def compliance_command(loa: LoaContext, period: str, unit_code: str | None,
     if fmt == "xlsx":
         from scheduler.compliance.export_xlsx import write_result_xlsx
 
-        write_result_xlsx(result, loa.settings, output)  # type: ignore[arg-type]
+        write_result_xlsx(result, loa.settings, output, _reader(loa))  # type: ignore[arg-type]
         loa.echo(N_("Wrote %(file)s"), file=output, err=True)
         return
-    text = (
-        _table(loa, result)
-        if fmt == "table"
-        else {"json": result_json, "csv": result_csv}[fmt](result)
-    )
-    if output:
+    if fmt == "csv":
+        text = result_csv(result, loa.settings, _reader(loa))
+    else:
+        text = _table(loa, result) if fmt == "table" else result_json(result)
+    if output and fmt == "csv":
+        Path(output).write_bytes(csv_bytes(text))
+        loa.echo(N_("Wrote %(file)s"), file=output, err=True)
+    elif output:
         Path(output).write_text(text + ("\n" if not text.endswith("\n") else ""), "utf-8")
         loa.echo(N_("Wrote %(file)s"), file=output, err=True)
     else:
@@ -111,10 +125,11 @@ def report_command(loa: LoaContext, period: str, unit_code: str, fmt: str, outpu
         elif fmt == "xlsx":
             from scheduler.compliance.export_xlsx import write_xlsx
 
-            write_xlsx(report, loa.settings, output)
+            write_xlsx(report, loa.settings, output, _reader(loa))
+        elif fmt == "csv":
+            Path(output).write_bytes(csv_bytes(report_csv(report, loa.settings, _reader(loa))))
         else:
-            text = report_json(report) if fmt == "json" else report_csv(report)
-            Path(output).write_text(text, "utf-8")
+            Path(output).write_text(report_json(report), "utf-8")
     except OSError as exc:
         raise loa.error(
             N_("%(file)s cannot be written (%(reason)s)"), file=output, reason=str(exc)

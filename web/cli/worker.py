@@ -8,9 +8,16 @@ import threading
 import click
 
 from audio.messages import N_
+from scheduler.compliance.labels import Reader
 from scheduler.config import WORKER_JOBS
 from scheduler.ops import logs
+from web.catalogue import catalogue
 from web.cli.context import LoaContext, pass_loa
+
+
+def _reader(loa: LoaContext) -> Reader:
+    """Files the jobs write (the pre-built reports) are in the configured language."""
+    return Reader(loa.language, catalogue(loa.language).gettext)
 
 
 @click.group("worker", invoke_without_command=True)
@@ -26,7 +33,7 @@ def worker_group(ctx: click.Context, instance: str | None) -> None:
     logs.configure()
     stop = threading.Event()
     install_signal_handlers(stop)
-    Worker(loa.settings, loa.engine, instance=instance).run(stop)
+    Worker(loa.settings, loa.engine, instance=instance, reader=_reader(loa)).run(stop)
 
 
 @worker_group.command("run-job")
@@ -43,7 +50,9 @@ def run_job(loa: LoaContext, job_id: str, at_text: str | None) -> None:
             job=job_id,
             file=loa.settings.source,
         )
-    ctx = WorkerContext(loa.settings, loa.engine, loa.session_factory, instance="cli")
+    ctx = WorkerContext(
+        loa.settings, loa.engine, loa.session_factory, instance="cli", reader=_reader(loa)
+    )
     install(ctx)
     if at_text:
         try:
