@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
+import web.catalogue  # noqa: F401 - installs the catalogues, as the CLI, app and worker do
 from content.db import make_engine, make_session_factory
 from migrations.metadata import target_metadata
 from scheduler.config import Settings, load_settings

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from audio.messages import N_, Joined, Message, TranslatableError, message, render_in
 from content.db import read_only_session_factory, transaction
+from scheduler.config import Label
 from scheduler.errors import LoaError
 from scheduler.models import Airing, Channel, ScheduledItem, Slot, WeekSchedule
 from scheduler.notify.service import notify
@@ -241,8 +242,7 @@ def draft_next_week(session: Session, ctx: WorkerContext, at: dt.datetime) -> st
                 end=_fmt_date(week.sunday),
                 channels=drafted.channels,
                 slots=drafted.slots,
-                shortfall_vi=drafted.shortfall_vi,
-                shortfall_en=drafted.shortfall_en,
+                shortfall=Label(drafted.shortfall_vi, drafted.shortfall_en),
             ),
             now=at,
             data={"week": str(week), "channels": drafted.channels, "slots": drafted.slots},
@@ -342,13 +342,11 @@ def report_deadlines(session: Session, ctx: WorkerContext, at: dt.datetime) -> s
             role="supervisor",
             message=render(
                 "report_deadline",
-                report=rp.name_vi,
-                report_en=rp.name_en,
+                report=Label(rp.name_vi, rp.name_en),
                 period=str(period),
                 days=days,
                 deadline=_fmt_date(deadline),
-                summary_vi=summary_vi,
-                summary_en=summary_en,
+                summary=Label(summary_vi, summary_en),
             ),
             now=at,
             data={"period": str(period), "deadline": deadline.isoformat(), **built},
