@@ -52,7 +52,7 @@ def test_loa_demo_command_twice(tmp_path, monkeypatch):
     runner = CliRunner()
     first = runner.invoke(main, ["demo", "--weeks", "1"])
     assert first.exit_code == 0, first.output
-    assert "units: 93 new" in first.output and "demo ready" in first.output
+    assert "Units: 93 new" in first.output and "Demo ready" in first.output
     assert "is a draft to plan: loa plan --week 20" in first.output
     second = runner.invoke(main, ["demo"])
     assert second.exit_code == 0 and "already present" in second.output

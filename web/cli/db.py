@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 import migrations
+from audio.messages import N_
 from web.cli.context import LoaContext, pass_loa
 
 
@@ -18,7 +19,8 @@ def db_group() -> None:
 def upgrade(loa: LoaContext) -> None:
     """Create the database or upgrade it to the newest schema."""
     migrations.upgrade(loa.engine)
-    click.echo(f"database at {', '.join(sorted(migrations.current_heads(loa.engine)))}")
+    heads = ", ".join(sorted(migrations.current_heads(loa.engine)))
+    loa.echo(N_("Database at revision %(revision)s"), revision=heads)
 
 
 @db_group.command("status")
@@ -26,8 +28,12 @@ def upgrade(loa: LoaContext) -> None:
 def status(loa: LoaContext) -> None:
     """Show the schema revision and whether it is current."""
     heads = migrations.current_heads(loa.engine)
-    state = "current" if migrations.is_current(loa.engine) else "needs upgrade (loa db upgrade)"
-    click.echo(f"revision {', '.join(sorted(heads)) or 'none'}: {state}")
+    loa.echo(
+        N_("Revision %(revision)s: current")
+        if migrations.is_current(loa.engine)
+        else N_("Revision %(revision)s: needs an upgrade (loa db upgrade)"),
+        revision=", ".join(sorted(heads)) or "-",
+    )
 
 
 def register(group: click.Group) -> None:

@@ -6,12 +6,13 @@ import click
 from sqlalchemy.orm import Session
 
 import migrations
+from audio.messages import N_
 from scheduler.demo import build_demo, demo_present
 from scheduler.errors import LoaError
 from scheduler.units.queries import find_province
 from scheduler.units.records import UnitsError
 from scheduler.units.service import import_province
-from web.cli.context import LoaContext, fail, pass_loa
+from web.cli.context import LoaContext, pass_loa
 
 
 @click.command("demo")
@@ -32,24 +33,34 @@ def demo_command(loa: LoaContext, province: str, weeks: int, seed: int) -> None:
     migrations.upgrade(loa.engine)
     with loa.session() as session:
         if demo_present(session):
-            click.echo("demo data already present; nothing to do")
+            loa.echo(N_("The demo data is already present; nothing to do"))
             return
     try:
         with loa.session() as session:
-            click.echo(f"importing the units of province {province} (2025 structure)...")
+            loa.echo(
+                N_("Importing the units of province %(province)s (2025 structure)..."),
+                province=province,
+            )
             units = import_province(session, province, "demo")
-            click.echo(
-                f"units: {units.new} new, {units.changed} changed, {units.unchanged} unchanged"
+            loa.echo(
+                N_("Units: %(new)s new, %(changed)s changed, %(unchanged)s unchanged"),
+                new=units.new,
+                changed=units.changed,
+                unchanged=units.unchanged,
             )
             code = _province_code(session, province)
-            click.echo(f"building stations, library and {weeks} past weeks of airings...")
+            loa.echo(
+                N_("Building stations, library and %(weeks)s past weeks of airings..."),
+                weeks=weeks,
+            )
             summary = build_demo(session, loa.settings, code, past_weeks=weeks, seed=seed)
     except (LoaError, UnitsError) as exc:
-        raise fail(str(exc)) from exc
-    click.echo(f"demo ready: {summary}")
-    click.echo(
-        f"tuần {summary.next_week} là bản nháp để lập lịch / {summary.next_week} is a draft to "
-        f"plan: loa plan --week {summary.next_week} --unit {code}"
+        raise loa.refuse(exc) from exc
+    loa.echo(N_("Demo ready: %(summary)s"), summary=str(summary))
+    loa.echo(
+        N_("Week %(week)s is a draft to plan: %(command)s"),
+        week=summary.next_week,
+        command=f"loa plan --week {summary.next_week} --unit {code}",
     )
 
 

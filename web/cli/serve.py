@@ -9,7 +9,8 @@ import sys
 import click
 
 import migrations
-from web.cli.context import LoaContext, fail, pass_loa
+from audio.messages import N_
+from web.cli.context import LoaContext, pass_loa
 
 
 @click.command("serve")
@@ -26,19 +27,13 @@ from web.cli.context import LoaContext, fail, pass_loa
 def serve_command(loa: LoaContext, host: str, port: int, workers: int) -> None:
     """Serve the web pages and the JSON API (http://HOST:PORT)."""
     if not migrations.is_current(loa.engine):
-        raise fail(
-            "cơ sở dữ liệu chưa ở phiên bản cấu trúc mới nhất: hãy chạy `loa db upgrade` trước / "
-            "the database is not at the newest schema: run `loa db upgrade` first"
-        )
+        raise loa.error(N_("The database is not at the newest schema: run `loa db upgrade` first"))
     if workers:
         gunicorn = shutil.which("gunicorn") or os.path.join(
             os.path.dirname(sys.executable), "gunicorn"
         )
         if not os.path.exists(gunicorn):
-            raise fail(
-                "chưa cài gunicorn (pip install gunicorn) / "
-                "gunicorn is not installed (pip install gunicorn)"
-            )
+            raise loa.error(N_("gunicorn is not installed (pip install gunicorn)"))
         env = dict(os.environ)
         if loa.config_path:
             env["LOA_CONFIG"] = loa.config_path
@@ -47,7 +42,7 @@ def serve_command(loa: LoaContext, host: str, port: int, workers: int) -> None:
     from web.app import create_app
 
     app = create_app(loa.settings, loa.engine)
-    click.echo(f"Loa at http://{host}:{port}/ (Ctrl+C to stop)")
+    loa.echo(N_("Loa at %(url)s (Ctrl+C to stop)"), url=f"http://{host}:{port}/")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 

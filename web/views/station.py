@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request, send_from_directory
 from sqlalchemy import select
 
+from audio.messages import N_, message
 from content.db import utcnow
 from content.models import Programme
 from scheduler.airings import EARLY_GRACE
@@ -49,9 +50,7 @@ def my_station() -> Any:
         query = query.where(Channel.id.in_(list(scope)))
     channels = sorted(session.scalars(query), key=lambda c: vi_sort_key(c.name))[:200]
     if not channels:
-        raise ApiProblem(
-            404, "bạn chưa được giao đài nào / no station is assigned to you", "not_found"
-        )
+        raise ApiProblem(404, message(N_("No station is assigned to you")), "not_found")
     wanted = request.args.get("channel", type=int)
     channel = require_channel(session, wanted, CONFIRM) if wanted else channels[0]
     day = today()
