@@ -87,6 +87,7 @@ class PlanningSettings:
     """Planner constraints."""
 
     no_repeat_weeks: int = 4
+    target_margin_percent: int = 50
 
 
 @dataclass(frozen=True)
@@ -532,6 +533,8 @@ def parse_settings(data: dict[str, Any], where: str, base_dir: str = ".") -> Set
             f"{where}: khóa 'planning.no_repeat_weeks' phải >= 0 / "
             "key 'planning.no_repeat_weeks' must be >= 0"
         )
+    if not 0 <= settings.planning.target_margin_percent <= 1000:
+        raise ConfigError(f"{where}: key 'planning.target_margin_percent' must be 0..1000")
     _check_rules(settings, where)
     _check_reports(settings, where)
     _check_worker(settings, where)

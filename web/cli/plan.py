@@ -112,6 +112,17 @@ def plan_command(
     )
     if result.shortfalls:
         _shortfalls(loa, result)
+    _notes(loa, result)
+
+
+def _notes(loa: LoaContext, result: PlanResult) -> None:
+    """Rules planned past their target plus the margin, and airtime left free, per station."""
+    notes = [*result.excess, *result.free]
+    for note in notes[:40]:
+        name = result.channel_names.get(note.channel_id, str(note.channel_id))
+        click.echo(f"  * {name}: {loa.text(note.message())}")
+    if len(notes) > 40:
+        click.echo(f"  … (+{len(notes) - 40})")
 
 
 def _shortfalls(loa: LoaContext, result: PlanResult) -> None:
