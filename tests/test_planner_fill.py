@@ -77,7 +77,8 @@ def random_week(seed: int, standing: bool) -> tuple[Settings, WeekFacts]:
                     s.items.append(p.id)
     recent = {1: {p for p in progs if rng.random() < 0.15}}
     month = [w for w in period_of_week(WEEK, "month").weeks() if w != WEEK]
-    period = {1: [(rng.choice(month).key, rng.choice(list(progs))) for _ in range(rng.randint(0, 3))]}
+    others = [(rng.choice(month).key, rng.choice(list(progs))) for _ in range(rng.randint(0, 3))]
+    period = {1: others}
     rules = tuple(_rule(rng, i) for i in range(rng.randint(1, 3)))
     margin = MARGINS[seed % len(MARGINS)]
     settings = dataclasses.replace(load_settings(), rules=rules)
@@ -89,7 +90,8 @@ def random_week(seed: int, standing: bool) -> tuple[Settings, WeekFacts]:
 
 
 def _valid(p: ProgrammeFacts, day: dt.date) -> bool:
-    return (p.valid_from is None or p.valid_from <= day) and (p.valid_to is None or day <= p.valid_to)
+    after_start = p.valid_from is None or p.valid_from <= day
+    return after_start and (p.valid_to is None or day <= p.valid_to)
 
 
 def _counts(rule: Rule, ch: ChannelFacts, p: ProgrammeFacts) -> bool:

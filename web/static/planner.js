@@ -26,8 +26,7 @@ function init(root) {
 
   function say(words, kind = "ok") {
     message.textContent = words;
-    message.className = `flash toast ${kind}`;
-    message.hidden = !words;
+    message.className = `flash gridmsg ${words ? kind : ""}`;
   }
 
   function describe(el) {
@@ -227,7 +226,8 @@ function init(root) {
     if (!slot || !drag) return;
     event.preventDefault(); // a drop is always taken: a refusal says why
     const ok = fits(drag, slot);
-    event.dataTransfer.dropEffect = ok ? (drag.kind === "programme" ? "copy" : "move") : "none";
+    // Even a slot too short takes the drop (shown red): the planner then reads why it is refused.
+    event.dataTransfer.dropEffect = drag.kind === "programme" ? "copy" : "move";
     slot.classList.toggle("drop-ok", ok);
     slot.classList.toggle("drop-no", !ok);
   });
