@@ -139,34 +139,26 @@ class Reading:
         key = self.facts.week.key
         return [p for wk, p in items if wk < key], [p for wk, p in items if wk > key]
 
-    def week_units(self, rule: Rule, now: list[int]) -> int:
-        """What the week holds for the rule (distinct programmes: new to the period)."""
+    def period_units(self, rule: Rule, now: list[int]) -> int:
+        """What the rule's period holds with these items in this week."""
         before, after = self.others(rule)
         if rule.count == "distinct_programmes":
-            return self.units(rule, before + after + now) - self.units(rule, before + after)
-        return self.units(rule, now)
+            return self.units(rule, before + after + now)
+        return self.units(rule, before) + self.units(rule, now) + self.units(rule, after)
 
     def cap(self, rule: Rule) -> int:
-        """This week's target share raised by the margin, in the rule's units."""
+        """The rule's target (else its minimum) raised by the margin, in the rule's units."""
         goal = rule.target if rule.target is not None else rule.minimum
         g = goal * 60 if rule.count == "minutes" else goal
-        before, after = self.others(rule)
-        if rule.count == "distinct_programmes":
-            other = self.units(rule, before + after)
-        else:
-            other = self.units(rule, before) + self.units(rule, after)
-        weeks = period_of_week(self.facts.week, rule.period).weeks()
-        k, n = weeks.index(self.facts.week) + 1, len(weeks)
-        share = math.ceil(max(0, g - other) / (n - k + 1))
-        return math.ceil(share * (100 + self.facts.target_margin_percent) / 100)
+        return math.ceil(g * (100 + self.facts.target_margin_percent) / 100)
 
     def within_caps(self, p: ProgrammeFacts, now: list[int]) -> bool:
         """Adding p keeps every rule at or under its cap (or where standing items had it)."""
         for rule in self.rules:
             if not _counts(rule, self.ch, p):
                 continue
-            base = self.week_units(rule, self.standing)
-            if self.week_units(rule, now + [p.id]) > max(self.cap(rule), base):
+            base = self.period_units(rule, self.standing)
+            if self.period_units(rule, now + [p.id]) > max(self.cap(rule), base):
                 return False
         return True
 
@@ -179,9 +171,9 @@ def check_plan(facts: WeekFacts, result: FactsPlan, fill: bool) -> None:
         # Caps: a rule past its target plus the margin is always said, and only then.
         said = {(n.rule_id, n.phase) for n in result.excess if n.channel_id == ch.id}
         for rule in r.rules:
-            base = r.week_units(rule, r.standing)
-            final = r.week_units(rule, r.standing + r.added)
-            over = final > max(r.cap(rule), base) and final > base
+            base = r.period_units(rule, r.standing)
+            final = r.period_units(rule, r.standing + r.added)
+            over = final > max(r.cap(rule), base)
             assert over == any(rid == rule.id for rid, _ in said), (rule.id, base, final, said)
         # Over a cap while filling only when nothing within the caps fitted any more.
         excess = [pl for pl in plan.placements if pl.phase == "excess"]

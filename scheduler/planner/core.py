@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from scheduler.config import Settings
 from scheduler.periods import period_of_week
 from scheduler.planner.explain import Shortfall, explain, funnel
-from scheduler.planner.facts import ProblemBuilder, RuleView, WeekFacts, cap_units, units_of
+from scheduler.planner.facts import (
+    ProblemBuilder,
+    RuleView,
+    WeekFacts,
+    cap_units,
+    goal_units,
+    units_of,
+)
 from scheduler.planner.notes import ExcessNote, FreeNote, rule_label
 from scheduler.planner.problem import ChannelPlan, ChannelProblem
 from scheduler.planner.solver import DEFAULT_BUDGET, solve_channel
@@ -92,12 +99,13 @@ def _excess(facts: WeekFacts, views: list[RuleView], plan: ChannelPlan) -> list[
     for ex in plan.excess:
         view = views[ex.need]
         rule = view.rule
-        share, now = view.share(view.goal(), facts.programmes)
+        goal = goal_units(rule, view.goal())
+        held = sum(view.held(facts.programmes))
         scale = 60 if rule.count == "minutes" else 1
         out.append(ExcessNote(
-            plan.channel_id, rule.id, rule_label(rule), rule.count, share / scale,
-            cap_units(share, facts.target_margin_percent) / scale, (now + ex.added) / scale,
-            ex.phase,
+            plan.channel_id, rule.id, rule_label(rule), _label(facts, rule.period), rule.count,
+            goal / scale, cap_units(goal, facts.target_margin_percent) / scale,
+            (held + ex.added) / scale, ex.phase,
         ))  # fmt: skip
     return out
 

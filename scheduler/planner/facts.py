@@ -101,9 +101,9 @@ def units_of(rule: Rule, pids: list[int], programmes: dict[int, ProgrammeFacts])
     return sum(programmes[p].seconds for p in pids)
 
 
-def cap_units(share: int, margin_percent: int) -> int:
-    """A week's target share raised by the margin, rounded up (50 %: a target of 2 allows 3)."""
-    return -(-share * (100 + margin_percent) // 100)
+def cap_units(goal: int, margin_percent: int) -> int:
+    """A target raised by the margin, rounded up (50 %: a target of 2 airings allows 3)."""
+    return -(-goal * (100 + margin_percent) // 100)
 
 
 def goal_units(rule: Rule, goal: int) -> int:
@@ -131,18 +131,21 @@ class RuleView:
             self.counts[pid] = hit
         return hit
 
-    def share(self, goal: int, programmes: dict[int, ProgrammeFacts]) -> tuple[int, int]:
-        """This week's share of the goal (units) and what the week already holds towards it."""
+    def held(self, programmes: dict[int, ProgrammeFacts]) -> tuple[int, int, int]:
+        """Units the period holds before this week, in it, and after it (distinct: new ones)."""
         rule = self.rule
-        g = goal_units(rule, goal)
         if rule.count == "distinct_programmes":
             b = len(set(self.before))
             c_now = len(set(self.now) - set(self.before))
             a = len(set(self.after) - set(self.before) - set(self.now))
-        else:
-            b = units_of(rule, self.before, programmes)
-            c_now = units_of(rule, self.now, programmes)
-            a = units_of(rule, self.after, programmes)
+            return b, c_now, a
+        b = units_of(rule, self.before, programmes)
+        return b, units_of(rule, self.now, programmes), units_of(rule, self.after, programmes)
+
+    def share(self, goal: int, programmes: dict[int, ProgrammeFacts]) -> tuple[int, int]:
+        """This week's share of the goal (units) and what the week already holds towards it."""
+        b, c_now, a = self.held(programmes)
+        g = goal_units(self.rule, goal)
         return math.ceil(max(0, g - b - a) / (self.n - self.k + 1)), c_now
 
     def need(self, goal: int, programmes: dict[int, ProgrammeFacts]) -> int:
@@ -156,9 +159,9 @@ class RuleView:
         return rule.target if rule.target is not None else rule.minimum
 
     def cap(self, margin_percent: int, programmes: dict[int, ProgrammeFacts]) -> int:
-        """Units the planner may add before the week passes its target share plus the margin."""
-        share, c_now = self.share(self.goal(), programmes)
-        return max(0, cap_units(share, margin_percent) - c_now)
+        """Units the planner may add before the period passes its target plus the margin."""
+        return max(0, cap_units(goal_units(self.rule, self.goal()), margin_percent)
+                   - sum(self.held(programmes)))  # fmt: skip
 
     def seen(self) -> set[int]:
         """Programmes already counted in the period (a repeat adds nothing distinct)."""

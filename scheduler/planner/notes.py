@@ -38,10 +38,11 @@ class ExcessNote:
     channel_id: int
     rule_id: str
     rule_name: Label
+    period: str  # the rule's period containing the week ("2026-W49", "2026-12", "2026")
     count: str  # the rule's measure: airings, distinct_programmes, minutes
-    target: float  # this week's target share, in the rule's measure
+    target: float  # the rule's target (its minimum when it has none), in its measure
     cap: float  # the target raised by the margin
-    planned: float  # what the week holds after planning
+    planned: float  # what the period holds after planning
     phase: str  # fill: nothing else fitted the free airtime; rule: placed to meet other rules
 
     @property
@@ -53,19 +54,21 @@ class ExcessNote:
         """The note in catalogue form."""
         params: dict[str, Any] = {
             "rule": self.rule_name,
+            "period": self.period,
             "planned": amount(self.planned, self.count),
             "target": amount(self.target, self.count),
             "cap": amount(self.cap, self.count),
         }
         if self.phase == "fill":
             msgid = N_(
-                "%(rule)s: %(planned)s planned, more than the target %(target)s plus the margin "
-                "(at most %(cap)s), because nothing else fits the free airtime"
+                "%(rule)s (%(period)s): %(planned)s planned, more than the target %(target)s plus "
+                "the margin (at most %(cap)s), because nothing else fits the free airtime"
             )
         else:
             msgid = N_(
-                "%(rule)s: %(planned)s planned, more than the target %(target)s plus the margin "
-                "(at most %(cap)s), because the programmes other rules need count for it too"
+                "%(rule)s (%(period)s): %(planned)s planned, more than the target %(target)s plus "
+                "the margin (at most %(cap)s), because the programmes other rules need count for "
+                "it too"
             )
         return Message(msgid, params)
 
