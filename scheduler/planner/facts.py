@@ -49,6 +49,8 @@ class ProgrammeFacts:
 
     def valid_days(self, week: Week) -> int:
         """Bit d set when valid on weekday d of the week."""
+        if self.valid_from is None and self.valid_to is None:
+            return 0b1111111  # most of a library: valid every day
         mask = 0
         for d, day in enumerate(week.days()):
             if (self.valid_from is None or self.valid_from <= day) and (

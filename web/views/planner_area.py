@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from scheduler.models import Channel, ScheduledItem, Slot, WeekSchedule
+from scheduler.models import Channel, ScheduledItem, Slot, SlotPattern, WeekSchedule
 from scheduler.periods import Week
 from scheduler.planner import area
 from scheduler.planner.diagnose import RuleCheck, diagnose
@@ -75,7 +75,9 @@ def area_week(principal: Principal, week: Week) -> AreaWeek:
         week, channels, area.states(session, week, ids), diagnose(session, settings, week, ids)
     )
     if ids:
-        found.with_patterns = {c.id for c in channels if c.patterns}
+        found.with_patterns = set(
+            session.scalars(select(SlotPattern.channel_id).where(SlotPattern.channel_id.in_(ids)))
+        )
         found.source_items = (
             session.scalar(
                 select(func.count(ScheduledItem.id))
