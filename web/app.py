@@ -97,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.views.planner import bp as planner_bp
     from web.views.planner_area import bp as area_bp
     from web.views.planner_grid import bp as grid_bp
+    from web.views.reports import bp as reports_bp
     from web.views.station import bp as station_bp
     from web.views.supervisor import bp as supervisor_bp
 
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(area_bp)
     app.register_blueprint(station_bp)
     app.register_blueprint(supervisor_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(library_bp)
