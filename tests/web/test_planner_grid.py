@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -99,7 +98,8 @@ def test_edits_answer_the_week_and_guard_against_stale_versions(
                                   "position": 0}, added.json["etag"])  # fmt: skip
     assert back.status_code == 200
     assert _items(session_factory, world, week) == [
-        (slots[2], 0, grid["dao"]), (slots[2], 1, grid["ntm"])
+        (slots[2], 0, grid["dao"]),
+        (slots[2], 1, grid["ntm"]),
     ]
     gone = _edit(browser, world, {"op": "remove", "item_id": ids[0]}, back.json["etag"])
     assert gone.status_code == 200
@@ -202,8 +202,9 @@ def test_area_page_shows_causes_and_acts_on_the_whole_area(
             ch = f.channel(s, unit, name=f"Đài Xã Phụ {n}", active_from=dt.date(2025, 1, 1))
             f.pattern(s, ch, "1234567", dt.time(6, 0), 30)
         hmong = f.unit(s, "Xã Mông", parent=province, code="91799")
-        f.pattern(s, f.channel(s, hmong, languages=("vi", "hmn"), name="Đài Xã Mông",
-                               active_from=dt.date(2025, 1, 1)), "1234567", dt.time(6, 0), 30)  # fmt: skip
+        mong = f.channel(s, hmong, languages=("vi", "hmn"), name="Đài Xã Mông",
+                         active_from=dt.date(2025, 1, 1))  # fmt: skip
+        f.pattern(s, mong, "1234567", dt.time(6, 0), 30)
         s.commit()
     browser.login("planner")
     week = world.week.shift(1)

@@ -68,8 +68,9 @@ def plan_command(
     actor: str,
     as_json: bool,
 ) -> None:
-    """Lập lịch tuần: fill the empty slots of every channel of the area so that every rule
-    reaches its target (at least its minimum) under basis planned; pinned items stay.
+    """Lập lịch tự động: plan every channel of the area so that every rule reaches its target
+    (at least its minimum) under basis planned, then top up every slot's free airtime; pinned
+    items stay.
 
     Prints the rule status before and after, and every rule that cannot be met with its cause.
     Nothing is written when the input is refused.
