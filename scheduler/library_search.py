@@ -22,7 +22,7 @@ from scheduler.periods import Week
 from scheduler.units.text import fold
 
 DURATIONS = {"short": (0, 300), "medium": (300, 900), "long": (900, None)}  # seconds
-PER_PAGE = 40
+PER_PAGE = 30
 
 
 @dataclass(frozen=True)
