@@ -101,6 +101,7 @@ class PlanningSettings:
     """Planner constraints."""
 
     no_repeat_weeks: int = 4
+    target_margin_percent: int = 50
 
 
 @dataclass(frozen=True)
@@ -424,6 +425,8 @@ def parse_settings(data: dict[str, Any], where: str, base_dir: str = ".") -> Set
         ) from exc
     if settings.planning.no_repeat_weeks < 0:
         raise out_of_range(where, "planning.no_repeat_weeks", ">= 0")
+    if not 0 <= settings.planning.target_margin_percent <= 1000:
+        raise out_of_range(where, "planning.target_margin_percent", "0..1000")
     check_rules(settings, where)
     check_reports(settings, where)
     check_report_layout(settings, where)

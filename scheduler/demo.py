@@ -35,6 +35,9 @@ from scheduler.periods import Week, local_date_of, local_to_utc
 
 DEMO_PREFIX = "DEMO-"
 MINORITY = ("tay", "nung", "dao", "hmn")
+UNSERVED_LANGUAGE = "thai"  # no demo programme is in it: one station stays short, with a cause
+# Bulletins named for a time of day go into slots at that time (local hour range).
+DAYPARTS = {" sáng": (0, 11), " trưa": (11, 14), " chiều": (12, 19), " tối": (17, 24)}
 REASONS = ("mat_dien", "hong_thiet_bi", "phat_tin_khan", "thien_tai", "khong_nhan_duoc_noi_dung")
 
 
@@ -146,6 +149,7 @@ def _stations(
                 [("1234567", t(11, 0), 30), ("12345", t(17, 0), 30)], start,
             )
         )  # fmt: skip
+    unserved = True  # the first station airs a language the library has nothing in
     for commune in communes:
         if rng.random() > 0.9:
             continue  # about one commune in ten has no station yet
@@ -156,6 +160,9 @@ def _stations(
         if rng.random() < 0.8:
             patterns.append(("12345", t(17, 30), 30))
         opened = start if rng.random() > 0.05 else start + dt.timedelta(weeks=rng.randint(2, 5))
+        if unserved and opened == start:
+            # A shortfall to show: no programme in Thái yet, whatever the planner does.
+            languages, unserved = ["vi", UNSERVED_LANGUAGE], False
         channels.append(
             _channel(
                 session, f"{DEMO_PREFIX}{commune.code}", _station_name(commune),
@@ -324,6 +331,7 @@ def _fill_week(
     wants: list[Want],
     fullness: float,
     rng: random.Random,
+    zone: dt.tzinfo,
 ) -> None:
     """Fill a week the way a station does by hand: what the rules ask for, then what fits.
 
@@ -338,7 +346,8 @@ def _fill_week(
             options = [p for p in pool if p.id not in used and _matches(p, want)]
         rng.shuffle(options)
         for p in options:
-            fits = [s for s in slots if p.valid_on(s.local_date) and _free(s) >= p.seconds]
+            fits = [s for s in slots if p.valid_on(s.local_date) and _free(s) >= p.seconds
+                    and _daypart_fits(p, s, zone)]  # fmt: skip
             if fits:
                 rng.choice(fits).picks.append(p)
                 used.add(p.id)
@@ -351,10 +360,19 @@ def _fill_week(
             p = rng.choice(fresh if fresh and rng.random() < 0.5 else pool)
             if _ruled(p) and rng.random() < 0.85:
                 continue  # what the rules ask for is placed on purpose, rarely by chance
-            if p.seconds <= free and p not in slot.picks and p.valid_on(slot.local_date):
+            if (p.seconds <= free and p not in slot.picks and p.valid_on(slot.local_date)
+                    and _daypart_fits(p, slot, zone)):  # fmt: skip
                 slot.picks.append(p)
                 free -= p.seconds
         rng.shuffle(slot.picks)
+
+
+def _daypart_fits(p: LibraryItem, slot: _Slot, zone: dt.tzinfo) -> bool:
+    """False when the title names a time of day the slot is not at ("... sáng" at 17:30)."""
+    for suffix, (start, end) in DAYPARTS.items():
+        if p.title.endswith(suffix):
+            return start <= slot.starts_at.astimezone(zone).hour < end
+    return True
 
 
 def _ruled(p: LibraryItem) -> bool:
@@ -433,11 +451,11 @@ def build_demo(
             pool, fresh = pools[(langs, w)]
             if w <= this_week:
                 wants = _musts(channel.kind, minority, rng)
-                _fill_week(week_slots, fresh, pool, wants, 1.0, rng)
+                _fill_week(week_slots, fresh, pool, wants, 1.0, rng, settings.zone)
             else:
                 # Next week: a draft begun by hand with the daily routine (news, relays); the
                 # rest is left for the planner.
-                _fill_week(week_slots, [], pool, [], 0.5, rng)
+                _fill_week(week_slots, [], pool, [], 0.5, rng, settings.zone)
             plan.append((channel, reliability, week_slots))
     item_rows = [
         {"slot_id": s.id, "programme_id": p.id, "position": i, "pinned": False, "added_by": actor}

@@ -41,6 +41,7 @@ class LibraryItem:
     batch: int | None  # week key of the week it was produced for; None = stock
     valid_from: dt.date | None
     valid_to: dt.date | None
+    title: str = ""  # bulletins named for a time of day go into slots at that time
 
     def valid_in(self, week: Week) -> bool:
         """True when valid on at least one day of the week."""
@@ -181,6 +182,6 @@ def build_library(
     session.execute(insert(ProgrammeTopic), topic_rows)
     return [
         LibraryItem(pid, row["duration_seconds"], frozenset(spec.topics), spec.ptype,
-                    spec.language, batch, since, until)
+                    spec.language, batch, since, until, spec.title)
         for pid, row, (spec, batch, since, until, _made) in zip(ids, rows, planned, strict=True)
     ]  # fmt: skip

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from content.models import AuditEntry
+from content.models import AuditEntry, Programme
 from scheduler import schedules
 from scheduler.config import Rule, Settings
 from scheduler.errors import Invalid, InvalidState, NotFound
@@ -512,3 +512,35 @@ def test_period_status_agrees_with_the_compliance_engine(session, settings, area
         assert (theirs.counts[0], theirs.statuses[0]) == (mine.value, mine.status), mine
         checked.add(settings.rule(mine.rule_id).period)
     assert checked == {"week", "month", "year"}
+
+
+def test_standing_news_is_topped_up_and_rules_stay_near_their_target(session, settings, area):
+    """Issue 20: slots holding the daily news are topped up; NTM stays within target + margin."""
+    viet = area["viet"]
+    for i in range(20):  # a library rich in NTM, as in the 16-NTM-programmes report
+        f.programme(session, f"NTM thêm {i}", ("ntm",), seconds=180 + 10 * i)
+    for i in range(120):
+        f.programme(session, f"Tin {i}", ("y_te",), seconds=60 + 5 * (i % 60))
+    news = f.programme(session, "Bản tin thời sự", ("thoi_su",), seconds=240)
+    week = schedules.materialise_week(session, settings, viet.id, W49, "Lan")
+    first = week.slots[0]
+    schedules.add_item(session, first.id, news.id, "Lan")
+    session.commit()
+    result = plan_week(session, settings, W49, "91", channel_ids=[viet.id])
+    items = _items(session, viet.id, W49)
+    assert len([i for i in items if i.slot_id == first.id]) > 1, "the news slot was not topped up"
+    ntm = [i for i in items if "ntm" in i.programme.topics]
+    # target 2, margin 50 %: at most 3, although 23 NTM programmes would fit
+    assert 2 <= len(ntm) <= 3 and not result.excess
+    session.rollback()
+    # With nothing else left to air, NTM fills the airtime, and the result says so.
+    lean = dataclasses.replace(settings, planning=dataclasses.replace(
+        settings.planning, target_margin_percent=0))  # fmt: skip
+    for p in session.scalars(select(Programme).where(Programme.title.like("Tin %"))):
+        p.approved_at = None
+    session.commit()
+    result = plan_week(session, lean, W49, "91", channel_ids=[viet.id])
+    (over,) = [n for n in result.excess if n.rule_id == "ntm_commune_weekly"]
+    assert over.phase == "fill" and over.cap == 2 and over.planned > 2
+    text = over.message().render()
+    assert "nothing else fits the free airtime" in text

@@ -95,6 +95,8 @@ def _register_blueprints(app: Flask) -> None:
     from web.views.library import bp as library_bp
     from web.views.notices import bp as notices_bp
     from web.views.planner import bp as planner_bp
+    from web.views.planner_area import bp as area_bp
+    from web.views.planner_grid import bp as grid_bp
     from web.views.reports import bp as reports_bp
     from web.views.speech import bp as speech_bp
     from web.views.station import bp as station_bp
@@ -103,6 +105,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(planner_bp)
+    app.register_blueprint(grid_bp)
+    app.register_blueprint(area_bp)
     app.register_blueprint(station_bp)
     app.register_blueprint(supervisor_bp)
     app.register_blueprint(reports_bp)

@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from scheduler.config import Settings
 from scheduler.periods import period_of_week
 from scheduler.planner.explain import Shortfall, explain, funnel
-from scheduler.planner.facts import ProblemBuilder, RuleView, WeekFacts, units_of
+from scheduler.planner.facts import (
+    ProblemBuilder,
+    RuleView,
+    WeekFacts,
+    cap_units,
+    goal_units,
+    units_of,
+)
+from scheduler.planner.notes import ExcessNote, FreeNote, rule_label
 from scheduler.planner.problem import ChannelPlan, ChannelProblem
 from scheduler.planner.solver import DEFAULT_BUDGET, solve_channel
 from scheduler.rules import ChannelFacts, status_for
@@ -40,6 +48,8 @@ class FactsPlan:
     before: list[RuleStatus] = field(default_factory=list)
     after: list[RuleStatus] = field(default_factory=list)
     shortfalls: list[Shortfall] = field(default_factory=list)
+    excess: list[ExcessNote] = field(default_factory=list)
+    free: list[FreeNote] = field(default_factory=list)
 
 
 def _status(
@@ -83,6 +93,23 @@ def _seconds(problem: ChannelProblem, pid: int) -> int:
     return 0
 
 
+def _excess(facts: WeekFacts, views: list[RuleView], plan: ChannelPlan) -> list[ExcessNote]:
+    """The plan's passed caps as notes, in the rules' own measure for this week."""
+    out = []
+    for ex in plan.excess:
+        view = views[ex.need]
+        rule = view.rule
+        goal = goal_units(rule, view.goal())
+        held = sum(view.held(facts.programmes))
+        scale = 60 if rule.count == "minutes" else 1
+        out.append(ExcessNote(
+            plan.channel_id, rule.id, rule_label(rule), _label(facts, rule.period), rule.count,
+            goal / scale, cap_units(goal, facts.target_margin_percent) / scale,
+            (held + ex.added) / scale, ex.phase,
+        ))  # fmt: skip
+    return out
+
+
 def week_status(facts: WeekFacts) -> list[RuleStatus]:
     """The rule status of the week as it stands (basis planned), without planning anything."""
     builder = ProblemBuilder(facts, fill=False)
@@ -114,6 +141,11 @@ def plan_facts(
         out.problems[ch.id] = problem
         out.plans[ch.id] = plan
         placed = [pl.programme_id for pl in plan.placements]
+        out.excess += _excess(facts, views, plan)
+        if plan.free is not None:
+            f = plan.free
+            out.free.append(FreeNote(ch.id, f.seconds, f.slots, f.largest, f.cause, f.shortest,
+                                     f.fitting, facts.no_repeat_weeks))  # fmt: skip
         for i, view in enumerate(views):
             need = problem.needs[i]
             out.before.append(_status(facts, view, ch, [], need.minimum <= 0))

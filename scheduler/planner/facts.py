@@ -49,6 +49,8 @@ class ProgrammeFacts:
 
     def valid_days(self, week: Week) -> int:
         """Bit d set when valid on weekday d of the week."""
+        if self.valid_from is None and self.valid_to is None:
+            return 0b1111111  # most of a library: valid every day
         mask = 0
         for d, day in enumerate(week.days()):
             if (self.valid_from is None or self.valid_from <= day) and (
@@ -84,6 +86,7 @@ class WeekFacts:
     recent: dict[int, set[int]] = field(default_factory=dict)  # no-repeat window, by channel
     # Items of other weeks inside the periods of longer rules: channel -> [(week_key, pid)].
     period_items: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    target_margin_percent: int = 50  # [planning]: how far the filler may pass a rule's target
 
 
 def planned_rule(rule: Rule) -> Rule:
@@ -98,6 +101,11 @@ def units_of(rule: Rule, pids: list[int], programmes: dict[int, ProgrammeFacts])
     if rule.count == "distinct_programmes":
         return len(set(pids))
     return sum(programmes[p].seconds for p in pids)
+
+
+def cap_units(goal: int, margin_percent: int) -> int:
+    """A target raised by the margin, rounded up (50 %: a target of 2 airings allows 3)."""
+    return -(-goal * (100 + margin_percent) // 100)
 
 
 def goal_units(rule: Rule, goal: int) -> int:
@@ -125,20 +133,37 @@ class RuleView:
             self.counts[pid] = hit
         return hit
 
-    def need(self, goal: int, programmes: dict[int, ProgrammeFacts]) -> int:
-        """Units this week must still add: its share of what the period still lacks."""
+    def held(self, programmes: dict[int, ProgrammeFacts]) -> tuple[int, int, int]:
+        """Units the period holds before this week, in it, and after it (distinct: new ones)."""
         rule = self.rule
-        g = goal_units(rule, goal)
         if rule.count == "distinct_programmes":
             b = len(set(self.before))
             c_now = len(set(self.now) - set(self.before))
             a = len(set(self.after) - set(self.before) - set(self.now))
-        else:
-            b = units_of(rule, self.before, programmes)
-            c_now = units_of(rule, self.now, programmes)
-            a = units_of(rule, self.after, programmes)
-        share = math.ceil(max(0, g - b - a) / (self.n - self.k + 1))
+            return b, c_now, a
+        b = units_of(rule, self.before, programmes)
+        return b, units_of(rule, self.now, programmes), units_of(rule, self.after, programmes)
+
+    def share(self, goal: int, programmes: dict[int, ProgrammeFacts]) -> tuple[int, int]:
+        """This week's share of the goal (units) and what the week already holds towards it."""
+        b, c_now, a = self.held(programmes)
+        g = goal_units(self.rule, goal)
+        return math.ceil(max(0, g - b - a) / (self.n - self.k + 1)), c_now
+
+    def need(self, goal: int, programmes: dict[int, ProgrammeFacts]) -> int:
+        """Units this week must still add: its share of what the period still lacks."""
+        share, c_now = self.share(goal, programmes)
         return max(0, share - c_now)
+
+    def goal(self) -> int:
+        """The rule's target, or its minimum when it has none."""
+        rule = self.rule
+        return rule.target if rule.target is not None else rule.minimum
+
+    def cap(self, margin_percent: int, programmes: dict[int, ProgrammeFacts]) -> int:
+        """Units the planner may add before the period passes its target plus the margin."""
+        return max(0, cap_units(goal_units(self.rule, self.goal()), margin_percent)
+                   - sum(self.held(programmes)))  # fmt: skip
 
     def seen(self) -> set[int]:
         """Programmes already counted in the period (a repeat adds nothing distinct)."""
@@ -205,6 +230,7 @@ class ProblemBuilder:
         ]
         self._ordered: dict[frozenset[str], list[ProgrammeFacts]] = {}
         self._bases: dict[tuple, tuple[list[Candidate], int, int]] = {}
+        self._lengths: dict[tuple, tuple[list[Candidate], list[int]]] = {}
 
     def ordered(self, languages: frozenset[str]) -> list[ProgrammeFacts]:
         """Approved, valid programmes in the channel's languages, in filler order."""
@@ -239,9 +265,10 @@ class ProblemBuilder:
         in_week = {p for s in slots for p in s.items}
         recent = facts.recent.get(ch.id, set())
         seen = [v.seen() if v.rule.count == "distinct_programmes" else set() for v in views]
+        margin = facts.target_margin_percent
         needs = [
-            Need(v.rule.id, v.need(v.rule.minimum, progs),
-                 v.need(v.rule.target if v.rule.target is not None else v.rule.minimum, progs))
+            Need(v.rule.id, v.need(v.rule.minimum, progs), v.need(v.goal(), progs),
+                 v.cap(margin, progs))
             for v in views
         ]  # fmt: skip
         day_mask = 0
@@ -256,13 +283,32 @@ class ProblemBuilder:
                 ordered = ordered[:first] + ordered[cut:mid] + ordered[first:cut] + ordered[mid:]
             base = (ordered, first, mid)
         everything = base[0] if base else []
+        by_length, lengths = self._by_length(ch, views, day_mask) if base else ([], [])
         if in_week or any(seen):
             everything = [_unseen(c, seen) for c in everything if c.programme_id not in in_week]
+            mine = {c.programme_id: c for c in everything}
+            by_length = [mine[c.programme_id] for c in by_length if c.programme_id in mine]
         emergency = [c for c in everything if c.rank == 0]
-        candidates = (
-            [c for c in everything if c.programme_id not in recent] if recent else everything
+        candidates = everything
+        if recent:
+            candidates = [c for c in everything if c.programme_id not in recent]
+            by_length = [c for c in by_length if c.programme_id not in recent]
+        return ChannelProblem(
+            ch.id, free_slots, needs, candidates, emergency, self.fill, by_length, lengths
         )
-        return ChannelProblem(ch.id, free_slots, needs, candidates, emergency, self.fill)
+
+    def _by_length(
+        self, ch: ChannelFacts, views: list[RuleView], day_mask: int
+    ) -> tuple[list[Candidate], list[int]]:
+        """The base candidates shortest first (ties in filler order) and their lengths."""
+        key = (frozenset(ch.languages), tuple(v.rule.id for v in views), day_mask)
+        got = self._lengths.get(key)
+        if got is None:
+            base = self._bases[key][0]
+            rank = {c.programme_id: i for i, c in enumerate(base)}
+            ordered = sorted(base, key=lambda c: (c.seconds, rank[c.programme_id]))
+            got = self._lengths[key] = (ordered, [c.seconds for c in ordered])
+        return got
 
     def _base(
         self, ch: ChannelFacts, views: list[RuleView], day_mask: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from content.models import Programme, ProgrammeTopic
@@ -87,16 +87,18 @@ def programme_facts(session: Session) -> dict[int, ProgrammeFacts]:
         )
     ):
         topics[pid].append(topic)
+    # Whether approved, not when: no timestamp to parse per row (SQLite stores text).
+    approved = case((Programme.approved_at.is_(None), False), else_=True)
     rows = _conn(session).execute(
         select(Programme.id, Programme.title, Programme.programme_type, Programme.language,
-               Programme.duration_seconds, Programme.priority, Programme.approved_at,
+               Programme.duration_seconds, Programme.priority, approved,
                Programme.valid_from, Programme.valid_to)
     )  # fmt: skip
+    empty: tuple[str, ...] = ()
     return {
-        r.id: ProgrammeFacts(r.id, r.title, r.programme_type, r.language, r.duration_seconds,
-                             r.priority, r.approved_at is not None, r.valid_from, r.valid_to,
-                             tuple(topics.get(r.id, ())))
-        for r in rows
+        pid: ProgrammeFacts(pid, title, ptype, lang, seconds, priority, bool(ok), since, until,
+                            tuple(topics[pid]) if pid in topics else empty)
+        for pid, title, ptype, lang, seconds, priority, ok, since, until in rows
     }  # fmt: skip
 
 
@@ -133,6 +135,7 @@ def _other_weeks(
 ) -> list[tuple[int, int, int]]:  # fmt: skip
     """(channel, week_key, programme) of every item in weeks first..last except week."""
     out: list[tuple[int, int, int]] = []
+    wanted = set(programme_ids) if programme_ids is not None else None
     for part in _chunks(channel_ids):
         query = (
             select(WeekSchedule.channel_id, WeekSchedule.week_key, ScheduledItem.programme_id)
@@ -144,9 +147,10 @@ def _other_weeks(
                 WeekSchedule.week_key != week.key,
             )
         )
-        if programme_ids is not None:
-            query = query.where(ScheduledItem.programme_id.in_(programme_ids))
-        out += [tuple(r) for r in _conn(session).execute(query).all()]  # type: ignore[misc]
+        rows = _conn(session).execute(query).all()
+        # Filtered here, not in SQL: an IN list of programmes leads SQLite to scan every
+        # station's items of those programmes instead of these stations' weeks.
+        out += [tuple(r) for r in rows if wanted is None or r[2] in wanted]  # type: ignore[misc]
     return out
 
 
@@ -202,9 +206,10 @@ def period_items(
     # Programmes that could count for some long rule on some channel (any language).
     every = frozenset(programmes[p].language for p in programmes) | {"vi"}
     probe = ChannelFacts(0, "", every, frozenset(), week.monday, None)
+    planned = [planned_rule(r) for r in long_rules]
     relevant = sorted(
         p.id for p in programmes.values()
-        if any(airing_counts(planned_rule(r), probe, p.planned()) for r in long_rules)
+        if any(airing_counts(r, probe, p.planned()) for r in planned)
     )  # fmt: skip
     if not relevant:
         return out

@@ -39,6 +39,7 @@ class Need:
     rule_id: str
     minimum: int  # to reach the rule's minimum
     target: int  # to reach the rule's target (>= minimum)
+    cap: int | None = None  # most the plan may add before passing the target plus the margin
 
 
 @dataclass
@@ -50,7 +51,31 @@ class ChannelProblem:
     needs: list[Need]
     candidates: list[Candidate]  # eligible for rules and filler (no repeats, right language...)
     emergency: list[Candidate] = field(default_factory=list)  # placed first, on every channel
-    fill: bool = True  # pack slots that were empty with further programmes
+    fill: bool = True  # pack the free airtime of every slot with further programmes
+    by_length: list[Candidate] = field(default_factory=list)  # candidates, shortest first
+    lengths: list[int] = field(default_factory=list)  # seconds of the usable library, sorted
+
+
+@dataclass(frozen=True)
+class Excess:
+    """A need whose additions passed its cap (the target plus the margin), and in which phase."""
+
+    need: int  # index into the problem's needs
+    cap: int  # units the plan could add within the margin
+    added: int  # units it added
+    phase: str  # "rule": to meet other rules; "fill": nothing else fitted the free airtime
+
+
+@dataclass(frozen=True)
+class FreeAirtime:
+    """Airtime the plan leaves free (slots with at least a minute free), and why."""
+
+    seconds: int  # free seconds in those slots
+    slots: int  # how many slots
+    largest: int  # the largest free seconds of one slot
+    cause: str  # rules_only | too_long (nothing that short) | used (all short ones taken)
+    shortest: int  # seconds of the shortest usable programme in the channel's languages
+    fitting: int  # usable programmes no longer than the largest gap (all in use or excluded)
 
 
 class Placement(NamedTuple):
@@ -72,6 +97,8 @@ class ChannelPlan:
     # or gave up on ("search_limit"); absent when met.
     why_unmet: dict[int, str] = field(default_factory=dict)
     nodes: int = 0  # exact-search nodes used
+    excess: list[Excess] = field(default_factory=list)
+    free: FreeAirtime | None = None
 
     def met_minimum(self, needs: list[Need], i: int) -> bool:
         """True when need i reached its minimum."""

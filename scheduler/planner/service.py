@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from audio.messages import N_, Message, message
+from audio.messages import N_, Message, message, render_value
 from content.models import Programme
 from scheduler.areas import find_unit, subtree_ids
 from scheduler.config import Settings
@@ -22,6 +22,7 @@ from scheduler.planner import copy, load, write
 from scheduler.planner.core import RuleStatus, plan_facts, week_status
 from scheduler.planner.explain import Shortfall
 from scheduler.planner.facts import WeekFacts
+from scheduler.planner.notes import ExcessNote, FreeNote
 from scheduler.planner.problem import RANKS
 from scheduler.planner.solver import DEFAULT_BUDGET
 
@@ -43,6 +44,8 @@ class PlanResult:
     before: list[RuleStatus] = field(default_factory=list)
     after: list[RuleStatus] = field(default_factory=list)
     shortfalls: list[Shortfall] = field(default_factory=list)
+    excess: list[ExcessNote] = field(default_factory=list)  # rules planned past target + margin
+    free: list[FreeNote] = field(default_factory=list)  # airtime left free, and why
     channel_names: dict[int, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step
 
@@ -90,7 +93,14 @@ class PlanResult:
                 {**asdict(s), "channel_name": self.channel_names.get(s.channel_id)}
                 for s in self.shortfalls
             ],
-        }
+            "notes": [
+                {"channel_id": n.channel_id, "channel_name": self.channel_names.get(n.channel_id),
+                 "code": n.code, "text": str(n.message()),
+                 "params": {k: render_value(v, str, "en")
+                            for k, v in n.message().params.items()}}
+                for n in [*self.excess, *self.free]
+            ],
+        }  # fmt: skip
 
 
 def _week(week: Week | str) -> Week:
@@ -243,6 +253,7 @@ def plan_week(
             programmes=programmes,
             recent=recent,
             period_items=period_items,
+            target_margin_percent=settings.planning.target_margin_percent,
         )
 
     if source is not None:
@@ -271,6 +282,7 @@ def plan_week(
     result.before, result.after, result.shortfalls = (
         planned.before, planned.after, planned.shortfalls
     )  # fmt: skip
+    result.excess, result.free = planned.excess, planned.free
     if publish:
         result.published = write.publish(session, w, ids, user)
     session.flush()

@@ -1,4 +1,4 @@
-"""Fill one channel's week: emergency first, then every rule's need, then the empty slots.
+"""Fill one channel's week: emergency first, then every rule's need, then the free airtime.
 
 The rule phase is a greedy pass; when it misses a need, an exact depth-first search (with a node
 budget) settles it: needs impossible even alone are set aside, the others are met together when
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from scheduler.planner.fill import fill, free_airtime
 from scheduler.planner.problem import Candidate, ChannelPlan, ChannelProblem, Placement
 
 DEFAULT_BUDGET = 3000  # search nodes per channel, over all questions asked of the exact search
-FILL_LOOKAHEAD = 40  # candidates tried for a slot before the filler moves on
 
 
 class _OutOfBudget(Exception):
@@ -300,48 +300,19 @@ def _emergency(problem: ChannelProblem, week: _Week) -> None:
                 break
 
 
-def _fill(problem: ChannelProblem, week: _Week) -> None:
-    """Pack the slots that were empty with further programmes, in the candidates' order."""
-    cands = problem.candidates
-    if not cands:
-        return
-    shortest = min(c.seconds for c in cands)
-    n = len(cands)
-    ptr = 0
-    used, free, placed, slots = week.used, week.free, week.placed, week.slots
-    for si in sorted(range(len(slots)), key=lambda k: slots[k].order):
-        if not slots[si].empty:
-            continue
-        day = slots[si].day
-        room = free[si]
-        misses = scanned = 0
-        while room >= shortest and misses < FILL_LOOKAHEAD and scanned < n:
-            c = cands[ptr % n]
-            ptr += 1
-            scanned += 1
-            if c.seconds > room or c.programme_id in used or not (c.days >> day) & 1:
-                misses += 1
-                continue
-            room -= c.seconds
-            used.add(c.programme_id)
-            placed.append((si, c, "fill"))
-            misses = 0
-        free[si] = room
-
-
 def solve_channel(problem: ChannelProblem, budget: int | None = DEFAULT_BUDGET) -> ChannelPlan:
     """Plan one channel's week (pure: no database)."""
     solver = _Solver(problem, budget)
     _emergency(problem, solver.week)
     why = solver.run() if problem.needs else {}
-    if problem.fill:
-        _fill(problem, solver.week)
+    excess = fill(problem, solver.week, solver.gained())
     placements = [
         Placement(problem.slots[si].slot_id, c.programme_id, phase)
         for si, c, phase in solver.week.placed
     ]
-    # Filler placements may count too (they were chosen without regard to the rules).
-    plan = ChannelPlan(problem.channel_id, placements, solver.gained(), nodes=solver.nodes)
+    # Filler placements may count too (within the caps, or past them when nothing else fits).
+    plan = ChannelPlan(problem.channel_id, placements, solver.gained(), nodes=solver.nodes,
+                       excess=excess, free=free_airtime(problem, solver.week))  # fmt: skip
     for i in range(len(problem.needs)):
         if not plan.met_minimum(problem.needs, i):
             plan.why_unmet[i] = why.get(i, "search_limit")

@@ -197,6 +197,17 @@ CASES = [
          body=lambda w, s, i: {"week": str(w.week.shift(5))}),
     Case("planner.autoplan_area", "POST", lambda w, s, i: "/plan/autoplan", "plan", 303, api=False, scoped=False,
          body=lambda w, s, i: {"week": str(w.week.shift(6))}),
+    Case("grid.week_fragment", "GET", lambda w, s, i: f"/plan/{ch(w, i)}/week?week={w.week}", "plan", 200, api=False),
+    Case("grid.library", "GET", lambda w, s, i: f"/plan/{ch(w, i)}/library?week={w.week}&q=ban%20tin&fits=1&fresh=4",
+         "plan", 200, api=False),
+    Case("grid.edit", "POST", lambda w, s, i: f"/plan/{ch(w, i)}/edit", "plan", 200, api=False,
+         body=lambda w, s, i: {"op": "remove", "item_id": fresh_item(w, s, i)}, headers={"If-Match": "*"}),
+    Case("area.create", "POST", lambda w, s, i: "/plan/area/create", "plan", 303, api=False, scoped=False,
+         body=lambda w, s, i: {"week": str(w.week.shift(7))}),
+    Case("area.copy", "POST", lambda w, s, i: "/plan/area/copy", "plan", 303, api=False, scoped=False,
+         body=lambda w, s, i: {"week": str(w.week.shift(8))}),
+    Case("area.publish", "POST", lambda w, s, i: "/plan/area/publish", "plan", 303, api=False, scoped=False,
+         body=lambda w, s, i: {"week": str(w.week.shift(9)), "scope": "all"}),
     Case("library.programmes", "GET", lambda w, s, i: "/library", "plan", 200, api=False, scoped=False),
     Case("library.create", "POST", lambda w, s, i: "/library", "plan", 303, api=False, scoped=False,
          body=lambda w, s, i: {"title": "Tin mới", "programme_type": "tin", "topics": "ntm", "minutes": "3"}),
@@ -327,7 +338,10 @@ def _call(env: Env, case: Case, role: str, inside: bool) -> int:
         with browser.client.get(path) as resp:
             return resp.status_code
     with browser.client.open(
-        path, method=case.method, data={**(body or {}), "csrf_token": browser.csrf}
+        path,
+        method=case.method,
+        data={**(body or {}), "csrf_token": browser.csrf},
+        headers=case.headers,
     ) as resp:
         return resp.status_code
 

@@ -165,9 +165,11 @@ def test_planner_builds_and_publishes_a_week(live: Live, chromium: object) -> No
     page.click("#create-week")
     page.wait_for_selector("table.grid")
     assert "chưa đạt" in page.inner_text("#rules")  # nothing planned yet: below minimum
-    for _ in range(2):
-        page.locator("form.add").first.locator("button").click()
-        page.wait_for_load_state()
+    programme = f'.prog[data-programme="{live.world.programme}"]'
+    for n in range(2):  # choose in the library, then "Put here" (the grid is not reloaded)
+        page.locator(f"{programme} .pick").click()
+        page.locator(".slot .put").nth(n).click()
+        page.wait_for_selector(f".slot >> nth={n} >> .item")
     rules = page.inner_text("#rules")
     assert "đạt mục tiêu" in rules, rules  # two NTM items: target met
     _shot(page, "planner-grid-draft")

@@ -77,8 +77,9 @@ def plan_command(
     actor: str,
     as_json: bool,
 ) -> None:
-    """Plan the week: fill the empty slots of every channel of the area so that every rule
-    reaches its target (at least its minimum) under basis planned; pinned items stay.
+    """Plan the week: fill every channel of the area so that every rule reaches its target
+    (at least its minimum) under basis planned, then top up every slot's free airtime; pinned
+    items stay.
 
     Prints the rule status before and after, and every rule that cannot be met with its cause.
     Nothing is written when the input is refused.
@@ -130,6 +131,17 @@ def plan_command(
     )
     if result.shortfalls:
         _shortfalls(loa, result)
+    _notes(loa, result)
+
+
+def _notes(loa: LoaContext, result: PlanResult) -> None:
+    """Rules planned past their target plus the margin, and airtime left free, per station."""
+    notes = [*result.excess, *result.free]
+    for note in notes[:40]:
+        name = result.channel_names.get(note.channel_id, str(note.channel_id))
+        click.echo(f"  * {name}: {loa.text(note.message())}")
+    if len(notes) > 40:
+        click.echo(f"  … (+{len(notes) - 40})")
 
 
 def _shortfalls(loa: LoaContext, result: PlanResult) -> None:

@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from audio.messages import N_, message
-from content.models import Programme
 from scheduler import schedules as ops
-from scheduler.compliance.precheck import precheck
 from scheduler.errors import LoaError, VersionConflict
-from scheduler.models import Channel, ScheduledItem, Slot
+from scheduler.models import ScheduledItem, Slot
 from scheduler.periods import Week
-from scheduler.units.text import vi_sort_key
+from scheduler.planner import area
 from web.access import PLAN, current, require, require_channel
-from web.api.common import today
 from web.db import db
 from web.i18n import lang, translate
-from web.plan_status import week_status
 from web.problems import ApiProblem
 from web.views.home import login_required
-from web.weeks import load_weeks, parse_week, week_arg
+from web.views.planner_area import area_channels, area_page
+from web.views.planner_grid import LibraryQuery, library_context, week_context
+from web.weeks import parse_week, week_arg
 
 bp = Blueprint("planner", __name__, url_prefix="/plan")
 bp.before_request(login_required)  # pages: anonymous visitors go to sign-in
@@ -42,92 +38,22 @@ def planner_module() -> Any | None:
 
 @bp.get("")
 def overview() -> Any:
-    """Every channel of the area for a week: state and weekly rule status, shortfalls first."""
+    """The area's week: every station's state and rule status with causes; area actions."""
     if (r := login_required()) is not None:
         return r
-    principal = require(PLAN)
-    session = db()
-    settings = current_app.config["LOA_SETTINGS"]
-    week = week_arg()
-    query = select(Channel).order_by(Channel.kind, Channel.name)
-    scope = principal.channel_scope(session)
-    if scope is not None:
-        query = query.where(Channel.id.in_(list(scope)))
-    channels = sorted(session.scalars(query), key=lambda c: (c.kind, vi_sort_key(c.name)))
-    views = load_weeks(session, [c.id for c in channels], week, with_airings=False)
-    statuses = week_status(session, settings, channels, views)
-    short = sum(1 for c in channels if any(s.short for s in statuses[c.id]))
-    return render_template(
-        "planner/overview.html",
-        channels=channels,
-        views=views,
-        statuses=statuses,
-        week=week,
-        short=short,
-        settings=settings,
-        can_autoplan=planner_module() is not None,
-    )
+    return area_page(require(PLAN), week_arg())
 
 
 @bp.get("/<int:channel_id>")
 def grid(channel_id: int) -> Any:
-    """The week grid (days x slots) of one channel with its rule status and the programme list."""
+    """The week grid (7 days x the station's slots) beside the library panel."""
     if (r := login_required()) is not None:
         return r
     session = db()
     channel = require_channel(session, channel_id, PLAN)
-    settings = current_app.config["LOA_SETTINGS"]
     week = week_arg()
-    view = load_weeks(session, [channel_id], week)[channel_id]
-    statuses = rule_rows(session, settings, week, channel_id)
-    times = sorted({s.starts_at.astimezone(settings.zone).time() for s in view.slots})
-    cells = {(s.local_date, s.starts_at.astimezone(settings.zone).time()): s for s in view.slots}
-    programmes = list(
-        session.scalars(
-            select(Programme)
-            .where(Programme.language.in_(channel.languages), Programme.approved_at.is_not(None))
-            .order_by(Programme.title)
-        )
-    )
-    return render_template(
-        "planner/grid.html",
-        channel=channel,
-        view=view,
-        week=week,
-        statuses=statuses,
-        times=times,
-        cells=cells,
-        programmes=[p for p in programmes if p.valid_on(week.sunday) or p.valid_on(week.monday)],
-        settings=settings,
-        can_autoplan=planner_module() is not None,
-        today=today(),
-    )
-
-
-@dataclass(frozen=True)
-class RuleRow:
-    """One rule period containing the week, for one channel, under basis planned."""
-
-    rule: Any
-    period: str
-    value: float
-    status: str
-
-    @property
-    def short(self) -> bool:
-        """Below the minimum."""
-        return self.status == "below_minimum"
-
-
-def rule_rows(session: Any, settings: Any, week: Week, channel_id: int) -> list[RuleRow]:
-    """Every rule on the channel for the periods containing the week (the pre-publish check)."""
-    result = precheck(session, settings, week, None, channel_ids=[channel_id]).result
-    rows = []
-    for rr in result.rules:
-        for cr in rr.channels:
-            if cr.channel.id == channel_id:
-                rows += [RuleRow(rr.rule, p.label, p.count, p.status) for p in cr.periods]
-    return rows
+    context = {**week_context(channel, week), **library_context(channel, week, LibraryQuery())}
+    return render_template("planner/grid.html", **context)
 
 
 def _back(channel_id: int, week: Week) -> Any:
@@ -299,7 +225,14 @@ def autoplan_area() -> Any:
         unit_code = unit.code if unit else None
     elif principal.role != "admin":
         raise ApiProblem(403, message(N_("No area is assigned to you")), "forbidden")
-    if _plan(week, unit_code, None):
+    # Published weeks are left alone (amend them station by station): plan the others.
+    ids = [c.id for c in area_channels(principal, week)]
+    open_ids = [
+        cid for cid, state in area.states(session, week, ids).items() if state != "published"
+    ]
+    if not open_ids:
+        flash(_("Every station's week is already published."), "error")
+    elif _plan(week, unit_code, open_ids):
         session.commit()
     return redirect(url_for("planner.overview", week=str(week)), code=303)
 
@@ -325,4 +258,10 @@ def _plan(week: Week, unit_code: str | None, channel_ids: list[int] | None) -> b
         flash(f"{name}: {shortfall.in_language(lang())}", "error")
     if len(result.shortfalls) > 20:
         flash(_("…and %(n)s more shortfalls.", n=len(result.shortfalls) - 20), "error")
+    notes = [*result.excess, *result.free]
+    for note in notes[:10]:
+        name = result.channel_names.get(note.channel_id, str(note.channel_id))
+        flash(f"{name}: {translate(note.message())}", "note")
+    if len(notes) > 10:
+        flash(_("…and %(n)s more notes.", n=len(notes) - 10), "note")
     return True
