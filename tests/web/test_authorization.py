@@ -195,6 +195,7 @@ CASES = [
     Case("library.dismiss", "POST", lambda w, s, i: "/library/inbox/999/dismiss", "plan", 303, api=False, scoped=False),
     Case("station.my_station", "GET", lambda w, s, i: f"/station/?channel={ch(w, i)}", "confirm", 200, api=False),
     Case("station.service_worker", "GET", lambda w, s, i: "/station/sw.js", "public", 200, api=False, scoped=False),
+    Case("favicon", "GET", lambda w, s, i: "/favicon.ico", "public", 200, api=False, scoped=False),
     Case("supervisor.overview", "GET",
          lambda w, s, i: f"/supervise?period={w.week}&unit={w.province_a if i else w.province_b}", "supervise", 200, api=False),
     Case("supervisor.export_csv", "GET",

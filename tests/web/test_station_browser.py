@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
@@ -53,6 +53,7 @@ class Station:
 
 
 TOPICS = ("ntm", "y_te", "giam_ngheo_thong_tin", "thoi_su")
+NAMES = ("nông thôn mới", "y tế cơ sở", "giảm nghèo về thông tin", "thời sự")
 
 
 def _week_of(s: Session, settings: Settings, channel: Channel, per_slot: int) -> list[int]:
@@ -63,8 +64,7 @@ def _week_of(s: Session, settings: Settings, channel: Channel, per_slot: int) ->
     library = [
         f.programme(
             s,
-            title=f"Bản tin {['nông thôn mới', 'y tế cơ sở', 'giảm nghèo về thông tin', 'thời sự'][k % 4]} "
-            f"số {k + 1}/2026 – {channel.name}",
+            title=f"Bản tin {NAMES[k % 4]} số {k + 1}/2026 – {channel.name}",
             topics=(TOPICS[k % 4],),
             seconds=240 + 7 * k,
         )
