@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -48,14 +49,23 @@ def test_loa_demo_command_twice(tmp_path, monkeypatch):
 
     from web.cli import main
 
+    root = Path(__file__).resolve().parents[1]
+    config = (root / "config.toml").read_text(encoding="utf-8")
+    media = tmp_path / "media"
+    (tmp_path / "config.toml").write_text(
+        config.replace('folder = "instance/media"', f'folder = "{media}"'), encoding="utf-8"
+    )
+    monkeypatch.setenv("LOA_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("LOA_DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
     runner = CliRunner()
-    first = runner.invoke(main, ["demo", "--weeks", "1"])
+    first = runner.invoke(main, ["--lang", "en", "demo", "--weeks", "1"])
     assert first.exit_code == 0, first.output
-    assert "units: 93 new" in first.output and "demo ready" in first.output
+    assert "Units: 93 new" in first.output and "Demo ready" in first.output
     assert "is a draft to plan: loa plan --week 20" in first.output
+    clips = int(first.output.split(" audio clips.")[0].rsplit(" ", 1)[1])
+    assert clips > 0 and len(list(media.glob("renditions/*/*.mp3"))) == clips
     second = runner.invoke(main, ["demo"])
-    assert second.exit_code == 0 and "already present" in second.output
+    assert second.exit_code == 0 and "Dữ liệu mẫu đã có sẵn" in second.output  # Vietnamese
     bad = CliRunner().invoke(main, ["demo", "--province", "Atlantis"])
     assert bad.exit_code == 0  # the demo is there already; nothing to do
     monkeypatch.setenv("LOA_DATABASE_URL", f"sqlite:///{tmp_path / 'other.db'}")

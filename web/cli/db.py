@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import click
+from alembic.script import ScriptDirectory
 
 import migrations
+from audio.messages import N_, Message
 from web.cli.context import LoaContext, pass_loa
+
+
+def newest(revisions: set[str]) -> str:
+    """The newest of several revisions (the migrations branch from 0001; ids are numbered)."""
+    return max(revisions, key=lambda r: (len(r), r)) if revisions else ""
+
+
+def _heads(loa: LoaContext) -> set[str]:
+    script = ScriptDirectory.from_config(migrations.alembic_config(loa.engine))
+    return set(script.get_heads())
 
 
 @click.group("db")
@@ -17,17 +29,34 @@ def db_group() -> None:
 @pass_loa
 def upgrade(loa: LoaContext) -> None:
     """Create the database or upgrade it to the newest schema."""
+    before = migrations.current_heads(loa.engine)
     migrations.upgrade(loa.engine)
-    click.echo(f"database at {', '.join(sorted(migrations.current_heads(loa.engine)))}")
+    after = migrations.current_heads(loa.engine)
+    params = {"old": newest(before), "revision": newest(after)}
+    if not before:
+        message = N_("Database created at revision %(revision)s (newest).")
+    elif before == after:
+        message = N_("Database already at revision %(revision)s (newest); nothing to do.")
+    else:
+        message = N_("Database upgraded from revision %(old)s to revision %(revision)s (newest).")
+    click.echo(loa.text(Message(message, params)))
 
 
 @db_group.command("status")
 @pass_loa
 def status(loa: LoaContext) -> None:
     """Show the schema revision and whether it is current."""
-    heads = migrations.current_heads(loa.engine)
-    state = "current" if migrations.is_current(loa.engine) else "needs upgrade (loa db upgrade)"
-    click.echo(f"revision {', '.join(sorted(heads)) or 'none'}: {state}")
+    current = migrations.current_heads(loa.engine)
+    params = {"revision": newest(current), "newest": newest(_heads(loa))}
+    if not current:
+        message = N_("No Loa schema in this database yet: run `loa db upgrade`.")
+    elif migrations.is_current(loa.engine):
+        message = N_("Database at revision %(revision)s (newest).")
+    else:
+        message = N_(
+            "Database at revision %(revision)s; the newest is %(newest)s: run `loa db upgrade`."
+        )
+    click.echo(loa.text(Message(message, params)))
 
 
 def register(group: click.Group) -> None:
