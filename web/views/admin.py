@@ -28,7 +28,9 @@ from scheduler.units.records import UnitsError
 from scheduler.units.service import import_file, import_province
 from web import accounts
 from web.access import ADMIN, require
+from web.account_scope import resolve_stations, resolve_unit
 from web.db import db
+from web.i18n import translate
 from web.models import ROLES, User
 from web.problems import ApiProblem
 from web.views.home import login_required
@@ -58,7 +60,8 @@ def _done(message: str, endpoint: str, **values: Any) -> Any:
 
 def _refused(exc: Exception, endpoint: str, **values: Any) -> Any:
     db().rollback()
-    flash(_("Not done: %(why)s", why=str(exc)), "error")
+    why = translate(exc) if isinstance(exc, LoaError) else str(exc)
+    flash(_("Not done: %(why)s", why=why), "error")
     return redirect(url_for(endpoint, **values), code=303)
 
 
@@ -71,15 +74,13 @@ def users() -> Any:
 
 @bp.post("/users")
 def create_user() -> Any:
-    """Create a user (planner/supervisor: unit code; broadcaster: channel ids)."""
+    """Create a user (planner/supervisor: unit code or name; broadcaster: station names or ids)."""
     s = db()
     form = request.form
     try:
-        unit_code = form.get("unit", "").strip()
-        unit_id = find_unit(s, unit_code).id if unit_code else None
-        channel_ids = [
-            int(x) for x in form.get("channels", "").replace(",", " ").split() if x.isdigit()
-        ]
+        unit_text = form.get("unit", "").strip()
+        unit_id = resolve_unit(s, unit_text).id if unit_text else None
+        channel_ids = resolve_stations(s, form.get("channels", ""))
         accounts.create_user(
             s, form.get("username", ""), form.get("password", ""), form.get("role", ""),
             _actor(), display_name=form.get("display_name") or None, unit_id=unit_id,
@@ -329,3 +330,7 @@ def add_cluster(channel_id: int) -> Any:
 def rules() -> Any:
     """The coverage rules in force (from config.toml) with their sources."""
     return render_template("admin/rules.html", settings=current_app.config["LOA_SETTINGS"])
+
+
+# A user's role, area and stations: routes on this blueprint, in their own module.
+import web.views.admin_users  # noqa: E402, F401
