@@ -2,9 +2,9 @@
 
 Compression is Flask-Compress (zstd, brotli, gzip or deflate, whichever the browser accepts;
 kept up to date, handles Vary, streamed files and conditional requests), so that `loa serve`
-sends small pages without a proxy in front. Static URLs carry a content hash (`?v=...`): a
-request with the current hash is cached by the browser for a year and never asked again; a
-changed file gets a new URL.
+sends small pages without a proxy in front. Scripts go out without their comments (rjsmin).
+Static URLs carry a content hash (`?v=...`): a request with the current hash is cached by the
+browser for a year and never asked again; a changed file gets a new URL.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import rjsmin
 from flask import Flask, Response, current_app, request, send_from_directory
 from flask_compress import Compress
 
@@ -44,6 +45,17 @@ def _digest(folder: str, filename: str) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
     except OSError:
         return ""
+
+
+@lru_cache(maxsize=64)
+def _minified(folder: str, filename: str, digest: str) -> bytes:
+    """A script without its comments and spare blanks (rjsmin), once per content version."""
+    return minify_js((Path(folder) / filename).read_text(encoding="utf-8")).encode()
+
+
+def minify_js(script: str) -> str:
+    """JavaScript as sent: comments and spare whitespace removed, nothing renamed."""
+    return str(rjsmin.jsmin(script))
 
 
 def version(filename: str) -> str:
@@ -99,9 +111,15 @@ def init_assets(app: Flask) -> None:
         # ETags name a schedule's version for If-Match, so they are kept as they were.
         etag = response.headers.get("ETag")
         if request.endpoint in ("static", "favicon") and response.status_code == 200:
-            # Small files: compressed whole, with a length, rather than streamed in chunks.
+            # Small files: compressed whole, with a length, rather than streamed in chunks;
+            # scripts without their comments (the phones need the code, not the notes).
             response.direct_passthrough = False
-            response.set_data(response.get_data())
+            filename = (request.view_args or {}).get("filename", "")
+            if filename.endswith(".js") and request.method == "GET":
+                folder = current_app.static_folder or ""
+                response.set_data(_minified(folder, filename, _digest(folder, filename)))
+            else:
+                response.set_data(response.get_data())
         response = compress.after_request(response)
         if etag and request.path.startswith("/api/"):
             response.headers["ETag"] = etag

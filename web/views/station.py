@@ -23,7 +23,7 @@ from scheduler.periods import Week
 from scheduler.units.text import vi_sort_key
 from web.access import CONFIRM, require, require_channel
 from web.api.common import today
-from web.assets import versioned
+from web.assets import minify_js, versioned
 from web.db import db
 from web.media import programmes_with_audio
 from web.station_page import opens_at_ms, station_days, unplanned_days, week_left
@@ -120,7 +120,7 @@ def service_worker() -> Any:
     script = script.replace("/*SHELL*/[]", json.dumps(shell)).replace(
         "/*QUEUE*/", versioned("queue.js")
     )
-    response = Response(script, mimetype="text/javascript")
+    response = Response(minify_js(script), mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/station/"
     response.headers["Cache-Control"] = "no-cache"
     response.add_etag()
