@@ -9,6 +9,7 @@ copy opened offline the next day knows which day is today.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
@@ -23,7 +24,7 @@ from scheduler.periods import Week
 from scheduler.units.text import vi_sort_key
 from web.access import CONFIRM, require, require_channel
 from web.api.common import today
-from web.assets import minify_js, versioned
+from web.assets import minify_js, version, versioned
 from web.db import db
 from web.media import programmes_with_audio
 from web.station_page import opens_at_ms, station_days, unplanned_days, week_left
@@ -106,6 +107,15 @@ def my_station() -> Any:
     )
 
 
+@lru_cache(maxsize=8)
+def _worker_script(folder: str, shell: tuple[str, ...], queue: str, digest: str) -> str:
+    """sw.js with the shell's versioned URLs written in, without comments (once per version)."""
+    with open(f"{folder}/sw.js", encoding="utf-8") as fh:
+        script = fh.read()
+    script = script.replace("/*SHELL*/[]", json.dumps(list(shell))).replace("/*QUEUE*/", queue)
+    return minify_js(script)
+
+
 @bp.get("/sw.js")
 def service_worker() -> Any:
     """The service worker, served under /station/ so that it may control the page.
@@ -113,14 +123,11 @@ def service_worker() -> Any:
     The shell's versioned URLs are written into it: when a file changes, the worker's bytes
     change, the browser installs it anew and it keeps a cache named after those versions.
     """
-    folder = current_app.static_folder or ""
-    with open(f"{folder}/sw.js", encoding="utf-8") as fh:
-        script = fh.read()
-    shell = [versioned(name) for name in SHELL]
-    script = script.replace("/*SHELL*/[]", json.dumps(shell)).replace(
-        "/*QUEUE*/", versioned("queue.js")
+    shell = tuple(versioned(name) for name in SHELL)
+    script = _worker_script(
+        current_app.static_folder or "", shell, versioned("queue.js"), version("sw.js")
     )
-    response = Response(minify_js(script), mimetype="text/javascript")
+    response = Response(script, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/station/"
     response.headers["Cache-Control"] = "no-cache"
     response.add_etag()
