@@ -117,7 +117,7 @@ def test_demo_programmes_play_audio(demo: Demo) -> None:
         page.fill('input[name="username"]', "phatthanh")
         page.fill('input[name="password"]', PASSWORD)
         page.click('button[type="submit"]')
-        page.wait_for_selector("body[data-ready]", state="attached")
+        page.wait_for_selector("body[data-synced]", state="attached")
         today = page.locator("details.day.today")
         left = today.locator("summary .left").inner_text()
         assert left.startswith("còn ") and left.endswith(" chưa xác nhận"), left

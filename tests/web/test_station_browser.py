@@ -159,7 +159,8 @@ def _phone(chromium: Any, station: Station, start: str = "/station/") -> tuple[A
 
 
 def _ready(page: Any, timeout: float = 20.0) -> None:
-    page.wait_for_selector("body[data-ready]", state="attached", timeout=timeout * 1000)
+    """The page shows what the phone knows too (its queue, what it sent)."""
+    page.wait_for_selector("body[data-synced]", state="attached", timeout=timeout * 1000)
 
 
 def _queue(page: Any, expected: int, timeout: float = 30.0) -> None:
@@ -178,8 +179,9 @@ def _load(page: Any, station: Station, url: str) -> tuple[int, float, list[str]]
     mark = station.wire.mark()
     start = time.monotonic()
     page.goto(url)
-    _ready(page)
+    page.wait_for_selector("body[data-ready]", state="attached", timeout=20000)  # buttons on
     usable = time.monotonic() - start
+    _ready(page)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.wait_for_load_state("networkidle")
     time.sleep(0.5)  # the worker's own requests, if any
@@ -268,10 +270,12 @@ def test_offline_second_station_shows_its_queue_then_sends_once(
         assert _status(page, b) == "✗ Không phát · chờ gửi"
         assert "Bản lưu trên máy" in page.inner_text("#stale")
         _shot(page, "station-second-offline-queued")
+        assert _count(station, [a, b]) == []  # nothing left the phone
     finally:
+        # Back online, Chromium may fire the worker's Background Sync at once: from here on
+        # the page or the worker sends, whichever is first; the server keeps one airing each.
         ctx.set_offline(False)
         station.wire.link_down.clear()
-    assert _count(station, [a, b]) == []  # nothing left the phone
     page.evaluate(WATCH)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     _queue(page, 0)

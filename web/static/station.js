@@ -383,19 +383,27 @@
     if (doc.visibilityState === "visible" && Date.now() - lastFresh > REFRESH_MS) refresh();
   });
   setNet(navigator.onLine);
+  // Usable at once with the page's own statuses; what the phone knows follows (data-synced).
+  paintAll();
+  markToday(true);
+  body.setAttribute("data-ready", "1");
   if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register(body.getAttribute("data-sw"), { scope: "/station/" }).catch(function () {});
+    // Registered once the page has loaded: its files come first on a slow link.
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register(body.getAttribute("data-sw"), { scope: "/station/" }).catch(function () {});
+    });
     navigator.serviceWorker.ready.then(keepCopy);
     // The service worker tells what it sent in the background (the page may have been asleep).
     navigator.serviceWorker.addEventListener("message", function (ev) {
       if (ev.data && ev.data.loa === "sent") { report(ev.data.entry, ev.data.result); LoaQueue.all().then(showPending); }
     });
   }
+  function synced() { body.setAttribute("data-synced", "1"); }
   migrate().then(function () { return overlay(rendered); }).then(function () {
-    markToday(true);
-    body.setAttribute("data-ready", "1");
+    markToday(false);
+    synced();
     return flush();
-  }).then(function () { if (!live) refresh(); }, function () { body.setAttribute("data-ready", "1"); });
+  }).then(function () { if (!live) refresh(); }, synced);
   // Slots come due as time passes; a page left open over midnight moves "today" along.
   setInterval(function () { markToday(false); paintAll(); flush(); }, 30000);
 })();
