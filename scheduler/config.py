@@ -222,15 +222,20 @@ class BackupSettings:
 
 @dataclass(frozen=True)
 class ReportLayout:
-    """How the DOCX periodic report presents its issuer and signer (compliance)."""
+    """How the DOCX periodic report presents its issuer, addressees and signer (ND 30/2020)."""
 
     authority: str = ""  # line above the issuing body; "" = "UBND " + the unit's name
     issuing_body: str = "VĂN PHÒNG ĐIỀU PHỐI NÔNG THÔN MỚI"
     symbol: str = "BC-VPĐP"
     place: str = ""  # "" = the unit's name
-    signer_title: str = "CHÁNH VĂN PHÒNG"
-    signer_name: str = ""
-    recipients: tuple[str, ...] = ("Như trên", "Lưu: VT")
+    addressees: tuple[str, ...] = ()  # "Kính gửi:"; "Như trên" in recipients refers to them
+    # Who signs: "" (the head signs), "KT." (a deputy signs for the head), "TL." / "TUQ."
+    # (signed by order / by authorisation), "TM." (for a collective body), "Q." (acting).
+    sign_as: Literal["", "KT.", "TL.", "TUQ.", "TM.", "Q."] = ""
+    on_behalf_of: str = ""  # the head's title after KT./TL./TUQ./TM. ("CHÁNH VĂN PHÒNG")
+    signer_title: str = "CHÁNH VĂN PHÒNG"  # the signer's own title
+    signer_name: str = ""  # full name under the signature and seal
+    recipients: tuple[str, ...] = ("Lưu: VT",)
 
 
 @dataclass(frozen=True)
@@ -419,6 +424,45 @@ def _check_reports(settings: Settings, where: str) -> None:
             )
 
 
+AS_ABOVE = "như trên"
+
+
+def _check_report_layout(settings: Settings, where: str) -> Settings:
+    """Texts of the report's layout cleaned at the door; signature and addressees consistent."""
+    from content.errors import InvalidContent
+    from content.text import clean_text
+
+    layout = settings.report_layout
+    cleaned: dict[str, Any] = {}
+    for f in dataclasses.fields(ReportLayout):
+        value = getattr(layout, f.name)
+        key = f"report_layout.{f.name}"
+        try:
+            if isinstance(value, tuple):
+                cleaned[f.name] = tuple(clean_text(v, field=key) for v in value)
+            else:
+                cleaned[f.name] = clean_text(value, field=key)
+        except InvalidContent as exc:
+            raise ConfigError(f"{where}: key '{key}': {exc}") from exc
+    layout = ReportLayout(**cleaned)
+    if layout.sign_as and layout.sign_as != "Q." and not layout.on_behalf_of:
+        raise ConfigError(
+            f"{where}: key 'report_layout.on_behalf_of' is required with sign_as = "
+            f"{layout.sign_as!r} (the head's title, e.g. 'CHÁNH VĂN PHÒNG')"
+        )
+    if any(r.lower().startswith(AS_ABOVE) for r in layout.recipients) and not layout.addressees:
+        raise ConfigError(
+            f"{where}: key 'report_layout.recipients' lists 'Như trên', which refers to "
+            "'Kính gửi': set 'report_layout.addressees'"
+        )
+    if not layout.issuing_body or not layout.signer_title:
+        raise ConfigError(
+            f"{where}: keys 'report_layout.issuing_body' and 'report_layout.signer_title' "
+            "must not be empty"
+        )
+    return dataclasses.replace(settings, report_layout=layout)
+
+
 def _check_worker(settings: Settings, where: str) -> None:
     """Worker timings must be positive and consistent; jobs and roles must be known."""
     w = settings.worker
@@ -534,6 +578,7 @@ def parse_settings(data: dict[str, Any], where: str, base_dir: str = ".") -> Set
         )
     _check_rules(settings, where)
     _check_reports(settings, where)
+    settings = _check_report_layout(settings, where)
     _check_worker(settings, where)
     _check_audio_feeds(settings, where)
     _check_web(settings, where)

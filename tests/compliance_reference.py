@@ -174,13 +174,16 @@ def reference(
                         value = float(len({i.programme_id for i in planned}))
                     else:
                         value = sum(i.programme.duration_seconds for i in planned) / 60
+                status = _status(rule, value, applicable)
+                if applicable and rule.basis == "aired" and last >= today:
+                    status = "running"  # DESIGN 4: a period in progress is never missed
                 rows.append(
                     RefRow(
                         rule.id,
                         channel.id,
                         p.label,
                         value,
-                        _status(rule, value, applicable),
+                        status,
                         len(not_aired),
                         len(unconfirmed),
                     )

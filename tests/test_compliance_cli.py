@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import shutil
@@ -72,7 +73,15 @@ def test_compliance_json_table_csv(db_url: str, tmp_path: Path) -> None:
     assert res.exit_code == 0 and "Đạt mục tiêu" in res.output and "Chưa đạt" in res.output
     out = tmp_path / "c.csv"
     res = run(db_url, "compliance", "--period", "2025-11", "--format", "csv", "-o", str(out))
-    assert res.exit_code == 0 and out.read_text("utf-8").startswith("rule_id,channel_id")
+    assert res.exit_code == 0 and out.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0])[:3] == ["Quy định", "Mã đài", "Đài"]
+    assert {r["Tình trạng"] for r in rows} <= {"Đạt mục tiêu", "Đạt tối thiểu", "Chưa đạt",
+                                              "Đang diễn ra", "Không áp dụng"}  # fmt: skip
+    assert not any(r["Quy định"] == "ntm_commune_weekly" for r in rows)  # names, not ids
+    res = run(db_url, "--lang", "en", "compliance", "--period", "2025-11", "--format", "csv")
+    assert res.output.startswith("Rule,Station code,Station,")
     res = run(db_url, "compliance", "--period", "2025-Q4", "--format", "xlsx", "-o",
               str(tmp_path / "c.xlsx"))  # fmt: skip
     assert res.exit_code == 0 and (tmp_path / "c.xlsx").stat().st_size > 0

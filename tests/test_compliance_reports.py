@@ -24,6 +24,7 @@ from scheduler.config import Rule, Settings
 from scheduler.periods import Period, Week
 from tests import factories as f
 from tests.compliance_data import airing, channel_with_languages, item
+from tests.readers import VI
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = dt.datetime(2025, 10, 15, tzinfo=dt.UTC)
@@ -116,8 +117,10 @@ def test_report_parts(session: Session, settings: Settings, merged) -> None:
     assert report.total.minutes == pytest.approx(270.0)
     data = json.loads(report_json(report))
     assert data["total"]["rules"]["ntm"]["below_minimum"] == 2
-    rows = list(csv.DictReader(io.StringIO(report_csv(report))))
-    assert rows[-1]["rule_id"] == "ntm" and rows[-1]["communes_with_station"] == "4"
+    rows = list(csv.DictReader(io.StringIO(report_csv(report, s, VI))))
+    assert rows[-1]["Quy định"] == "Nông thôn mới hằng tuần"
+    assert rows[-1]["Số đơn vị cấp xã có đài"] == "4"
+    assert rows[-1]["Tỷ lệ đạt tối thiểu (%)"] == "50"  # 2 of the 4 stations
 
 
 def test_deadlines_from_config(settings: Settings) -> None:
@@ -148,23 +151,21 @@ def test_precheck_of_a_draft_week(session: Session, settings: Settings) -> None:
 
 
 def test_exports_xlsx_docx_csv_json(session: Session, settings: Settings, merged, tmp_path):
-    s = dataclasses.replace(
-        settings, rules=(WEEKLY, dataclasses.replace(WEEKLY, id="ntm_q", period="quarter"))
-    )
+    quarterly = dataclasses.replace(WEEKLY, id="ntm_q", name_vi="Nông thôn mới hằng quý",
+                                    name_en="NTM quarterly", period="quarter")  # fmt: skip
+    s = dataclasses.replace(settings, rules=(WEEKLY, quarterly))
     report = build_report(session, s, "2025-Q3", "08", now=NOW)
-    xlsx = write_xlsx(report, s, tmp_path / "r.xlsx")
+    xlsx = write_xlsx(report, s, tmp_path / "r.xlsx", VI)
     wb = load_workbook(xlsx)
-    assert wb.sheetnames == ["Tổng hợp", "Quy định", "Đài chưa đạt", "Chưa xác nhận",
+    assert wb.sheetnames == ["Tổng hợp", "Các quy định", "Đài chưa đạt", "Chưa xác nhận",
                              "Nội dung đã phát", "Kế hoạch - thực hiện", "Chi tiết",
-                             "Thông tin"]  # fmt: skip
+                             "Báo cáo"]  # fmt: skip
     summary = wb["Tổng hợp"]
     assert summary.freeze_panes == "A2"
     assert summary["A1"].value == "Mã đơn vị" and summary["A1"].font.bold
-    assert summary.cell(row=2, column=10).number_format == "0.0%"
-    assert (
-        summary.cell(row=2, column=5).value == "ntm"
-        and summary.cell(row=3, column=5).value == "ntm_q"
-    )
+    assert summary.cell(row=2, column=11).number_format == "0.0%"
+    assert summary.cell(row=2, column=5).value == "Nông thôn mới hằng tuần"
+    assert summary.cell(row=3, column=5).value == "Nông thôn mới hằng quý"
     assert wb["Kế hoạch - thực hiện"].cell(row=2, column=3).number_format == "#,##0"
     docx_path = write_docx(report, s, tmp_path / "r.docx")
     doc = Document(str(docx_path))
@@ -173,7 +174,8 @@ def test_exports_xlsx_docx_csv_json(session: Session, settings: Settings, merged
     assert "Độc lập - Tự do - Hạnh phúc" in header and "Số:" in header and "/BC-VPĐP" in header
     assert "UBND TUYÊN QUANG" in header and "ngày 15 tháng 10 năm 2025" in header
     texts = [p.text for p in doc.paragraphs]
-    assert "BÁO CÁO" in texts and any("quý III năm 2025" in t for t in texts)
+    assert "BÁO CÁO" in texts
+    assert any("quý III năm 2025 (từ ngày 01/07 đến ngày 30/09/2025)" in t for t in texts)
     assert "Nơi nhận:" in doc.tables[-1].rows[0].cells[0].text
     assert "CHÁNH VĂN PHÒNG" in doc.tables[-1].rows[0].cells[1].text
     assert len(doc.inline_shapes) == 1  # the chart
@@ -181,7 +183,11 @@ def test_exports_xlsx_docx_csv_json(session: Session, settings: Settings, merged
     data = json.loads(result_json(result))
     entry = data["rules"][0]["channels"][0]
     assert {"channel_id", "channel_name", "unit_code", "period", "count", "status"} <= set(entry)
-    rows = list(csv.DictReader(io.StringIO(result_csv(result))))
+    rows = list(csv.DictReader(io.StringIO(result_csv(result, s, VI))))
     assert len(rows) == sum(len(cr.spans) for rr in result.rules for cr in rr.channels)
-    out = write_result_xlsx(result, s, tmp_path / "c.xlsx")
-    assert load_workbook(out).sheetnames == ["Tổng quan", "ntm", "ntm_q"]
+    assert rows[0]["Quy định"] == "Nông thôn mới hằng tuần"
+    assert rows[0]["Kỳ"] == "Tuần 27 (30/06–06/07)" and rows[0]["Tình trạng"] == "Đạt tối thiểu"
+    out = write_result_xlsx(result, s, tmp_path / "c.xlsx", VI)
+    assert load_workbook(out).sheetnames == [
+        "Tổng quan", "1. Nông thôn mới hằng tuần", "2. Nông thôn mới hằng quý"
+    ]  # fmt: skip

@@ -40,6 +40,10 @@ def test_default_config_is_complete(settings):
         (lambda d: d["locale"].update(timezone="Mars/Olympus"), "unknown time zone"),
         (lambda d: d["reports"][0].update(deadline_month=4), "'reports[0].deadline_month'"),
         (lambda d: d["rules"][0].update(channel_kinds=["tv"]), "unknown channel kind 'tv'"),
+        (lambda d: d["report_layout"].update(addressees=[]), "'report_layout.addressees'"),
+        (lambda d: d["report_layout"].update(sign_as="KT."), "'report_layout.on_behalf_of'"),
+        (lambda d: d["report_layout"].update(sign_as="PP."), "'report_layout.sign_as'"),
+        (lambda d: d["report_layout"].update(signer_name="A\x07"), "'report_layout.signer_name'"),
     ],
 )
 def test_bad_values_name_the_key_and_file(mutate, message):
@@ -69,3 +73,11 @@ def test_env_overrides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     assert s.locale.timezone == "Europe/Berlin"
     assert s.database.url == "sqlite:////tmp/x.db"
     assert s.source == str(other)
+
+
+def test_report_layout_text_is_cleaned_at_the_door():
+    data = base()
+    data["report_layout"].update(signer_name="  Nguye\u0302\u0303n Văn A ", sign_as="TL.",
+                                 on_behalf_of="CHÁNH VĂN PHÒNG")  # fmt: skip
+    layout = parse_settings(data, "x.toml").report_layout
+    assert layout.signer_name == "Nguyễn Văn A" and layout.sign_as == "TL."

@@ -97,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.views.library import bp as library_bp
     from web.views.notices import bp as notices_bp
     from web.views.planner import bp as planner_bp
+    from web.views.reports import bp as reports_bp
     from web.views.station import bp as station_bp
     from web.views.supervisor import bp as supervisor_bp
 
@@ -105,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(planner_bp)
     app.register_blueprint(station_bp)
     app.register_blueprint(supervisor_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(library_bp)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -24,11 +25,16 @@ from web.plan_status import channel_facts, unit_codes
 
 @dataclass
 class Cell:
-    """One channel in one week: the rule's value and status, and unconfirmed past items."""
+    """One channel in one week: the rule's value and status, and unconfirmed past items.
+
+    In the week still running the status is `running` (never missed) and `so_far` is the
+    status the count reaches so far.
+    """
 
     value: float = 0
     status: str = "not_applicable"
     unconfirmed: int = 0
+    so_far: str = ""
 
 
 @dataclass
@@ -39,23 +45,35 @@ class Matrix:
     weeks: list[Week]
     channels: list[Channel]
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    running: Week | None = None  # the week in progress, when the period holds it
 
     def cell(self, channel_id: int, week: Week) -> Cell:
         """The cell of a channel and week."""
         return self.cells.get((channel_id, week.key), Cell())
 
     def share(self, week: Week, statuses: tuple[str, ...]) -> tuple[int, int]:
-        """(channels with one of the statuses, channels the rule applies to) in a week."""
-        applicable = [c for c in self.channels if self.cell(c.id, week).status != "not_applicable"]
-        hit = [c for c in applicable if self.cell(c.id, week).status in statuses]
+        """(channels with one of the statuses, channels the rule applies to) in a week.
+
+        For the running week: the statuses reached so far.
+        """
+        cells = [self.cell(c.id, week) for c in self.channels]
+        applicable = [c for c in cells if c.status != "not_applicable"]
+        hit = [c for c in applicable if (c.so_far or c.status) in statuses]
         return len(hit), len(applicable)
 
     def weeks_met(self, channel_id: int) -> tuple[int, int]:
-        """(weeks at minimum or better, applicable weeks) of a channel over the period."""
+        """(weeks at minimum or better, finished applicable weeks) of a channel over the period.
+
+        The running week counts neither as met nor as missed (DESIGN 4).
+        """
         cells = [self.cell(channel_id, w) for w in self.weeks]
-        applicable = [c for c in cells if c.status != "not_applicable"]
-        met = [c for c in applicable if c.status in ("minimum_met", "target_met")]
-        return len(met), len(applicable)
+        judged = [c for c in cells if c.status not in ("not_applicable", "running")]
+        met = [c for c in judged if c.status in ("minimum_met", "target_met")]
+        return len(met), len(judged)
+
+    def is_running(self, week: Week) -> bool:
+        """True for the week still in progress (shown apart, not judged)."""
+        return week == self.running
 
     def unconfirmed(self, week: Week) -> int:
         """Past scheduled items without an airing in a week, over all channels."""
@@ -96,11 +114,13 @@ def weekly_matrices(
     weeks = [w for w in period.weeks() if w.monday <= today]
     codes = unit_codes(session, {c.unit_id for c in channels})
     facts = {c.id: channel_facts(c, codes[c.unit_id]) for c in channels}
+    running = Week.of(today) if weeks and weeks[-1] == Week.of(today) else None
     matrices = [
         Matrix(
             rule=rule,
             weeks=weeks,
             channels=[c for c in channels if rule_covers_channel(rule, facts[c.id])],
+            running=running,
         )
         for rule in rules
     ]
@@ -135,9 +155,11 @@ def weekly_matrices(
                 ]
                 value = measure(rule, counted)
                 applicable = facts[c.id].active_between(w.monday, w.sunday)
-                matrix.cells[(c.id, w.key)] = Cell(
-                    value, status_for(rule, value, applicable), unconfirmed.get((c.id, w.key), 0)
-                )
+                status = status_for(rule, value, applicable)
+                cell = Cell(value, status, unconfirmed.get((c.id, w.key), 0))
+                if w == running and applicable:
+                    cell.status, cell.so_far = "running", status
+                matrix.cells[(c.id, w.key)] = cell
     return matrices
 
 
@@ -193,3 +215,55 @@ def coming_deadlines(settings: Settings, today: dt.date, count: int = 4) -> list
                 out.append(Deadline(report, period, due))
             day = period.end + dt.timedelta(days=1)
     return sorted(out, key=lambda d: d.due)[:count]
+
+
+def counted_rules(
+    session: Session, settings: Settings, rules: list[Rule], channel: Channel, airings: list
+) -> dict[int, list[Rule]]:
+    """For each airing of a channel's week: the rules it counted toward (basis aired)."""
+    facts = channel_facts(channel, unit_codes(session, {channel.unit_id})[channel.unit_id])
+    covering = [r for r in rules if rule_covers_channel(r, facts)]
+    out: dict[int, list[Rule]] = {}
+    for a in airings:
+        p = a.programme
+        fact = AiringFacts(p.id, frozenset(p.topics), p.programme_type, p.language,
+                           p.duration_seconds, a.status, a.duration_seconds)  # fmt: skip
+        out[a.id] = [r for r in covering if airing_counts(r, facts, fact)]
+    return out
+
+
+@dataclass(frozen=True)
+class PeriodChoice:
+    """One entry of the period picker: the period's code and its name in words."""
+
+    kind: str
+    value: str
+    text: str
+
+
+PICKER_KINDS = ("week", "month", "quarter", "half", "year")
+PICKER_WEEKS = 26  # the last half-year of weeks; older weeks through the date range
+PICKER_YEARS = 6
+
+
+def period_choices(
+    today: dt.date, first_year: int, chosen: Period, name: Callable[[Period], str]
+) -> dict[str, list[PeriodChoice]]:
+    """Periods that have started, newest first, per kind (the chosen one always listed)."""
+    years = range(today.year, max(first_year, today.year - PICKER_YEARS + 1) - 1, -1)
+    labels: dict[str, list[str]] = {k: [] for k in PICKER_KINDS}
+    for y in years:
+        labels["year"].append(str(y))
+        labels["half"] += [f"{y}-H{h}" for h in (2, 1)]
+        labels["quarter"] += [f"{y}-Q{q}" for q in (4, 3, 2, 1)]
+        labels["month"] += [f"{y}-{m:02d}" for m in range(12, 0, -1)]
+    week = Week.of(today)
+    labels["week"] = [str(week.shift(-i)) for i in range(PICKER_WEEKS)]
+    out: dict[str, list[PeriodChoice]] = {}
+    for kind in PICKER_KINDS:
+        periods = [Period.parse(label) for label in labels[kind]]
+        periods = [p for p in periods if p.start <= today or p.kind == "week"]
+        if chosen.kind == kind and chosen.label not in {p.label for p in periods}:
+            periods.append(chosen)
+        out[kind] = [PeriodChoice(kind, p.label, name(p)) for p in periods]
+    return out

@@ -97,6 +97,7 @@ class _Plan:
     covered: dict[int, ChannelInfo]
     fixed_languages: frozenset[str]
     min_seconds: float | None
+    running: frozenset[int] = frozenset()  # buckets of rule periods still in progress
 
 
 def covers(rule: Rule, ch: ChannelInfo, codes: frozenset[str]) -> bool:
@@ -122,13 +123,16 @@ def _plans(
     plans = []
     for rule in rules:
         periods = rule_periods(period, rule)
+        running: frozenset[int] = frozenset()
         if rule.basis == "aired":  # nothing can have aired in a period that has not started
             periods = [p for p in periods if p.week_start <= today]
+            # A period still in progress is shown as running, never as missed (DESIGN 4).
+            running = frozenset(i for i, p in enumerate(periods) if p.week_end >= today)
         buckets = {w.key: i for i, p in enumerate(periods) for w in p.weeks()}
         covered = {cid: ch for cid, ch in channels.items() if covers(rule, ch, codes[cid])}
         fixed = frozenset(c for c in rule.languages if c != CHANNEL_LANGUAGE)
         mins = rule.min_duration_minutes * 60 if rule.min_duration_minutes is not None else None
-        plans.append(_Plan(rule, periods, buckets, covered, fixed, mins))
+        plans.append(_Plan(rule, periods, buckets, covered, fixed, mins, running))
     return plans
 
 
@@ -235,6 +239,8 @@ def _result(plan: _Plan, tally: _Tally) -> RuleResult:
             "target_met" if v >= target else "minimum_met" if v >= minimum else "below_minimum"
             for v in values
         ]
+        for b in plan.running:
+            statuses[b] = "running"
         whole = ch.active_from <= first and (ch.active_to is None or ch.active_to >= last)
         if not whole:
             for b, (_, start, end) in enumerate(spans):

@@ -1,4 +1,9 @@
-"""CSV and JSON exports of a compliance result and of a periodic report."""
+"""CSV and JSON exports of a compliance result and of a periodic report.
+
+JSON is for programs (codes and ids). CSV is for people opening it in a spreadsheet: headers,
+rule names, statuses and periods in the reader's language, shares in percent with the
+language's decimal mark, saved as UTF-8 with a BOM (`csv_bytes`) so Excel reads Vietnamese.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,48 @@ import io
 import json
 from typing import Any
 
+from audio.messages import N_
+from scheduler.compliance.labels import (
+    Reader,
+    capital,
+    rule_name,
+    rule_period_name,
+    status_name,
+    vocab,
+)
 from scheduler.compliance.model import ComplianceResult
 from scheduler.compliance.reports import Report
+from scheduler.config import Settings
 
-CSV_COLUMNS = [
-    "rule_id", "channel_id", "channel_name", "channel_kind", "unit_code", "unit_name",
-    "period", "count", "minimum", "target", "status", "not_aired", "unconfirmed",
-]  # fmt: skip
+RESULT_COLUMNS = (
+    N_("Rule"), N_("Station code"), N_("Station"), N_("Station kind"), N_("Unit code"),
+    N_("Unit"), N_("Period"), N_("Count"), N_("Minimum"), N_("Target"), N_("Status"),
+    N_("Not aired or cancelled"), N_("Unconfirmed"),
+)  # fmt: skip
+REPORT_COLUMNS = (
+    N_("Unit code"), N_("Unit"), N_("Communes"), N_("Communes with a station"), N_("Rule"),
+    N_("Stations it applies to"), N_("Target met"), N_("Minimum met"), N_("Below minimum"),
+    N_("In progress"), N_("Share at minimum (%)"), N_("Share at target (%)"), N_("Periods met"),
+    N_("Periods passed"),
+)  # fmt: skip
+
+
+def csv_bytes(text: str) -> bytes:
+    """CSV text as a file: UTF-8 with a byte order mark, so Excel opens Vietnamese correctly."""
+    return text.encode("utf-8-sig")
+
+
+def number(value: float | None, reader: Reader, digits: int = 1) -> str:
+    """A number as the reader writes it: '66,7' in Vietnamese, '66.7' in English."""
+    if value is None:
+        return ""
+    text = f"{value:.{digits}f}" if value != int(value) else str(int(value))
+    return text.replace(".", ",") if reader.language == "vi" else text
+
+
+def percent(value: float | None, reader: Reader) -> str:
+    """A share in percent with one decimal ('' when there is none)."""
+    return "" if value is None else number(round(100 * value, 1), reader)
 
 
 def result_dict(result: ComplianceResult) -> dict[str, Any]:
@@ -70,13 +110,20 @@ def result_json(result: ComplianceResult) -> str:
     return json.dumps(result_dict(result), ensure_ascii=False, indent=1)
 
 
-def result_csv(result: ComplianceResult) -> str:
-    """One CSV row per rule, channel and rule period."""
+def result_csv(result: ComplianceResult, settings: Settings, reader: Reader | None = None) -> str:
+    """One CSV row per rule, channel and rule period, in the reader's language."""
+    t = reader or Reader()
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in result.rows():
-        writer.writerow(row)
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([t(c) for c in RESULT_COLUMNS])
+    for r in result.rows():
+        writer.writerow([
+            rule_name(settings, str(r["rule_id"]), t), r["channel_id"], r["channel_name"],
+            vocab(settings, "kind", str(r["channel_kind"]), t), r["unit_code"], r["unit_name"],
+            capital(rule_period_name(str(r["period"]), t)), number(float(r["count"]), t),  # type: ignore[arg-type]
+            r["minimum"], "" if r["target"] is None else r["target"],
+            status_name(str(r["status"]), t), r["not_aired"], r["unconfirmed"],
+        ])  # fmt: skip
     return buf.getvalue()
 
 
@@ -93,6 +140,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             "rules": {
                 rid: {"applicable": r.applicable, "target_met": r.target_met,
                       "minimum_met": r.minimum_met, "below_minimum": r.below_minimum,
+                      "running": r.running,
                       "share_minimum": r.share_minimum, "share_target": r.share_target,
                       "periods_met": r.periods_met, "periods_applicable": r.periods_applicable}
                 for rid, r in s.rules.items()
@@ -105,6 +153,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "period": report.period.label,
         "unit_code": report.unit_code,
         "unit_name": report.unit_name,
+        "in_progress": report.in_progress,
         "deadline": report.deadline.isoformat() if report.deadline else None,
         "generated_at": report.generated_at.isoformat(),
         "summary": [summary(s) for s in report.summary],
@@ -141,19 +190,21 @@ def report_json(report: Report) -> str:
     return json.dumps(report_dict(report), ensure_ascii=False, indent=1)
 
 
-def report_csv(report: Report) -> str:
-    """The report's summary per unit as CSV (one row per unit and rule)."""
+def report_csv(report: Report, settings: Settings, reader: Reader | None = None) -> str:
+    """The report's summary per unit and applicable rule as CSV, in the reader's language."""
+    t = reader or Reader()
     buf = io.StringIO()
-    cols = ["unit_code", "unit_name", "communes", "communes_with_station", "rule_id",
-            "applicable", "target_met", "minimum_met", "below_minimum", "share_minimum",
-            "share_target", "periods_met", "periods_applicable"]  # fmt: skip
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(cols)
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([t(c) for c in REPORT_COLUMNS])
     for s in [*report.summary, report.total]:
-        for rid, r in s.rules.items():
-            writer.writerow([s.code, s.name, s.communes, s.communes_with_station, rid,
-                             r.applicable, r.target_met, r.minimum_met, r.below_minimum,
-                             "" if r.share_minimum is None else round(r.share_minimum, 4),
-                             "" if r.share_target is None else round(r.share_target, 4),
-                             r.periods_met, r.periods_applicable])  # fmt: skip
+        for rid in report.rules_in_area:
+            r = s.rules[rid]
+            if not r.channels:
+                continue
+            writer.writerow([
+                s.code, s.name, s.communes, s.communes_with_station, rule_name(settings, rid, t),
+                r.applicable, r.target_met, r.minimum_met, r.below_minimum, r.running,
+                percent(r.share_minimum, t), percent(r.share_target, t), r.periods_met,
+                r.periods_applicable,
+            ])  # fmt: skip
     return buf.getvalue()

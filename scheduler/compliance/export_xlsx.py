@@ -1,7 +1,13 @@
-"""XLSX exports: the periodic report (one sheet per part) and a compliance result (per rule)."""
+"""XLSX exports: the periodic report (one sheet per part) and a compliance result (per rule).
+
+Written in the reader's language (headers, sheet names, statuses, periods in words, rule
+names); numbers stay numbers with Excel formats, so the office can sum and sort them.
+"""
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,9 +17,21 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scheduler.compliance.labels import COUNT, PERIOD, STATUS, rule_name, vocab
+from audio.messages import N_
+from scheduler.compliance.labels import (
+    BASIS,
+    COUNT,
+    PERIOD_KIND,
+    Reader,
+    capital,
+    period_name,
+    rule_name,
+    rule_period_name,
+    status_name,
+    vocab,
+)
 from scheduler.compliance.model import ComplianceResult
-from scheduler.compliance.reports import Report, period_name_vi
+from scheduler.compliance.reports import Report
 from scheduler.config import Settings
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -22,11 +40,12 @@ THIN = Side(style="thin", color="999999")
 INT, DEC, PCT, DATE = "#,##0", "#,##0.0", "0.0%", "DD/MM/YYYY"
 
 Column = tuple[str, int, str | None]  # header, width, number format
+_SHEET_UNSAFE = re.compile(r"[\\/*?:\[\]]")  # characters Excel refuses in a sheet name
 
 
 def _sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]]):
     """A sheet with a bold, filled, frozen header row, formats, widths and a filter."""
-    ws: Worksheet = wb.create_sheet(title[:31])
+    ws: Worksheet = wb.create_sheet(_SHEET_UNSAFE.sub("-", title)[:31].strip())
     ws.append([c[0] for c in columns])
     for i, (_, width, _fmt) in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=i)
@@ -63,145 +82,189 @@ def _share(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def report_workbook(report: Report, settings: Settings) -> Workbook:
-    """The periodic report as a workbook, one sheet per part."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    info = wb.create_sheet("Thông tin")
-    info.append(["Báo cáo", report.title_vi])
-    info.append(["Đơn vị", report.unit_name])
-    info.append(["Kỳ báo cáo", period_name_vi(report.period)])
-    info.append(["Từ ngày", report.period.week_start])
-    info.append(["Đến ngày", report.period.week_end])
-    info.append(["Hạn nộp", report.deadline])
-    info.append(["Lập lúc (UTC)", report.generated_at.replace(tzinfo=None)])
+def _info(wb: Workbook, report: Report, t: Reader) -> Worksheet:
+    """The report's facts: title, area, period in words, counted days, deadline, when built."""
+    info = wb.create_sheet(t(N_("Report"))[:31])
+    title = t(N_("Broadcast coverage compliance, %(period)s"), period=period_name(report.period, t))
+    info.append([t(N_("Report")), title])
+    info.append([t(N_("Area")), report.unit_name])
+    info.append([t(N_("Reporting period")), capital(period_name(report.period, t))])
+    info.append([t(N_("Weekly figures from")), report.period.week_start])
+    info.append([t(N_("Weekly figures to")), report.period.week_end])
+    info.append([t(N_("Deadline")), report.deadline])
+    info.append([t(N_("Built at (UTC)")), report.generated_at.replace(tzinfo=None)])
+    running = ", ".join(rule_period_name(label, t) for label in report.in_progress)
+    info.append([t(N_("In progress (not judged yet)")), running or "–"])
+    info.append([t(N_("Note")), t(N_("Weekly figures count the weeks (Monday to Sunday) whose "
+                                     "Thursday falls in the period."))])  # fmt: skip
     for r in range(4, 7):
         info.cell(row=r, column=2).number_format = DATE
     info.cell(row=7, column=2).number_format = "DD/MM/YYYY HH:MM"
-    info.column_dimensions["A"].width = 16
-    info.column_dimensions["B"].width = 70
+    info.column_dimensions["A"].width = 28
+    info.column_dimensions["B"].width = 80
     for (cell,) in info.iter_rows(min_col=1, max_col=1):
         cell.font = HEADER_FONT
     _fit(info)
-    rules = [rr.rule for rr in report.result.rules]
+    return info
+
+
+def _summary(wb: Workbook, report: Report, settings: Settings, t: Reader) -> None:
+    """Per unit and rule: only the rules that apply to some station of that unit."""
+    rules = report.rules_in_area
     cols: list[Column] = [
-        ("Mã đơn vị", 10, None), ("Đơn vị", 26, None), ("Số xã", 8, INT),
-        ("Số xã có đài", 10, INT), ("Quy định", 28, None), ("Số đài áp dụng", 10, INT),
-        ("Đạt mục tiêu", 10, INT), ("Đạt tối thiểu trở lên", 12, INT), ("Chưa đạt", 10, INT),
-        ("Tỷ lệ đạt tối thiểu", 11, PCT), ("Tỷ lệ đạt mục tiêu", 11, PCT),
-        ("Số kỳ đạt", 10, INT), ("Số kỳ áp dụng", 10, INT), ("Tỷ lệ kỳ đạt", 10, PCT),
+        (t(N_("Unit code")), 10, None), (t(N_("Unit")), 26, None),
+        (t(N_("Communes")), 8, INT), (t(N_("Communes with a station")), 10, INT),
+        (t(N_("Rule")), 34, None), (t(N_("Stations it applies to")), 10, INT),
+        (t(N_("Target met")), 10, INT), (t(N_("Minimum met or better")), 12, INT),
+        (t(N_("Below minimum")), 10, INT), (t(N_("In progress")), 10, INT),
+        (t(N_("Share at minimum")), 11, PCT), (t(N_("Share at target")), 11, PCT),
+        (t(N_("Periods met")), 10, INT), (t(N_("Periods passed")), 10, INT),
+        (t(N_("Share of periods met")), 10, PCT),
     ]  # fmt: skip
-    rows = []
+    rows, total_rows = [], 0
     for s in [*report.summary, report.total]:
-        for rule in rules:
-            r = s.rules[rule.id]
-            rows.append((s.code, s.name, s.communes, s.communes_with_station, rule.id,
-                         r.applicable, r.target_met, r.at_minimum, r.below_minimum,
-                         _share(r.share_minimum), _share(r.share_target), r.periods_met,
-                         r.periods_applicable, _share(r.share_periods)))  # fmt: skip
-    ws = _sheet(wb, "Tổng hợp", cols, rows)
-    for row in ws.iter_rows(min_row=ws.max_row - len(rules) + 1):
+        applying = [rid for rid in rules if s.rules[rid].channels]
+        total_rows = len(applying)
+        for rid in applying:
+            r = s.rules[rid]
+            rows.append((s.code, s.name, s.communes, s.communes_with_station,
+                         rule_name(settings, rid, t), r.applicable, r.target_met, r.at_minimum,
+                         r.below_minimum, r.running, _share(r.share_minimum),
+                         _share(r.share_target), r.periods_met, r.periods_applicable,
+                         _share(r.share_periods)))  # fmt: skip
+    ws = _sheet(wb, t(N_("Summary")), cols, rows)
+    for row in ws.iter_rows(min_row=ws.max_row - total_rows + 1):
         for cell in row:
             cell.font = HEADER_FONT
+
+
+def report_workbook(report: Report, settings: Settings, reader: Reader | None = None) -> Workbook:
+    """The periodic report as a workbook, one sheet per part, in the reader's language."""
+    t = reader or Reader()
+    wb = Workbook()
+    wb.remove(wb.active)
+    info = _info(wb, report, t)
+    _summary(wb, report, settings, t)
+    rules = [settings.rule(rid) for rid in report.rules_in_area]
     _sheet(
         wb,
-        "Quy định",
-        [("Mã", 26, None), ("Tên quy định", 50, None), ("Kỳ", 8, None), ("Tối thiểu", 10, INT),
-         ("Mục tiêu", 10, INT), ("Đếm theo", 18, None), ("Căn cứ", 10, None),
-         ("Nguồn", 60, None)],
-        [(r.id, r.name_vi, PERIOD[r.period].vi, r.minimum, r.target, COUNT[r.count].vi,
-          "đã phát" if r.basis == "aired" else "kế hoạch", r.source) for r in rules],
+        t(N_("Rules")),
+        [(t(N_("Rule")), 50, None), (t(N_("Period")), 10, None), (t(N_("Minimum")), 10, INT),
+         (t(N_("Target")), 10, INT), (t(N_("Counted as")), 20, None), (t(N_("Basis")), 10, None),
+         (t(N_("Source")), 60, None), (t(N_("Rule code")), 26, None)],
+        [(rule_name(settings, r.id, t), t(PERIOD_KIND[r.period]), r.minimum, r.target,
+          t(COUNT[r.count]), t(BASIS[r.basis]), r.source, r.id) for r in rules],
     )  # fmt: skip
     _sheet(
         wb,
-        "Đài chưa đạt",
-        [("Quy định", 26, None), ("Đài", 34, None), ("Mã đơn vị", 10, None), ("Đơn vị", 24, None),
-         ("Số kỳ đạt", 10, INT), ("Số kỳ áp dụng", 12, INT), ("Các kỳ chưa đạt", 40, None),
-         ("Lý do đã báo", 40, None), ("Chưa xác nhận", 12, INT)],
-        [(b.rule_id, b.result.channel.name, b.result.channel.unit_code,
+        t(N_("Stations below minimum")),
+        [(t(N_("Rule")), 34, None), (t(N_("Station")), 34, None), (t(N_("Unit code")), 10, None),
+         (t(N_("Unit")), 24, None), (t(N_("Periods met")), 10, INT),
+         (t(N_("Periods passed")), 12, INT), (t(N_("Periods missed")), 48, None),
+         (t(N_("Reasons given")), 40, None), (t(N_("Unconfirmed")), 12, INT)],
+        [(rule_name(settings, b.rule_id, t), b.result.channel.name, b.result.channel.unit_code,
           b.result.channel.unit_name, b.result.met, b.result.applicable,
-          ", ".join(p.label for p in b.result.missed),
-          "; ".join(f"{vocab(settings, 'reason', k)}: {n}" for k, n in sorted(b.reasons.items())),
+          capital(", ".join(rule_period_name(p.label, t) for p in b.result.missed)),
+          "; ".join(f"{vocab(settings, 'reason', k, t)}: {n}"
+                    for k, n in sorted(b.reasons.items())),
           b.result.unconfirmed) for b in report.below],
     )  # fmt: skip
     _sheet(
         wb,
-        "Chưa xác nhận",
-        [("Đài", 34, None), ("Đơn vị", 24, None), ("Số lượt chưa xác nhận", 14, INT)],
+        t(N_("Unconfirmed")),
+        [(t(N_("Station")), 34, None), (t(N_("Unit")), 24, None),
+         (t(N_("Unconfirmed items")), 14, INT)],
         report.unconfirmed,
-    )
-    content = [("Chủ đề", vocab(settings, "topic", k), n, m) for k, n, m in report.by_topic]
-    content += [("Thể loại", vocab(settings, "type", k), n, m) for k, n, m in report.by_type]
-    content += [("Ngôn ngữ", vocab(settings, "language", k), n, m)
+    )  # fmt: skip
+    content = [(t(N_("Topic")), vocab(settings, "topic", k, t), n, m)
+               for k, n, m in report.by_topic]  # fmt: skip
+    content += [(t(N_("Programme type")), vocab(settings, "type", k, t), n, m)
+                for k, n, m in report.by_type]  # fmt: skip
+    content += [(t(N_("Language")), vocab(settings, "language", k, t), n, m)
                 for k, n, m in report.by_language]  # fmt: skip
     _sheet(
         wb,
-        "Nội dung đã phát",
-        [("Nhóm", 12, None), ("Giá trị", 34, None), ("Số lượt phát", 12, INT),
-         ("Số phút", 12, DEC)],
+        t(N_("Content aired")),
+        [(t(N_("Group")), 16, None), (t(N_("Value")), 34, None), (t(N_("Airings")), 12, INT),
+         (t(N_("Minutes")), 12, DEC)],
         content,
     )  # fmt: skip
     _sheet(
         wb,
-        "Kế hoạch - thực hiện",
-        [("Mã đơn vị", 10, None), ("Đơn vị", 26, None), ("Kế hoạch", 10, INT),
-         ("Đã phát", 10, INT), ("Phát một phần", 12, INT), ("Không phát / hủy", 12, INT),
-         ("Chưa xác nhận", 12, INT), ("Phát ngoài kế hoạch", 12, INT),
-         ("Số phút phát sóng", 14, DEC)],
+        t(N_("Planned and aired")),
+        [(t(N_("Unit code")), 10, None), (t(N_("Unit")), 26, None), (t(N_("Planned")), 10, INT),
+         (t(N_("Aired")), 10, INT), (t(N_("Partly aired")), 12, INT),
+         (t(N_("Not aired or cancelled")), 12, INT), (t(N_("Unconfirmed")), 12, INT),
+         (t(N_("Unplanned")), 12, INT), (t(N_("Minutes on air")), 14, DEC)],
         [(s.code, s.name, s.planned, s.aired, s.partial, s.not_aired, s.unconfirmed,
           s.unplanned, round(s.minutes, 1)) for s in [*report.summary, report.total]],
     )  # fmt: skip
-    _detail(wb, report.result)
+    _detail(wb, report.result, settings, t)
     wb.move_sheet(info, offset=len(wb.sheetnames) - 1)
     wb.active = 0
     return wb
 
 
-def _detail(wb: Workbook, result: ComplianceResult, split_rules: bool = False) -> None:
+def _detail(
+    wb: Workbook, result: ComplianceResult, settings: Settings, t: Reader, split: bool = False
+) -> None:
     """Per rule, channel and rule period: count and status (one sheet, or one per rule)."""
     cols: list[Column] = [
-        ("Quy định", 26, None), ("Mã đài", 8, None), ("Đài", 34, None), ("Mã đơn vị", 10, None),
-        ("Đơn vị", 24, None), ("Kỳ", 10, None), ("Số đếm", 10, DEC), ("Tối thiểu", 10, INT),
-        ("Mục tiêu", 10, INT), ("Trạng thái", 16, None), ("Không phát / hủy", 12, INT),
-        ("Chưa xác nhận", 12, INT),
+        (t(N_("Rule")), 34, None), (t(N_("Station code")), 8, None),
+        (t(N_("Station")), 34, None), (t(N_("Unit code")), 10, None), (t(N_("Unit")), 24, None),
+        (t(N_("Period")), 24, None), (t(N_("Count")), 10, DEC), (t(N_("Minimum")), 10, INT),
+        (t(N_("Target")), 10, INT), (t(N_("Status")), 16, None),
+        (t(N_("Not aired or cancelled")), 12, INT), (t(N_("Unconfirmed")), 12, INT),
     ]  # fmt: skip
 
     def rows_of(rule_id: str | None) -> list[tuple]:
         return [
-            (r["rule_id"], r["channel_id"], r["channel_name"], r["unit_code"], r["unit_name"],
-             r["period"], r["count"], r["minimum"], r["target"], STATUS[str(r["status"])].vi,
+            (rule_name(settings, str(r["rule_id"]), t), r["channel_id"], r["channel_name"],
+             r["unit_code"], r["unit_name"], capital(rule_period_name(str(r["period"]), t)),
+             r["count"], r["minimum"], r["target"], status_name(str(r["status"]), t),
              r["not_aired"], r["unconfirmed"])
             for r in result.rows() if rule_id is None or r["rule_id"] == rule_id
         ]  # fmt: skip
 
-    if split_rules:
-        for rr in result.rules:
-            _sheet(wb, rr.rule.id, cols, rows_of(rr.rule.id))
+    if split:
+        for i, rr in enumerate(result.rules, start=1):
+            _sheet(wb, f"{i}. {rule_name(settings, rr.rule.id, t)}", cols, rows_of(rr.rule.id))
     else:
-        _sheet(wb, "Chi tiết", cols, rows_of(None))
+        _sheet(wb, t(N_("Detail")), cols, rows_of(None))
 
 
-def write_xlsx(report: Report, settings: Settings, path: str | Path) -> Path:
+def report_xlsx_bytes(report: Report, settings: Settings, reader: Reader | None = None) -> bytes:
+    """The XLSX file's bytes (what the archive keeps and the web serves)."""
+    buf = io.BytesIO()
+    report_workbook(report, settings, reader).save(buf)
+    return buf.getvalue()
+
+
+def write_xlsx(
+    report: Report, settings: Settings, path: str | Path, reader: Reader | None = None
+) -> Path:
     """Write the periodic report as XLSX."""
-    wb = report_workbook(report, settings)
-    wb.save(path)
+    Path(path).write_bytes(report_xlsx_bytes(report, settings, reader))
     return Path(path)
 
 
-def write_result_xlsx(result: ComplianceResult, settings: Settings, path: str | Path) -> Path:
+def write_result_xlsx(
+    result: ComplianceResult, settings: Settings, path: str | Path, reader: Reader | None = None
+) -> Path:
     """Write a compliance result: an overview sheet and one sheet per rule."""
+    t = reader or Reader()
     wb = Workbook()
-    ws = wb.active
-    wb.remove(ws)
+    wb.remove(wb.active)
     _sheet(
         wb,
-        "Tổng quan",
-        [("Quy định", 26, None), ("Tên", 50, None), ("Số đài", 10, INT),
-         ("Đạt mục tiêu", 12, INT), ("Đạt tối thiểu", 12, INT), ("Chưa đạt", 10, INT),
-         ("Không áp dụng", 12, INT)],
-        [(rr.rule.id, rule_name(settings, rr.rule.id), len(rr.channels),
-          *rr.by_status().values()) for rr in result.rules],
+        t(N_("Overview")),
+        [(t(N_("Rule")), 50, None), (t(N_("Stations")), 10, INT),
+         (t(N_("Target met")), 12, INT), (t(N_("Minimum met")), 12, INT),
+         (t(N_("Below minimum")), 10, INT), (t(N_("In progress")), 10, INT),
+         (t(N_("Not applicable")), 12, INT)],
+        [(rule_name(settings, rr.rule.id, t), len(rr.channels), *rr.by_status().values())
+         for rr in result.rules],
     )  # fmt: skip
-    _detail(wb, result, split_rules=True)
+    _detail(wb, result, settings, t, split=True)
     wb.save(path)
     return Path(path)

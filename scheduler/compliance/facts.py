@@ -19,7 +19,7 @@ def load_units(session: Session) -> dict[int, UnitInfo]:
     u = AdminUnit
     stmt = select(
         u.id, u.code, u.name, u.level, u.structure, u.parent_id, u.successor_id,
-        u.valid_from, u.valid_to, u.full_name,
+        u.valid_from, u.valid_to, u.full_name, u.unit_type,
     ).where(u.level != "village")  # fmt: skip
     return {row[0]: UnitInfo(*row) for row in session.execute(stmt)}
 

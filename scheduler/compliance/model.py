@@ -47,6 +47,11 @@ class PeriodCount:
     unconfirmed: int = 0
 
 
+# Statuses of a rule period: the four of scheduler/rules.py, and `running` for a period still in
+# progress under basis aired (DESIGN 4: shown as running, never as missed; not judged yet).
+STATUSES = ("target_met", "minimum_met", "below_minimum", "running", "not_applicable")
+UNJUDGED = frozenset({"not_applicable", "running"})
+
 Span = tuple[str, dt.date, dt.date]  # a rule period: label, first and last counted day
 
 
@@ -79,8 +84,8 @@ class ChannelRuleResult:
 
     @property
     def applicable(self) -> int:
-        """Rule periods in which the channel was active."""
-        return sum(1 for s in self.statuses if s != "not_applicable")
+        """Finished rule periods in which the channel was active (a running one is not judged)."""
+        return sum(1 for s in self.statuses if s not in UNJUDGED)
 
     @property
     def met(self) -> int:
@@ -104,10 +109,13 @@ class ChannelRuleResult:
 
     @property
     def status(self) -> str:
-        """Worst status over the applicable rule periods (docs/compliance.md)."""
-        statuses = set(self.statuses) - {"not_applicable"}
+        """Worst status over the finished applicable rule periods (docs/compliance.md).
+
+        `running` when the only applicable period is still in progress.
+        """
+        statuses = set(self.statuses) - UNJUDGED
         if not statuses:
-            return "not_applicable"
+            return "running" if "running" in self.statuses else "not_applicable"
         if "below_minimum" in statuses:
             return "below_minimum"
         if statuses == {"target_met"}:
@@ -116,8 +124,13 @@ class ChannelRuleResult:
 
     @property
     def missed(self) -> list[PeriodCount]:
-        """Applicable rule periods below minimum."""
+        """Finished applicable rule periods below minimum."""
         return [p for p in self.periods if p.status == "below_minimum"]
+
+    @property
+    def in_progress(self) -> list[PeriodCount]:
+        """Rule periods still running (counted so far, neither met nor missed)."""
+        return [p for p in self.periods if p.status == "running"]
 
 
 @dataclass
@@ -131,7 +144,7 @@ class RuleResult:
 
     def by_status(self) -> dict[str, int]:
         """How many channels are at each (window) status."""
-        out = {"target_met": 0, "minimum_met": 0, "below_minimum": 0, "not_applicable": 0}
+        out = dict.fromkeys(STATUSES, 0)
         for c in self.channels:
             out[c.status] += 1
         return out
@@ -197,6 +210,7 @@ class UnitInfo:
     valid_from: dt.date
     valid_to: dt.date | None
     full_name: str | None = None
+    unit_type: str | None = None  # "Xã", "Phường", "Đặc khu", "Thị trấn"... as imported
 
     def valid_between(self, start: dt.date, end: dt.date) -> bool:
         """True when the unit exists on some day of [start, end] (valid_to exclusive)."""

@@ -21,11 +21,10 @@ from scheduler.compliance.rollup import (
     report_units,
     rollup,
 )
+from scheduler.compliance.words_vi import period_title, unit_type_key
 from scheduler.config import Settings
 from scheduler.models import Airing, ScheduledItem, Slot, WeekSchedule
 from scheduler.periods import Period
-
-QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 @dataclass
@@ -76,22 +75,45 @@ class Report:
     by_topic: list[tuple[str, int, float]] = field(default_factory=list)
     by_type: list[tuple[str, int, float]] = field(default_factory=list)
     by_language: list[tuple[str, int, float]] = field(default_factory=list)
+    # Commune-level units of the area by their own type ("xã", "phường", "đặc khu"; "" unknown):
+    # (existing in the period, with an active commune station).
+    commune_types: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Rule periods still in progress when the report was built (shown apart, never as missed).
+    in_progress: list[str] = field(default_factory=list)
+
+    @property
+    def rules_in_area(self) -> list[str]:
+        """Rules that apply to at least one channel of the area (others are left out)."""
+        return [rid for rid, r in self.total.rules.items() if r.channels]
 
 
-def period_name_vi(period: Period) -> str:
-    """'quý III năm 2025', '6 tháng đầu năm 2026', 'năm 2026', 'tháng 11/2026', a date range."""
-    y = period.start.year
-    if period.kind == "quarter":
-        return f"quý {QUARTER_NAMES[(period.start.month - 1) // 3 + 1]} năm {y}"
-    if period.kind == "half":
-        return f"6 tháng {'đầu' if period.start.month == 1 else 'cuối'} năm {y}"
-    if period.kind == "year":
-        return f"năm {y}"
-    if period.kind == "month":
-        return f"tháng {period.start.month:02d}/{y}"
-    if period.kind == "week":
-        return f"tuần {period.label}"
-    return f"từ ngày {period.start:%d/%m/%Y} đến ngày {period.end:%d/%m/%Y}"
+def commune_types(result: ComplianceResult) -> dict[str, tuple[int, int]]:
+    """Communes of the area existing in the period by type: (count, with an active station)."""
+    start, end = result.period.week_start, result.period.week_end
+    served: set[int] = set()
+    for ch in result.channels.values():
+        if ch.kind == "commune_radio" and ch.active_between(start, end):
+            served |= ch.unit_ids
+    out: dict[str, list[int]] = {}
+    for u in result.units.values():
+        if u.level != "commune" or not u.valid_between(start, end):
+            continue
+        if result.area is not None and u.id not in result.area:
+            continue
+        row = out.setdefault(unit_type_key(u.unit_type, u.full_name or u.name), [0, 0])
+        row[0] += 1
+        row[1] += u.id in served
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def in_progress(result: ComplianceResult) -> list[str]:
+    """Labels of the rule periods still running, in order (e.g. the current week)."""
+    seen: dict[str, dt.date] = {}
+    for rr in result.rules:
+        for cr in rr.channels:
+            for p in cr.in_progress:
+                seen.setdefault(p.label, p.start)
+    return sorted(seen, key=lambda label: (seen[label], label))
 
 
 def deadline_of(settings: Settings, period: Period) -> dt.date | None:
@@ -291,7 +313,7 @@ def build_report(
     )
     topics, types, languages = _content(session, result, ids)
     name = total.name
-    title = f"Kết quả thực hiện quy định tần suất phát sóng {period_name_vi(window)}"
+    title = f"Kết quả thực hiện quy định tần suất phát sóng {period_title(window)}"
     return Report(
         period=window,
         unit_code=unit_code,
@@ -309,4 +331,6 @@ def build_report(
         by_topic=topics,
         by_type=types,
         by_language=languages,
+        commune_types=commune_types(result),
+        in_progress=in_progress(result),
     )

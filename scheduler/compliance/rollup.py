@@ -19,6 +19,7 @@ class UnitRollup:
     target_met: int = 0
     minimum_met: int = 0
     below_minimum: int = 0
+    running: int = 0  # channels whose only applicable rule period is still in progress
     not_applicable: int = 0
     periods_met: int = 0
     periods_applicable: int = 0
@@ -26,8 +27,8 @@ class UnitRollup:
 
     @property
     def applicable(self) -> int:
-        """Channels with at least one applicable rule period."""
-        return self.channels - self.not_applicable
+        """Channels with at least one finished applicable rule period (running ones wait)."""
+        return self.channels - self.not_applicable - self.running
 
     @property
     def at_minimum(self) -> int:

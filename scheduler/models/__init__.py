@@ -1,7 +1,9 @@
-"""Scheduler tables: units, channels, slot patterns, weekly schedules and the airing log."""
+"""Scheduler tables: units, channels, slot patterns, weekly schedules, the airing log and the
+report archive."""
 
 from scheduler.models.airings import AIRING_SOURCES, AIRING_STATUSES, Airing
 from scheduler.models.channels import Channel, ChannelLanguage, LoudspeakerCluster, SlotPattern
+from scheduler.models.reports import REPORT_FORMATS, FiledReport, FiledReportFile
 from scheduler.models.schedules import SCHEDULE_STATES, ScheduledItem, Slot, WeekSchedule
 from scheduler.models.units import LEVELS, STRUCTURES, AdminUnit
 
@@ -9,12 +11,15 @@ __all__ = [
     "AIRING_SOURCES",
     "AIRING_STATUSES",
     "LEVELS",
+    "REPORT_FORMATS",
     "SCHEDULE_STATES",
     "STRUCTURES",
     "AdminUnit",
     "Airing",
     "Channel",
     "ChannelLanguage",
+    "FiledReport",
+    "FiledReportFile",
     "LoudspeakerCluster",
     "ScheduledItem",
     "Slot",

@@ -291,7 +291,10 @@ def _prebuild_files(session: Session, ctx: WorkerContext, period: Period) -> lis
             dest = folder / f"bao-cao-{period}-{unit.code}.{ext}"
             tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp.{ext}")
             try:
-                write(report, ctx.settings, tmp)
+                if ext == "xlsx":
+                    write(report, ctx.settings, tmp, ctx.reader)
+                else:
+                    write(report, ctx.settings, tmp)
                 os.replace(tmp, dest)
             finally:
                 tmp.unlink(missing_ok=True)

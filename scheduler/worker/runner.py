@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from content.db import transaction
+from scheduler.compliance.labels import Reader
 from scheduler.config import JobSchedule, Settings
 from scheduler.notify.delivery import deliver_due
 from scheduler.worker import ledger
@@ -84,6 +85,7 @@ class WorkerContext:
     clock: Clock = field(default_factory=SystemClock)
     instance: str = "worker"
     stop: threading.Event = field(default_factory=threading.Event)
+    reader: Reader = field(default_factory=Reader)  # language of the files jobs write
 
     def trigger(self, job_id: str) -> CronTrigger:
         """The trigger of a configured job."""

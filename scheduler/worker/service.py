@@ -15,6 +15,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import Engine
 
 from content.db import make_session_factory, transaction
+from scheduler.compliance.labels import Reader
 from scheduler.config import Settings
 from scheduler.worker import lease, ledger
 from scheduler.worker.clock import Clock, SystemClock
@@ -44,6 +45,7 @@ class Worker:
         engine: Engine,
         clock: Clock | None = None,
         instance: str | None = None,
+        reader: Reader | None = None,
     ) -> None:
         self.settings = settings
         self.ctx = WorkerContext(
@@ -52,6 +54,7 @@ class Worker:
             session_factory=make_session_factory(engine),
             clock=clock or SystemClock(),
             instance=instance or lease.instance_name(),
+            reader=reader or Reader(),
         )
         self.scheduler: BackgroundScheduler | None = None
         self.last_renewal: dt.datetime | None = None

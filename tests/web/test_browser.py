@@ -8,10 +8,12 @@ Screenshots and the downloaded export go to artefacts/ (git-ignored).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -362,12 +364,68 @@ def test_supervisor_drills_down_and_exports(live: Live, chromium: object) -> Non
     target = ARTEFACTS / "supervisor-export.csv"
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     info.value.save_as(str(target))
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Excel
     text = target.read_text(encoding="utf-8-sig")
-    assert text.startswith("channel_id,channel") and "Xã A" in text
-    for fmt in ("xlsx", "docx"):  # the periodic report, from the compliance layer
+    assert text.startswith("Mã đài,Đài,Mã đơn vị,Đơn vị,Tuần ") and "Xã A" in text
+    page.click("#file-report")  # the periodic report is built, filed, and listed
+    page.wait_for_selector("table.archive")
+    _shot(page, "supervisor-archive")
+    for fmt in ("xlsx", "docx"):
         with page.expect_download() as info:
-            page.click(f"#export-{fmt}")
+            page.click(f"table.archive a.download[href$='/{fmt}']")
         report = ARTEFACTS / f"supervisor-report.{fmt}"
         info.value.save_as(str(report))
         assert report.read_bytes()[:2] == b"PK"
+        assert hashlib.sha256(report.read_bytes()).hexdigest() in page.inner_text("table.archive")
+    ctx.close()
+
+
+def test_supervisor_picks_a_quarter_and_the_heat_map_header_stays(
+    live: Live, chromium: object
+) -> None:
+    """The period picker: kind Quý, then "Quý IV/2026"; the heat map keeps its header row and
+    station column in view while it scrolls, and the running week is drawn apart."""
+    ctx = chromium.new_context(viewport={"width": 560, "height": 700})  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    _login(page, live, "supervisor")
+    page.goto(f"{live.url}/supervise?period={live.world.week}")
+    page.wait_for_selector("#period-kind")
+    page.select_option("#period-kind", label="Quý")
+    labels = page.eval_on_selector_all("#period-choice option", "os => os.map(o => o.textContent)")
+    assert "Quý IV/2026" in labels and all(t.startswith("Quý ") for t in labels)
+    page.select_option("#period-choice", label="Quý IV/2026")
+    page.click("#period-form button")
+    page.wait_for_selector("table.heat")
+    assert "period=2026-Q4" in page.url and "Quý IV/2026" in page.inner_text("h1")
+    header = "table.heat thead th:nth-child(2)"
+    station = "table.heat tbody th"
+    for sel in (header, station):
+        assert page.eval_on_selector(sel, "e => getComputedStyle(e).position") == "sticky"
+    wrap = page.query_selector(".heat-wrap")
+    assert wrap is not None
+    # One station here: make the box a little shorter than the table so its rows scroll.
+    page.eval_on_selector(
+        ".heat-wrap",
+        "e => { e.style.maxHeight = (e.querySelector('thead').offsetHeight + 16) + 'px'; }",
+    )
+    moved = page.eval_on_selector(
+        ".heat-wrap",
+        """e => {
+            e.scrollLeft = 400; e.scrollTop = 200;
+            const box = e.getBoundingClientRect();
+            const head = e.querySelector('thead th').getBoundingClientRect();
+            const station = e.querySelector('tbody th').getBoundingClientRect();
+            const cell = e.querySelector('tbody td').getBoundingClientRect();
+            return {left: e.scrollLeft, top: e.scrollTop, headTop: head.top - box.top,
+                    stationLeft: station.left - box.left, cellTop: cell.top - box.top,
+                    cellLeft: cell.left - box.left, headHeight: head.height,
+                    stationWidth: station.width};
+        }""",
+    )
+    assert moved["left"] > 0 and moved["top"] > 0  # the box did scroll both ways
+    assert abs(moved["headTop"]) < 3 and abs(moved["stationLeft"]) < 3  # both stayed in view
+    assert moved["cellTop"] < moved["headHeight"] and moved["cellLeft"] < moved["stationWidth"]
+    if date.today() <= dt.date(2026, 12, 31):  # Q4 2026 is the current quarter: its week runs
+        assert page.query_selector("table.heat thead th.running") is not None
+    _shot(page, "supervisor-quarter-sticky")
     ctx.close()

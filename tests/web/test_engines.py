@@ -74,3 +74,28 @@ def test_autoplan_fills_a_week(
         .json
     )
     assert other["state"] == "none"
+
+
+def test_running_week_agrees_with_the_engine(
+    world: World, session_factory: sessionmaker[Session], settings: Settings
+) -> None:
+    """The week in progress is `running` in both, and neither counts it as met or missed."""
+    from scheduler.compliance.reports import build_report
+    from scheduler.periods import Period
+
+    rule = settings.rule("ntm_commune_weekly")
+    running = world.week.shift(1)
+    with session_factory() as s:
+        channels = [s.get(Channel, world.channel_a)]
+        period = Period.parse(f"{world.week.monday}..{running.sunday}")
+        matrix = weekly_matrix(s, settings, rule, period, channels, utcnow())
+        engine = evaluate(s, settings, period, rule_ids=[rule.id])
+        result = next(r for r in engine.rule(rule.id).channels if r.channel.id == world.channel_a)
+        cells = [matrix.cell(world.channel_a, w) for w in (world.week, running)]
+        assert [c.status for c in cells] == result.statuses
+        assert result.statuses[1] == "running" and cells[1].so_far == "below_minimum"
+        assert matrix.weeks_met(world.channel_a) == (result.met, result.applicable) == (0, 1)
+        assert matrix.is_running(running) and not matrix.is_running(world.week)
+        report = build_report(s, settings, period, "91")
+        assert report.in_progress == [str(running)]
+        assert report.total.rules[rule.id].periods_applicable == 1

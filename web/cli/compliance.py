@@ -7,16 +7,28 @@ from pathlib import Path
 import click
 
 from scheduler.compliance import evaluate
-from scheduler.compliance.export_flat import report_csv, report_json, result_csv, result_json
-from scheduler.compliance.labels import STATUS
+from scheduler.compliance.export_flat import (
+    csv_bytes,
+    report_csv,
+    report_json,
+    result_csv,
+    result_json,
+)
+from scheduler.compliance.labels import Reader, status_name
 from scheduler.compliance.reports import build_report
 from scheduler.errors import LoaError
+from web.catalogue import catalogue
 from web.cli.context import LoaContext, fail, pass_loa
 
 PERIOD_HELP = "Kỳ / period: 2026-W48, 2026-11, 2026-Q4, 2026-H2, 2026 or 2026-01-01..2026-03-31."
 
 
-def _table(result) -> str:
+def _reader(loa: LoaContext) -> Reader:
+    """Exports in the command's language (--lang, LOA_LANG, [locale].language)."""
+    return Reader(loa.language, catalogue(loa.language).gettext)
+
+
+def _table(result, reader: Reader) -> str:
     """A plain-text table: per rule, per channel, the window's count and status."""
     lines = []
     for rr in result.rules:
@@ -24,15 +36,14 @@ def _table(result) -> str:
         lines.append(
             f"\n== {rr.rule.id}: {rr.rule.name_vi} ({rr.rule.period}, min {rr.rule.minimum}"
             f"{'' if rr.rule.target is None else f', target {rr.rule.target}'}) — "
-            + ", ".join(f"{STATUS[k].vi}: {v}" for k, v in counts.items())
+            + ", ".join(f"{status_name(k, reader)}: {v}" for k, v in counts.items())
         )
         lines.append(f"{'id':>6}  {'đài / channel':<40} {'mã ĐV':<7} {'số đếm':>8}  "
                      f"{'kỳ đạt':>7}  trạng thái / status")  # fmt: skip
         for cr in rr.channels:
             lines.append(
                 f"{cr.channel.id:>6}  {cr.channel.name[:40]:<40} {cr.channel.unit_code:<7} "
-                f"{cr.count:>8g}  {cr.met:>3}/{cr.applicable:<3}  {STATUS[cr.status].vi} / "
-                f"{STATUS[cr.status].en}"
+                f"{cr.count:>8g}  {cr.met:>3}/{cr.applicable:<3}  {status_name(cr.status, reader)}"
             )
     return "\n".join(lines).lstrip("\n")
 
@@ -63,11 +74,17 @@ def compliance_command(loa: LoaContext, period: str, unit_code: str | None,
     if fmt == "xlsx":
         from scheduler.compliance.export_xlsx import write_result_xlsx
 
-        write_result_xlsx(result, loa.settings, output)  # type: ignore[arg-type]
+        write_result_xlsx(result, loa.settings, output, _reader(loa))  # type: ignore[arg-type]
         click.echo(f"written {output}", err=True)
         return
-    text = {"table": _table, "json": result_json, "csv": result_csv}[fmt](result)
-    if output:
+    if fmt == "csv":
+        text = result_csv(result, loa.settings, _reader(loa))
+    else:
+        text = _table(result, _reader(loa)) if fmt == "table" else result_json(result)
+    if output and fmt == "csv":
+        Path(output).write_bytes(csv_bytes(text))
+        click.echo(f"written {output}", err=True)
+    elif output:
         Path(output).write_text(text + ("\n" if not text.endswith("\n") else ""), "utf-8")
         click.echo(f"written {output}", err=True)
     else:
@@ -97,10 +114,11 @@ def report_command(loa: LoaContext, period: str, unit_code: str, fmt: str, outpu
         elif fmt == "xlsx":
             from scheduler.compliance.export_xlsx import write_xlsx
 
-            write_xlsx(report, loa.settings, output)
+            write_xlsx(report, loa.settings, output, _reader(loa))
+        elif fmt == "csv":
+            Path(output).write_bytes(csv_bytes(report_csv(report, loa.settings, _reader(loa))))
         else:
-            text = report_json(report) if fmt == "json" else report_csv(report)
-            Path(output).write_text(text, "utf-8")
+            Path(output).write_text(report_json(report), "utf-8")
     except OSError as exc:
         raise fail(f"không ghi được {output} / cannot write {output}: {exc}") from exc
     due = f"; hạn nộp / due {report.deadline:%d/%m/%Y}" if report.deadline else ""

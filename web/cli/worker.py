@@ -7,9 +7,16 @@ import threading
 
 import click
 
+from scheduler.compliance.labels import Reader
 from scheduler.config import WORKER_JOBS
 from scheduler.ops import logs
+from web.catalogue import catalogue
 from web.cli.context import LoaContext, fail, pass_loa
+
+
+def _reader(loa: LoaContext) -> Reader:
+    """Files the jobs write (the pre-built reports) are in the configured language."""
+    return Reader(loa.language, catalogue(loa.language).gettext)
 
 
 @click.group("worker", invoke_without_command=True)
@@ -25,7 +32,7 @@ def worker_group(ctx: click.Context, instance: str | None) -> None:
     logs.configure()
     stop = threading.Event()
     install_signal_handlers(stop)
-    Worker(loa.settings, loa.engine, instance=instance).run(stop)
+    Worker(loa.settings, loa.engine, instance=instance, reader=_reader(loa)).run(stop)
 
 
 @worker_group.command("run-job")
@@ -41,7 +48,9 @@ def run_job(loa: LoaContext, job_id: str, at_text: str | None) -> None:
             f"tác vụ '{job_id}' chưa được khai báo trong [worker.jobs] của {loa.settings.source} / "
             f"job '{job_id}' is not configured in [worker.jobs] of {loa.settings.source}"
         )
-    ctx = WorkerContext(loa.settings, loa.engine, loa.session_factory, instance="cli")
+    ctx = WorkerContext(
+        loa.settings, loa.engine, loa.session_factory, instance="cli", reader=_reader(loa)
+    )
     install(ctx)
     if at_text:
         try:

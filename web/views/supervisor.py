@@ -1,66 +1,100 @@
 """Supervisor pages: shares at minimum and target, the commune x week heat map, drill-down,
-deadlines and exports, for a chosen period and area (read-only)."""
+deadlines and the heat map's CSV, for a chosen period and area (read-only)."""
 
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, send_file
-from sqlalchemy import select
+from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import get_translations
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from audio.messages import N_
 from content.db import utcnow
 from scheduler import airings as airing_ops
+from scheduler.areas import subtree_ids
+from scheduler.compliance.export_flat import csv_bytes, number
+from scheduler.compliance.labels import Reader, capital, period_name, status_name, week_name
 from scheduler.config import Rule, Settings
+from scheduler.errors import Invalid, NotFound
 from scheduler.models import AdminUnit, Channel
 from scheduler.periods import Period, PeriodError, Week
 from scheduler.units.text import vi_sort_key
 from web.access import SUPERVISE, Principal, require, require_channel
 from web.api.common import parse_week, today
 from web.db import db
-from web.problems import ApiProblem
-from web.supervision import Cell, coming_deadlines, weekly_matrices, weekly_matrix
+from web.i18n import lang
+from web.supervision import (
+    PICKER_KINDS,
+    Cell,
+    coming_deadlines,
+    counted_rules,
+    period_choices,
+    weekly_matrices,
+    weekly_matrix,
+)
 from web.views.home import login_required
 from web.weeks import load_weeks
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervise")
 bp.before_request(login_required)  # pages: anonymous visitors go to sign-in
 
+MAX_WEEKS = 60
 
-def _period() -> Period:
-    raw = request.args.get("period")
-    if not raw:
-        d = today()
-        raw = f"{d.year}-Q{(d.month - 1) // 3 + 1}"
-    try:
-        period = Period.parse(raw)
-    except PeriodError as exc:
-        raise ApiProblem(422, str(exc), "period") from exc
-    if len(period.weeks()) > 60:
-        raise ApiProblem(
-            422, "chọn kỳ dài tối đa một năm / choose a period of at most a year", "period"
-        )
+
+def reader() -> Reader:
+    """Exports and words in the page's language."""
+    return Reader(lang(), get_translations().gettext)
+
+
+def chosen_period() -> Period:
+    """The period asked for: a code from the picker, or a date range (from, to)."""
+    if request.args.get("kind") == "range" or (
+        "period" not in request.args and request.args.get("from")
+    ):
+        first, last = request.args.get("from", ""), request.args.get("to", "")
+        try:
+            period = Period.parse(f"{first.strip()}..{last.strip()}")
+        except PeriodError as exc:
+            raise Invalid(
+                N_("Give the date range as two dates, the end not before the start."),
+                code="period.range",
+            ) from exc
+    else:
+        raw = request.args.get("period", "").strip()
+        if not raw:
+            d = today()
+            raw = f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+        try:
+            period = Period.parse(raw)
+        except PeriodError as exc:
+            raise Invalid(
+                N_("'%(period)s' is not a period: choose one from the list, or a date range."),
+                code="period.invalid",
+                period=raw[:40],
+            ) from exc
+    if len(period.weeks()) > MAX_WEEKS:
+        raise Invalid(N_("Choose a period of at most a year."), code="period.too_long")
     return period
 
 
-def _rules(settings: Settings) -> list[Rule]:
+def weekly_rules(settings: Settings) -> list[Rule]:
+    """The weekly rules (the heat map shows one at a time)."""
     return [r for r in settings.rules if r.period == "week"]
 
 
 def _rule(settings: Settings) -> Rule:
-    rules = _rules(settings)
+    rules = weekly_rules(settings)
     wanted = request.args.get("rule")
     for r in rules:
         if r.id == wanted:
             return r
-    if wanted:
-        raise ApiProblem(
-            422,
-            f"quy định theo tuần '{wanted}' không hợp lệ / unknown weekly rule '{wanted}'",
-            "rule",
+    if wanted or not rules:
+        raise Invalid(
+            N_("There is no weekly rule '%(rule)s'."), code="rule.unknown", rule=(wanted or "")[:80]
         )
     return rules[0]
 
@@ -70,21 +104,19 @@ def _week_statuses(
 ) -> list[tuple[Rule, Cell]]:
     """Each weekly rule covering the channel, counted for that week (basis aired): why it is red."""
     matrices = weekly_matrices(
-        session, settings, _rules(settings), Period.parse(str(wk)), [ch], utcnow()
+        session, settings, weekly_rules(settings), Period.parse(str(wk)), [ch], utcnow()
     )
     return [(m.rule, m.cell(ch.id, wk)) for m in matrices if m.weeks and m.channels]
 
 
-def _area(principal: Principal) -> AdminUnit | None:
+def chosen_area(principal: Principal) -> AdminUnit | None:
     """The area asked for (within the user's subtree), else the user's own unit."""
     session = db()
     wanted = request.args.get("unit", type=int)
     if wanted is not None:
         unit = session.get(AdminUnit, wanted)
         if unit is None or not principal.covers_unit(session, unit.id):
-            raise ApiProblem(
-                404, "địa bàn này không thuộc phạm vi của bạn / this area is not yours", "not_found"
-            )
+            raise NotFound(N_("This area is not yours."), code="unit.out_of_scope")
         return unit
     return session.get(AdminUnit, principal.unit_id) if principal.unit_id else None
 
@@ -105,8 +137,6 @@ def _area_choices(principal: Principal) -> list[AdminUnit]:
 
 
 def _channels(principal: Principal, area: AdminUnit | None) -> list[Channel]:
-    from scheduler.areas import subtree_ids
-
     session = db()
     query = select(Channel).order_by(Channel.name)
     if area is not None:
@@ -120,28 +150,43 @@ def _channels(principal: Principal, area: AdminUnit | None) -> list[Channel]:
 def _matrix() -> tuple[Any, ...]:
     principal = require(SUPERVISE)
     settings = current_app.config["LOA_SETTINGS"]
-    period, rule = _period(), _rule(settings)
-    area = _area(principal)
+    period, rule = chosen_period(), _rule(settings)
+    area = chosen_area(principal)
     channels = _channels(principal, area)
     matrix = weekly_matrix(db(), settings, rule, period, channels, utcnow())
-    return settings, period, rule, area, matrix
+    return settings, period, rule, area, matrix, channels
+
+
+def _first_year(channels: list[Channel]) -> int:
+    """The year the area's first station started (the picker offers no earlier period)."""
+    if not channels:
+        return today().year
+    first = db().scalar(
+        select(func.min(Channel.active_from)).where(Channel.id.in_([c.id for c in channels]))
+    )
+    return first.year if first else today().year
 
 
 @bp.get("")
 def overview() -> Any:
-    """Shares per week, the heat map, deadlines and export links."""
+    """Shares per week, the heat map, deadlines, the period picker and the exports."""
     if (r := login_required()) is not None:
         return r
-    settings, period, rule, area, matrix = _matrix()
+    settings, period, rule, area, matrix, channels = _matrix()
+    words = reader()
     return render_template(
         "supervisor/overview.html",
         areas=_area_choices(require(SUPERVISE)),
-        reports=report_exports() is not None,
-        current_week=Week.of(today()),
         settings=settings,
         period=period,
+        period_text=capital(period_name(period, words)),
+        period_words=lambda p: capital(period_name(p, words)),
+        choices=period_choices(
+            today(), _first_year(channels), period, lambda p: capital(period_name(p, words))
+        ),  # fmt: skip
+        kinds=PICKER_KINDS,
         rule=rule,
-        rules=_rules(settings),
+        rules=weekly_rules(settings),
         area=area,
         matrix=matrix,
         deadlines=coming_deadlines(settings, today()),
@@ -149,70 +194,37 @@ def overview() -> Any:
     )
 
 
+def _cell_text(cell: Cell, words: Reader) -> str:
+    status = status_name(cell.status, words)
+    if cell.status == "running" and cell.so_far:
+        status = f"{status}: {status_name(cell.so_far, words).lower()}"
+    return f"{number(cell.value, words)} ({status.lower()})"
+
+
 @bp.get("/export.csv")
 def export_csv() -> Any:
-    """The heat map as CSV (one row per channel, one column per week, plus weeks met)."""
+    """The heat map as CSV in the page's language: one row per station, one column per week."""
     if (r := login_required()) is not None:
         return r
-    _settings, period, rule, area, matrix = _matrix()
+    _settings, period, rule, area, matrix, _ = _matrix()
+    t = reader()
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(
-        ["channel_id", "channel", "unit_code", "unit"]
-        + [str(w) for w in matrix.weeks]
-        + ["weeks_met", "weeks_applicable"]
+        [t(N_("Station code")), t(N_("Station")), t(N_("Unit code")), t(N_("Unit"))]
+        + [capital(week_name(w, t)) for w in matrix.weeks]
+        + [t(N_("Weeks met")), t(N_("Weeks passed"))]
     )
     for c in matrix.channels:
-        met, applicable = matrix.weeks_met(c.id)
-        cells = [
-            f"{matrix.cell(c.id, w).value:g} {matrix.cell(c.id, w).status}" for w in matrix.weeks
-        ]
-        writer.writerow([c.id, c.name, c.unit.code, c.unit.name, *cells, met, applicable])
+        met, passed = matrix.weeks_met(c.id)
+        cells = [_cell_text(matrix.cell(c.id, w), t) for w in matrix.weeks]
+        writer.writerow([c.id, c.name, c.unit.code, c.unit.name, *cells, met, passed])
     name = f"loa-{rule.id}-{period.label}-{area.code if area else 'all'}.csv"
     return Response(
-        "\ufeff" + out.getvalue(),
+        csv_bytes(out.getvalue()),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-
-
-REPORT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-
-
-def report_exports() -> Any | None:
-    """The compliance layer's periodic report and its XLSX/DOCX writers, once they exist."""
-    try:
-        reports = importlib.import_module("scheduler.compliance.reports")
-        xlsx = importlib.import_module("scheduler.compliance.export_xlsx")
-        docx = importlib.import_module("scheduler.compliance.export_docx")
-    except ImportError:
-        return None
-    return reports, xlsx, docx
-
-
-@bp.get("/report.<fmt>")
-def export_report(fmt: str) -> Any:
-    """The periodic report of the area and period as XLSX or DOCX (compliance layer)."""
-    principal = require(SUPERVISE)
-    modules = report_exports()
-    if fmt not in REPORT_TYPES or modules is None:
-        raise ApiProblem(404, "không có bản xuất này / this export is not available", "not_found")
-    reports, xlsx, docx = modules
-    settings = current_app.config["LOA_SETTINGS"]
-    period = _period()
-    area = _area(principal)
-    report = reports.build_report(db(), settings, period, area.code if area else None)
-    buf = io.BytesIO()
-    if fmt == "xlsx":
-        xlsx.report_workbook(report, settings).save(buf)
-    else:
-        docx.report_document(report, settings).save(buf)
-    buf.seek(0)
-    name = f"bao-cao-{period.label}-{area.code if area else 'toan-quoc'}.{fmt}"
-    return send_file(buf, mimetype=REPORT_TYPES[fmt], as_attachment=True, download_name=name)
 
 
 @bp.get("/channel/<int:channel_id>")
@@ -224,16 +236,21 @@ def channel(channel_id: int) -> Any:
     session = db()
     ch = require_channel(session, channel_id, SUPERVISE)
     settings = current_app.config["LOA_SETTINGS"]
-    period, rule = _period(), _rule(settings)
+    period, rule = chosen_period(), _rule(settings)
     matrix = weekly_matrix(session, settings, rule, period, [ch], utcnow())
     return render_template(
-        "supervisor/channel.html", channel=ch, period=period, rule=rule, matrix=matrix
+        "supervisor/channel.html",
+        channel=ch,
+        period=period,
+        period_text=capital(period_name(period, reader())),
+        rule=rule,
+        matrix=matrix,
     )
 
 
 @bp.get("/channel/<int:channel_id>/week/<week>")
 def channel_week(channel_id: int, week: str) -> Any:
-    """A channel's week: each scheduled item with what aired, reasons, and unplanned airings."""
+    """A channel's week: each item with what aired (partial minutes) and the rules it counted."""
     if (r := login_required()) is not None:
         return r
     require(SUPERVISE)
@@ -243,12 +260,17 @@ def channel_week(channel_id: int, week: str) -> Any:
     settings = current_app.config["LOA_SETTINGS"]
     view = load_weeks(session, [channel_id], wk)[channel_id]
     airings = airing_ops.airings_of_week(session, channel_id, wk)
+    statuses = _week_statuses(session, settings, ch, wk)
+    counted = counted_rules(session, settings, [rule for rule, _ in statuses], ch, airings)
     return render_template(
         "supervisor/week.html",
         channel=ch,
         week=wk,
         view=view,
-        statuses=_week_statuses(session, settings, ch, wk),
+        statuses=statuses,
+        rule_numbers={rule.id: i for i, (rule, _) in enumerate(statuses, start=1)},
+        by_item={a.scheduled_item_id: a for a in airings if a.scheduled_item_id is not None},
+        counted=counted,
         unplanned=[a for a in airings if a.scheduled_item_id is None],
         reasons=settings.not_aired_reasons,
         now=utcnow(),
