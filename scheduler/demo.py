@@ -390,7 +390,8 @@ def build_demo(
     """Create the demo in the caller's transaction; the province's units must be imported.
 
     Past weeks and this week are published and filled; next week is a draft half filled by
-    hand, left for the planner (`loa plan`) to complete.
+    hand, left for the planner (`loa plan`) to complete. Today's slots are not confirmed yet,
+    this week's earlier days partly (the showcase station, the demo broadcaster's, more so).
     """
     if demo_present(session):
         raise InvalidState("dữ liệu mẫu đã có sẵn / demo data is already present")
