@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 from alembic.script import ScriptDirectory
 
@@ -11,8 +13,13 @@ from web.cli.context import LoaContext, pass_loa
 
 
 def newest(revisions: set[str]) -> str:
-    """The newest of several revisions (the migrations branch from 0001; ids are numbered)."""
-    return max(revisions, key=lambda r: (len(r), r)) if revisions else ""
+    """The newest of several revisions (the migrations branch from 0001; ids start numbered)."""
+
+    def number(revision: str) -> tuple[int, str]:
+        digits = re.match(r"\d+", revision)
+        return (int(digits.group()) if digits else -1, revision)
+
+    return max(revisions, key=number) if revisions else ""
 
 
 def _heads(loa: LoaContext) -> set[str]:
