@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from scheduler.speech_config import SpeechProblem, SpeechSettings, checked_speech
+
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
 PERIOD_KINDS = ("week", "month", "quarter", "half", "year")
 CHANNEL_LANGUAGE = "channel"
@@ -260,6 +262,7 @@ class Settings:
     worker: WorkerSettings = field(default_factory=WorkerSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
+    speech: SpeechSettings = field(default_factory=SpeechSettings)
     source: str = "<defaults>"
     base_dir: str = "."
 
@@ -582,7 +585,11 @@ def parse_settings(data: dict[str, Any], where: str, base_dir: str = ".") -> Set
     _check_worker(settings, where)
     _check_audio_feeds(settings, where)
     _check_web(settings, where)
-    return settings
+    try:
+        speech = checked_speech(settings.speech, base_dir)
+    except SpeechProblem as exc:
+        raise ConfigError(f"{where}: {exc}") from exc
+    return dataclasses.replace(settings, speech=speech)
 
 
 def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:

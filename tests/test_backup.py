@@ -204,7 +204,7 @@ def test_cli_backup_restore_and_check(sqlite_db, tmp_path, monkeypatch):
     with make_session_factory(sqlite_db)() as s:
         lease.beat(s, "h:1", "active", dt.datetime.now(dt.UTC))
         s.commit()
-    if shutil.which("ffmpeg") and shutil.which("ffprobe"):
+    if all(shutil.which(tool) for tool in ("ffmpeg", "ffprobe", "espeak-ng")):
         result = _cli(tmp_path, url, "check")
         assert result.exit_code == 0, result.output
     monkeypatch.setenv("PATH", str(tmp_path))  # no ffmpeg on PATH

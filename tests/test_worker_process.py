@@ -128,7 +128,7 @@ def test_two_workers_one_runs_the_other_takes_over(db, tmp_path):
     cfg = config_for(tmp_path, db, jobs)
     with workers(tmp_path) as start:
         a, b = start(cfg, "wa"), start(cfg, "wb")
-        wait_for(lambda: len(_roles(db)) == 2 and _lease(db)[0], 30, "both workers up")
+        wait_for(lambda: len(_roles(db)) == 2 and _lease(db)[0], 90, "both workers up")
         wait_for(lambda: len(_runs(db)) >= 3, 30, "a few runs")
         holder = _lease(db)[0]
         roles = _roles(db)

@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.views.notices import bp as notices_bp
     from web.views.planner import bp as planner_bp
     from web.views.reports import bp as reports_bp
+    from web.views.speech import bp as speech_bp
     from web.views.station import bp as station_bp
     from web.views.supervisor import bp as supervisor_bp
 
@@ -110,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(media_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(library_bp)
+    app.register_blueprint(speech_bp)
     app.register_blueprint(api)
     app.register_blueprint(health_bp)
     app.register_blueprint(notices_bp)

@@ -1,4 +1,5 @@
-"""`loa check`: is this installation fit to serve? Database, schema, media, ffmpeg, worker."""
+"""`loa check`: is this installation fit to serve? Database, schema, media, ffmpeg, speech,
+worker."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy.engine import Engine
 import migrations
 from content.db import make_session_factory, utcnow
 from scheduler.config import Settings
+from scheduler.speech import check_speech
 from scheduler.worker.lease import freshest_beat
 
 
@@ -97,6 +99,7 @@ def run_checks(
     if db.ok:
         results.append(check_migrations(engine))
     results += [check_media(settings), check_ffmpeg()]
+    results.append(CheckResult("speech", *check_speech(settings)))
     if db.ok:
         results.append(check_worker(engine, settings, now))
     return results

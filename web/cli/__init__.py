@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "web.cli.notifications",
     "web.cli.audio",
     "web.cli.programmes",
+    "web.cli.speech",
     "web.cli.feeds",
     "web.cli.plan",
     "web.cli.users",

@@ -11,8 +11,10 @@ from content.assets import attach_to_programme, import_audio
 from content.audit import record
 from content.errors import ContentError
 from content.models import PRIORITIES, Programme, ProgrammeTopic
+from content.speech import ProgrammeFields
 from scheduler.media import media_root, rendition_format
 from web.cli.context import LoaContext, fail, pass_loa
+from web.cli.speech import add_from_text
 
 
 @click.group("programmes")
@@ -28,6 +30,9 @@ def programmes_group() -> None:
 @click.option("--language", default="vi", show_default=True, help="Language code.")
 @click.option("--audio", "audio_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Audio file: original kept, broadcast rendition derived.")  # fmt: skip
+@click.option("--text-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="UTF-8 text read aloud ([speech]); the text is kept.")  # fmt: skip
+@click.option("--voice", help="With --text-file: the voice (default [speech].voice).")
 @click.option("--duration", type=int, help="Seconds (only without --audio).")
 @click.option("--producer", help="Producing unit.")
 @click.option("--priority", type=click.Choice(PRIORITIES), default="normal", show_default=True)
@@ -41,6 +46,8 @@ def add(
     programme_type: str,
     language: str,
     audio_file: Path | None,
+    text_file: Path | None,
+    voice: str | None,
     duration: int | None,
     producer: str | None,
     priority: str,
@@ -52,6 +59,11 @@ def add(
     _check_vocab(settings.topics, topics, "topic")
     _check_vocab(settings.programme_types, (programme_type,), "programme type")
     _check_vocab(settings.languages, (language,), "language")
+    if text_file is not None and audio_file is None and not duration:
+        fields = ProgrammeFields(title=title, topics=topics, programme_type=programme_type,
+                                 language=language, priority=priority, producer=producer,
+                                 code=code)  # fmt: skip
+        return add_from_text(loa, fields, text_file, actor, voice)
     if audio_file is None and not duration:
         raise fail(
             "cần --audio TỆP hoặc --duration SỐ_GIÂY / give --audio FILE or --duration SECONDS"

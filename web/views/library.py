@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from content import audit, inbox
+from content import audit, inbox, speech
 from content.assets import attach_to_programme, import_audio
 from content.db import utcnow
 from content.errors import ContentError
@@ -74,6 +74,7 @@ def programmes() -> Any:
         "library/programmes.html",
         programmes=rows,
         with_audio=with_audio,
+        synthesized=speech.synthesized(s, ids),
         total=total,
         page=page,
         pages=(total + PAGE - 1) // PAGE,
