@@ -28,3 +28,21 @@ def write_jingle(path: str | Path, seed: int, notes: int = 4, note_ms: int = 420
     clip += AudioSegment.silent(duration=200, frame_rate=RATE)
     clip.set_channels(1).export(str(path), format="wav")
     return Path(path)
+
+
+def jingle_before(speech: str | Path, path: str | Path, seed: int) -> Path:
+    """Write the seed's jingle, a short pause, then the spoken WAV `speech`, to `path` (mono).
+
+    The jingle makes each file distinct even when two spoken texts are the same.
+    """
+    voice = AudioSegment.from_wav(str(speech)).set_channels(1)
+    jingle = AudioSegment.silent(duration=120, frame_rate=voice.frame_rate)
+    n = abs(seed)
+    for _ in range(3):
+        freq = NOTES[n % len(NOTES)]
+        n //= len(NOTES)
+        tone = Sine(freq, sample_rate=voice.frame_rate).to_audio_segment(duration=260, volume=-16)
+        jingle += tone.fade_in(15).fade_out(60)
+    pause = AudioSegment.silent(duration=350, frame_rate=voice.frame_rate)
+    (jingle + pause + voice + pause).export(str(path), format="wav")
+    return Path(path)

@@ -2,12 +2,11 @@
 
 Each programme gets a short clip through the real import path (content.assets.import_audio:
 validated, original kept, loudness-normalised MP3 rendition), so that the broadcaster's page
-shows a player and a download link. The clip is a jingle of tones that differs per programme
-(the asset store keeps one asset per content hash). The programme keeps its scheduled length:
-the clip is a sample, not the programme.
-
-Hook for speech: `make_clip` is any function writing a WAV for a programme. When text to
-speech exists in the audio layer, pass one that speaks the title instead of `tone_clip`.
+shows a player and a download link: a jingle of tones that differs per programme (the asset
+store keeps one asset per content hash), then its title read aloud by the configured voice
+([speech], espeak-ng by default); tones alone where no speech backend is installed. The
+programme keeps its scheduled length: the clip is a sample, not the programme.
+`make_clip` is any function writing a WAV for a programme.
 """
 
 from __future__ import annotations
@@ -20,7 +19,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from audio.tones import write_jingle
+from audio.speech import SpeechError, speak
+from audio.tones import jingle_before, write_jingle
 from content.assets import import_audio
 from content.media_models import AudioAsset
 from content.models import Programme
@@ -28,6 +28,8 @@ from scheduler.config import Settings
 from scheduler.media import media_root, rendition_format
 from scheduler.models import ScheduledItem, Slot
 from scheduler.periods import Week
+from scheduler.speech import reader as speech_reader
+from scheduler.speech import voice as speech_voice
 
 ClipMaker = Callable[[Programme, Path], None]
 # Programmes given audio: enough for a week of the showcase station, few enough to be quick.
@@ -37,6 +39,23 @@ MAX_CLIPS = 20
 def tone_clip(programme: Programme, path: Path) -> None:
     """A 2-second jingle of four tones chosen from the programme's id."""
     write_jingle(path, programme.id)
+
+
+def spoken_clip(settings: Settings) -> ClipMaker:
+    """A jingle, then the programme's title read aloud; the jingle alone if speech fails."""
+    voice, read = speech_voice(settings), speech_reader(settings)
+
+    def make(programme: Programme, path: Path) -> None:
+        said = path.with_suffix(".speech.wav")
+        try:
+            speak(programme.title, said, voice, reader=read)
+        except SpeechError:  # no espeak-ng, no voice model: tones still make a demo
+            tone_clip(programme, path)
+            return
+        jingle_before(said, path, programme.id)
+        said.unlink(missing_ok=True)
+
+    return make
 
 
 def programmes_of_the_week(
@@ -63,9 +82,10 @@ def add_demo_audio(
     settings: Settings,
     programmes: list[Programme],
     actor: str = "demo",
-    make_clip: ClipMaker = tone_clip,
+    make_clip: ClipMaker | None = None,
 ) -> int:
-    """Give each programme without audio a clip; returns how many were added."""
+    """Give each programme without audio a clip (spoken title by default); returns how many."""
+    make_clip = make_clip or spoken_clip(settings)
     have = set(
         session.scalars(
             select(AudioAsset.programme_id).where(

@@ -132,3 +132,27 @@ def test_planner_meets_the_rules_on_the_demo(session, settings):
     assert again.removed > 0 and again.share_met() >= 0.9, again.shortfalls
     current = plan_week(session, settings, this_week, "19", force=True, replan=True)
     assert current.share_met() >= 0.9, current.shortfalls
+
+
+def test_demo_clips_speak_the_title_or_fall_back_to_tones(tmp_path, settings, monkeypatch):
+    """A jingle then the title read aloud; without a speech backend, the jingle alone."""
+    import soundfile
+
+    from audio.speech import SpeechUnavailable
+    from scheduler import demo_audio
+
+    class Programme:
+        id = 4321
+        title = "Bản tin nông thôn mới số 48/2026"
+
+    make = demo_audio.spoken_clip(settings)
+    make(Programme, tmp_path / "spoken.wav")
+    spoken = soundfile.info(str(tmp_path / "spoken.wav")).duration
+
+    def unavailable(*args, **kwargs):
+        raise SpeechUnavailable("no espeak-ng")
+
+    monkeypatch.setattr(demo_audio, "speak", unavailable)
+    demo_audio.spoken_clip(settings)(Programme, tmp_path / "tones.wav")
+    tones = soundfile.info(str(tmp_path / "tones.wav")).duration
+    assert 1.5 < tones < 3 < spoken < 20, (tones, spoken)

@@ -1,5 +1,5 @@
 """The demo as a newcomer tries it: the broadcaster has slots to confirm today, and the
-programmes play audio (made at demo time) in Chromium."""
+programmes play audio (a jingle and the title read aloud, made at demo time) in Chromium."""
 
 from __future__ import annotations
 
@@ -136,6 +136,6 @@ def test_demo_programmes_play_audio(demo: Demo) -> None:
                 break
             time.sleep(0.2)
         assert state["err"] is None and state["t"] > 0.2, state
-        assert 1.5 < state["d"] < 4, state  # the demo's clip, not silence or an empty file
+        assert 2 < state["d"] < 20, state  # jingle and spoken title, not silence or an empty file
         _shot(page, "demo-station-today")
         browser.close()
