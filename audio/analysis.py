@@ -9,6 +9,7 @@ from pathlib import Path
 
 from audio import ffmpeg
 from audio.errors import EmptyAudio, SilentAudio, Unreadable
+from audio.messages import N_, message
 from audio.wav import WavHeader, read_header
 
 _INPUT = re.compile(r"^Input #0, ([^,]+(?:,[^,]+)*?), from", re.M)
@@ -105,7 +106,7 @@ def analyse(path: str | Path, options: AnalysisOptions | None = None) -> AudioIn
     opts = options or AnalysisOptions()
     path = Path(path)
     if not path.is_file():
-        raise Unreadable("no such file")
+        raise Unreadable(message(N_("no such file")))
     args, header = input_args(path)
     layout = "mono" if opts.channels == 1 else "stereo"
     # One decode at the native rate (a resampler swallows files of a few samples): the progress
@@ -124,12 +125,12 @@ def analyse(path: str | Path, options: AnalysisOptions | None = None) -> AudioIn
     stream = _STREAM.search(err)
     if proc.returncode != 0 or stream is None:
         if proc.returncode == 0 or "matches no streams" in err:
-            raise Unreadable("no audio stream")
+            raise Unreadable(message(N_("no audio stream")))
         raise Unreadable(ffmpeg.error_text(err))
     times = _OUT_TIME.findall(err)
     duration = int(times[-1]) / 1e6 if times else 0.0
     if duration <= 0:
-        raise EmptyAudio("no samples could be decoded")
+        raise EmptyAudio(message(N_("no samples could be decoded")))
     info = AudioInfo(
         path=str(path),
         container=_container(err, header),
@@ -152,10 +153,16 @@ def _check_not_silent(info: AudioInfo, opts: AnalysisOptions) -> None:
     """Refuse silent files and files that are almost all silence."""
     if info.peak_dbfs <= opts.silent_peak_db:
         level = "-inf" if math.isinf(info.peak_dbfs) else f"{info.peak_dbfs:.1f}"
-        raise SilentAudio(f"peak level {level} dBFS")
+        raise SilentAudio(message(N_("peak level %(level)s dBFS"), level=level))
     share = info.silent_seconds / info.duration_seconds
     if info.duration_seconds >= 2 * opts.min_silence_seconds and share >= opts.max_silent_share:
-        raise SilentAudio(f"{share:.0%} of {info.duration_seconds:.1f} s is silence")
+        raise SilentAudio(
+            message(
+                N_("%(share)s of %(seconds)s s is silence"),
+                share=f"{share:.0%}",
+                seconds=f"{info.duration_seconds:.1f}",
+            )
+        )
 
 
 def _container(err: str, header: WavHeader | None) -> str:

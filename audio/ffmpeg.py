@@ -10,6 +10,7 @@ import subprocess
 from collections.abc import Sequence
 
 from audio.errors import ProcessingFailed, ToolMissing
+from audio.messages import N_, message
 
 # The bundled binary comes from the imageio-ffmpeg wheel (a pyproject dependency), so nothing is
 # downloaded at run time; LOA_FFMPEG or a system ffmpeg (Debian's package) are the fallbacks.
@@ -23,7 +24,12 @@ def ffmpeg_path() -> str:
     override = os.environ.get(ENV_OVERRIDE)
     if override:
         if not (os.path.isfile(override) and os.access(override, os.X_OK)):
-            raise ToolMissing(f"{ENV_OVERRIDE}={override} is not an executable file")
+            raise ToolMissing(
+                message(
+                    N_("%(setting)s is not an executable file"),
+                    setting=f"{ENV_OVERRIDE}={override}",
+                )
+            )
         return override
     try:
         import imageio_ffmpeg
@@ -65,7 +71,9 @@ def run(args: Sequence[str], timeout: float | None = None) -> subprocess.Complet
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise ProcessingFailed(f"ffmpeg did not finish within {timeout} s") from exc
+        raise ProcessingFailed(
+            message(N_("ffmpeg did not finish within %(seconds)s s"), seconds=timeout)
+        ) from exc
 
 
 def error_text(stderr: str, limit: int = 2) -> str:

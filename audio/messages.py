@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 Gettext = Callable[[str], str]
 
@@ -48,8 +48,34 @@ class Message:
         return self.render()
 
 
+def message(msgid: str, /, **params: Any) -> Message:
+    """A catalogue message with named parameters: `message(N_("%(n)s files"), n=3)`."""
+    return Message(msgid, params)
+
+
+class Joined(tuple[Any, ...]):
+    """Parameters shown one after another ("a; b"); a plain list or tuple shows as "a, b"."""
+
+    before = ""
+    between = "; "
+
+    def render(self, gettext: Gettext, language: str) -> str:
+        """Each part rendered, then joined."""
+        parts = [f"{self.before}{render_value(v, gettext, language)}" for v in self]
+        return self.between.join(parts)
+
+
+class Lines(Joined):
+    """Parameters shown one per line, each after a dash (the bad rows of an imported file)."""
+
+    before = "\n  - "
+    between = ""
+
+
 def render_value(value: Any, gettext: Gettext, language: str) -> Any:
     """One parameter as shown: nested messages and localized labels in the reader's language."""
+    if isinstance(value, Joined):
+        return value.render(gettext, language)
     if isinstance(value, Message):
         return value.render(gettext, language)
     if isinstance(value, TranslatableError):
@@ -75,6 +101,21 @@ def render(
         return msgid % shown
 
 
+_catalogues: Callable[[str], Gettext] | None = None
+
+
+def install_catalogues(loader: Callable[[str], Gettext]) -> None:
+    """Give the lower layers the compiled catalogues (web.catalogue does it when imported)."""
+    global _catalogues
+    _catalogues = loader
+
+
+def render_in(message: Message | TranslatableError | Localized | Joined, language: str) -> str:
+    """A message in a given language, outside any request (stored notices, CLI, worker)."""
+    gettext = _catalogues(language) if _catalogues is not None else _identity
+    return str(render_value(message, gettext, language))
+
+
 class TranslatableError(ValueError):
     """An error whose text is a catalogue message; `code` is precise and machine-readable.
 
@@ -91,6 +132,11 @@ class TranslatableError(ValueError):
             self.code = code
         super().__init__(render(msgid, params))
 
+    @classmethod
+    def carry(cls, other: TranslatableError) -> Self:
+        """This kind of error with another one's message and code (a lower layer's refusal)."""
+        return cls(other.msgid, code=other.code, **other.params)
+
     @property
     def message(self) -> Message:
         """The message this error carries."""
@@ -102,7 +148,12 @@ class TranslatableError(ValueError):
 
     def public_params(self) -> dict[str, Any]:
         """Parameters as plain JSON values (for problem+json bodies), English where localized."""
-        return {k: _plain(render_value(v, _identity, "en")) for k, v in self.params.items()}
+        return plain_params(self.params)
+
+
+def plain_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Message parameters as plain JSON values, English where localized (API bodies)."""
+    return {k: _plain(render_value(v, _identity, "en")) for k, v in params.items()}
 
 
 def _plain(value: Any) -> Any:

@@ -11,6 +11,7 @@ from audio import ffmpeg
 from audio.analysis import AnalysisOptions, AudioInfo, analyse, input_args
 from audio.errors import ProcessingFailed
 from audio.files import atomic_path
+from audio.messages import N_, message
 
 # Below this integrated loudness ebur128 has measured nothing (too short or gated out).
 UNMEASURED_LUFS = -69.0
@@ -78,7 +79,13 @@ def measure_loudness(path: str | Path, container: str | None = None) -> Loudness
     summary = proc.stderr[proc.stderr.rfind("Summary:") :]  # frame log lines also carry "I:"
     i_match, tp_match = _I.search(summary), _TP.search(summary)
     if proc.returncode != 0 or not i_match or not tp_match:
-        raise ProcessingFailed(f"loudness of {Path(path).name}: {ffmpeg.error_text(proc.stderr)}")
+        raise ProcessingFailed(
+            message(
+                N_("loudness of %(file)s: %(reason)s"),
+                file=Path(path).name,
+                reason=ffmpeg.error_text(proc.stderr),
+            )
+        )
     value = float(i_match.group(1))
     tp = tp_match.group(1)
     return Loudness(
@@ -112,7 +119,9 @@ def render(
     dest = Path(dest)
     encoder = ENCODERS.get(dest.suffix.lower())
     if encoder is None:
-        raise ProcessingFailed(f"{dest.name}: output must end in .mp3 or .wav")
+        raise ProcessingFailed(
+            message(N_("%(file)s: the output must end in .mp3 or .wav"), file=dest.name)
+        )
     start, end = info.speech_bounds() if (fmt.trim_silence if trim is None else trim) else (
         0.0, info.duration_seconds)  # fmt: skip
     gain = gain_for(info, fmt)
@@ -133,7 +142,12 @@ def render(
                 # Heavy limiting of a peaky recording lowers its loudness: push the gain up.
                 gain = min(MAX_GAIN_DB, gain + short)
         if out.true_peak_dbtp > fmt.max_true_peak_dbtp:
-            raise ProcessingFailed(f"true peak {out.true_peak_dbtp:.1f} dBTP stays over the limit")
+            raise ProcessingFailed(
+                message(
+                    N_("the true peak of %(peak)s dBTP stays over the limit"),
+                    peak=f"{out.true_peak_dbtp:.1f}",
+                )
+            )
     return RenderResult(
         path=str(dest),
         duration_seconds=end - start,
@@ -193,4 +207,10 @@ def _encode(
         ]  # fmt: skip
     )
     if proc.returncode != 0:
-        raise ProcessingFailed(f"{Path(src).name}: {ffmpeg.error_text(proc.stderr)}")
+        raise ProcessingFailed(
+            message(
+                N_("%(file)s: %(reason)s"),
+                file=Path(src).name,
+                reason=ffmpeg.error_text(proc.stderr),
+            )
+        )

@@ -10,6 +10,7 @@ from audio import ffmpeg
 from audio.analysis import input_args
 from audio.errors import ProcessingFailed, Unreadable
 from audio.files import atomic_path
+from audio.messages import N_, message
 from audio.render import RenditionFormat
 
 _TIME = re.compile(r"time=(\d+):(\d\d):(\d\d(?:\.\d+)?)")
@@ -39,10 +40,10 @@ def assemble(
     """
     fmt = fmt or RenditionFormat()
     if not parts:
-        raise ProcessingFailed("a slot reel needs at least one programme")
+        raise ProcessingFailed(message(N_("a slot reel needs at least one programme")))
     for part in [p for p in (intro, *parts, outro) if p is not None]:
         if not Path(part).is_file():
-            raise Unreadable(f"{part}: no such file")
+            raise Unreadable(message(N_("%(file)s: no such file"), file=str(part)))
     layout = "mono" if fmt.channels == 1 else "stereo"
     sequence: list[Path | None] = []  # None = a gap
     if intro is not None:
@@ -78,7 +79,9 @@ def assemble(
              "-c:a", "libmp3lame", "-b:a", f"{fmt.bitrate_kbps}k", "-f", "mp3", "-y", str(tmp)]
         )  # fmt: skip
         if proc.returncode != 0:
-            raise ProcessingFailed(f"slot reel: {ffmpeg.error_text(proc.stderr)}")
+            raise ProcessingFailed(
+                message(N_("slot reel: %(reason)s"), reason=ffmpeg.error_text(proc.stderr))
+            )
     return SlotReel(str(dest), len(parts), _duration(proc.stderr))
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from audio.errors import EmptyAudio, InvalidHeader, Truncated, Unreadable
+from audio.messages import N_, message
 
 # Formats whose frame size is fixed by channels x sample width (block_align can be checked).
 PCM_LIKE = {1: "pcm", 3: "float", 6: "alaw", 7: "mulaw"}
@@ -53,9 +54,21 @@ def read_header(path: str | Path) -> WavHeader | None:
             return None
         container = "RF64" if head[:4] == b"BW64" else head[:4].decode()
         if len(head) < 12:
-            raise Truncated(f"the file ends inside the {container} header ({len(head)} bytes)")
+            raise Truncated(
+                message(
+                    N_("the file ends inside the %(container)s header (%(size)s bytes)"),
+                    container=container,
+                    size=len(head),
+                )
+            )
         if head[8:12] != b"WAVE":
-            raise InvalidHeader(f"{container} file is not of type WAVE ({head[8:12]!r})")
+            raise InvalidHeader(
+                message(
+                    N_("the %(container)s file is not of type WAVE (%(kind)s)"),
+                    container=container,
+                    kind=repr(head[8:12]),
+                )
+            )
         end = "<" if container != "RIFX" else ">"
         size = fh.seek(0, 2)
         return _walk_chunks(fh, container, end, size)
@@ -70,29 +83,33 @@ def _walk_chunks(fh: BinaryIO, container: str, end: str, size: int) -> WavHeader
         fh.seek(pos)
         hdr = fh.read(8)
         if len(hdr) == 0:
-            raise Truncated("the file ends before its data chunk (no audio data)")
+            raise Truncated(message(N_("the file ends before its data chunk (no audio data)")))
         if len(hdr) < 8:
-            raise Truncated(f"a chunk header is cut off at byte {pos}")
+            raise Truncated(message(N_("a chunk header is cut off at byte %(pos)s"), pos=pos))
         cid, csize = hdr[:4], struct.unpack(f"{end}I", hdr[4:])[0]
         body = pos + 8
         if cid == b"ds64":
             ds = fh.read(min(csize, 28))
             if len(ds) < 16:
-                raise Truncated("the RF64 ds64 chunk is cut off")
+                raise Truncated(message(N_("the RF64 ds64 chunk is cut off")))
             ds64_data = struct.unpack("<Q", ds[8:16])[0]
         elif cid == b"fmt ":
             if csize < 16:
-                raise InvalidHeader(f"fmt chunk of {csize} bytes (at least 16 expected)")
+                raise InvalidHeader(
+                    message(
+                        N_("the fmt chunk has %(size)s bytes (at least 16 expected)"), size=csize
+                    )
+                )
             raw = fh.read(min(csize, 40))
             if len(raw) < 16:
-                raise Truncated("the fmt chunk is cut off")
+                raise Truncated(message(N_("the fmt chunk is cut off")))
             tag, ch, rate, brate, align, bits = struct.unpack(f"{end}HHIIHH", raw[:16])
             if tag == EXTENSIBLE and len(raw) >= 26:
                 tag = struct.unpack(f"{end}H", raw[24:26])[0]
             fmt = (tag, ch, rate, brate, align, bits)
         elif cid == b"data":
             if fmt is None:
-                raise InvalidHeader("the data chunk comes before any fmt chunk")
+                raise InvalidHeader(message(N_("the data chunk comes before any fmt chunk")))
             available = size - body
             declared = csize
             if container == "RF64" and csize == 0xFFFFFFFF and ds64_data is not None:
@@ -101,12 +118,25 @@ def _walk_chunks(fh: BinaryIO, container: str, end: str, size: int) -> WavHeader
                 declared = available
             if declared > available:
                 raise Truncated(
-                    f"the data chunk announces {declared} bytes but only {available} are present"
+                    message(
+                        N_(
+                            "the data chunk announces %(declared)s bytes"
+                            " but only %(available)s are present"
+                        ),
+                        declared=declared,
+                        available=available,
+                    )
                 )
             return _checked(container, fmt, body, declared)
         pos = body + csize + (csize & 1)
         if pos > size:
-            raise Truncated(f"chunk {cid!r} announces {csize} bytes past the end of the file")
+            raise Truncated(
+                message(
+                    N_("the chunk %(chunk)s announces %(size)s bytes past the end of the file"),
+                    chunk=repr(cid),
+                    size=csize,
+                )
+            )
 
 
 def _checked(
@@ -115,20 +145,40 @@ def _checked(
     """Check that channels, sample width, block size and byte rate agree."""
     tag, ch, rate, brate, align, bits = fmt
     if ch < 1 or rate < 1:
-        raise InvalidHeader(f"{ch} channels at {rate} Hz")
+        raise InvalidHeader(
+            message(N_("%(channels)s channels at %(rate)s Hz"), channels=ch, rate=rate)
+        )
     if tag in PCM_LIKE:
         if bits < 1 or bits > 64:
-            raise InvalidHeader(f"{bits} bits per sample")
+            raise InvalidHeader(message(N_("%(bits)s bits per sample"), bits=bits))
         expected = ch * ((bits + 7) // 8)
         if align != expected:
             raise InvalidHeader(
-                f"block size {align} does not match {ch} channels x {bits} bits ({expected})"
+                message(
+                    N_(
+                        "block size %(align)s does not match"
+                        " %(channels)s channels x %(bits)s bits (%(expected)s)"
+                    ),
+                    align=align,
+                    channels=ch,
+                    bits=bits,
+                    expected=expected,
+                )
             )
         if brate != rate * align:
-            raise InvalidHeader(f"byte rate {brate} does not match {rate} Hz x {align} bytes")
+            raise InvalidHeader(
+                message(
+                    N_("byte rate %(brate)s does not match %(rate)s Hz x %(align)s bytes"),
+                    brate=brate,
+                    rate=rate,
+                    align=align,
+                )
+            )
     header = WavHeader(container, tag, ch, rate, bits, align, offset, data_size)
     if data_size == 0 or (tag in PCM_LIKE and header.frames == 0):
-        raise EmptyAudio("the data chunk holds no samples")
+        raise EmptyAudio(message(N_("the data chunk holds no samples")))
     if container == "RIFX" and (tag not in (1, 3) or bits > 64):
-        raise Unreadable(f"big-endian RIFX with format {tag} is not supported")
+        raise Unreadable(
+            message(N_("big-endian RIFX with format %(tag)s is not supported"), tag=tag)
+        )
     return header

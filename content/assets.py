@@ -15,7 +15,7 @@ from audio import AudioError, AudioInfo, RenditionFormat, analyse, render
 from audio.files import atomic_copy
 from audio.render import UNMEASURED_LUFS
 from content.audit import record
-from content.errors import DuplicateContent, InvalidContent
+from content.errors import N_, DuplicateContent, InvalidContent
 from content.media_models import AudioAsset
 from content.models import Programme
 
@@ -92,7 +92,7 @@ def import_audio(
     try:
         info = analyse(path, fmt.analysis_options())
     except AudioError as exc:
-        raise InvalidContent(str(exc), code=exc.code) from exc
+        raise InvalidContent.carry(exc) from exc
     measured = _measured_lufs(info)
     original_rel = f"originals/{sha[:2]}/{sha}.{_extension(info.container)}"
     rendition_rel = _rendition_rel(sha, fmt)
@@ -138,7 +138,7 @@ def import_audio(
             with contextlib.suppress(FileNotFoundError):
                 file.unlink()
         if isinstance(exc, AudioError):
-            raise InvalidContent(str(exc), code=exc.code) from exc
+            raise InvalidContent.carry(exc) from exc
         raise
     record(session, actor, "audio.import", "audio_asset", asset.id, after={
         "sha256": sha, "programme_id": programme.id if programme else None,
@@ -152,8 +152,9 @@ def attach_to_programme(
     """Link an asset to a programme and take the programme's duration from the audio."""
     if asset.programme_id is not None and asset.programme_id != programme.id:
         raise DuplicateContent(
-            f"Tệp âm thanh này đã thuộc chương trình #{asset.programme_id} / This audio already "
-            f"belongs to programme #{asset.programme_id}"
+            N_("This audio already belongs to programme #%(programme)s"),
+            code="audio.attached",
+            programme=asset.programme_id,
         )
     asset.programme = programme
     programme.duration_seconds = max(1, round(asset.rendition_duration_ms / 1000))
@@ -197,8 +198,9 @@ def rerender(
     original = root / asset.original_path
     if not original.is_file():
         raise InvalidContent(
-            f"thiếu tệp gốc {asset.original_path} / the original file is missing",
+            N_("The original file %(path)s is missing"),
             code="original_missing",
+            path=asset.original_path,
         )
     new_rel = _rendition_rel(asset.sha256, fmt)
     existed = (root / new_rel).exists()
@@ -219,7 +221,7 @@ def rerender(
             with contextlib.suppress(FileNotFoundError):
                 (root / new_rel).unlink()
         if isinstance(exc, AudioError):
-            raise InvalidContent(str(exc), code=exc.code) from exc
+            raise InvalidContent.carry(exc) from exc
         raise
     record(session, actor, "audio.rerender", "audio_asset", asset.id, before=before,
            after={"rendition_path": new_rel, "profile": asset.rendition_profile})  # fmt: skip

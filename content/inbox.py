@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from content.audit import record
 from content.db import utcnow
-from content.errors import ContentError, ContentNotFound, InvalidContent
+from content.errors import N_, ContentError, ContentNotFound, InvalidContent
 from content.media_models import FeedItem
 from content.models import Programme, ProgrammeTopic
 
@@ -37,9 +37,16 @@ def list_items(
 def _open_item(session: Session, item_id: int) -> FeedItem:
     item = session.get(FeedItem, item_id)
     if item is None:
-        raise ContentNotFound(f"không có tin #{item_id} / no feed item #{item_id}")
+        raise ContentNotFound(
+            N_("There is no feed item #%(item)s"), code="feed_item.not_found", item=item_id
+        )
     if item.status != "new":
-        raise AlreadyDecided(f"tin #{item_id} đã xử lý ({item.status}) / already {item.status}")
+        raise AlreadyDecided(
+            N_("Feed item #%(item)s was already handled (%(status)s)"),
+            code="invalid_state",
+            item=item_id,
+            status=item.status,
+        )
     return item
 
 
@@ -56,7 +63,9 @@ def draft_programme(
     item = _open_item(session, item_id)
     topic = topic or item.source.default_topic
     if not topic:
-        raise InvalidContent("cần chọn chủ đề / a topic is needed (the feed has no default)")
+        raise InvalidContent(
+            N_("Choose a topic: the feed has no default topic"), code="feed_item.topic"
+        )
     words = len(item.text.split()) + len(item.title.split())
     programme = Programme(
         title=(title or item.title)[:300],

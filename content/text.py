@@ -31,11 +31,17 @@ def _field(field: str | Message) -> Message:
     return field if isinstance(field, Message) else Message(field)
 
 
-def clean_text(value: Any, *, field: str | Message, multiline: bool = False) -> str:
+def clean_text(
+    value: Any, *, field: str | Message, multiline: bool = False, lenient: bool = False
+) -> str:
     """`value` as stored: NFC, trimmed; control characters refused (newline and tab if multiline).
 
     `field` names the input in messages (an English id marked with N_, or a Message).
+    `lenient` is for third-party text no one can correct (feed entries): what would be refused
+    is dropped instead (control characters, extra marks; a lone surrogate becomes '?').
     """
+    if lenient and isinstance(value, str):
+        value = _scrub(value, multiline)
     if not isinstance(value, str):
         raise InvalidText(N_("%(field)s must be text"), code="text.type", field=_field(field))
     try:
@@ -60,6 +66,32 @@ def clean_text(value: Any, *, field: str | Message, multiline: bool = False) -> 
     return text
 
 
+def _scrub(value: str, multiline: bool) -> str:
+    """What clean_text would refuse, removed: whitespace controls become spaces, others go."""
+    value = value.encode("utf-8", "replace").decode("utf-8") if not _encodes(value) else value
+    value = unicodedata.normalize("NFC", _NEWLINES.sub("\n", value))
+    keep = "\n\t" if multiline else ""
+    out: list[str] = []
+    run = 0
+    for ch in value:
+        if ch in _BIDI_CONTROLS or (unicodedata.category(ch) == "Cc" and ch not in keep):
+            if ch.isspace():
+                out.append(" ")
+            continue
+        run = run + 1 if unicodedata.combining(ch) else 0
+        if run <= MAX_MARKS_PER_LETTER:
+            out.append(ch)
+    return "".join(out)
+
+
+def _encodes(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _check_marks(text: str, field: str | Message) -> None:
     run = 0
     for ch in text:
@@ -76,9 +108,11 @@ def _check_marks(text: str, field: str | Message) -> None:
             run = 0
 
 
-def clean_optional(value: Any, *, field: str | Message, multiline: bool = False) -> str | None:
+def clean_optional(
+    value: Any, *, field: str | Message, multiline: bool = False, lenient: bool = False
+) -> str | None:
     """clean_text for an optional input: None and blank text give None."""
     if value is None:
         return None
-    text = clean_text(value, field=field, multiline=multiline)
+    text = clean_text(value, field=field, multiline=multiline, lenient=lenient)
     return text or None

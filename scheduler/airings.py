@@ -19,7 +19,7 @@ from content import audit
 from content.db import fetch_one_raw, utcnow
 from content.models import AuditEntry, Programme
 from scheduler.config import Settings
-from scheduler.errors import Invalid, NotFound
+from scheduler.errors import N_, Invalid, NotFound
 from scheduler.models import AIRING_SOURCES, AIRING_STATUSES, Airing, Channel, ScheduledItem, Slot
 from scheduler.periods import Week, local_date_of
 
@@ -46,40 +46,48 @@ def _check_status(
 ) -> None:
     if status not in AIRING_STATUSES:
         raise Invalid(
-            f"trạng thái '{status}' không hợp lệ (dùng {', '.join(AIRING_STATUSES)}) / "
-            f"unknown status '{status}' (use {', '.join(AIRING_STATUSES)})"
+            N_("Unknown status '%(status)s' (use %(allowed)s)"),
+            code="airing.status",
+            status=status,
+            allowed=", ".join(AIRING_STATUSES),
         )
     if status in ("not_aired", "cancelled"):
         if not reason_code:
             raise Invalid(
-                f"cần nêu lý do khi trạng thái là '{status}' / "
-                f"a reason is required when the status is '{status}'",
-                code="reason",
+                N_("A reason is required when the status is '%(status)s'"),
+                code="airing.reason.missing",
+                status=status,
             )
         if reason_code not in settings.not_aired_reasons:
             known = ", ".join(settings.not_aired_reasons)
             raise Invalid(
-                f"lý do '{reason_code}' không hợp lệ (dùng {known}) / "
-                f"unknown reason '{reason_code}' (use {known})",
-                code="reason",
+                N_("Unknown reason '%(reason)s' (use %(allowed)s)"),
+                code="airing.reason.unknown",
+                reason=reason_code,
+                allowed=known,
             )
         if reason_code == "khac" and not (reason_text or "").strip():
             raise Invalid(
-                "lý do 'khac' (khác) cần có nội dung giải thích / "
-                "reason 'khac' (other) needs a text explaining it",
-                code="reason",
+                N_("The reason '%(reason)s' needs a text that explains it"),
+                code="airing.reason.text",
+                reason=settings.not_aired_reasons[reason_code],
             )
     elif reason_code is not None and reason_code not in settings.not_aired_reasons:
         raise Invalid(
-            f"lý do '{reason_code}' không hợp lệ / unknown reason '{reason_code}'", code="reason"
+            N_("Unknown reason '%(reason)s' (use %(allowed)s)"),
+            code="airing.reason.unknown",
+            reason=reason_code,
+            allowed=", ".join(settings.not_aired_reasons),
         )
 
 
 def _check_source(source: str) -> None:
     if source not in AIRING_SOURCES:
         raise Invalid(
-            f"nguồn xác nhận '{source}' không hợp lệ (dùng {', '.join(AIRING_SOURCES)}) / "
-            f"unknown source '{source}' (use {', '.join(AIRING_SOURCES)})"
+            N_("Unknown confirmation source '%(source)s' (use %(allowed)s)"),
+            code="airing.source",
+            source=source,
+            allowed=", ".join(AIRING_SOURCES),
         )
 
 
@@ -90,18 +98,17 @@ def _duration(status: str, full: int, given: int | None) -> int:
     if given is None:
         if status == "partial":
             raise Invalid(
-                "phát một phần cần ghi thời lượng thực tế / "
-                "a partial airing needs its actual duration",
-                code="duration",
+                N_("A partial airing needs its actual duration"),
+                code="airing.duration.missing",
             )
         return full
     if given < 0:
-        raise Invalid("thời lượng không được âm / duration cannot be negative", code="duration")
+        raise Invalid(N_("The duration cannot be negative"), code="airing.duration.negative")
     if status == "partial" and not 0 < given <= full:
         raise Invalid(
-            f"phát một phần phải dài hơn 0 và tối đa {full} giây / "
-            f"a partial airing lasts more than 0 and at most {full} s",
-            code="duration",
+            N_("A partial airing lasts more than 0 and at most %(full)s seconds"),
+            code="airing.duration.range",
+            full=full,
         )
     return given
 
@@ -226,7 +233,9 @@ def _insert_new(conn: Connection, row: dict[str, Any], actor: str) -> int | None
 
 def _aware(value: dt.datetime, name: str) -> dt.datetime:
     if value.tzinfo is None:
-        raise Invalid(f"{name} phải có múi giờ / {name} must include a time zone offset")
+        raise Invalid(
+            N_("%(field)s must include a time zone offset"), code="airing.time_zone", field=name
+        )
     return value.astimezone(dt.UTC)
 
 
@@ -273,22 +282,23 @@ def _new_row(
     item = _item_facts(conn, item_id)
     if item is None or (allowed is not None and not allowed(item.channel_id)):
         raise NotFound(
-            f"không tìm thấy mục lịch {item_id} / scheduled item {item_id} does not exist"
+            N_("Scheduled item %(item)s does not exist"), code="item.not_found", item=item_id
         )
     if channel_id is not None and channel_id != item.channel_id:
         raise Invalid(
-            f"mục lịch {item_id} thuộc kênh {item.channel_id}, không phải kênh {channel_id} / "
-            f"scheduled item {item_id} belongs to channel {item.channel_id}, not {channel_id}",
-            code="wrong_channel",
+            N_("Scheduled item %(item)s belongs to channel %(owner)s, not to channel %(channel)s"),
+            code="airing.wrong_channel",
+            item=item_id,
+            owner=item.channel_id,
+            channel=channel_id,
         )
     slot_start = _aware(item.starts_at, "starts_at")
     if status != "cancelled" and slot_start > now + EARLY_GRACE:
         local_start = f"{slot_start.astimezone(settings.zone):%d/%m/%Y %H:%M}"
         raise Invalid(
-            f"khung giờ bắt đầu lúc {local_start}; chưa thể xác nhận đã phát trước giờ bắt đầu / "
-            f"the slot starts at {local_start}; "
-            "it cannot be confirmed as aired before it starts",
-            code="future",
+            N_("The slot starts at %(start)s; it cannot be confirmed as aired before it starts"),
+            code="airing.future",
+            start=local_start,
         )
     if started_at:
         start = _aware(started_at, "started_at")
@@ -451,30 +461,32 @@ def log_unplanned(
     """Log a programme that aired without being scheduled; client_ref makes retries safe."""
     if status not in ("aired", "partial"):
         raise Invalid(
-            "buổi phát ngoài lịch chỉ có trạng thái 'aired' (đã phát) hoặc 'partial' "
-            "(phát một phần) / an unplanned airing is 'aired' or 'partial'"
+            N_("An unplanned airing is either 'aired' or 'partial'"), code="airing.status"
         )
     _check_source(source)
     channel = session.get(Channel, channel_id)
     if channel is None:
-        raise NotFound(f"không tìm thấy kênh {channel_id} / channel {channel_id} does not exist")
+        raise NotFound(
+            N_("Channel %(channel)s does not exist"), code="channel.not_found", channel=channel_id
+        )
     programme = session.get(Programme, programme_id)
     if programme is None:
         raise NotFound(
-            f"không tìm thấy chương trình {programme_id} / programme {programme_id} does not exist"
+            N_("Programme %(programme)s does not exist"),
+            code="programme.not_found",
+            programme=programme_id,
         )
     start = _aware(started_at, "started_at")
     now = now or utcnow()
     if start > now + EARLY_GRACE:
-        raise Invalid(
-            "buổi phát không thể bắt đầu trong tương lai / an airing cannot start in the future",
-            code="future",
-        )
+        raise Invalid(N_("An airing cannot start in the future"), code="airing.future")
     local = local_date_of(start, settings.zone)
     if not channel.active_on(local):
         raise Invalid(
-            f"kênh {channel_id} không hoạt động ngày {local:%d/%m/%Y} / "
-            f"channel {channel_id} is not active on {local:%d/%m/%Y}"
+            N_("Channel %(channel)s is not active on %(day)s"),
+            code="channel.inactive",
+            channel=channel_id,
+            day=f"{local:%d/%m/%Y}",
         )
     if client_ref is not None:
         found = _by_client_ref(session, channel_id, client_ref)

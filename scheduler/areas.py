@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from scheduler.errors import NotFound
+from scheduler.errors import N_, NotFound
 from scheduler.models import AdminUnit, Channel
 
 
@@ -20,11 +20,17 @@ def find_unit(session: Session, code: str, on: dt.date | None = None) -> AdminUn
         )
     units = list(session.scalars(query.order_by(AdminUnit.valid_from.desc())))
     if not units:
-        when_vi = f" vào ngày {on:%d/%m/%Y}" if on else ""
-        when = f" on {on:%d/%m/%Y}" if on else ""
+        if on is None:
+            raise NotFound(
+                N_("There is no administrative unit with the code '%(unit)s'"),
+                code="unit.not_found",
+                unit=code,
+            )
         raise NotFound(
-            f"không tìm thấy đơn vị hành chính mã '{code}'{when_vi} / "
-            f"no administrative unit with code '{code}'{when}"
+            N_("There is no administrative unit with the code '%(unit)s' on %(day)s"),
+            code="unit.not_found",
+            unit=code,
+            day=f"{on:%d/%m/%Y}",
         )
     # Prefer the highest level when a province and a commune share a code ("01" vs "00001").
     order = {"province": 0, "district": 1, "commune": 2, "village": 3}

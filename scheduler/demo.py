@@ -21,7 +21,7 @@ from scheduler.areas import find_unit, subtree_ids
 from scheduler.config import Settings
 from scheduler.demo_airings import DemoSlot, airings_for_slot, confirmation_lag
 from scheduler.demo_library import LibraryItem, build_library
-from scheduler.errors import InvalidState, NotFound
+from scheduler.errors import N_, InvalidState, NotFound
 from scheduler.models import (
     AdminUnit,
     Airing,
@@ -394,11 +394,11 @@ def build_demo(
     this week's earlier days partly (the showcase station, the demo broadcaster's, more so).
     """
     if demo_present(session):
-        raise InvalidState("dữ liệu mẫu đã có sẵn / demo data is already present")
+        raise InvalidState(N_("The demo data is already present"), code="demo.present")
     province = find_unit(session, province_code)
     if province.level != "province":
         raise NotFound(
-            f"đơn vị {province_code} không phải cấp tỉnh / unit {province_code} is not a province"
+            N_("Unit %(unit)s is not a province"), code="demo.province", unit=province_code
         )
     rng = random.Random(seed)
     now = now or utcnow()

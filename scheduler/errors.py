@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from content.errors import LoaError
+from content.errors import N_, LoaError
 
-__all__ = ["Conflict", "Invalid", "InvalidState", "LoaError", "NotFound", "VersionConflict"]
+__all__ = ["N_", "Conflict", "Invalid", "InvalidState", "LoaError", "NotFound", "VersionConflict"]
 
 
 class NotFound(LoaError):

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from scheduler.errors import N_, Invalid
+
 PeriodKind = Literal["week", "month", "quarter", "half", "year", "range"]
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
@@ -17,8 +19,10 @@ _YEAR = re.compile(r"^(\d{4})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 
 
-class PeriodError(ValueError):
+class PeriodError(Invalid):
     """A period or week string that does not name a real period."""
+
+    code = "period"
 
 
 def weeks_in_year(year: int) -> int:
@@ -36,10 +40,11 @@ class Week:
     def __post_init__(self) -> None:
         if not 1 <= self.week <= weeks_in_year(self.year):
             raise PeriodError(
-                f"tuần {self.week} không tồn tại trong năm {self.year} "
-                f"(năm này có {weeks_in_year(self.year)} tuần ISO) / "
-                f"week {self.week} does not exist in {self.year} "
-                f"(it has {weeks_in_year(self.year)} ISO weeks)"
+                N_("Week %(week)s does not exist in %(year)s (that year has %(weeks)s ISO weeks)"),
+                code="period.week_range",
+                week=self.week,
+                year=self.year,
+                weeks=weeks_in_year(self.year),
             )
 
     @classmethod
@@ -48,8 +53,7 @@ class Week:
         m = _WEEK.match(text.strip())
         if not m:
             raise PeriodError(
-                f"'{text}' không phải tuần ISO dạng 2026-W48 / "
-                f"'{text}' is not an ISO week like 2026-W48"
+                N_("'%(text)s' is not an ISO week like 2026-W48"), code="period.week", text=text
             )
         return cls(int(m.group(1)), int(m.group(2)))
 
@@ -121,7 +125,9 @@ class Period:
         if m := _MONTH.match(t):
             y, mo = int(m.group(1)), int(m.group(2))
             if not 1 <= mo <= 12:
-                raise PeriodError(f"'{text}': tháng phải từ 01 đến 12 / month must be 01..12")
+                raise PeriodError(
+                    N_("'%(text)s': the month must be 01 to 12"), code="period.month", text=text
+                )
             return cls._months("month", y, mo, 1, f"{y}-{mo:02d}")
         if m := _YEAR.match(t):
             y = int(m.group(1))
@@ -130,23 +136,36 @@ class Period:
             try:
                 a, b = dt.date.fromisoformat(m.group(1)), dt.date.fromisoformat(m.group(2))
             except ValueError as exc:
-                raise PeriodError(f"'{text}': ngày không hợp lệ / {exc}") from exc
+                raise PeriodError(
+                    N_("'%(text)s': not a real date (%(reason)s)"),
+                    code="period.date",
+                    text=text,
+                    reason=str(exc),
+                ) from exc
             if b < a:
                 raise PeriodError(
-                    f"'{text}': ngày kết thúc trước ngày bắt đầu / the range ends before it starts"
+                    N_("'%(text)s': the range ends before it starts"),
+                    code="period.range",
+                    text=text,
                 )
             return cls("range", a, b, t)
         raise PeriodError(
-            f"'{text}' không phải kỳ báo cáo hợp lệ: dùng 2026-W48, 2026-11, 2026-Q4, 2026-H2, "
-            "2026 hoặc 2026-01-01..2026-03-31 / "
-            f"'{text}' is not a period: use 2026-W48, 2026-11, 2026-Q4, 2026-H2, 2026 "
-            "or 2026-01-01..2026-03-31"
+            N_(
+                "'%(text)s' is not a period: use 2026-W48, 2026-11, 2026-Q4, 2026-H2, 2026"
+                " or 2026-01-01..2026-03-31"
+            ),
+            code="period.syntax",
+            text=text,
         )
 
     @classmethod
     def _months(cls, kind: PeriodKind, year: int, first: int, count: int, label: str) -> Period:
         if not 1900 <= year <= 2200:
-            raise PeriodError(f"'{label}': năm nằm ngoài phạm vi / year out of range")
+            raise PeriodError(
+                N_("'%(text)s': the year is out of range (1900 to 2200)"),
+                code="period.year",
+                text=label,
+            )
         start = dt.date(year, first, 1)
         last_month = first + count - 1
         end = (
@@ -197,7 +216,7 @@ def period_of_week(week: Week, kind: str) -> Period:
         return Period.parse(f"{th.year}-H{1 if th.month <= 6 else 2}")
     if kind == "year":
         return Period.parse(str(th.year))
-    raise PeriodError(f"loại kỳ '{kind}' không hợp lệ / unknown period kind '{kind}'")
+    raise PeriodError(N_("'%(text)s' is not a kind of period"), code="period.kind", text=kind)
 
 
 def subperiods(period: Period, kind: str) -> list[Period]:

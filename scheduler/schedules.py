@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from audio.messages import Message, TranslatableError, message
 from content import audit
 from content.db import utcnow
 from content.models import Programme
 from scheduler.config import Settings
-from scheduler.errors import Invalid, InvalidState, NotFound, VersionConflict
+from scheduler.errors import N_, Invalid, InvalidState, NotFound, VersionConflict
 from scheduler.models import Airing, Channel, ScheduledItem, Slot, WeekSchedule
 from scheduler.periods import Week, local_to_utc
 
@@ -30,7 +31,9 @@ def get_week(session: Session, channel_id: int, week: Week) -> WeekSchedule | No
 def _channel(session: Session, channel_id: int) -> Channel:
     channel = session.get(Channel, channel_id)
     if channel is None:
-        raise NotFound(f"không tìm thấy kênh {channel_id} / channel {channel_id} does not exist")
+        raise NotFound(
+            N_("Channel %(channel)s does not exist"), code="channel.not_found", channel=channel_id
+        )
     return channel
 
 
@@ -83,7 +86,9 @@ def _schedule(session: Session, schedule_id: int) -> WeekSchedule:
     schedule = session.get(WeekSchedule, schedule_id)
     if schedule is None:
         raise NotFound(
-            f"không tìm thấy lịch phát {schedule_id} / schedule {schedule_id} does not exist"
+            N_("Schedule %(schedule)s does not exist"),
+            code="schedule.not_found",
+            schedule=schedule_id,
         )
     return schedule
 
@@ -91,10 +96,12 @@ def _schedule(session: Session, schedule_id: int) -> WeekSchedule:
 def _check_version(schedule: WeekSchedule, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != schedule.version:
         raise VersionConflict(
-            f"lịch phát đã thay đổi trong lúc bạn sửa (phiên bản {schedule.version}, "
-            f"bạn sửa phiên bản {expected_version}); hãy tải lại rồi thử lại / "
-            f"the schedule changed meanwhile (version {schedule.version}, "
-            f"you edited version {expected_version}); reload and try again"
+            N_(
+                "The schedule changed while you were editing it (it is now version %(current)s,"
+                " you edited version %(edited)s); reload it and try again"
+            ),
+            current=schedule.version,
+            edited=expected_version,
         )
 
 
@@ -141,32 +148,40 @@ def check_programme_fits(session: Session, slot: Slot, programme: Programme) -> 
     assert channel is not None
     if programme.language not in channel.languages:
         raise Invalid(
-            f"chương trình {programme.id} bằng ngôn ngữ '{programme.language}', kênh {channel.id} "
-            f"không phát ngôn ngữ này ({', '.join(channel.languages) or 'không có'}) / "
-            f"programme {programme.id} is in language '{programme.language}', which channel "
-            f"{channel.id} does not air ({', '.join(channel.languages) or 'none'})",
-            code="language",
+            N_(
+                "Programme %(programme)s is in language '%(language)s', which channel"
+                " %(channel)s does not air (it airs: %(languages)s)"
+            ),
+            code="programme.language",
+            programme=programme.id,
+            language=programme.language,
+            channel=channel.id,
+            languages=", ".join(channel.languages) or "-",
         )
     if not programme.is_approved:
         raise Invalid(
-            f"chương trình {programme.id} chưa được duyệt phát sóng / "
-            f"programme {programme.id} is not approved for broadcast",
-            code="approval",
+            N_("Programme %(programme)s is not approved for broadcast"),
+            code="programme.approval",
+            programme=programme.id,
         )
     if not programme.valid_on(slot.local_date):
         raise Invalid(
-            f"chương trình {programme.id} không có hiệu lực vào ngày {slot.local_date:%d/%m/%Y} / "
-            f"programme {programme.id} is not valid on {slot.local_date:%d/%m/%Y}",
-            code="validity",
+            N_("Programme %(programme)s is not valid on %(day)s"),
+            code="programme.validity",
+            programme=programme.id,
+            day=f"{slot.local_date:%d/%m/%Y}",
         )
     free = slot.duration_minutes * 60 - slot_used_seconds(slot)
     if programme.duration_seconds > free:
         raise Invalid(
-            f"chương trình {programme.id} dài {programme.duration_seconds} giây nhưng khung giờ "
-            f"chỉ còn trống {free} giây / "
-            f"programme {programme.id} lasts {programme.duration_seconds} s but only {free} s "
-            "are free in the slot",
-            code="length",
+            N_(
+                "Programme %(programme)s lasts %(seconds)s seconds but only %(free)s seconds"
+                " are free in the slot"
+            ),
+            code="programme.length",
+            programme=programme.id,
+            seconds=programme.duration_seconds,
+            free=free,
         )
 
 
@@ -196,13 +211,15 @@ def add_item(
     """Place a programme in a slot (at the end, or at position), checking it fits."""
     slot = session.get(Slot, slot_id)
     if slot is None:
-        raise NotFound(f"không tìm thấy khung giờ {slot_id} / slot {slot_id} does not exist")
+        raise NotFound(N_("Slot %(slot)s does not exist"), code="slot.not_found", slot=slot_id)
     schedule = slot.schedule
     _check_version(schedule, expected_version)
     programme = session.get(Programme, programme_id)
     if programme is None:
         raise NotFound(
-            f"không tìm thấy chương trình {programme_id} / programme {programme_id} does not exist"
+            N_("Programme %(programme)s does not exist"),
+            code="programme.not_found",
+            programme=programme_id,
         )
     check_programme_fits(session, slot, programme)
     ordered = sorted(slot.items, key=lambda it: it.position)
@@ -224,7 +241,7 @@ def _item(session: Session, item_id: int) -> ScheduledItem:
     item = session.get(ScheduledItem, item_id)
     if item is None:
         raise NotFound(
-            f"không tìm thấy mục lịch {item_id} / scheduled item {item_id} does not exist"
+            N_("Scheduled item %(item)s does not exist"), code="item.not_found", item=item_id
         )
     return item
 
@@ -239,8 +256,9 @@ def remove_item(
     _check_version(schedule, expected_version)
     if session.scalar(select(Airing.id).where(Airing.scheduled_item_id == item_id)):
         raise InvalidState(
-            f"mục lịch {item_id} đã được xác nhận phát nên không thể xóa / "
-            f"scheduled item {item_id} already has a confirmed airing and cannot be removed"
+            N_("Scheduled item %(item)s already has a confirmed airing and cannot be removed"),
+            code="item.confirmed",
+            item=item_id,
         )
     before = _item_snapshot(item)
     slot.items.remove(item)
@@ -289,7 +307,12 @@ class CopyResult:
 
     schedule: WeekSchedule
     copied: int = 0
-    skipped: list[str] = field(default_factory=list)
+    notes: list[Message | TranslatableError] = field(default_factory=list)  # not copied, why
+
+    @property
+    def skipped(self) -> list[str]:
+        """The notes in English (for readers that do not render catalogue messages)."""
+        return [str(n) for n in self.notes]
 
 
 def _slot_key(slot: Slot, zone: dt.tzinfo) -> tuple[int, dt.time, int]:
@@ -309,16 +332,21 @@ def copy_week(
     src = get_week(session, channel_id, source)
     if src is None:
         raise NotFound(
-            f"kênh {channel_id} chưa có lịch phát tuần {source} / "
-            f"channel {channel_id} has no schedule for {source}"
+            N_("Channel %(channel)s has no schedule for %(week)s"),
+            code="schedule.not_found",
+            channel=channel_id,
+            week=str(source),
         )
     if source == target:
-        raise Invalid("tuần nguồn và tuần đích trùng nhau / source and target week are the same")
+        raise Invalid(N_("The source and target weeks are the same"), code="schedule.copy.same")
     dst = materialise_week(session, settings, channel_id, target, actor)
     if dst.state == "published":
         raise InvalidState(
-            f"lịch tuần {target} đã được công bố; hãy điều chỉnh thay vì sao chép đè lên / "
-            f"{target} is already published; amend it instead of copying over it"
+            N_(
+                "The schedule of %(week)s is already published; amend it instead of copying over it"
+            ),
+            code="schedule.published",
+            week=str(target),
         )
     zone = settings.zone
     targets = {_slot_key(s, zone): s for s in dst.slots}
@@ -327,7 +355,13 @@ def copy_week(
         match = targets.get(_slot_key(slot, zone))
         if match is None:
             if slot.items:
-                result.skipped.append(f"no matching slot for {slot.local_date} in {target}")
+                result.notes.append(
+                    message(
+                        N_("There is no matching slot for %(day)s in %(week)s"),
+                        day=f"{slot.local_date:%d/%m/%Y}",
+                        week=str(target),
+                    )
+                )
             continue
         if match.items:
             continue  # never overwrite what a planner already placed
@@ -335,7 +369,7 @@ def copy_week(
             try:
                 check_programme_fits(session, match, item.programme)
             except Invalid as exc:
-                result.skipped.append(str(exc))
+                result.notes.append(exc)
                 continue
             match.items.append(
                 ScheduledItem(

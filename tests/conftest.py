@@ -14,11 +14,15 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
+import web.catalogue  # noqa: F401 - installs the catalogues, as the CLI, app and worker do
 from content.db import make_engine, make_session_factory
 from migrations.metadata import target_metadata
 from scheduler.config import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
+# Command output is asserted in English unless a test asks for a language (--lang vi, LOA_LANG);
+# tests/test_messages.py checks the default ([locale].language) and both languages.
+os.environ["LOA_LANG"] = "en"
 PG_URL = os.environ.get("LOA_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 

@@ -72,12 +72,12 @@ def test_changed_confirmation_updates_and_is_audited(session, settings, planned)
 @pytest.mark.parametrize(
     ("status", "kwargs", "code"),
     [
-        ("not_aired", {}, "reason"),
-        ("not_aired", {"reason_code": "bao"}, "reason"),
-        ("not_aired", {"reason_code": "khac"}, "reason"),
-        ("partial", {}, "duration"),
-        ("partial", {"duration_seconds": 10_000}, "duration"),
-        ("maybe", {}, "invalid"),
+        ("not_aired", {}, "airing.reason.missing"),
+        ("not_aired", {"reason_code": "bao"}, "airing.reason.unknown"),
+        ("not_aired", {"reason_code": "khac"}, "airing.reason.text"),
+        ("partial", {}, "airing.duration.missing"),
+        ("partial", {"duration_seconds": 10_000}, "airing.duration.range"),
+        ("maybe", {}, "airing.status"),
     ],
 )
 def test_bad_confirmations_are_refused(session, settings, planned, status, kwargs, code):
@@ -102,7 +102,7 @@ def test_confirmation_for_another_channel_is_refused(session, settings, planned)
     other = f.channel(session, f.unit(session, "Xã Khác"))
     with pytest.raises(Invalid) as err:
         airings.confirm_item(session, settings, i1.id, "aired", "bt", channel_id=other.id)
-    assert err.value.code == "wrong_channel"
+    assert err.value.code == "airing.wrong_channel"
     with pytest.raises(NotFound):
         airings.confirm_item(session, settings, 12345, "aired", "bt")
 
@@ -112,7 +112,7 @@ def test_future_slot_cannot_be_confirmed_aired(session, settings, planned):
     before = week.slots[0].starts_at - dt.timedelta(hours=2)
     with pytest.raises(Invalid) as err:
         airings.confirm_item(session, settings, i1.id, "aired", "bt", now=before)
-    assert err.value.code == "future"
+    assert err.value.code == "airing.future"
 
 
 def test_airing_at_2330_local_belongs_to_the_local_date(session, settings, planned):

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 import migrations
 from content.db import make_engine, make_session_factory
@@ -24,6 +25,7 @@ from scheduler.ops.backup import BackupError, backup_database, integrity, restor
 from tests import factories as f
 from tests.conftest import PG_URL
 from tests.worker_helpers import make_settings, write_config
+from web.catalogue import render_in
 from web.cli import main
 
 T0 = dt.datetime(2026, 11, 23, 19, 30, tzinfo=dt.UTC)
@@ -120,7 +122,8 @@ def test_full_disk_during_backup_keeps_the_previous_one(sqlite_db, tmp_path):
         with pytest.raises(BackupError) as info:
             backup_database(sqlite_db, settings, T0 + dt.timedelta(days=1), folder=disk)
         assert info.value.code == "disk_full"
-        assert "Ổ đĩa đầy" in str(info.value) and "disk full" in str(info.value)
+        assert "disk was full" in str(info.value)
+        assert "Ổ đĩa đầy" in render_in(info.value, "vi")
         assert sorted(p.name for p in disk.iterdir()) == [first.name]  # no temp file left
         assert first.read_bytes() == before and integrity(str(first)) == "ok"
 
@@ -136,7 +139,7 @@ def test_fake_full_disk_during_backup(sqlite_db, tmp_path):
             fh.write(b"SQLite format 3\x00" + b"\x00" * 1000)  # a partial file...
         raise OSError(errno.ENOSPC, "No space left on device")  # ...then the disk is full
 
-    with pytest.raises(BackupError, match="disk full"):
+    with pytest.raises(BackupError, match="disk was full"):
         backup_database(sqlite_db, settings, T0 + dt.timedelta(days=1), folder, full_copier)
     assert [p.name for p in folder.iterdir()] == [first.name]
     assert integrity(str(first)) == "ok"
@@ -218,14 +221,29 @@ def test_check_fails_when_database_unreachable(tmp_path):
 
 
 @pytest.mark.skipif(not PG_URL or not shutil.which("pg_dump"), reason="needs PostgreSQL, pg_dump")
-def test_postgres_backup_with_pg_dump(tmp_path):
-    eng = make_engine(PG_URL)
-    settings = make_settings(tmp_path, backup={"keep": 1})
+@contextlib.contextmanager
+def _private_pg_database():
+    """A database of its own: pg_dump reads every schema, and parallel test runs drop theirs."""
+    name = f"loa_backup_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    eng = make_engine(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
     try:
-        first = backup_database(eng, settings, T0, folder=tmp_path / "pg").path
-        second = backup_database(eng, settings, T0 + dt.timedelta(days=1), folder=tmp_path / "pg")
+        migrations.upgrade(eng)
+        yield eng
     finally:
         eng.dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.dispose()
+
+
+def test_postgres_backup_with_pg_dump(tmp_path):
+    settings = make_settings(tmp_path, backup={"keep": 1})
+    with _private_pg_database() as eng:
+        first = backup_database(eng, settings, T0, folder=tmp_path / "pg").path
+        second = backup_database(eng, settings, T0 + dt.timedelta(days=1), folder=tmp_path / "pg")
     assert second.path.suffix == ".dump" and second.removed == [first]
     listing = subprocess.run(
         ["pg_restore", "--list", str(second.path)], capture_output=True, text=True, check=False

@@ -16,6 +16,7 @@ from scheduler.bulk.tables import read_file, write_json, write_xlsx
 from scheduler.models import Airing, Channel, ScheduledItem, SlotPattern
 from scheduler.periods import Week
 from tests import factories as f
+from web.catalogue import render_in
 
 DOC = {
     "format": "loa/1",
@@ -143,10 +144,12 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(session, settings, commu
         import_rows(session, settings, read_file(write(tmp_path, doc)), "tester")
     session.rollback()
     text = str(err.value)
-    assert "channels row 1, column 'languages': ngôn ngữ 'klingon' không hợp lệ" in text
-    assert "unknown language 'klingon'" in text
-    assert "programmes row 2, column 'topics': chủ đề 'bong_da' không hợp lệ" in text
-    assert "unknown topic 'bong_da'" in text
+    assert "channels row 1, column 'languages': unknown language 'klingon'" in text
+    assert "programmes row 2, column 'topics': unknown topic 'bong_da'" in text
+    vi = render_in(err.value, "vi")  # one language: Vietnamese words for every row
+    assert "channels dòng 1, cột 'languages': ngôn ngữ 'klingon' không hợp lệ" in vi
+    assert "programmes dòng 2, cột 'topics': chủ đề 'bong_da' không hợp lệ" in vi
+    assert "unknown" not in vi and "row" not in vi
     assert "programmes row 1, column 'duration_seconds'" in text
     assert "slot_patterns row 2, column 'start'" in text
     assert counts(session) == (0, 0, 0, 0, 0)

@@ -68,11 +68,16 @@ def test_compliance_json_table_csv(db_url: str, tmp_path: Path) -> None:
     first = weekly["channels"][0]
     assert {"channel_id", "channel_name", "unit_code", "period", "count", "status"} <= set(first)
     assert first["period"] == "2025-Q4" and len(first["periods"]) == 13
+    res = run(db_url, "--lang", "vi", "compliance", "--period", "2025-W45", "--unit", "19",
+              "--rule", "ntm_commune_weekly")  # fmt: skip
+    assert res.exit_code == 0 and "Đạt mục tiêu" in res.output and "Chưa đạt" in res.output
+    assert "Target met" not in res.output and "trạng thái" in res.output
     res = run(db_url, "compliance", "--period", "2025-W45", "--unit", "19", "--rule",
               "ntm_commune_weekly")  # fmt: skip
-    assert res.exit_code == 0 and "Đạt mục tiêu" in res.output and "Chưa đạt" in res.output
+    assert res.exit_code == 0 and "Below minimum" in res.output and "Chưa đạt" not in res.output
     out = tmp_path / "c.csv"
-    res = run(db_url, "compliance", "--period", "2025-11", "--format", "csv", "-o", str(out))
+    res = run(db_url, "--lang", "vi", "compliance", "--period", "2025-11", "--format", "csv",
+              "-o", str(out))  # fmt: skip
     assert res.exit_code == 0 and out.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel
     with out.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))

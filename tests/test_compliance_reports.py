@@ -147,7 +147,8 @@ def test_precheck_of_a_draft_week(session: Session, settings: Settings) -> None:
     check = precheck(session, s, "2026-W49", "97")
     assert not check.ok
     assert [(x.channel.id, x.planned, x.missing) for x in check.shortfalls] == [(b.id, 0.0, 1.0)]
-    assert "còn thiếu 1" in check.shortfalls[0].text_vi and "1 short" in check.shortfalls[0].text_en
+    short = check.shortfalls[0]
+    assert "còn thiếu 1" in short.in_language("vi") and "1 short" in short.in_language("en")
 
 
 def test_exports_xlsx_docx_csv_json(session: Session, settings: Settings, merged, tmp_path):

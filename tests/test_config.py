@@ -35,8 +35,8 @@ def test_default_config_is_complete(settings):
         (lambda d: d["rules"][0].update(topics=["nmt"]), "unknown topic 'nmt'"),
         (lambda d: d["rules"][0].update(period="fortnight"), "'rules[0].period'"),
         (lambda d: d["rules"][0].update(target=0), "'rules[0].target'"),
-        (lambda d: d["rules"][1].update(id="ntm_commune_weekly"), "duplicate rule id"),
-        (lambda d: d["rules"][0].pop("minimum"), "missing key 'rules[0].minimum'"),
+        (lambda d: d["rules"][1].update(id="ntm_commune_weekly"), "is used twice"),
+        (lambda d: d["rules"][0].pop("minimum"), "the key 'rules[0].minimum' is missing"),
         (lambda d: d["locale"].update(timezone="Mars/Olympus"), "unknown time zone"),
         (lambda d: d["reports"][0].update(deadline_month=4), "'reports[0].deadline_month'"),
         (lambda d: d["rules"][0].update(channel_kinds=["tv"]), "unknown channel kind 'tv'"),
@@ -60,7 +60,7 @@ def test_malformed_toml_and_missing_file(tmp_path: Path):
     bad.write_text("[database\nurl = 1", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_settings(bad)
-    with pytest.raises(ConfigError, match="file not found"):
+    with pytest.raises(ConfigError, match="configuration file was not found"):
         load_settings(tmp_path / "none.toml")
 
 

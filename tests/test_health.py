@@ -60,12 +60,14 @@ def test_database_down_gives_503_page_not_a_trace(dead_engine, settings):
     assert resp.status_code == 503
     assert resp.headers["Retry-After"] == "30"
     page = resp.get_data(as_text=True)
-    assert "không truy cập được cơ sở dữ liệu" in page
-    assert "The database is temporarily unreachable" in page
+    assert "Hệ thống tạm thời không truy cập được cơ sở dữ liệu" in page  # the default language
+    assert "database" not in page
     assert "Traceback" not in page and "psycopg" not in page
     api = client.get("/api/v1/needs-db")
     assert api.status_code == 503 and api.content_type == "application/problem+json"
-    assert api.json["status"] == 503
+    assert api.json["status"] == 503 and api.json["code"] == "database_unavailable"
+    english = client.get("/api/v1/needs-db", headers={"Accept-Language": "en"})
+    assert "Loa cannot reach its database" in english.json["detail"]
     health = client.get("/healthz")
     assert health.status_code == 503 and health.json["status"] == "fail"
 

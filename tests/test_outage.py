@@ -105,7 +105,8 @@ def test_database_outage(tmp_path, monkeypatch):
             resp = confirm(items[-1])
             assert resp.status_code == 503
             assert resp.content_type == "application/problem+json"
-            assert "The database is unreachable" in resp.json["detail"]
+            assert resp.json["code"] == "database_unavailable"
+            assert "không kết nối được tới cơ sở dữ liệu" in resp.json["detail"]
             page = client.get("/channels", headers={**auth, "Accept": "text/html"})
             assert page.status_code == 503 and page.mimetype == "text/html"
             assert "Hệ thống tạm thời không truy cập được cơ sở dữ liệu" in page.text

@@ -218,7 +218,7 @@ def test_publish_and_published_weeks(session, settings, area):
 @pytest.mark.parametrize(
     ("week", "unit", "error", "text"),
     [
-        ("2026-W60", "91", Invalid, "week 60 does not exist"),
+        ("2026-W60", "91", Invalid, "Week 60 does not exist"),
         ("tuần 49", "91", Invalid, "is not an ISO week"),
         ("2026-W49", "99999", NotFound, "99999"),
     ],
@@ -231,7 +231,7 @@ def test_bad_input_writes_nothing(session, settings, area, week, unit, error, te
 
 
 def test_unknown_channel_and_empty_library(session, settings, area):
-    with pytest.raises(NotFound, match="not in 91"):
+    with pytest.raises(NotFound, match="not in unit 91"):
         plan_week(session, settings, W49, "91", channel_ids=[area["viet"].id, 4242])
     session.rollback()
     # A library with nothing approved and valid this week.
@@ -287,19 +287,21 @@ def test_cli_plan_reports_status_and_refuses_bad_input(tmp_path, monkeypatch):
         f.programme(session, "NTM 2", ("ntm",), seconds=300)
         session.commit()
         for args, text in [
-            (["--week", "2026-W60", "--unit", "91"], "week 60 does not exist"),
+            (["--week", "2026-W60", "--unit", "91"], "Week 60 does not exist"),
             (["--week", "2026-W49", "--unit", "00000"], "no administrative unit"),
-            (["--week", "2026-W49", "--unit", "91", "--channel", "77"], "not in 91"),
+            (["--week", "2026-W49", "--unit", "91", "--channel", "77"], "not in unit 91"),
         ]:
             out = runner.invoke(main, ["plan", *args])
             assert out.exit_code == 1 and text in out.output, out.output
         assert session.scalar(select(func.count(WeekSchedule.id))) == 0
-    ok = runner.invoke(main, ["plan", "--week", "2026-W49", "--unit", "91", "--publish"])
+    ok = runner.invoke(
+        main, ["--lang", "vi", "plan", "--week", "2026-W49", "--unit", "91", "--publish"]
+    )
     assert ok.exit_code == 0, ok.output
     assert "ntm_commune_weekly (Tuyên truyền nông thôn mới trên đài truyền thanh xã)" in ok.output
     assert "0/0/1; 0/1 → 1/0/0; 1/1" in ok.output  # before → after
     assert "không có chương trình bằng tiếng H'Mông" in ok.output
-    assert "there is no programme in Hmong" in ok.output
+    assert "there is no programme in Hmong" not in ok.output  # one language
     again = runner.invoke(main, ["plan", "--week", "2026-W49", "--unit", "91"])
     assert again.exit_code == 1 and "--force" in again.output
     forced = runner.invoke(
@@ -308,9 +310,11 @@ def test_cli_plan_reports_status_and_refuses_bad_input(tmp_path, monkeypatch):
     assert forced.exit_code == 0, forced.output
     data = json.loads(forced.output)
     assert data["items_added"] == 0 and data["share_met_after"] == 0.5
-    nxt = runner.invoke(main, ["plan", "--week", "2026-W50", "--unit", "91", "--fill-missing"])
+    nxt = runner.invoke(
+        main, ["--lang", "vi", "plan", "--week", "2026-W50", "--unit", "91", "--fill-missing"]
+    )
     assert nxt.exit_code == 0 and "chép 2 từ tuần trước" in nxt.output, nxt.output
-    assert "trước khi chép → sau khi chép → sau khi lập" in nxt.output
+    assert "trước khi chép → sau khi chép → sau khi lập lịch" in nxt.output
     # Before copying nothing; the copy brings the NTM programmes; planning adds nothing more.
     assert "0/0/1; 0/1 → 1/0/0; 1/1 → 1/0/0; 1/1" in nxt.output
     engine.dispose()

@@ -94,10 +94,10 @@ def test_stale_version_is_a_conflict(session, settings, station):
 @pytest.mark.parametrize(
     ("kwargs", "code"),
     [
-        ({"language": "hmn"}, "language"),
-        ({"approved": False}, "approval"),
-        ({"valid_to": dt.date(2026, 11, 1)}, "validity"),
-        ({"seconds": 31 * 60}, "length"),
+        ({"language": "hmn"}, "programme.language"),
+        ({"approved": False}, "programme.approval"),
+        ({"valid_to": dt.date(2026, 11, 1)}, "programme.validity"),
+        ({"seconds": 31 * 60}, "programme.length"),
     ],
 )
 def test_programme_that_does_not_fit_is_refused(session, settings, station, kwargs, code):

@@ -172,7 +172,7 @@ def test_cli_import_list_and_errors(engine: Engine, testdata: Path, tmp_path: Pa
     rows = json.loads(out[out.index("[") :])
     assert len(rows) == 93 and rows[0]["level"] == "province"
     code, out = _cli(engine, "units", "import", "--province", "Atlantis")
-    assert code == 1 and "unknown province" in out
+    assert code == 1 and "Unknown province" in out
     bad = tmp_path / "bad.json"
     bad.write_text("[{", encoding="utf-8")
     code, out = _cli(engine, "units", "import", str(bad))

@@ -103,7 +103,7 @@ def test_reimport_is_idempotent(testdata: Path, rollback_session: Session) -> No
     for name in (LEGACY, V2025):
         again = import_file(s, testdata / name, "test")
         assert (again.new, again.changed, again.closed, again.linked) == (0, 0, 0, 0)
-        assert "0 new, 0 changed, 0 closed" in again.line()
+        assert "0 new, 0 changed, 0 closed" in str(again.line())
 
 
 def test_2026_update_applied_in_place(testdata: Path, rollback_session: Session) -> None:

@@ -77,8 +77,8 @@ def test_accent_insensitive_search(session: Session) -> None:
 
 def test_unknown_province_writes_nothing(session: Session) -> None:
     for bad in ("99", "Atlantis", "1x"):
-        with pytest.raises(UnitsError, match="unknown province"):
+        with pytest.raises(UnitsError, match="Unknown province"):
             import_province(session, bad, "demo")
     assert session.scalar(select(func.count()).select_from(AdminUnit)) == 0
-    with pytest.raises(UnitsError, match="no units stored"):
+    with pytest.raises(UnitsError, match="No administrative units are stored"):
         list_units(session, province="19")

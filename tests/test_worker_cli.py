@@ -30,7 +30,7 @@ from web.cli import main
         (lambda d: d["worker"].update(lease=3), "unknown key 'worker.lease'"),
         (
             lambda d: d["notifications"].update(recipients=[{"role": "boss", "email": "x@y"}]),
-            "'notifications.recipients[0].role' unknown",
+            "'notifications.recipients[0].role' must be one of",
         ),
         (lambda d: d["backup"].update(keep=0), "'backup.keep' must be >= 1"),
     ],

@@ -8,6 +8,7 @@ from flask import g
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from audio.messages import N_, message
 from scheduler.areas import subtree_ids
 from scheduler.models import Channel
 from web.problems import ApiProblem
@@ -100,15 +101,12 @@ def require(action: str) -> Principal:
     principal = current()
     if principal is None:
         raise ApiProblem(
-            401,
-            "hãy đăng nhập hoặc gửi mã truy cập (bearer token) / sign in or send a bearer token",
-            "unauthenticated",
+            401, message(N_("Sign in, or send an access (bearer) token")), "unauthenticated"
         )
     if not principal.may(action):
         raise ApiProblem(
             403,
-            f"vai trò '{principal.role}' không được làm việc này / "
-            f"the role '{principal.role}' may not do this",
+            message(N_("The role '%(role)s' may not do this"), role=principal.role),
             "forbidden",
         )
     return principal
@@ -121,8 +119,7 @@ def require_channel(session: Session, channel_id: int, action: str) -> Channel:
     if channel is None or not principal.covers_channel(session, channel):
         raise ApiProblem(
             404,
-            f"không tìm thấy kênh {channel_id} trong địa bàn của bạn / "
-            f"channel {channel_id} not found in your area",
+            message(N_("Channel %(channel)s was not found in your area"), channel=channel_id),
             "not_found",
         )
     return channel

@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from content import audit
 from content.db import utcnow
-from scheduler.errors import Conflict, Invalid, NotFound
+from scheduler.errors import N_, Conflict, Invalid, NotFound
 from scheduler.models import AdminUnit, Channel
 from web.models import ROLES, ApiToken, LoginFailure, User, UserChannel
 
@@ -26,9 +26,9 @@ _DUMMY_HASH = generate_password_hash(secrets.token_hex(8))
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise Invalid(
-            f"mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự / "
-            f"a password needs at least {MIN_PASSWORD} characters",
-            code="password",
+            N_("A password needs at least %(n)s characters"),
+            code="password.length",
+            n=MIN_PASSWORD,
         )
 
 
@@ -51,25 +51,24 @@ def create_user(
         or not username.replace(".", "").replace("_", "").replace("-", "").isalnum()
     ):
         raise Invalid(
-            "tên đăng nhập gồm 1-80 chữ cái, chữ số, '.', '_' hoặc '-' / "
-            "a user name is 1-80 letters, digits, '.', '_' or '-'",
-            code="username",
+            N_("A user name is 1 to 80 letters, digits, '.', '_' or '-'"), code="user.name"
         )
     if role not in ROLES:
         raise Invalid(
-            f"vai trò '{role}' không hợp lệ (dùng {', '.join(ROLES)}) / "
-            f"unknown role '{role}' (use {', '.join(ROLES)})",
-            code="role",
+            N_("Unknown role '%(role)s' (use %(allowed)s)"),
+            code="user.role",
+            role=role,
+            allowed=", ".join(ROLES),
         )
     _check_password(password)
     if session.scalar(select(User.id).where(User.username == username)):
-        raise Conflict(f"người dùng '{username}' đã tồn tại / user '{username}' already exists")
+        raise Conflict(N_("The user '%(user)s' already exists"), code="user.exists", user=username)
     if role in ("planner", "supervisor"):
         if unit_id is None or session.get(AdminUnit, unit_id) is None:
             raise Invalid(
-                f"tài khoản vai trò '{role}' cần có đơn vị hành chính công tác / "
-                f"a {role} needs the administrative unit they work for",
-                code="unit",
+                N_("A %(role)s account needs the administrative unit they work for"),
+                code="user.unit",
+                role=role,
             )
     else:
         unit_id = None
@@ -78,15 +77,14 @@ def create_user(
         ids = sorted(set(channel_ids or []))
         if not ids:
             raise Invalid(
-                "tài khoản phát thanh viên cần ít nhất một kênh / "
-                "a broadcaster needs at least one channel",
-                code="channels",
+                N_("A broadcaster account needs at least one channel"), code="user.channels"
             )
         found = set(session.scalars(select(Channel.id).where(Channel.id.in_(ids))))
         if missing := [i for i in ids if i not in found]:
             raise NotFound(
-                f"không tìm thấy kênh {', '.join(map(str, missing))} / "
-                f"channel(s) {', '.join(map(str, missing))} do not exist"
+                N_("Channels %(channels)s do not exist"),
+                code="channel.not_found",
+                channels=", ".join(map(str, missing)),
             )
         links = [UserChannel(channel_id=i) for i in ids]
     user = User(
@@ -129,9 +127,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 def change_password(session: Session, user: User, old: str, new: str) -> None:
     """Change a password after checking the old one; other sessions are signed out."""
     if not check_password_hash(user.password_hash, old):
-        raise Invalid(
-            "mật khẩu hiện tại không đúng / the current password is wrong", code="password"
-        )
+        raise Invalid(N_("The current password is wrong"), code="password.wrong")
     set_password(session, user, new, user.username)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 
-from audio.messages import Message, TranslatableError
+from audio.messages import Message, TranslatableError, install_catalogues
 
 LANGUAGES = ("vi", "en")
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -22,3 +22,7 @@ def catalogue(language: str) -> NullTranslations:
 def render_in(message: Message | TranslatableError, language: str) -> str:
     """A domain message or error in a given language, outside any request."""
     return message.render(catalogue(language).gettext, language)
+
+
+# The lower layers render stored texts (worker notices) with these catalogues too.
+install_catalogues(lambda language: catalogue(language).gettext)

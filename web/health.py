@@ -15,34 +15,61 @@ from flask import (
     render_template_string,
     request,
 )
-from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from audio.messages import N_, Message
 from content.db import utcnow
 from scheduler.ops.check import check_database, check_migrations, check_worker
+from web.catalogue import LANGUAGES, render_in
+from web.i18n import lang, translate
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger("loa.web")
 RETRY_AFTER = "30"
 
-UNAVAILABLE_HTML = """<!doctype html>
-<html lang="vi"><head><meta charset="utf-8">
+PAGE = """<!doctype html>
+<html lang="{{ language }}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Loa – tạm thời không truy cập được / temporarily unavailable</title>
+<title>Loa – {{ title }}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;
 line-height:1.5}h1{font-size:1.4rem}</style></head>
-<body>
-<h1>Hệ thống tạm thời không truy cập được cơ sở dữ liệu</h1>
-<p>Loa không kết nối được tới cơ sở dữ liệu. Dữ liệu đã lưu trước đó không bị mất.
-Vui lòng thử lại sau ít phút; nếu bạn vừa gửi xác nhận phát sóng, hãy gửi lại — gửi lại
-không tạo bản ghi trùng.</p>
-<hr>
-<h1 lang="en">The database is temporarily unreachable</h1>
-<p lang="en">Loa cannot reach its database. Nothing saved before is lost. Please try again in
-a few minutes; if you were confirming a broadcast, send it again — a repeat never creates a
-duplicate.</p>
-</body></html>"""
+<body><h1>{{ title }}</h1><p>{{ text }}</p></body></html>"""
+UNAVAILABLE_TITLE = N_("The system cannot reach its database for the moment")
+UNAVAILABLE = N_(
+    "Loa cannot reach its database. Nothing saved before is lost. Please try again in a few"
+    " minutes; if you were confirming a broadcast, send it again: a repeat never creates a"
+    " duplicate."
+)
+DISK_FULL_TITLE = N_("The server's disk is full")
+DISK_FULL = N_(
+    "The server's disk is full: nothing was saved and earlier data is intact. Ask the"
+    " administrator to free some space, then try again."
+)
+INTERNAL = N_("Server error; it was logged.")
+
+
+def _page(title: str, text: str) -> Response:
+    """A page without the database: no user, no menu, in the language of the session."""
+    html = render_template_string(PAGE, title=_t(title), text=_t(text), language=_language())
+    return Response(html, mimetype="text/html")
+
+
+def _language() -> str:
+    if "babel" in current_app.extensions:
+        return lang()
+    best = request.accept_languages.best_match(LANGUAGES) if _wants_json() else None
+    if best:
+        return str(best)
+    settings = current_app.config.get("LOA_SETTINGS")
+    return settings.locale.language if settings else "vi"
+
+
+def _t(msgid: str) -> str:
+    """The text in the reader's language (also in an app without Flask-Babel, e.g. a probe)."""
+    if "babel" in current_app.extensions:
+        return translate(Message(msgid))
+    return render_in(Message(msgid), _language())
 
 
 def _wants_json() -> bool:
@@ -65,22 +92,15 @@ def database_unavailable(exc: Exception) -> Response:
             type="about:blank",
             title="Service Unavailable",
             status=503,
-            detail="Không truy cập được cơ sở dữ liệu; vui lòng thử lại sau. / "
-            "The database is unreachable; please retry later.",
+            detail=_t(UNAVAILABLE),
+            code="database_unavailable",
         )
         resp.content_type = "application/problem+json"
     else:
-        resp = Response(render_template_string(UNAVAILABLE_HTML), mimetype="text/html")
+        resp = _page(UNAVAILABLE_TITLE, UNAVAILABLE)
     resp.status_code = 503
     resp.headers["Retry-After"] = RETRY_AFTER
     return resp
-
-
-DISK_FULL = (
-    "Ổ đĩa của máy chủ đã đầy: chưa lưu được gì, dữ liệu cũ vẫn nguyên vẹn. Vui lòng báo quản "
-    "trị viên giải phóng dung lượng rồi thử lại. / The server's disk is full: nothing was saved "
-    "and earlier data is intact. Ask the administrator to free some space, then try again."
-)
 
 
 @bp.app_errorhandler(OSError)
@@ -88,7 +108,7 @@ def disk_full(exc: OSError) -> Response:
     """A full disk (ENOSPC, quota) gives 507 and a clear message; other OS errors a plain 500."""
     full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
     status = 507 if full else 500
-    detail = DISK_FULL if full else "internal error; it was logged"
+    detail = _t(DISK_FULL if full else INTERNAL)
     if full:
         log.error("web.disk_full", extra={"fields": {"path": request.path, "error": str(exc)}})
     else:
@@ -99,11 +119,11 @@ def disk_full(exc: OSError) -> Response:
             title="Insufficient Storage" if full else "Error",
             status=status,
             detail=detail,
+            code="disk_full" if full else "internal",
         )
         resp.content_type = "application/problem+json"
     else:
-        page = '<!doctype html><html lang="vi"><meta charset="utf-8"><title>Loa</title>'
-        resp = Response(page + f"<p>{escape(detail)}</p></html>", mimetype="text/html")
+        resp = _page(DISK_FULL_TITLE if full else N_("Error"), DISK_FULL if full else INTERNAL)
     resp.status_code = status
     return resp
 

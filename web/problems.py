@@ -8,8 +8,8 @@ from typing import Any
 from flask import Flask, Response, json, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from audio.messages import N_, Message, plain_params
 from scheduler.errors import LoaError
-from scheduler.periods import PeriodError
 from web.i18n import translate
 
 log = logging.getLogger("loa.web")
@@ -17,14 +17,31 @@ PROBLEM = "application/problem+json"
 
 
 class ApiProblem(Exception):
-    """An error to answer with a given status; raised by views and the auth layer."""
+    """An error to answer with a given status; raised by views and the auth layer.
 
-    def __init__(self, status: int, detail: str, code: str = "error", **extra: Any) -> None:
-        super().__init__(detail)
+    `detail` is a catalogue message (rendered in the reader's language, its parameters in the
+    problem+json body) or, for older callers, a plain text.
+    """
+
+    def __init__(
+        self, status: int, detail: str | Message, code: str = "error", **extra: Any
+    ) -> None:
+        super().__init__(str(detail))
         self.status = status
-        self.detail = detail
+        self.message = detail if isinstance(detail, Message) else None
+        self.detail = str(detail)
         self.code = code
         self.extra = extra
+
+    def text(self) -> str:
+        """The detail in the reader's language."""
+        return translate(self.message) if self.message is not None else self.detail
+
+    def params(self) -> dict[str, Any]:
+        """The message's parameters as plain JSON values (none for a plain text)."""
+        if self.message is None:
+            return {}
+        return plain_params(self.message.params)
 
 
 def problem(status: int, detail: str, code: str = "error", **extra: Any) -> Response:
@@ -55,24 +72,25 @@ def _wants_problem() -> bool:
 
 # What a page says for an HTTP error that carries werkzeug's stock (English) description.
 _PAGE_TEXT = {
-    400: "Yêu cầu không hợp lệ / Bad request",
-    401: "Cần đăng nhập / Sign-in required",
-    403: "Không có quyền truy cập / Access denied",
-    404: "Không tìm thấy trang này / Page not found",
-    405: "Thao tác này không được phép ở đây / Method not allowed",
-    413: "Tệp hoặc dữ liệu gửi lên quá lớn / Upload too large",
-    429: "Quá nhiều yêu cầu, vui lòng thử lại sau / Too many requests, try again later",
-    500: "Lỗi máy chủ; lỗi đã được ghi lại / Server error; it was logged",
-    503: "Hệ thống tạm thời chưa phục vụ được, vui lòng thử lại sau / Service unavailable",
+    400: N_("The request is not valid."),
+    401: N_("Please sign in."),
+    403: N_("You do not have access to this."),
+    404: N_("This page was not found."),
+    405: N_("This action is not allowed here."),
+    413: N_("The file or data sent is too large."),
+    429: N_("Too many requests; please try again later."),
+    500: N_("Server error; it was logged."),
+    503: N_("The service is temporarily unavailable; please try again later."),
 }
 
 
 def _page_text(exc: HTTPException, status: int) -> str:
-    """The exception's own message, or a bilingual one instead of werkzeug's stock text."""
+    """The exception's own message, or one in the page's language instead of werkzeug's."""
     stock = type(exc).description
     if exc.description and exc.description != stock:
         return exc.description
-    return _PAGE_TEXT.get(status) or exc.description or _title(status)
+    known = _PAGE_TEXT.get(status)
+    return translate(Message(known)) if known else exc.description or _title(status)
 
 
 def _page(status: int, message: str) -> tuple[str, int]:
@@ -85,8 +103,9 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(ApiProblem)
     def _api_problem(exc: ApiProblem) -> Any:
         if _wants_problem():
-            return problem(exc.status, exc.detail, exc.code, **exc.extra)
-        return _page(exc.status, exc.detail)
+            extra = {"params": exc.params(), **exc.extra} if exc.message else exc.extra
+            return problem(exc.status, exc.text(), exc.code, **extra)
+        return _page(exc.status, exc.text())
 
     @app.errorhandler(LoaError)  # content errors too: ContentError is a LoaError
     def _loa_error(exc: LoaError) -> Any:
@@ -94,12 +113,6 @@ def init_errors(app: Flask) -> None:
         if _wants_problem():
             return problem(exc.http_status, text, exc.code, params=exc.public_params())
         return _page(exc.http_status, text)
-
-    @app.errorhandler(PeriodError)
-    def _period_error(exc: PeriodError) -> Any:
-        if _wants_problem():
-            return problem(422, str(exc), "period")
-        return _page(422, str(exc))
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
@@ -114,4 +127,4 @@ def init_errors(app: Flask) -> None:
         detail = "internal error; it was logged"
         if _wants_problem():
             return problem(500, detail, "internal")
-        return _page(500, _PAGE_TEXT[500])
+        return _page(500, translate(Message(_PAGE_TEXT[500])))

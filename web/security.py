@@ -10,6 +10,7 @@ import time
 from flask import Flask, Response, current_app, g, request, session
 from sqlalchemy import select
 
+from audio.messages import N_, message
 from web.access import Principal
 from web.accounts import token_digest
 from web.db import db
@@ -68,7 +69,7 @@ def _from_token(header: str) -> Principal:
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiProblem(
             401,
-            "hãy dùng 'Authorization: Bearer <token>' / use 'Authorization: Bearer <token>'",
+            message(N_("Use 'Authorization: Bearer <token>'")),
             "unauthenticated",
         )
     digest = token_digest(token.strip())
@@ -81,9 +82,7 @@ def _from_token(header: str) -> Principal:
     )
     if row is None or not row.user.active:
         raise ApiProblem(
-            401,
-            "mã truy cập không đúng hoặc đã bị thu hồi / unknown or revoked token",
-            "unauthenticated",
+            401, message(N_("The access token is unknown or was revoked")), "unauthenticated"
         )
     principal = principal_of(row.user, via_token=True)
     cache.put(digest, principal)
@@ -115,8 +114,7 @@ def _check_csrf() -> None:
     if not expected or not hmac.compare_digest(sent, expected):
         raise ApiProblem(
             400,
-            "thiếu hoặc sai mã CSRF; hãy tải lại trang / "
-            "missing or wrong CSRF token; reload the page",
+            message(N_("The form's security token is missing or wrong; reload the page")),
             "csrf",
         )
 

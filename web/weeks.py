@@ -176,3 +176,18 @@ def group_by_day(view: WeekView) -> dict[dt.date, list[SlotView]]:
     for day in view.week.days():
         out[day] = view.slots_on(day)
     return out
+
+
+def parse_week(raw: str) -> Week:
+    """A week a page names ('2026-W48'); a bad one is a refusal shown in the page's language."""
+    return Week.parse(raw)
+
+
+def week_arg(name: str = "week") -> Week:
+    """The week named in the page's query string (this week when absent)."""
+    from flask import request
+
+    from web.api.common import today
+
+    raw = request.args.get(name)
+    return Week.parse(raw) if raw else Week.of(today())

@@ -11,12 +11,17 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from audio.messages import N_, TranslatableError
+
 ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"  # noqa: E501
 PASSED_HEADERS = ("content-type", "content-location", "content-language", "content-encoding")
 
 
-class FeedFetchError(Exception):
+class FeedFetchError(TranslatableError):
     """The feed could not be fetched (network, HTTP status, too large, not a feed URL)."""
+
+    code = "feed.fetch"
+    http_status = 502
 
 
 @dataclass(frozen=True)
@@ -47,8 +52,9 @@ def fetch(
         return _read_file(url, limits, last_modified)
     if not url.lower().startswith(("http://", "https://")):
         raise FeedFetchError(
-            f"{url}: chỉ đọc được nguồn tin http, https hoặc file / "
-            "only http, https and file feeds can be polled"
+            N_("%(url)s: only http, https and file feeds can be polled"),
+            code="feed.scheme",
+            url=url,
         )
     headers = {"User-Agent": limits.user_agent, "Accept": ACCEPT, "Accept-Encoding": "gzip"}
     if etag:
@@ -61,14 +67,19 @@ def fetch(
             length = resp.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > limits.max_bytes:
                 raise FeedFetchError(
-                    f"{url}: {length} byte, vượt giới hạn {limits.max_bytes} byte / "
-                    f"{length} bytes is over the {limits.max_bytes} limit"
+                    N_("%(url)s: %(size)s bytes is over the limit of %(limit)s bytes"),
+                    code="feed.too_large",
+                    url=url,
+                    size=length,
+                    limit=limits.max_bytes,
                 )
             body = resp.read(limits.max_bytes + 1)
             if len(body) > limits.max_bytes:
                 raise FeedFetchError(
-                    f"{url}: vượt giới hạn {limits.max_bytes} byte / "
-                    f"larger than the {limits.max_bytes} byte limit"
+                    N_("%(url)s: larger than the limit of %(limit)s bytes"),
+                    code="feed.too_large",
+                    url=url,
+                    limit=limits.max_bytes,
                 )
             got = {k.lower(): v for k, v in resp.headers.items() if k.lower() in PASSED_HEADERS}
             body = _decoded(body, got.pop("content-encoding", ""), limits.max_bytes, url)
@@ -78,14 +89,27 @@ def fetch(
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
             return Fetched(True, etag=etag, last_modified=last_modified)
-        raise FeedFetchError(f"{url}: máy chủ báo lỗi / HTTP {exc.code} {exc.reason}") from exc
+        raise FeedFetchError(
+            N_("%(url)s: the server answered HTTP %(status)s %(reason)s"),
+            code="feed.http",
+            url=url,
+            status=exc.code,
+            reason=exc.reason,
+        ) from exc
     except TimeoutError as exc:
         raise FeedFetchError(
-            f"{url}: không có phản hồi sau {limits.timeout_seconds:g} giây / "
-            f"no answer within {limits.timeout_seconds:g} s"
+            N_("%(url)s: no answer within %(seconds)s s"),
+            code="feed.timeout",
+            url=url,
+            seconds=f"{limits.timeout_seconds:g}",
         ) from exc
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise FeedFetchError(f"{url}: không kết nối được / {getattr(exc, 'reason', exc)}") from exc
+        raise FeedFetchError(
+            N_("%(url)s: cannot connect (%(reason)s)"),
+            code="feed.connect",
+            url=url,
+            reason=str(getattr(exc, "reason", exc)),
+        ) from exc
 
 
 def _read_file(url: str, limits: FetchLimits, last_modified: str | None) -> Fetched:
@@ -95,15 +119,22 @@ def _read_file(url: str, limits: FetchLimits, last_modified: str | None) -> Fetc
         stat = path.stat()
         if stat.st_size > limits.max_bytes:
             raise FeedFetchError(
-                f"{url}: vượt giới hạn {limits.max_bytes} byte / "
-                f"larger than the {limits.max_bytes} byte limit"
+                N_("%(url)s: larger than the limit of %(limit)s bytes"),
+                code="feed.too_large",
+                url=url,
+                limit=limits.max_bytes,
             )
         stamp = email.utils.formatdate(stat.st_mtime, usegmt=True)
         if last_modified == stamp:
             return Fetched(True, last_modified=stamp)
         return Fetched(False, path.read_bytes(), {}, None, stamp)
     except OSError as exc:
-        raise FeedFetchError(f"{url}: không đọc được tệp / {exc.strerror or exc}") from exc
+        raise FeedFetchError(
+            N_("%(url)s: the file cannot be read (%(reason)s)"),
+            code="feed.file",
+            url=url,
+            reason=str(exc.strerror or exc),
+        ) from exc
 
 
 def _decoded(body: bytes, encoding: str, limit: int, url: str) -> bytes:
@@ -113,10 +144,14 @@ def _decoded(body: bytes, encoding: str, limit: int, url: str) -> bytes:
     try:
         out = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, limit + 1)
     except (zlib.error, gzip.BadGzipFile) as exc:
-        raise FeedFetchError(f"{url}: dữ liệu nén gzip bị hỏng / broken gzip body") from exc
+        raise FeedFetchError(
+            N_("%(url)s: the gzip-compressed body is broken"), code="feed.gzip", url=url
+        ) from exc
     if len(out) > limit:
         raise FeedFetchError(
-            f"{url}: sau khi giải nén vượt giới hạn {limit} byte / "
-            f"larger than the {limit} byte limit once unpacked"
+            N_("%(url)s: larger than the limit of %(limit)s bytes once unpacked"),
+            code="feed.too_large",
+            url=url,
+            limit=limit,
         )
     return out

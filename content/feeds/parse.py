@@ -13,11 +13,15 @@ from typing import Any
 
 import feedparser
 
+from content.errors import N_
 from content.feeds.text import html_to_text, tidy
+from content.text import clean_optional, clean_text
 
 # A date string that names its zone (Z, +07:00, GMT, EST...); without one it is local time.
 _HAS_ZONE = re.compile(r"(?:Z|[+-]\d\d:?\d\d|\b(?:GMT|UTC|UT|[A-Z]{2,4}))\s*$", re.I)
 TITLE_MAX = 500
+# Stored as the title of an entry that has none: stored data is in the library's language.
+UNTITLED = "(không có tiêu đề)"
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ def parse_feed(
         exc = d.get("bozo_exception")
         problem = f"{type(exc).__name__}: {exc}" if exc is not None else "malformed feed"
     feed_title = _text(d.feed, "title") if d.get("feed") else ""
+    feed_title = clean_text(feed_title, field=N_("feed title"), lenient=True)
     return ParsedFeed(feed_title, entries, bool(d.get("bozo")), problem)
 
 
@@ -130,10 +135,10 @@ def _parse_loose(raw: str, zone: dt.tzinfo) -> dt.datetime | None:
 
 def entry_data(entry: Any, zone: dt.tzinfo) -> EntryData | None:
     """One entry as plain data, keyed by guid, else link, else title and date."""
-    guid = (entry.get("id") or "").strip() or None
-    link = (entry.get("link") or "").strip() or None
-    title = _text(entry, "title")
-    text = _body(entry)
+    guid = clean_optional(entry.get("id") or "", field=N_("feed entry id"), lenient=True)
+    link = clean_optional(entry.get("link") or "", field=N_("feed entry link"), lenient=True)
+    title = clean_text(_text(entry, "title"), field=N_("feed entry title"), lenient=True)
+    text = clean_text(_body(entry), field=N_("feed entry text"), multiline=True, lenient=True)
     published = entry_datetime(entry, zone)
     if guid:
         key = f"guid:{guid}"
@@ -147,7 +152,7 @@ def entry_data(entry: Any, zone: dt.tzinfo) -> EntryData | None:
         dedup_key=hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest(),
         guid=guid[:1000] if guid else None,
         link=link[:2000] if link else None,
-        title=(title or text[:120] or "(không có tiêu đề / untitled)")[:TITLE_MAX],
+        title=(title or text[:120] or UNTITLED)[:TITLE_MAX],
         text=text,
         published_at=published,
     )

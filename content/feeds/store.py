@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from audio.messages import Message
 from content.audit import record
 from content.db import utcnow
-from content.errors import DuplicateContent, InvalidContent
+from content.errors import N_, DuplicateContent, InvalidContent
 from content.feeds.fetch import FeedFetchError, Fetched, FetchLimits, fetch
 from content.feeds.parse import ParsedFeed, parse_feed
 from content.media_models import FeedItem, FeedSource
@@ -27,7 +28,7 @@ class PollOutcome:
     source_id: int
     status: str  # ok | recovered | not_modified | error
     new_items: int
-    message: str | None = None
+    message: Message | str | None = None  # a fetch refusal, or the feed parser's own words
 
 
 def add_source(
@@ -41,13 +42,19 @@ def add_source(
     """Register a feed; the same URL twice is refused."""
     url = url.strip()
     if not url.lower().startswith(("http://", "https://", "file://")):
-        raise InvalidContent(f"{url}: địa chỉ phải là http(s) / the URL must be http or https")
+        raise InvalidContent(
+            N_("%(url)s: the address must start with http:// or https://"),
+            code="feed.url",
+            url=url,
+        )
     if poll_minutes < 1:
         raise InvalidContent(
-            "chu kỳ đọc tin phải ít nhất 1 phút / poll interval must be at least 1 minute"
+            N_("The poll interval must be at least 1 minute"), code="feed.poll_minutes"
         )
     if session.scalar(select(FeedSource).where(FeedSource.url == url)):
-        raise DuplicateContent(f"nguồn tin đã có / feed already registered: {url}")
+        raise DuplicateContent(
+            N_("The feed %(url)s is already registered"), code="feed.duplicate", url=url
+        )
     source = FeedSource(url=url, name=(name or url)[:200], default_topic=default_topic,
                         poll_minutes=poll_minutes, created_by=actor)  # fmt: skip
     session.add(source)
@@ -112,7 +119,7 @@ def poll_source(
     except FeedFetchError as exc:
         source.last_polled_at = utcnow()
         source.last_status, source.last_error = "error", str(exc)
-        return PollOutcome(source.id, "error", 0, str(exc))
+        return PollOutcome(source.id, "error", 0, exc.message)
     if got.not_modified or got.body is None:
         source.last_polled_at = utcnow()
         source.last_status, source.last_error = "not_modified", None

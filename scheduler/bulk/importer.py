@@ -3,83 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from audio.messages import N_, Message, TranslatableError, message
 from content.db import utcnow
 from content.models import PRIORITIES, Programme, ProgrammeTopic
 from scheduler import airings as airing_ops
 from scheduler import schedules
 from scheduler.areas import find_unit
 from scheduler.bulk import parse
+from scheduler.bulk.outcome import BulkImportError, ImportSummary, RowError
 from scheduler.bulk.tables import Rows
 from scheduler.config import Settings
-from scheduler.errors import Invalid, LoaError
+from scheduler.errors import LoaError
 from scheduler.models import Channel, ChannelLanguage, ScheduledItem, Slot, SlotPattern
 from scheduler.periods import PeriodError, Week, local_to_utc
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem in one row of the file."""
-
-    section: str
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        col = f", column '{self.column}'" if self.column else ""
-        return f"{self.section} row {self.row}{col}: {self.reason}"
-
-
-_WHAT_VI = {
-    "channel kind": "loại kênh",
-    "language": "ngôn ngữ",
-    "programme type": "loại chương trình",
-    "topic": "chủ đề",
-}
-
-
-class BulkImportError(Invalid):
-    """The file has bad rows; nothing was written."""
-
-    code = "bad_rows"
-
-    def __init__(self, errors: list[RowError]) -> None:
-        self.errors = errors
-        lines = "\n".join(f"  - {e}" for e in errors[:200])
-        more = (
-            f"\n  ... và {len(errors) - 200} dòng khác / and {len(errors) - 200} more"
-            if len(errors) > 200
-            else ""
-        )
-        super().__init__(
-            f"{len(errors)} dòng lỗi, chưa nhập dữ liệu nào / "
-            f"{len(errors)} bad row(s), nothing imported:\n{lines}{more}"
-        )
-
-
-@dataclass
-class ImportSummary:
-    """What an import did, per section."""
-
-    counts: dict[str, Counter[str]] = field(default_factory=dict)
-
-    def add(self, section: str, outcome: str) -> None:
-        self.counts.setdefault(section, Counter())[outcome] += 1
-
-    def __str__(self) -> str:
-        parts = []
-        for section, c in self.counts.items():
-            detail = ", ".join(f"{n} {k}" for k, n in sorted(c.items()))
-            parts.append(f"{section}: {detail}")
-        return "; ".join(parts) or "nothing to import"
 
 
 class _RowFailed(Exception):
@@ -99,7 +41,7 @@ class _Importer:
         self.row = 0
         self.failed_codes: dict[str, set[str]] = {"channels": set(), "programmes": set()}
 
-    def fail(self, column: str, reason: str) -> _RowFailed:
+    def fail(self, column: str, reason: Message | TranslatableError) -> _RowFailed:
         self.errors.append(RowError(self.section, self.row, column, reason))
         return _RowFailed()
 
@@ -108,18 +50,22 @@ class _Importer:
     ) -> Any:
         try:
             value = parser(row.get(column))
-        except ValueError as exc:
-            raise self.fail(column, str(exc)) from None
+        except TranslatableError as exc:
+            raise self.fail(column, exc) from None
         if required and value in (None, []):
-            raise self.fail(column, "bắt buộc phải có / required")
+            raise self.fail(column, message(N_("a value is required")))
         return value
 
     def known(self, column: str, value: str | None, vocabulary: dict[str, Any], what: str) -> None:
         if value is not None and value not in vocabulary:
             raise self.fail(
                 column,
-                f"{_WHAT_VI.get(what, what)} '{value}' không hợp lệ / "
-                f"unknown {what} '{value}' (known: {', '.join(vocabulary)})",
+                message(
+                    N_("unknown %(what)s '%(value)s' (known: %(known)s)"),
+                    what=Message(what),
+                    value=value,
+                    known=", ".join(vocabulary),
+                ),
             )
 
     def run(self, rows: Rows) -> ImportSummary:
@@ -146,7 +92,7 @@ class _Importer:
                         self.failed_codes[section].add(str(row["code"]))
                     continue
                 except LoaError as exc:
-                    self.errors.append(RowError(section, self.row, "", str(exc)))
+                    self.errors.append(RowError(section, self.row, "", exc))
             for schedule_id in sorted(publish):
                 schedules.publish_week(self.session, schedule_id, self.actor)
         if self.errors:
@@ -159,11 +105,9 @@ class _Importer:
         if channel is None:
             if code in self.failed_codes["channels"]:
                 raise self.fail(
-                    column,
-                    f"kênh '{code}' có lỗi ở dòng khai báo của nó / "
-                    f"channel '{code}' has errors in its own row",
+                    column, message(N_("channel '%(code)s' has errors in its own row"), code=code)
                 )
-            raise self.fail(column, f"không có kênh mã '{code}' / no channel with code '{code}'")
+            raise self.fail(column, message(N_("no channel has the code '%(code)s'"), code=code))
         return channel
 
     def programme_by_code(self, row: dict[str, Any]) -> Programme:
@@ -173,12 +117,10 @@ class _Importer:
             if code in self.failed_codes["programmes"]:
                 raise self.fail(
                     "programme_code",
-                    f"chương trình '{code}' có lỗi ở dòng khai báo của nó / "
-                    f"programme '{code}' has errors in its own row",
+                    message(N_("programme '%(code)s' has errors in its own row"), code=code),
                 )
             raise self.fail(
-                "programme_code",
-                f"không có chương trình mã '{code}' / no programme with code '{code}'",
+                "programme_code", message(N_("no programme has the code '%(code)s'"), code=code)
             )
         return programme
 
@@ -187,25 +129,28 @@ class _Importer:
         code = self.get(row, "code", parse.text, True)
         name = self.get(row, "name", parse.text, True)
         kind = self.get(row, "kind", parse.text, True)
-        self.known("kind", kind, s.channel_kinds, "channel kind")
+        self.known("kind", kind, s.channel_kinds, N_("channel kind"))
         languages = self.get(row, "languages", parse.codes, True)
         for lang in languages:
-            self.known("languages", lang, s.languages, "language")
+            self.known("languages", lang, s.languages, N_("language"))
         active_from = self.get(row, "active_from", parse.date, True)
         active_to = self.get(row, "active_to", parse.date, False)
         if active_to is not None and active_to < active_from:
-            raise self.fail("active_to", "kết thúc trước active_from / ends before active_from")
+            raise self.fail("active_to", _ends_before("active_from"))
         unit_code = self.get(row, "unit_code", parse.text, True)
         try:
             unit = find_unit(self.session, unit_code, on=active_from)
         except LoaError as exc:
-            raise self.fail("unit_code", str(exc)) from None
+            raise self.fail("unit_code", exc) from None
         structure = self.get(row, "unit_structure", parse.text, False)
         if structure is not None and unit.structure != structure:
             raise self.fail(
                 "unit_structure",
-                f"đơn vị {unit_code} vào thời điểm đó thuộc danh mục '{unit.structure}' / "
-                f"unit {unit_code} valid then is '{unit.structure}'",
+                message(
+                    N_("unit %(unit)s valid then belongs to the list '%(structure)s'"),
+                    unit=unit_code,
+                    structure=unit.structure,
+                ),
             )
         values = {
             "name": name,
@@ -235,20 +180,19 @@ class _Importer:
         if not weekdays or any(d not in "1234567" for d in weekdays):
             raise self.fail(
                 "weekdays",
-                "dùng các chữ số thứ trong tuần 1 (thứ Hai) .. 7 (Chủ nhật), ví dụ 123456 / "
-                "use ISO weekday digits 1 (Monday) .. 7, e.g. 123456",
+                message(N_("use the weekday digits 1 (Monday) to 7 (Sunday), e.g. 123456")),
             )
         start = self.get(row, "start", parse.time, True)
         minutes = self.get(row, "minutes", parse.integer, True)
         if minutes <= 0 or minutes > 24 * 60:
-            raise self.fail("minutes", "phải từ 1 đến 1440 / must be between 1 and 1440")
+            raise self.fail("minutes", message(N_("must be between 1 and 1440")))
         valid_from = self.get(row, "valid_from", parse.date, False)
         valid_to = self.get(row, "valid_to", parse.date, False)
         name = self.get(row, "name", parse.text, False)
         channel = self.channel_by_code(row)
         valid_from = valid_from or channel.active_from
         if valid_to is not None and valid_to < valid_from:
-            raise self.fail("valid_to", "kết thúc trước valid_from / ends before valid_from")
+            raise self.fail("valid_to", _ends_before("valid_from"))
         existing = self.session.scalar(
             select(SlotPattern).where(
                 SlotPattern.channel_id == channel.id,
@@ -281,20 +225,19 @@ class _Importer:
         s = self.settings
         code = self.get(row, "code", parse.text, True)
         ptype = self.get(row, "type", parse.text, True)
-        self.known("type", ptype, s.programme_types, "programme type")
+        self.known("type", ptype, s.programme_types, N_("programme type"))
         topics = self.get(row, "topics", parse.codes, True)
         for topic in topics:
-            self.known("topics", topic, s.topics, "topic")
+            self.known("topics", topic, s.topics, N_("topic"))
         language = self.get(row, "language", parse.text, True)
-        self.known("language", language, s.languages, "language")
+        self.known("language", language, s.languages, N_("language"))
         seconds = self.get(row, "duration_seconds", parse.integer, True)
         if seconds <= 0:
-            raise self.fail("duration_seconds", "phải lớn hơn 0 / must be positive")
+            raise self.fail("duration_seconds", message(N_("must be more than 0")))
         priority = self.get(row, "priority", parse.text, False) or "normal"
         if priority not in PRIORITIES:
             raise self.fail(
-                "priority",
-                f"dùng một trong {', '.join(PRIORITIES)} / use one of {', '.join(PRIORITIES)}",
+                "priority", message(N_("use one of %(allowed)s"), allowed=", ".join(PRIORITIES))
             )
         approved_by = self.get(row, "approved_by", parse.text, False)
         approved_at = self.get(row, "approved_at", parse.datetime, False)
@@ -303,7 +246,7 @@ class _Importer:
         valid_from = self.get(row, "valid_from", parse.date, False)
         valid_to = self.get(row, "valid_to", parse.date, False)
         if valid_from and valid_to and valid_to < valid_from:
-            raise self.fail("valid_to", "kết thúc trước valid_from / ends before valid_from")
+            raise self.fail("valid_to", _ends_before("valid_from"))
         values = {
             "title": self.get(row, "title", parse.text, True),
             "programme_type": ptype,
@@ -314,7 +257,7 @@ class _Importer:
             "approved_by": approved_by,
             "valid_from": valid_from,
             "valid_to": valid_to,
-            "description": self.get(row, "description", parse.text, False),
+            "description": self.get(row, "description", parse.multiline, False),
         }
         programme = self.session.scalar(select(Programme).where(Programme.code == code))
         if programme is None:
@@ -349,8 +292,12 @@ class _Importer:
                 return slot
         raise self.fail(
             "start",
-            f"kênh {channel.code} không có khung giờ lúc {start:%H:%M} ngày {day} / "
-            f"channel {channel.code} has no slot at {start:%H:%M} on {day}",
+            message(
+                N_("channel %(channel)s has no slot at %(start)s on %(day)s"),
+                channel=channel.code,
+                start=f"{start:%H:%M}",
+                day=f"{day:%d/%m/%Y}",
+            ),
         )
 
     def schedule_item(self, row: dict[str, Any]) -> str | tuple[str, int]:
@@ -361,16 +308,17 @@ class _Importer:
                 if Week.parse(week_text) != Week.of(day):
                     raise self.fail(
                         "week",
-                        f"ngày {day} không thuộc tuần {week_text} / {day} is not in {week_text}",
+                        message(
+                            N_("%(day)s is not in the week %(week)s"),
+                            day=f"{day:%d/%m/%Y}",
+                            week=week_text,
+                        ),
                     )
             except PeriodError as exc:
-                raise self.fail("week", str(exc)) from None
+                raise self.fail("week", exc) from None
         state = self.get(row, "state", parse.text, False) or "draft"
         if state not in ("draft", "published"):
-            raise self.fail(
-                "state",
-                "dùng draft (bản nháp) hoặc published (đã công bố) / use draft or published",
-            )
+            raise self.fail("state", message(N_("use draft or published")))
         start = self.get(row, "start", parse.time, True)
         position = self.get(row, "position", parse.integer, False)
         pinned = self.get(row, "pinned", parse.boolean, False)
@@ -407,8 +355,12 @@ class _Importer:
         if planned and item is None:
             raise self.fail(
                 "planned",
-                f"không có mục lịch của chương trình {programme.code} lúc {day} {start} / "
-                f"no scheduled item of {programme.code} on {day} {start}",
+                message(
+                    N_("no scheduled item of %(programme)s on %(day)s at %(start)s"),
+                    programme=programme.code,
+                    day=f"{day:%d/%m/%Y}",
+                    start=f"{start:%H:%M}",
+                ),
             )
         if item is not None:
             _, created = airing_ops.confirm_item(
@@ -457,6 +409,10 @@ class _Importer:
             if item.slot.starts_at <= at < item.slot.ends_at:
                 return item
         return None
+
+
+def _ends_before(column: str) -> Message:
+    return message(N_("ends before %(column)s"), column=column)
 
 
 def import_rows(session: Session, settings: Settings, rows: Rows, actor: str) -> ImportSummary:

@@ -1,18 +1,34 @@
-"""Cell parsers for the bulk format; each raises ValueError with a message for the row error."""
+"""Cell parsers for the bulk format; each raises a CellError whose message is the row error."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from content.text import clean_optional
+from scheduler.errors import N_, Invalid
+
+
+class CellError(Invalid):
+    """A cell that does not hold what its column needs."""
+
+    code = "bulk.cell"
+
 
 def text(value: Any) -> str | None:
-    """A string or None."""
+    """A one-line text (NFC, trimmed, no control characters) or None."""
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip() or None
+    return clean_optional(str(value), field=N_("the cell"))
+
+
+def multiline(value: Any) -> str | None:
+    """A text that may hold line breaks (descriptions), cleaned like `text`."""
+    if value is None:
+        return None
+    return clean_optional(str(value), field=N_("the cell"), multiline=True)
 
 
 def date(value: Any) -> dt.date | None:
@@ -29,9 +45,8 @@ def date(value: Any) -> dt.date | None:
             return dt.datetime.strptime(s, fmt).date()
         except ValueError:
             continue
-    raise ValueError(
-        f"'{s}' không phải ngày (dùng 2026-11-23 hoặc 23/11/2026) / "
-        "is not a date (use 2026-11-23 or 23/11/2026)"
+    raise CellError(
+        N_("'%(value)s' is not a date (use 2026-11-23 or 23/11/2026)"), code="bulk.date", value=s
     )
 
 
@@ -49,7 +64,7 @@ def time(value: Any) -> dt.time | None:
             return dt.datetime.strptime(s, fmt).time()
         except ValueError:
             continue
-    raise ValueError(f"'{s}' không phải giờ (dùng 06:00) / is not a time (use 06:00)")
+    raise CellError(N_("'%(value)s' is not a time (use 06:00)"), code="bulk.time", value=s)
 
 
 def datetime(value: Any) -> dt.datetime | None:
@@ -62,12 +77,17 @@ def datetime(value: Any) -> dt.datetime | None:
         try:
             stamp = dt.datetime.fromisoformat(str(value).strip())
         except ValueError as exc:
-            hint = "use 2026-11-23T06:00:00+07:00"
-            raise ValueError(
-                f"'{value}' không phải thời điểm hợp lệ ({hint}) / is not a timestamp ({hint})"
+            raise CellError(
+                N_("'%(value)s' is not a timestamp (use 2026-11-23T06:00:00+07:00)"),
+                code="bulk.timestamp",
+                value=str(value),
             ) from exc
     if stamp.tzinfo is None:
-        raise ValueError(f"'{value}' cần có múi giờ / needs a time zone offset")
+        raise CellError(
+            N_("'%(value)s' needs a time zone offset (e.g. +07:00)"),
+            code="bulk.timestamp",
+            value=str(value),
+        )
     return stamp
 
 
@@ -76,7 +96,7 @@ def integer(value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueError(f"'{value}' không phải số / is not a number")
+        raise CellError(N_("'%(value)s' is not a number"), code="bulk.number", value=str(value))
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
@@ -89,7 +109,9 @@ def integer(value: Any) -> int | None:
     try:
         return int(s)
     except ValueError as exc:
-        raise ValueError(f"'{s}' không phải số nguyên / is not a whole number") from exc
+        raise CellError(
+            N_("'%(value)s' is not a whole number"), code="bulk.number", value=s
+        ) from exc
 
 
 def codes(value: Any) -> list[str]:
@@ -109,4 +131,6 @@ def boolean(value: Any) -> bool | None:
         return True
     if s in ("0", "false", "no", "n", "không", "khong"):
         return False
-    raise ValueError(f"'{value}' không phải có/không / is not yes/no")
+    raise CellError(
+        N_("'%(value)s' is not yes or no (có/không)"), code="bulk.boolean", value=str(value)
+    )

@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from scheduler.errors import Invalid
+from scheduler.errors import N_, Invalid
 
 FORMAT = "loa/1"
 SECTIONS: dict[str, tuple[str, ...]] = {
@@ -54,8 +54,10 @@ def read_file(path: Path) -> Rows:
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     raise Invalid(
-        f"{path.name}: loại tệp '{suffix}' không được hỗ trợ (dùng .json hoặc .xlsx) / "
-        f"unknown file type '{suffix}' (use .json or .xlsx)"
+        N_("%(file)s: unknown file type '%(suffix)s' (use .json or .xlsx)"),
+        code="bulk.file_type",
+        file=path.name,
+        suffix=suffix,
     )
 
 
@@ -63,38 +65,59 @@ def _check_columns(section: str, columns: list[str], where: str) -> None:
     unknown = [c for c in columns if c not in SECTIONS[section]]
     if unknown:
         raise Invalid(
-            f"{where}: phần '{section}' có cột không hợp lệ {', '.join(unknown)} / "
-            f"section '{section}' has unknown column(s) {', '.join(unknown)}; "
-            f"known: {', '.join(SECTIONS[section])}"
+            N_("%(file)s: section '%(section)s' has unknown columns %(unknown)s; known: %(known)s"),
+            code="bulk.columns",
+            file=where,
+            section=section,
+            unknown=", ".join(unknown),
+            known=", ".join(SECTIONS[section]),
         )
+
+
+def _unknown_section(file: str, section: str) -> Invalid:
+    return Invalid(
+        N_("%(file)s: unknown section '%(section)s' (known: %(known)s)"),
+        code="bulk.section",
+        file=file,
+        section=section,
+        known=", ".join(SECTIONS),
+    )
 
 
 def _read_json(path: Path) -> Rows:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise Invalid(f"{path.name}: không phải JSON hợp lệ / not valid JSON: {exc}") from exc
+        raise Invalid(
+            N_("%(file)s: not valid JSON (%(reason)s)"),
+            code="bulk.json",
+            file=path.name,
+            reason=str(exc),
+        ) from exc
     if not isinstance(data, dict):
         raise Invalid(
-            f"{path.name}: cần một đối tượng gồm các phần / expected an object with sections"
+            N_("%(file)s: expected an object with sections"), code="bulk.json", file=path.name
         )
     if data.get("format", FORMAT) != FORMAT:
         raise Invalid(
-            f"{path.name}: định dạng {data.get('format')!r} không được hỗ trợ (cần {FORMAT}) / "
-            f"unsupported format {data.get('format')!r} (want {FORMAT})"
+            N_("%(file)s: the format %(format)s is not supported (use %(wanted)s)"),
+            code="bulk.format",
+            file=path.name,
+            format=repr(data.get("format")),
+            wanted=FORMAT,
         )
     out: Rows = {}
     for section, rows in data.items():
         if section == "format":
             continue
         if section not in SECTIONS:
-            raise Invalid(
-                f"{path.name}: phần '{section}' không hợp lệ / unknown section '{section}'"
-            )
+            raise _unknown_section(path.name, section)
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise Invalid(
-                f"{path.name}: phần '{section}' phải là danh sách các đối tượng / "
-                f"section '{section}' must be a list of objects"
+                N_("%(file)s: section '%(section)s' must be a list of objects"),
+                code="bulk.json",
+                file=path.name,
+                section=section,
             )
         for row in rows:
             _check_columns(section, list(row), path.name)
@@ -107,16 +130,16 @@ def _read_xlsx(path: Path) -> Rows:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise Invalid(
-            f"{path.name}: không đọc được tệp XLSX / not a readable XLSX workbook: {exc}"
+            N_("%(file)s: not a readable XLSX workbook (%(reason)s)"),
+            code="bulk.xlsx",
+            file=path.name,
+            reason=str(exc),
         ) from exc
     out: Rows = {}
     try:
         for ws in wb.worksheets:
             if ws.title not in SECTIONS:
-                raise Invalid(
-                    f"{path.name}: trang tính '{ws.title}' không hợp lệ / "
-                    f"unknown sheet '{ws.title}'"
-                )
+                raise _unknown_section(path.name, ws.title)
             rows = ws.iter_rows(values_only=True)
             header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
             header = [h for h in header if h]

@@ -37,7 +37,7 @@ from scheduler.compliance.model import (
     UnitInfo,
 )
 from scheduler.config import CHANNEL_LANGUAGE, Rule, Settings
-from scheduler.errors import Invalid, NotFound
+from scheduler.errors import N_, Invalid, NotFound
 from scheduler.periods import Period, PeriodError, Week, period_of_week
 
 
@@ -48,7 +48,7 @@ def parse_period(period: Period | str) -> Period:
     try:
         return Period.parse(period)
     except PeriodError as exc:
-        raise Invalid(str(exc), code="period") from exc
+        raise Invalid.carry(exc) from exc
 
 
 def select_rules(
@@ -57,9 +57,7 @@ def select_rules(
     """The configured rules asked for (all by default), with the basis overridden if given."""
     if basis is not None and basis not in ("aired", "planned"):
         raise Invalid(
-            f"cơ sở tính '{basis}' không hợp lệ (dùng aired: đã phát, hoặc planned: theo lịch) / "
-            f"unknown basis '{basis}' (use aired or planned)",
-            code="basis",
+            N_("Unknown basis '%(basis)s' (use aired or planned)"), code="basis", basis=basis
         )
     if rule_ids is None:
         rules = list(settings.rules)
@@ -71,7 +69,10 @@ def select_rules(
             except KeyError:
                 known = ", ".join(r.id for r in settings.rules)
                 raise NotFound(
-                    f"không có quy định '{rid}' / no rule '{rid}' (known: {known})"
+                    N_("There is no rule '%(rule)s' (known: %(known)s)"),
+                    code="rule.not_found",
+                    rule=rid,
+                    known=known,
                 ) from None
     if basis is not None:
         rules = [dataclasses.replace(r, basis=basis) for r in rules]  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scheduler.compliance.model import ChannelInfo, UnitInfo
-from scheduler.errors import NotFound
+from scheduler.errors import N_, NotFound
 from scheduler.models import AdminUnit, Channel, ChannelLanguage
 
 
@@ -33,8 +33,14 @@ def find_roots(
     )
     if not roots:
         raise NotFound(
-            f"không có đơn vị hành chính mã '{code}' trong kỳ {start:%d/%m/%Y}–{end:%d/%m/%Y} / "
-            f"no administrative unit with code '{code}' between {start} and {end}"
+            N_(
+                "There is no administrative unit with the code '%(unit)s'"
+                " between %(start)s and %(end)s"
+            ),
+            code="unit.not_found",
+            unit=code,
+            start=f"{start:%d/%m/%Y}",
+            end=f"{end:%d/%m/%Y}",
         )
     return roots
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from audio.messages import N_, Message, message, render_in
 from scheduler.compliance.engine import evaluate
 from scheduler.compliance.model import ChannelInfo, ComplianceResult
 from scheduler.config import Settings
@@ -33,20 +34,24 @@ class Shortfall:
         return max(0.0, self.minimum - self.planned)
 
     @property
-    def text_vi(self) -> str:
-        """Vietnamese explanation."""
-        return (
-            f"{self.channel.name}: quy định '{self.rule_id}' kỳ {self.period} mới có "
-            f"{self.planned:g}/{self.minimum} theo kế hoạch, còn thiếu {self.missing:g}"
+    def message(self) -> Message:
+        """What falls short, as a catalogue message."""
+        return message(
+            N_(
+                "%(channel)s: rule '%(rule)s' for %(period)s has %(planned)s/%(minimum)s"
+                " planned, %(missing)s short"
+            ),
+            channel=self.channel.name,
+            rule=self.rule_id,
+            period=self.period,
+            planned=f"{self.planned:g}",
+            minimum=self.minimum,
+            missing=f"{self.missing:g}",
         )
 
-    @property
-    def text_en(self) -> str:
-        """English explanation."""
-        return (
-            f"{self.channel.name}: rule '{self.rule_id}' for {self.period} has "
-            f"{self.planned:g}/{self.minimum} planned, {self.missing:g} short"
-        )
+    def in_language(self, language: str) -> str:
+        """The explanation in `language` (a message parameter renders so)."""
+        return render_in(self.message, language)
 
 
 @dataclass
@@ -81,7 +86,7 @@ def precheck(
         try:
             week = Week.parse(week)
         except PeriodError as exc:
-            raise Invalid(str(exc), code="week") from exc
+            raise Invalid.carry(exc) from exc
     result = evaluate(
         session, settings, str(week), unit_code=unit_code, channel_ids=channel_ids,
         basis="planned", now=now, unconfirmed=False,

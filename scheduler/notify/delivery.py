@@ -21,16 +21,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from audio.messages import TranslatableError
 from scheduler.config import NotificationSettings, Settings
-from scheduler.errors import InvalidState, NotFound
+from scheduler.errors import N_, InvalidState, NotFound
 from scheduler.notify.models import OutboxMessage
 
 log = logging.getLogger("loa.notify")
 SIGNATURE_HEADER = "X-Loa-Signature"
 
 
-class DeliveryError(Exception):
-    """A delivery attempt failed; it will be retried until max_attempts."""
+class DeliveryError(TranslatableError):
+    """A delivery attempt failed; it will be retried until max_attempts (stored in English)."""
+
+    code = "delivery"
 
 
 def sign(secret: bytes, body: bytes) -> str:
@@ -55,8 +58,9 @@ def post_webhook(msg: OutboxMessage, cfg: NotificationSettings, settings: Settin
     secret = os.environ.get(secret_env)
     if not secret:
         raise DeliveryError(
-            f"thiếu khóa bí mật webhook: hãy đặt biến môi trường {secret_env} / "
-            f"webhook secret missing: set the environment variable {secret_env}"
+            N_("The webhook secret is missing: set the environment variable %(name)s"),
+            code="delivery.secret",
+            name=secret_env,
         )
     body = encode(msg.payload)
     request = urllib.request.Request(
@@ -75,15 +79,25 @@ def post_webhook(msg: OutboxMessage, cfg: NotificationSettings, settings: Settin
         with urllib.request.urlopen(request, timeout=cfg.timeout_seconds) as resp:
             status = resp.status
     except urllib.error.HTTPError as exc:
-        raise DeliveryError(
-            f"{msg.target} báo lỗi HTTP {exc.code} / HTTP {exc.code} from {msg.target}"
-        ) from exc
+        raise _http_error(msg.target, exc.code) from exc
     except (urllib.error.URLError, OSError) as exc:
         raise DeliveryError(
-            f"không kết nối được {msg.target} / cannot reach {msg.target}: {exc}"
+            N_("%(target)s cannot be reached (%(reason)s)"),
+            code="delivery.connect",
+            target=msg.target,
+            reason=str(exc),
         ) from exc
     if not 200 <= status < 300:
-        raise DeliveryError(f"{msg.target} báo lỗi HTTP {status} / HTTP {status} from {msg.target}")
+        raise _http_error(msg.target, status)
+
+
+def _http_error(target: str, status: int) -> DeliveryError:
+    return DeliveryError(
+        N_("%(target)s answered HTTP %(status)s"),
+        code="delivery.http",
+        target=target,
+        status=status,
+    )
 
 
 def send_email(msg: OutboxMessage, cfg: NotificationSettings, settings: Settings) -> None:
@@ -103,8 +117,10 @@ def send_email(msg: OutboxMessage, cfg: NotificationSettings, settings: Settings
             smtp.send_message(email)
     except (smtplib.SMTPException, OSError) as exc:
         raise DeliveryError(
-            f"không gửi được thư qua SMTP {cfg.smtp_host}:{cfg.smtp_port} / "
-            f"SMTP {cfg.smtp_host}:{cfg.smtp_port}: {exc}"
+            N_("The email could not be sent through SMTP %(server)s (%(reason)s)"),
+            code="delivery.smtp",
+            server=f"{cfg.smtp_host}:{cfg.smtp_port}",
+            reason=str(exc),
         ) from exc
 
 
@@ -201,13 +217,16 @@ def retry_dead(session: Session, message_id: int, now: dt.datetime) -> OutboxMes
     msg = session.get(OutboxMessage, message_id)
     if msg is None:
         raise NotFound(
-            f"không tìm thấy thông báo {message_id} trong hàng đợi gửi / "
-            f"outbox message {message_id} does not exist"
+            N_("There is no notification %(id)s in the outbox"),
+            code="outbox.not_found",
+            id=message_id,
         )
     if msg.state != "dead":
         raise InvalidState(
-            f"thông báo {message_id} đang ở trạng thái {msg.state}, không phải 'dead' (gửi hỏng) / "
-            f"outbox message {message_id} is {msg.state}, not dead"
+            N_("Notification %(id)s is %(state)s, not dead (failed delivery)"),
+            code="outbox.state",
+            id=message_id,
+            state=msg.state,
         )
     msg.state = "pending"
     msg.attempts = 0

@@ -89,8 +89,8 @@ def _queue(
                         target=r.email,
                         event=note.event,
                         payload={
-                            "subject": f"{message.subject_vi} / {message.subject_en}",
-                            "text": message.email_text(),
+                            "subject": message.subject(settings.locale.language),
+                            "text": message.email_text(settings.locale.language),
                         },
                         next_attempt_at=now,
                         created_at=now,

@@ -1,75 +1,57 @@
-"""Notification texts, Vietnamese first and English second, filled with str.format."""
+"""Notification texts: catalogue messages (English ids), rendered in Vietnamese and English.
+
+A notice is stored in both languages (each reader's page shows theirs); an email is sent in the
+configured language ([locale].language). The catalogues are those the entry point installed
+(audio.messages.install_catalogues: the CLI, the web app and the worker all load web's).
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
-TEXTS: dict[str, dict[str, tuple[str, str]]] = {
-    # key: {lang: (subject, body)}
-    "remind_today": {
-        "vi": (
-            "Lịch phát sóng hôm nay {date} – {channel}",
-            "Hôm nay {date}, đài {channel} có {count} khung giờ phát sóng:\n{lines}\n"
-            "Sau khi phát, vui lòng xác nhận từng chương trình trên Loa.",
+from audio.messages import N_, message, render_in
+
+# key: (subject, body); values are named parameters, e.g. %(channel)s.
+TEXTS: dict[str, tuple[str, str]] = {
+    "remind_today": (
+        N_("Today's broadcasts %(date)s – %(channel)s"),
+        N_(
+            "Today, %(date)s, %(channel)s has %(count)s slot(s):\n%(lines)s\n"
+            "After airing, please confirm each programme in Loa."
         ),
-        "en": (
-            "Today's broadcasts {date} – {channel}",
-            "Today, {date}, {channel} has {count} slot(s):\n{lines}\n"
-            "After airing, please confirm each programme in Loa.",
+    ),
+    "unconfirmed": (
+        N_("Broadcast not confirmed: %(channel)s, %(when)s"),
+        N_(
+            "The %(when)s slot of %(channel)s still has %(count)s unconfirmed programme(s)"
+            " after %(hours)s hours:\n%(lines)s\nPlease confirm: aired, partly aired or not"
+            " aired (with a reason)."
         ),
-    },
-    "unconfirmed": {
-        "vi": (
-            "Chưa xác nhận phát sóng: {channel}, {when}",
-            "Khung giờ {when} của đài {channel} còn {count} chương trình chưa xác nhận "
-            "sau {hours} giờ:\n{lines}\nVui lòng xác nhận: đã phát, phát một phần hoặc không "
-            "phát (kèm lý do).",
+    ),
+    "week_drafted": (
+        N_("Schedules drafted for week %(week)s – %(area)s"),
+        N_(
+            "The week %(week)s (%(start)s–%(end)s) schedules of %(area)s were drafted for"
+            " %(channels)s channel(s) (%(slots)s slots). %(shortfall)s"
         ),
-        "en": (
-            "Broadcast not confirmed: {channel}, {when}",
-            "The {when} slot of {channel} still has {count} unconfirmed programme(s) after "
-            "{hours} hours:\n{lines}\nPlease confirm: aired, partly aired or not aired "
-            "(with a reason).",
+    ),
+    "report_deadline": (
+        N_("%(report)s %(period)s due in %(days)s day(s) (%(deadline)s)"),
+        N_(
+            "The %(report)s for %(period)s is due on %(deadline)s (%(days)s day(s) left)."
+            " Figures were pre-built: %(summary)s"
         ),
-    },
-    "week_drafted": {
-        "vi": (
-            "Đã soạn lịch phát sóng tuần {week} – {area}",
-            "Lịch phát sóng tuần {week} ({start}–{end}) của {area} đã được soạn cho {channels} "
-            "đài ({slots} khung giờ). {shortfall_vi}",
+    ),
+    "weekly_digest": (
+        N_("Weekly broadcast digest %(week)s – %(area)s"),
+        N_(
+            "Week %(week)s in %(area)s: %(planned)s scheduled programme(s), %(aired)s aired,"
+            " %(partial)s partly aired, %(not_aired)s not aired, %(unconfirmed)s unconfirmed;"
+            " %(unplanned)s unplanned airing(s)."
         ),
-        "en": (
-            "Schedules drafted for week {week} – {area}",
-            "The week {week} ({start}–{end}) schedules of {area} were drafted for {channels} "
-            "channel(s) ({slots} slots). {shortfall_en}",
-        ),
-    },
-    "report_deadline": {
-        "vi": (
-            "Hạn nộp {report} {period}: còn {days} ngày ({deadline})",
-            "{report} kỳ {period} phải nộp trước ngày {deadline} (còn {days} ngày). "
-            "Số liệu đã được tổng hợp sẵn: {summary_vi}",
-        ),
-        "en": (
-            "{report_en} {period} due in {days} day(s) ({deadline})",
-            "The {report_en} for {period} is due on {deadline} ({days} day(s) left). "
-            "Figures were pre-built: {summary_en}",
-        ),
-    },
-    "weekly_digest": {
-        "vi": (
-            "Tổng hợp phát sóng tuần {week} – {area}",
-            "Tuần {week} tại {area}: {planned} chương trình theo lịch, {aired} đã phát, "
-            "{partial} phát một phần, {not_aired} không phát, {unconfirmed} chưa xác nhận; "
-            "{unplanned} lần phát ngoài lịch.",
-        ),
-        "en": (
-            "Weekly broadcast digest {week} – {area}",
-            "Week {week} in {area}: {planned} scheduled programme(s), {aired} aired, "
-            "{partial} partly aired, {not_aired} not aired, {unconfirmed} unconfirmed; "
-            "{unplanned} unplanned airing(s).",
-        ),
-    },
+    ),
 }
 
 
@@ -82,18 +64,31 @@ class Message:
     subject_en: str
     body_en: str
 
-    def email_text(self) -> str:
-        """The email body: Vietnamese, then English."""
-        return f"{self.body_vi}\n\n---\n\n{self.body_en}\n"
+    def subject(self, language: str) -> str:
+        """The subject in one language ("en", else Vietnamese)."""
+        return self.subject_en if language == "en" else self.subject_vi
+
+    def email_text(self, language: str) -> str:
+        """The email body in one language: the configured one ([locale].language)."""
+        return (self.body_en if language == "en" else self.body_vi) + "\n"
 
 
-def render(key: str, **values: object) -> Message:
-    """Fill the texts of key with values; a missing value is a programming error (KeyError)."""
-    vi_subject, vi_body = TEXTS[key]["vi"]
-    en_subject, en_body = TEXTS[key]["en"]
+def render(key: str, **values: Any) -> Message:
+    """The texts of key in both languages; a missing value is a programming error (KeyError).
+
+    Values may be configured labels or messages (they render in each language).
+    """
+    subject, body = TEXTS[key]
+    for msgid in (subject, body):
+        for name in _names(msgid):
+            values[name]  # noqa: B018 - fail loudly on a missing value
     return Message(
-        subject_vi=vi_subject.format(**values),
-        body_vi=vi_body.format(**values),
-        subject_en=en_subject.format(**values),
-        body_en=en_body.format(**values),
+        subject_vi=render_in(message(subject, **values), "vi"),
+        body_vi=render_in(message(body, **values), "vi"),
+        subject_en=render_in(message(subject, **values), "en"),
+        body_en=render_in(message(body, **values), "en"),
     )
+
+
+def _names(msgid: str) -> list[str]:
+    return re.findall(r"%\((\w+)\)s", msgid)

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from scheduler.config import Settings
-from scheduler.errors import LoaError
+from scheduler.errors import N_, LoaError
 
 PREFIX = "loa-"
 Copier = Callable[[str, str], None]
@@ -79,7 +79,7 @@ def _is_disk_full(exc: BaseException) -> bool:
 def sqlite_file(engine: Engine) -> str:
     """The database file of a SQLite engine."""
     if engine.dialect.name != "sqlite" or not engine.url.database:
-        raise BackupError("không phải tệp cơ sở dữ liệu SQLite / not a SQLite database file")
+        raise BackupError(N_("The database is not a SQLite file"), code="backup.not_sqlite")
     return engine.url.database
 
 
@@ -92,8 +92,9 @@ def backup_sqlite(src: str, dest: Path, copier: Copier = sqlite_copy) -> Path:
         result = integrity(str(tmp))
         if result != "ok":
             raise BackupError(
-                f"bản sao lưu không qua được kiểm tra toàn vẹn / "
-                f"backup copy failed its integrity check: {result}"
+                N_("The backup copy failed its integrity check (%(result)s)"),
+                code="backup.integrity",
+                result=result,
             )
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
@@ -102,12 +103,20 @@ def backup_sqlite(src: str, dest: Path, copier: Copier = sqlite_copy) -> Path:
     except (OSError, sqlite3.Error) as exc:
         if _is_disk_full(exc):
             raise BackupError(
-                f"disk full while writing the backup in {dest.parent}: nothing was written, "
-                "earlier backups are intact. Free some space and run `loa backup` again. / "
-                "Ổ đĩa đầy khi ghi bản sao lưu: chưa ghi gì, các bản sao lưu trước vẫn nguyên vẹn.",
+                N_(
+                    "The disk was full while writing the backup in %(folder)s: nothing was"
+                    " written and earlier backups are intact. Free some space and run"
+                    " `loa backup` again."
+                ),
                 code="disk_full",
+                folder=str(dest.parent),
             ) from exc
-        raise BackupError(f"sao lưu vào {dest} thất bại / backup to {dest} failed: {exc}") from exc
+        raise BackupError(
+            N_("The backup to %(file)s failed (%(reason)s)"),
+            code="backup.failed",
+            file=str(dest),
+            reason=str(exc),
+        ) from exc
     finally:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
             leftover.unlink(missing_ok=True)
@@ -119,8 +128,8 @@ def backup_postgres(engine: Engine, dest: Path) -> Path:
     exe = shutil.which("pg_dump")
     if exe is None:
         raise BackupError(
-            "không tìm thấy pg_dump: hãy cài PostgreSQL client (docs/production.md) / "
-            "pg_dump not found: install the PostgreSQL client (docs/production.md)"
+            N_("pg_dump was not found: install the PostgreSQL client (docs/production.md)"),
+            code="backup.pg_dump_missing",
         )
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
@@ -133,7 +142,11 @@ def backup_postgres(engine: Engine, dest: Path) -> Path:
             check=False,
         )
         if done.returncode != 0:
-            raise BackupError(f"pg_dump thất bại / pg_dump failed: {done.stderr.strip()[:500]}")
+            raise BackupError(
+                N_("pg_dump failed (%(reason)s)"),
+                code="backup.pg_dump",
+                reason=done.stderr.strip()[:500],
+            )
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
@@ -172,7 +185,9 @@ def backup_database(
 def restore_sqlite(engine: Engine, source: Path, safety_copy: Path | None = None) -> None:
     """Replace the live SQLite database with a verified backup, in one transaction."""
     if not source.is_file():
-        raise BackupError(f"không có tệp sao lưu {source} / backup file {source} does not exist")
+        raise BackupError(
+            N_("The backup file %(file)s does not exist"), code="backup.missing", file=str(source)
+        )
     try:
         check = integrity(str(source))
         conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
@@ -184,17 +199,23 @@ def restore_sqlite(engine: Engine, source: Path, safety_copy: Path | None = None
             conn.close()
     except sqlite3.Error as exc:
         raise BackupError(
-            f"{source} không phải cơ sở dữ liệu SQLite / {source} is not a SQLite database: {exc}"
+            N_("%(file)s is not a SQLite database (%(reason)s)"),
+            code="backup.not_sqlite",
+            file=str(source),
+            reason=str(exc),
         ) from exc
     if check != "ok":
         raise BackupError(
-            f"{source} không qua được kiểm tra toàn vẹn / "
-            f"{source} failed its integrity check: {check}"
+            N_("%(file)s failed its integrity check (%(result)s)"),
+            code="backup.integrity",
+            file=str(source),
+            result=check,
         )
     if not has_schema:
         raise BackupError(
-            f"{source} không phải cơ sở dữ liệu Loa (thiếu bảng alembic_version) / "
-            f"{source} is not a Loa database (no alembic_version table)"
+            N_("%(file)s is not a Loa database (it has no alembic_version table)"),
+            code="backup.not_loa",
+            file=str(source),
         )
     live = sqlite_file(engine)
     if safety_copy is not None:
@@ -206,14 +227,14 @@ def restore_sqlite(engine: Engine, source: Path, safety_copy: Path | None = None
         src.backup(dst)
     except sqlite3.Error as exc:
         raise BackupError(
-            f"khôi phục thất bại, cơ sở dữ liệu giữ nguyên / "
-            f"restore failed, the database is unchanged: {exc}"
+            N_("The restore failed; the database is unchanged (%(reason)s)"),
+            code="backup.restore",
+            reason=str(exc),
         ) from exc
     finally:
         dst.close()
         src.close()
     if integrity(live) != "ok":
         raise BackupError(
-            "cơ sở dữ liệu vừa khôi phục không qua được kiểm tra toàn vẹn / "
-            "the restored database failed its integrity check"
+            N_("The restored database failed its integrity check"), code="backup.integrity"
         )

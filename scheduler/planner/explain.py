@@ -30,6 +30,10 @@ class Shortfall:
     text_vi: str
     text_en: str
 
+    def in_language(self, language: str) -> str:
+        """The explanation in `language` (a message parameter renders so)."""
+        return self.text_en if language == "en" else self.text_vi
+
 
 def _label(settings: Settings, table: str, code: str, lang: str) -> str:
     names = getattr(settings, table).get(code)

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from audio.messages import N_, Message, message
 from content.models import Programme
 from scheduler.areas import find_unit, subtree_ids
 from scheduler.config import Settings
 from scheduler.errors import Invalid, InvalidState, NotFound
 from scheduler.models import Channel, WeekSchedule
 from scheduler.periods import PeriodError, Week
-from scheduler.planner import load, write
+from scheduler.planner import copy, load, write
 from scheduler.planner.core import RuleStatus, plan_facts, week_status
 from scheduler.planner.explain import Shortfall
 from scheduler.planner.facts import WeekFacts
@@ -35,7 +37,7 @@ class PlanResult:
     items_added: int = 0
     removed: int = 0  # with replan: unpinned items taken out before planning
     copied: int = 0
-    copy_skipped: list[str] = field(default_factory=list)
+    copy_skipped: list[Message] = field(default_factory=list)
     published: int = 0
     before_copy: list[RuleStatus] = field(default_factory=list)  # with copy_from: before copying
     before: list[RuleStatus] = field(default_factory=list)
@@ -67,8 +69,8 @@ class PlanResult:
         statuses = self.after if after else self.before
         return sum(s.week_met for s in statuses) / len(statuses) if statuses else 1.0
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready view (for the CLI's --json and the API)."""
+    def to_dict(self, text: Callable[[Message], str] = str) -> dict[str, Any]:
+        """A JSON-ready view (for the CLI's --json and the API); `text` renders messages."""
         return {
             "week": self.week,
             "unit": self.unit_code,
@@ -77,7 +79,7 @@ class PlanResult:
             "items_added": self.items_added,
             "removed": self.removed,
             "copied": self.copied,
-            "copy_skipped": self.copy_skipped,
+            "copy_skipped": [text(m) for m in self.copy_skipped],
             "published": self.published,
             "share_met_before": round(self.share_met(False), 4),
             "share_met_after": round(self.share_met(True), 4),
@@ -97,7 +99,7 @@ def _week(week: Week | str) -> Week:
     try:
         return Week.parse(week)
     except PeriodError as exc:
-        raise Invalid(str(exc), code="week") from exc  # already "vi / en"
+        raise Invalid.carry(exc) from exc
 
 
 def select_channels(
@@ -116,17 +118,22 @@ def select_channels(
         wanted = sorted(set(channel_ids))
         missing = [c for c in wanted if c not in found]
         if missing:
-            where = f"đơn vị {unit_code}" if unit_code else "hệ thống"
             raise NotFound(
-                f"kênh {', '.join(map(str, missing))} không có trong {where} hoặc không hoạt động "
-                f"trong tuần {week} / channel(s) {', '.join(map(str, missing))} not in "
-                f"{unit_code or 'the system'} or not active in {week}"
+                N_("Channels %(channels)s are not in unit %(unit)s or not active in %(week)s")
+                if unit_code
+                else N_("Channels %(channels)s do not exist or are not active in %(week)s"),
+                code="plan.channels",
+                channels=", ".join(map(str, missing)),
+                unit=unit_code,
+                week=str(week),
             )
         found = {c: found[c] for c in wanted}
     if not found:
         raise NotFound(
-            f"không có đài nào hoạt động trong tuần {week} thuộc {unit_code} / "
-            f"no channel of {unit_code} is active in {week}"
+            N_("No channel of %(unit)s is active in %(week)s"),
+            code="plan.no_channel",
+            unit=unit_code or "-",
+            week=str(week),
         )
     return found
 
@@ -142,9 +149,9 @@ def _check_library(session: Session, week: Week) -> None:
     )
     if not usable:
         raise Invalid(
-            f"thư viện chưa có chương trình nào đã duyệt và còn hiệu lực trong tuần {week} / "
-            f"the library has no approved programme valid in {week}",
+            N_("The library has no approved programme that is valid in %(week)s"),
             code="empty_library",
+            week=str(week),
         )
 
 
@@ -165,18 +172,20 @@ def _check_published(session: Session, week: Week, names: dict[int, str], force:
         sample = ", ".join(names[c] for c in sorted(published)[:3])
         more = f" (+{len(published) - 3})" if len(published) > 3 else ""
         raise InvalidState(
-            f"lịch tuần {week} của {len(published)} đài đã công bố ({sample}{more}); dùng --force "
-            f"để sửa / {week} is already published for {len(published)} channel(s); use --force "
-            "to amend it",
+            N_(
+                "%(week)s is already published for %(count)s channels (%(sample)s);"
+                " use --force to amend it"
+            ),
             code="published",
+            week=str(week),
+            count=len(published),
+            sample=sample + more,
         )
 
 
-def _named(line: str, names: dict[int, str]) -> str:
-    """'channel 12: ...' -> 'Đài xã X: ...'."""
-    head, _, rest = line.partition(": ")
-    cid = head.removeprefix("channel ")
-    return f"{names[int(cid)]}: {rest}" if cid.isdigit() and int(cid) in names else line
+def _named(cid: int, note: Message, names: dict[int, str]) -> Message:
+    """A note about a channel, headed by its name: 'Đài xã X: ...'."""
+    return message(N_("%(channel)s: %(note)s"), channel=names.get(cid, f"#{cid}"), note=note)
 
 
 def plan_week(
@@ -206,7 +215,7 @@ def plan_week(
     w = _week(week)
     source = _week(copy_from) if copy_from is not None else None
     if source == w:
-        raise Invalid("tuần nguồn trùng tuần lập lịch / the source week is the planned week")
+        raise Invalid(N_("The source week is the week being planned"), code="plan.copy_same_week")
     names = select_channels(session, w, unit_code, channel_ids)
     _check_library(session, w)
     _check_published(session, w, names, force)
@@ -238,10 +247,10 @@ def plan_week(
 
     if source is not None:
         result.before_copy = week_status(facts_now())
-        result.copied, skipped = write.copy_forward(
+        result.copied, skipped = copy.copy_forward(
             session, settings, source, w, {c.id: c.languages for c in channels}, programmes, user
         )
-        result.copy_skipped = [_named(line, names) for line in skipped]
+        result.copy_skipped = [_named(cid, note, names) for cid, note in skipped]
     facts = facts_now()
     result.timings["load"] = time.perf_counter() - clock
     clock = time.perf_counter()

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from audio.messages import N_, Message, message
 from content.audit import record as audit
 from scheduler.models.units import REFORM_DATE, AdminUnit
 from scheduler.units.records import (
@@ -28,7 +29,13 @@ from scheduler.units.records import (
 from scheduler.units.successors import link_successors
 from scheduler.units.text import fold
 
-Progress = Callable[[str], None]
+Progress = Callable[[Message], None]
+LEVEL_COUNTS = {
+    "province": N_("%(n)s provinces"),
+    "district": N_("%(n)s districts"),
+    "commune": N_("%(n)s communes"),
+    "village": N_("%(n)s villages"),
+}
 _FIELDS = ("name", "unit_type", "full_name", "name_en", "search_name", "parent_id")
 
 
@@ -47,12 +54,21 @@ class ImportSummary:
     linked: int = 0
     effective: str | None = None
 
-    def line(self) -> str:
+    def line(self) -> Message:
         """One line: counts by level, then new / changed / closed."""
-        levels = ", ".join(f"{n} {lvl}" for lvl, n in self.listed.items() if n)
-        return (
-            f"{self.structure} [{self.scope}] {levels}: {self.new} new, {self.changed} changed, "
-            f"{self.closed} closed ({self.linked} successor links set)"
+        levels = [message(LEVEL_COUNTS[lvl], n=n) for lvl, n in self.listed.items() if n]
+        return message(
+            N_(
+                "%(structure)s [%(scope)s] %(levels)s: %(new)s new, %(changed)s changed,"
+                " %(closed)s closed (%(linked)s successor links set)"
+            ),
+            structure=self.structure,
+            scope=self.scope,
+            levels=levels,
+            new=self.new,
+            changed=self.changed,
+            closed=self.closed,
+            linked=self.linked,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -66,13 +82,15 @@ def _check_effective(structure: str, effective: dt.date | None) -> None:
         return
     if structure == "2025" and effective <= REFORM_DATE:
         raise UnitsError(
-            f"ngày hiệu lực {effective} phải sau 2025-07-01 / effective date must be after "
-            "2025-07-01 for the 2025 structure"
+            N_("The effective date %(day)s must be after 01/07/2025 for the 2025 structure"),
+            code="units.effective",
+            day=f"{effective:%d/%m/%Y}",
         )
     if structure == "legacy" and not (STRUCTURE_START["legacy"] < effective < REFORM_DATE):
         raise UnitsError(
-            f"ngày hiệu lực {effective} phải trước 2025-07-01 / effective date must be before "
-            "2025-07-01 for the legacy structure"
+            N_("The effective date %(day)s must be before 01/07/2025 for the legacy structure"),
+            code="units.effective",
+            day=f"{effective:%d/%m/%Y}",
         )
 
 
@@ -82,8 +100,9 @@ def _change_date(structure: str, effective: dt.date | None, what: str) -> dt.dat
         return effective
     if structure == "legacy":
         raise UnitsError(
-            f"{what}: cần --effective NGÀY (trước 2025-07-01) khi thay đổi danh sách cũ / "
-            "give --effective DATE (before 2025-07-01) for changes to the legacy list"
+            N_("%(what)s: give --effective DATE (before 2025-07-01) to change the legacy list"),
+            code="units.effective",
+            what=what,
         )
     return dt.date.today()
 
@@ -189,9 +208,11 @@ class _Importer:
                 continue  # already closed
             if day <= row.valid_from:
                 raise UnitsError(
-                    f"{key[0]} {key[1]}: ngày giải thể {day} không sau ngày bắt đầu "
-                    f"{row.valid_from} / "
-                    f"closing date {day} is not after its start {row.valid_from}"
+                    N_("%(unit)s: the closing date %(day)s is not after its start %(start)s"),
+                    code="units.closing",
+                    unit=f"{key[0]} {key[1]}",
+                    day=f"{day:%d/%m/%Y}",
+                    start=f"{row.valid_from:%d/%m/%Y}",
                 )
             close: dict[str, Any] = {"id": row.id, "valid_to": day}
             same = self.added.get((key[0], row.parent_id, row.search_name), [])
@@ -243,11 +264,11 @@ def import_units(
     province_of = _province_codes(units)
     for level in LEVEL_ORDER:
         if listed[level]:
-            say(f"  {level}: {listed[level]} …")
+            say(message(N_("%(count)s …"), count=message(LEVEL_COUNTS[level], n=listed[level])))
             imp.apply_level(level, province_of, summary)
     imp.close_missing(None if complete else scope_codes, summary)
     session.flush()
-    say("  successor links …")
+    say(message(N_("successor links …")))
     summary.linked = link_successors(session)
     audit(session, actor, "units.import", "admin_units", None, after=summary.as_dict())
     session.flush()

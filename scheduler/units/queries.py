@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from audio.messages import N_
 from scheduler.models.units import AdminUnit
 from scheduler.units.records import UnitList, UnitsError, pad_code
 from scheduler.units.text import fold, fold_key, split_type
@@ -45,8 +46,11 @@ def province_in_list(units: UnitList, query: str) -> str:
             return hits[0]
     known = ", ".join(f"{p.code} {p.name}" for p in sorted(provinces, key=lambda p: p.code))
     raise UnitsError(
-        f"không có tỉnh/thành phố {query!r} trong danh sách {units.structure} / unknown province "
-        f"{query!r} in the {units.structure} list. Known: {known}"
+        N_("Unknown province %(query)s in the %(structure)s list. Known: %(known)s"),
+        code="units.province",
+        query=repr(query),
+        structure=units.structure,
+        known=known,
     )
 
 
@@ -81,9 +85,16 @@ def find_province(
     where = f" ({structure})" if structure else ""
     if not provinces:
         raise UnitsError(
-            f"chưa có đơn vị hành chính{where} / no units stored{where}: run `loa units import`"
+            N_("No administrative units are stored%(where)s: run `loa units import`"),
+            code="units.none",
+            where=where,
         )
-    raise UnitsError(f"không có tỉnh/thành phố {query!r}{where} / unknown province {query!r}")
+    raise UnitsError(
+        N_("Unknown province %(query)s%(where)s"),
+        code="units.province",
+        query=repr(query),
+        where=where,
+    )
 
 
 def descendant_ids(session: Session, root: AdminUnit) -> set[int]:
@@ -139,9 +150,12 @@ def find_unit(
     hits = list(session.scalars(select(AdminUnit).where(*conds)))
     if len(hits) != 1:
         day = on or dt.date.today()
-        what = "không có" if not hits else "nhiều"
         raise UnitsError(
-            f"{what} đơn vị mã {code} vào {day} / "
-            f"{'no' if not hits else 'several'} unit(s) with code {code} on {day}"
+            N_("No unit has the code %(unit)s on %(day)s")
+            if not hits
+            else N_("Several units have the code %(unit)s on %(day)s"),
+            code="units.code",
+            unit=code,
+            day=f"{day:%d/%m/%Y}",
         )
     return hits[0]

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
+from audio.messages import N_, Lines, Message, message
+from scheduler.errors import Invalid
 from scheduler.models.units import REFORM_DATE, AdminUnit
 
 # The lists give no start date for pre-2025 units; they are taken as valid "since records
@@ -29,19 +31,26 @@ def parent_level(structure: str, level: str) -> str | None:
     return LEVEL_ORDER[LEVEL_ORDER.index(level) - 1]
 
 
-class UnitsError(Exception):
+class UnitsError(Invalid):
     """Bad input for a unit import (unknown province, malformed file, unknown format)."""
+
+    code = "units"
 
 
 class UnitsFileError(UnitsError):
     """A file with bad rows: every problem is listed (row, column, reason)."""
 
-    def __init__(self, source: str, problems: list[str]) -> None:
+    def __init__(self, source: str, problems: list[Message]) -> None:
         self.problems = problems
-        shown = "\n".join(f"  - {p}" for p in problems[:50])
-        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        shown = list(problems[:50])
+        if len(problems) > 50:
+            shown.append(message(N_("... and %(n)s more"), n=len(problems) - 50))
         super().__init__(
-            f"{source}: {len(problems)} lỗi / problem(s), nothing imported:\n{shown}{more}"
+            N_("%(file)s: %(count)s problem(s), nothing was imported:%(rows)s"),
+            code="units.rows",
+            file=source,
+            count=len(problems),
+            rows=Lines(shown),
         )
 
 

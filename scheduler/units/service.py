@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from audio.messages import N_
 from scheduler.units.importer import ImportSummary, Progress, import_units
 from scheduler.units.queries import province_in_list
 from scheduler.units.records import UnitList, UnitsError
@@ -23,13 +24,17 @@ def package_list(structure: str = "2025") -> UnitList:
         return read_2025_package()
     if structure == "legacy":
         return read_legacy_package()
-    raise UnitsError(f"cấu trúc không rõ / unknown structure {structure!r} (2025 or legacy)")
+    raise UnitsError(
+        N_("Unknown structure %(structure)s (use 2025 or legacy)"),
+        code="units.structure",
+        structure=repr(structure),
+    )
 
 
 def read_units_file(path: Path, structure: str | None = None) -> UnitList:
     """Read a JSON list or a GSO CSV/XLSX export; the structure is detected from the content."""
     if not path.is_file():
-        raise UnitsError(f"không thấy tệp / file not found: {path}")
+        raise UnitsError(N_("%(file)s: file not found"), code="units.file", file=str(path))
     suffix = path.suffix.lower()
     if suffix == ".json":
         units = read_json_file(path)
@@ -37,13 +42,21 @@ def read_units_file(path: Path, structure: str | None = None) -> UnitList:
         units = read_gso_file(path, structure)
     else:
         raise UnitsError(
-            f"{path.name}: định dạng không hỗ trợ / unknown format {suffix or '(no suffix)'!r}: "
-            "expected .json (vietnamese-provinces-database) or .csv/.xlsx (GSO export)"
+            N_(
+                "%(file)s: unknown format %(suffix)s: expected .json"
+                " (vietnamese-provinces-database) or .csv/.xlsx (GSO export)"
+            ),
+            code="units.format",
+            file=path.name,
+            suffix=repr(suffix or "(no suffix)"),
         )
     if structure and units.structure != structure:
         raise UnitsError(
-            f"{path.name}: danh sách có cấu trúc {units.structure} / the list is the "
-            f"{units.structure} structure, not {structure}"
+            N_("%(file)s: the list is of the %(detected)s structure, not %(structure)s"),
+            code="units.structure",
+            file=path.name,
+            detected=units.structure,
+            structure=structure,
         )
     return units
 

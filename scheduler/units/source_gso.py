@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from audio.messages import N_, Message, message
 from scheduler.units.records import UnitList, UnitRecord, UnitsError, UnitsFileError, pad_code
 from scheduler.units.text import english_name, fold_key, nfc, split_type
 
@@ -40,7 +41,12 @@ def _rows_csv(path: Path) -> list[list[str]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UnitsError(f"{path.name}: CSV phải là UTF-8 / CSV must be UTF-8: {exc}") from exc
+        raise UnitsError(
+            N_("%(file)s: a CSV file must be UTF-8 text (%(reason)s)"),
+            code="units.encoding",
+            file=path.name,
+            reason=str(exc),
+        ) from exc
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -55,7 +61,12 @@ def _rows_xlsx(path: Path) -> list[list[str]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise UnitsError(f"{path.name}: không đọc được XLSX / unreadable XLSX: {exc}") from exc
+        raise UnitsError(
+            N_("%(file)s: not a readable XLSX workbook (%(reason)s)"),
+            code="units.xlsx",
+            file=path.name,
+            reason=str(exc),
+        ) from exc
     try:
         sheet = book.worksheets[0]
         return [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
@@ -74,8 +85,14 @@ def _header(rows: list[list[str]], source: str) -> tuple[int, dict[str, int]]:
         if all(r in roles for r in REQUIRED):
             return index, roles
     raise UnitsError(
-        f"{source}: không tìm thấy dòng tiêu đề / no header row with the columns "
-        "'Tỉnh Thành Phố, Mã TP, Phường Xã, Mã PX' (and for pre-2025 lists 'Quận Huyện, Mã QH')"
+        N_(
+            "%(file)s: no header row with the columns %(columns)s"
+            " (and for pre-2025 lists %(legacy)s)"
+        ),
+        code="units.header",
+        file=source,
+        columns="'Tỉnh Thành Phố, Mã TP, Phường Xã, Mã PX'",
+        legacy="'Quận Huyện, Mã QH'",
     )
 
 
@@ -84,7 +101,7 @@ class _Builder:
 
     def __init__(self, source: str, structure: str) -> None:
         self.out = UnitList(structure, source)
-        self.problems: list[str] = []
+        self.problems: list[Message] = []
         self.units: dict[tuple[str, str], tuple[str, str | None]] = {}
 
     def add(
@@ -102,18 +119,37 @@ class _Builder:
         code = pad_code(code_raw, level)
         if code is None:
             self.problems.append(
-                f"dòng/row {row_no}, {columns[0]}: mã không hợp lệ / invalid code {code_raw!r}"
+                message(
+                    N_("row %(row)s, %(column)s: invalid code %(code)s"),
+                    row=row_no,
+                    column=columns[0],
+                    code=repr(code_raw),
+                )
             )
             return None
         if not name_raw:
-            self.problems.append(f"dòng/row {row_no}, {columns[1]}: thiếu tên / name missing")
+            self.problems.append(
+                message(
+                    N_("row %(row)s, %(column)s: the name is missing"),
+                    row=row_no,
+                    column=columns[1],
+                )
+            )
             return None
         key = (level, code)
         if key in self.units:
             if self.units[key] != (name_raw, parent):
                 self.problems.append(
-                    f"dòng/row {row_no}, {columns[0]}: mã {code} đã dùng cho đơn vị khác / "
-                    f"code {code} already names another unit ({self.units[key][0]})"
+                    message(
+                        N_(
+                            "row %(row)s, %(column)s: code %(code)s"
+                            " already names another unit (%(other)s)"
+                        ),
+                        row=row_no,
+                        column=columns[0],
+                        code=code,
+                        other=self.units[key][0],
+                    )
                 )
                 return None
             return code
@@ -135,7 +171,7 @@ def parse_gso_rows(rows: list[list[str]], source: str, structure: str | None) ->
     start, col = _header(rows, source)
     body = [(start + 2 + i, row) for i, row in enumerate(rows[start + 1 :]) if any(row)]
     if not body:
-        raise UnitsError(f"{source}: không có dòng dữ liệu / no data rows")
+        raise UnitsError(N_("%(file)s: there are no data rows"), code="units.empty", file=source)
 
     def get(row: list[str], role: str) -> str:
         index = col.get(role)
@@ -144,10 +180,7 @@ def parse_gso_rows(rows: list[list[str]], source: str, structure: str | None) ->
     has_districts = "district_code" in col and any(get(r, "district_code") for _, r in body)
     detected = "legacy" if has_districts else "2025"
     if structure and structure != detected:
-        raise UnitsError(
-            f"{source}: danh sách có cấu trúc {detected}, không phải {structure} / "
-            f"the list is the {detected} structure, not {structure}"
-        )
+        raise _wrong_structure(source, detected, structure)
     b = _Builder(source, detected)
     names = {role: rows[start][i] for role, i in col.items()}
     for row_no, row in body:
@@ -191,6 +224,16 @@ def parse_gso_rows(rows: list[list[str]], source: str, structure: str | None) ->
     return b.out
 
 
+def _wrong_structure(source: str, detected: str, structure: str) -> UnitsError:
+    return UnitsError(
+        N_("%(file)s: the list is of the %(detected)s structure, not %(structure)s"),
+        code="units.structure",
+        file=source,
+        detected=detected,
+        structure=structure,
+    )
+
+
 def read_gso_file(path: Path, structure: str | None = None) -> UnitList:
     """Read a GSO CSV or XLSX export."""
     suffix = path.suffix.lower()
@@ -200,5 +243,10 @@ def read_gso_file(path: Path, structure: str | None = None) -> UnitList:
     elif suffix in (".xlsx", ".xlsm"):
         rows = _rows_xlsx(path)
     else:
-        raise UnitsError(f"{path.name}: định dạng không hỗ trợ / unsupported format {suffix!r}")
+        raise UnitsError(
+            N_("%(file)s: unsupported format %(suffix)s"),
+            code="units.format",
+            file=path.name,
+            suffix=repr(suffix),
+        )
     return parse_gso_rows(list(rows), path.name, structure)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from audio.messages import N_, Message, message
 from scheduler.units.records import UnitList, UnitRecord, UnitsError, UnitsFileError, pad_code
 from scheduler.units.text import english_name, nfc, split_type, tidy_full_name
 
@@ -27,24 +28,34 @@ class _Reader:
 
     def __init__(self, source: str, structure: str) -> None:
         self.out = UnitList(structure, source)
-        self.problems: list[str] = []
+        self.problems: list[Message] = []
         self.seen: set[tuple[str, str]] = set()
 
     def unit(self, item: Any, where: str, level: str, parent: str | None) -> str | None:
         """Add one unit; return its code, or None (and a problem) when it is unusable."""
         if not isinstance(item, dict):
-            self.problems.append(f"{where}: không phải đối tượng / not an object")
+            self.problems.append(message(N_("%(where)s: not an object"), where=where))
             return None
         code = pad_code(item.get("Code"), level)
         name = item.get("Name")
         if code is None:
-            self.problems.append(f"{where}: Code {item.get('Code')!r} không hợp lệ / invalid")
+            self.problems.append(
+                message(
+                    N_("%(where)s: the Code %(code)s is invalid"),
+                    where=where,
+                    code=repr(item.get("Code")),
+                )
+            )
             return None
         if not isinstance(name, str) or not name.strip():
-            self.problems.append(f"{where} ({code}): thiếu Name / Name missing")
+            self.problems.append(
+                message(N_("%(where)s (%(code)s): the Name is missing"), where=where, code=code)
+            )
             return None
         if (level, code) in self.seen:
-            self.problems.append(f"{where}: mã trùng / duplicate code {code}")
+            self.problems.append(
+                message(N_("%(where)s: the code %(code)s is used twice"), where=where, code=code)
+            )
             return None
         self.seen.add((level, code))
         full = item.get("FullName") if isinstance(item.get("FullName"), str) else None
@@ -72,7 +83,7 @@ class _Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.problems.append(f"{where}.{key}: không phải danh sách / not a list")
+            self.problems.append(message(N_("%(where)s: not a list"), where=f"{where}.{key}"))
             return []
         return value
 
@@ -82,8 +93,12 @@ def parse_json_units(data: Any, source: str) -> UnitList:
     structure = detect_json_structure(data)
     if structure is None:
         raise UnitsError(
-            f"{source}: định dạng không nhận ra / unknown format (expected a list of provinces "
-            "with 'District' (pre-2025) or 'Wards' (2025) lists)"
+            N_(
+                "%(file)s: unknown format (expected a list of provinces"
+                " with 'District' (pre-2025) or 'Wards' (2025) lists)"
+            ),
+            code="units.format",
+            file=source,
         )
     reader = _Reader(source, structure)
     for i, prov in enumerate(data):
@@ -112,10 +127,19 @@ def read_json_file(path: Path) -> UnitList:
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise UnitsError(f"{path.name}: không phải UTF-8 / not UTF-8 text: {exc}") from exc
+        raise UnitsError(
+            N_("%(file)s: not UTF-8 text (%(reason)s)"),
+            code="units.encoding",
+            file=path.name,
+            reason=str(exc),
+        ) from exc
     except json.JSONDecodeError as exc:
         raise UnitsError(
-            f"{path.name}: JSON lỗi / malformed JSON at line {exc.lineno} column {exc.colno}: "
-            f"{exc.msg}"
+            N_("%(file)s: malformed JSON at line %(line)s column %(column)s: %(reason)s"),
+            code="units.json",
+            file=path.name,
+            line=exc.lineno,
+            column=exc.colno,
+            reason=exc.msg,
         ) from exc
     return parse_json_units(data, path.name)

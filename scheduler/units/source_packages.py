@@ -14,6 +14,7 @@ import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
+from audio.messages import N_
 from scheduler.units.records import UnitList, UnitRecord, UnitsError
 from scheduler.units.text import english_name, fold, nfc, split_type
 
@@ -31,8 +32,9 @@ def _package_dir(name: str) -> Path:
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
         raise UnitsError(
-            f"chưa cài gói {name!r} (pip install -e .) / "
-            f"package {name!r} is not installed (pip install -e .)"
+            N_("The package %(name)s is not installed (pip install -e .)"),
+            code="units.package",
+            name=repr(name),
         )
     return Path(next(iter(spec.submodule_search_locations)))
 

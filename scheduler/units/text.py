@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from content.errors import N_
+from content.text import clean_text
+
 # Type prefixes of full names, longest first so "Thành phố" wins over a shorter match.
 UNIT_TYPES = (
     "Thành phố",
@@ -53,7 +56,7 @@ def fold_key(text: str) -> str:
 
 def nfc(text: str) -> str:
     """NFC-normalised text with collapsed spaces (lists mix composed and decomposed forms)."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return _SPACES.sub(" ", clean_text(text, field=N_("name"), lenient=True)).strip()
 
 
 def split_type(full_name: str) -> tuple[str | None, str]:

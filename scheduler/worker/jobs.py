@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from audio.messages import N_, Joined, Message, TranslatableError, message, render_in
 from content.db import read_only_session_factory, transaction
+from scheduler.config import Label
 from scheduler.errors import LoaError
 from scheduler.models import Airing, Channel, ScheduledItem, Slot, WeekSchedule
 from scheduler.notify.service import notify
@@ -181,6 +183,11 @@ class _Drafted:
     shortfall_vi: str = ""
     shortfall_en: str = ""
 
+    def say(self, note: Message | TranslatableError | Joined) -> None:
+        """The shortfall note, in both languages of the stored notice."""
+        self.shortfall_vi = render_in(note, "vi")
+        self.shortfall_en = render_in(note, "en")
+
 
 def _plan_area(
     session: Session, ctx: WorkerContext, week: Week, unit_code: str, channels: list[Channel]
@@ -194,12 +201,10 @@ def _plan_area(
                 result = plan_week(session, ctx.settings, week, unit_code, user=ACTOR)
         except LoaError as exc:
             # One area the planner cannot fill must not stop the others: tell its planners.
-            out.shortfall_vi = f"Không soạn tự động được: {exc}"
-            out.shortfall_en = f"Could not be drafted automatically: {exc}"
+            out.say(message(N_("Could not be drafted automatically: %(problem)s"), problem=exc))
         else:
             shortfalls = list(getattr(result, "shortfalls", []) or [])
-            out.shortfall_vi = "; ".join(getattr(s, "text_vi", str(s)) for s in shortfalls)
-            out.shortfall_en = "; ".join(getattr(s, "text_en", str(s)) for s in shortfalls)
+            out.say(Joined(shortfalls))
     from scheduler.schedules import materialise_week
 
     empty = 0
@@ -209,11 +214,9 @@ def _plan_area(
         if not schedule.slots or all(not slot.items for slot in schedule.slots):
             empty += 1
     if plan_week is None and empty:
-        out.shortfall_vi = f"{empty} đài chưa có chương trình nào trong lịch tuần."
-        out.shortfall_en = f"{empty} channel(s) have no programme scheduled yet."
+        out.say(message(N_("%(n)s channels have no programme scheduled yet."), n=empty))
     if not out.shortfall_vi:
-        out.shortfall_vi = "Không có thiếu hụt."
-        out.shortfall_en = "No shortfall."
+        out.say(message(N_("No shortfall.")))
     return out
 
 
@@ -239,8 +242,7 @@ def draft_next_week(session: Session, ctx: WorkerContext, at: dt.datetime) -> st
                 end=_fmt_date(week.sunday),
                 channels=drafted.channels,
                 slots=drafted.slots,
-                shortfall_vi=drafted.shortfall_vi,
-                shortfall_en=drafted.shortfall_en,
+                shortfall=Label(drafted.shortfall_vi, drafted.shortfall_en),
             ),
             now=at,
             data={"week": str(week), "channels": drafted.channels, "slots": drafted.slots},
@@ -258,7 +260,8 @@ def _prebuild(session: Session, ctx: WorkerContext, period: Period) -> tuple[str
     """Evaluate compliance for the period and write each area's report XLSX ahead of time."""
     evaluate = optional("scheduler.compliance", "evaluate")
     if evaluate is None:
-        return ("chưa có mô-đun đánh giá.", "compliance engine not available.", {})
+        missing = message(N_("the compliance engine is not available."))
+        return (render_in(missing, "vi"), render_in(missing, "en"), {})
     result = evaluate(session, ctx.settings, period, now=ctx.clock.now())
     statuses: Counter[str] = Counter()
     for rule_result in result.rules:
@@ -266,9 +269,14 @@ def _prebuild(session: Session, ctx: WorkerContext, period: Period) -> tuple[str
             statuses.update(channel_result.statuses)
     parts = ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())) or "—"
     files = _prebuild_files(session, ctx, period)
-    vi = f"{parts}. Báo cáo dựng sẵn: {', '.join(files) or 'không có'}"
-    en = f"{parts}. Reports built: {', '.join(files) or 'none'}"
-    return vi, en, {"status": dict(statuses), "files": files}
+    built = message(
+        N_("%(parts)s. Reports built: %(files)s"), parts=parts, files=", ".join(files) or "-"
+    )
+    return (
+        render_in(built, "vi"),
+        render_in(built, "en"),
+        {"status": dict(statuses), "files": files},
+    )
 
 
 def _prebuild_files(session: Session, ctx: WorkerContext, period: Period) -> list[str]:
@@ -334,13 +342,11 @@ def report_deadlines(session: Session, ctx: WorkerContext, at: dt.datetime) -> s
             role="supervisor",
             message=render(
                 "report_deadline",
-                report=rp.name_vi,
-                report_en=rp.name_en,
+                report=Label(rp.name_vi, rp.name_en),
                 period=str(period),
                 days=days,
                 deadline=_fmt_date(deadline),
-                summary_vi=summary_vi,
-                summary_en=summary_en,
+                summary=Label(summary_vi, summary_en),
             ),
             now=at,
             data={"period": str(period), "deadline": deadline.isoformat(), **built},

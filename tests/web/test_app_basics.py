@@ -89,7 +89,12 @@ def test_confirmation_errors_are_problems(app: Flask, world: World) -> None:
     url = f"/api/v1/items/{world.item_a}/confirmation"
     r = client.post(url, json={"status": "not_aired"}, headers=bearer(world, "broadcaster"))
     assert r.status_code == 422 and r.mimetype == "application/problem+json"
-    assert "reason" in r.json["detail"]
+    assert r.json["code"] == "airing.reason.missing"
+    assert r.json["params"] == {"status": "not_aired"}
+    assert r.json["detail"] == "Cần nêu lý do khi trạng thái là 'not_aired'"  # the default: vi
+    en = {**bearer(world, "broadcaster"), "Accept-Language": "en-GB,en;q=0.8"}
+    r = client.post(url, json={"status": "not_aired"}, headers=en)
+    assert r.json["detail"] == "A reason is required when the status is 'not_aired'"
     r = client.post(url, json={"status": "aired"})
     assert r.status_code == 401 and r.mimetype == "application/problem+json"
     r = client.post(url, json={"status": "aired"}, headers={"Authorization": "Bearer nope"})
@@ -178,9 +183,9 @@ def test_server_errors_are_logged_not_shown(
 
 
 def test_error_pages_speak_vietnamese(browser: Browser, world: World) -> None:
-    """HTTP errors on pages replace werkzeug's stock English text with a bilingual one."""
+    """HTTP errors on pages replace werkzeug's stock English text with the page's language."""
     browser.login("supervisor")
     page = browser.get("/no-such-page")
     assert page.status_code == 404
-    assert "Không tìm thấy trang này / Page not found" in page.text
+    assert "Không tìm thấy trang này." in page.text and "Page not found" not in page.text
     assert "requested URL was not found" not in page.text

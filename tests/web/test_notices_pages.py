@@ -83,4 +83,5 @@ def test_admin_dead_letters(browser, world, session):
     msg_id = session.scalar(select(OutboxMessage.id))
     session.commit()
     assert browser.post(f"/admin/dead-letters/{msg_id}/retry").status_code == 302
-    assert "Không có thư hay webhook nào bị hủy." in browser.get("/admin/dead-letters").text
+    empty = browser.get("/admin/dead-letters").text
+    assert "Không có thư hay webhook nào gửi không thành công." in empty

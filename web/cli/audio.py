@@ -11,6 +11,7 @@ import click
 from sqlalchemy import select
 
 from audio import AudioError, analyse, render
+from audio.messages import N_, message
 from audio.slot import assemble
 from content.assets import needs_rendition, rerender
 from content.errors import InvalidContent
@@ -18,12 +19,12 @@ from content.media_models import AudioAsset
 from scheduler.media import jingle, media_root, rendition_format
 from scheduler.models.channels import Channel
 from scheduler.models.schedules import Slot
-from web.cli.context import LoaContext, fail, pass_loa
+from web.cli.context import LoaContext, pass_loa
 
 
 @click.group("audio")
 def audio_group() -> None:
-    """Âm thanh / Audio: probe, loudness-normalise, one file per slot."""
+    """Audio: probe, loudness-normalise, one file per slot."""
 
 
 @audio_group.command("probe")
@@ -31,12 +32,12 @@ def audio_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @pass_loa
 def probe(loa: LoaContext, file: Path, as_json: bool) -> None:
-    """Kiểm tra tệp / Decode FILE: format, real duration, loudness, or why it is refused."""
+    """Decode FILE: format, real duration, loudness, or why it is refused."""
     fmt = rendition_format(loa.settings)
     try:
         info = analyse(file, fmt.analysis_options(true_peak=True))
     except AudioError as exc:
-        raise fail(f"{file}: {exc}") from exc
+        raise loa.error(N_("%(file)s: %(problem)s"), file=str(file), problem=exc) from exc
     data = info.as_dict()
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
@@ -61,26 +62,28 @@ def normalise(
     true_peak: float | None,
     trim: bool | None,
 ) -> None:
-    """Chuẩn hóa độ to / Loudness-normalise FILE (EBU R128) into the broadcast format."""
+    """Loudness-normalise FILE (EBU R128) into the broadcast format."""
     fmt = rendition_format(loa.settings)
     if target is not None:
         fmt = dataclasses.replace(fmt, target_lufs=target)
     if true_peak is not None:
         fmt = dataclasses.replace(fmt, max_true_peak_dbtp=true_peak)
     if output.suffix.lower() not in (".mp3", ".wav"):
-        raise fail(
-            f"{output.name}: tệp kết quả phải có đuôi .mp3 hoặc .wav / "
-            "output must end in .mp3 or .wav"
-        )
+        raise loa.error(N_("%(file)s: the output must end in .mp3 or .wav"), file=output.name)
     try:
         result = render(file, output, fmt, trim=trim)
     except AudioError as exc:
-        raise fail(f"{file}: {exc}") from exc
+        raise loa.error(N_("%(file)s: %(problem)s"), file=str(file), problem=exc) from exc
     lufs = result.output.integrated_lufs
-    click.echo(
-        f"wrote {output}: {result.duration_seconds:.2f} s, gain {result.gain_db:+.1f} dB, "
-        f"{'unmeasurable' if lufs is None else f'{lufs:.1f} LUFS'}, "
-        f"true peak {result.output.true_peak_dbtp:.1f} dBTP"
+    loa.echo(
+        N_(
+            "Wrote %(file)s: %(seconds)s s, gain %(gain)s dB, %(loudness)s, true peak %(peak)s dBTP"
+        ),
+        file=str(output),
+        seconds=f"{result.duration_seconds:.2f}",
+        gain=f"{result.gain_db:+.1f}",
+        loudness=message(N_("unmeasurable")) if lufs is None else f"{lufs:.1f} LUFS",
+        peak=f"{result.output.true_peak_dbtp:.1f}",
     )
 
 
@@ -95,14 +98,14 @@ def normalise(
 def slot(
     loa: LoaContext, channel_id: int, day: dt.datetime, output: Path, gap: float | None
 ) -> None:
-    """Ghép âm thanh khung giờ / One MP3 per slot of a channel on a date (PC or USB play)."""
+    """One MP3 per slot of a channel on a date (PC or USB play)."""
     settings = loa.settings
     fmt = rendition_format(settings)
     root = media_root(settings)
     with loa.session() as session:
         channel = session.get(Channel, channel_id)
         if channel is None:
-            raise fail(f"không có kênh #{channel_id} / no channel #{channel_id}")
+            raise loa.error(N_("There is no channel #%(channel)s"), channel=channel_id)
         slots = session.scalars(
             select(Slot)
             .where(Slot.channel_id == channel_id, Slot.local_date == day.date())
@@ -116,9 +119,9 @@ def slot(
                     select(AudioAsset).where(AudioAsset.programme_id == item.programme_id)
                 )
                 if asset is None:
-                    click.echo(
-                        f"warning: chương trình #{item.programme_id} chưa có âm thanh / "
-                        f"programme #{item.programme_id} has no audio; skipped",
+                    loa.echo(
+                        N_("Warning: programme #%(programme)s has no audio; skipped"),
+                        programme=item.programme_id,
                         err=True,
                     )
                     continue
@@ -126,11 +129,15 @@ def slot(
             local = s.starts_at.astimezone(settings.zone)
             plan.append((local, files))
     if not plan:
-        raise fail(f"kênh #{channel_id} không có khung giờ ngày {day.date()} / no slots that day")
+        raise loa.error(
+            N_("Channel #%(channel)s has no slot on %(day)s"),
+            channel=channel_id,
+            day=f"{day:%d/%m/%Y}",
+        )
     written = 0
     for local, files in plan:
         if not files:
-            click.echo(f"{local:%H:%M}: no audio, no file")
+            loa.echo(N_("%(time)s: no audio, no file"), time=f"{local:%H:%M}")
             continue
         name = f"channel{channel_id}-{local:%Y%m%d-%H%M}.mp3"
         try:
@@ -140,11 +147,16 @@ def slot(
                 intro=jingle(settings, "intro"), outro=jingle(settings, "outro"),
             )  # fmt: skip
         except AudioError as exc:
-            raise fail(f"{name}: {exc}") from exc
+            raise loa.error(N_("%(file)s: %(problem)s"), file=name, problem=exc) from exc
         written += 1
-        click.echo(f"{local:%H:%M}: wrote {output / name} ({reel.parts} programmes, "
-                   f"{reel.duration_seconds:.0f} s)")  # fmt: skip
-    click.echo(f"{written} slot file(s) in {output}")
+        loa.echo(
+            N_("%(time)s: wrote %(file)s (%(parts)s programmes, %(seconds)s s)"),
+            time=f"{local:%H:%M}",
+            file=str(output / name),
+            parts=reel.parts,
+            seconds=f"{reel.duration_seconds:.0f}",
+        )
+    loa.echo(N_("%(n)s slot files in %(folder)s"), n=written, folder=str(output))
 
 
 @audio_group.command("rerender")
@@ -153,7 +165,7 @@ def slot(
 @click.option("--dry-run", is_flag=True, help="Only list what would be rendered again.")
 @pass_loa
 def rerender_cmd(loa: LoaContext, everything: bool, dry_run: bool) -> None:
-    """Tạo lại bản phát sóng / Render renditions again after [audio] changed or files were lost.
+    """Render the broadcast renditions again after [audio] changed or files were lost.
 
     Each asset is done in its own transaction from its kept original; the replaced file is
     removed once the new one is recorded. Run again after a failure: finished ones are skipped.
@@ -169,8 +181,8 @@ def rerender_cmd(loa: LoaContext, everything: bool, dry_run: bool) -> None:
         ]
     if dry_run:
         for asset_id in ids:
-            click.echo(f"#{asset_id}: would render again")
-        click.echo(f"{len(ids)} asset(s) to render again")
+            loa.echo(N_("#%(asset)s: would render again"), asset=asset_id)
+        loa.echo(N_("%(n)s assets to render again"), n=len(ids))
         return
     done = failed = 0
     for asset_id in ids:
@@ -183,15 +195,20 @@ def rerender_cmd(loa: LoaContext, everything: bool, dry_run: bool) -> None:
                 path = out.asset.rendition_path
         except InvalidContent as exc:
             failed += 1
-            click.echo(f"#{asset_id}: {exc}", err=True)
+            click.echo(f"#{asset_id}: {loa.text(exc)}", err=True)
             continue
         if out.old_path:
             (root / out.old_path).unlink(missing_ok=True)
         done += out.rendered
         click.echo(f"#{asset_id}: {path}")
-    click.echo(f"{done} rendered again, {failed} failed, of {len(ids)}")
+    loa.echo(
+        N_("%(done)s rendered again, %(failed)s failed, of %(total)s"),
+        done=done,
+        failed=failed,
+        total=len(ids),
+    )
     if failed:
-        raise fail(f"{failed} asset(s) could not be rendered again / không tạo lại được")
+        raise loa.error(N_("%(n)s assets could not be rendered again"), n=failed)
 
 
 def register(group: click.Group) -> None:

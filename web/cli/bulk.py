@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 
+from audio.messages import N_
 from scheduler.bulk.exporter import export_rows
 from scheduler.bulk.importer import import_rows
 from scheduler.bulk.tables import read_file, write_json, write_xlsx
 from scheduler.errors import LoaError
-from scheduler.periods import PeriodError, Week
-from web.cli.context import LoaContext, fail, pass_loa
+from scheduler.periods import Week
+from web.cli.context import LoaContext, pass_loa
 
 
 @click.command("import")
@@ -29,8 +30,8 @@ def import_command(loa: LoaContext, file: Path, actor: str) -> None:
         with loa.session() as session:
             summary = import_rows(session, loa.settings, rows, actor)
     except LoaError as exc:
-        raise fail(str(exc)) from exc
-    click.echo(f"imported {file.name}: {summary}")
+        raise loa.refuse(exc) from exc
+    loa.echo(N_("%(file)s: %(summary)s"), file=file.name, summary=summary.message)
 
 
 @click.command("export")
@@ -55,25 +56,23 @@ def export_command(
     """Export an area's data in the bulk format (re-importable with `loa import`)."""
     suffix = output.suffix.lower()
     if suffix not in (".json", ".xlsx"):
-        raise fail(
-            f"{output.name}: tên tệp phải có đuôi .json hoặc .xlsx / use a .json or .xlsx file name"
-        )
+        raise loa.error(N_("%(file)s: use a .json or .xlsx file name"), file=output.name)
     try:
         weeks = None
         if from_week:
             first = Week.parse(from_week)
             weeks = (first, Week.parse(to_week) if to_week else first)
         elif to_week:
-            raise fail("--to-week cần đi kèm --from-week / --to-week needs --from-week")
+            raise loa.error(N_("--to-week needs --from-week"))
         with loa.read_session() as session:
             sections = export_rows(session, loa.settings, unit_code, weeks)
-    except (LoaError, PeriodError) as exc:
-        raise fail(str(exc)) from exc
+    except LoaError as exc:
+        raise loa.refuse(exc) from exc
     tmp = output.with_name(output.name + ".part")
     (write_json if suffix == ".json" else write_xlsx)(tmp, sections)
     tmp.replace(output)
     counts = ", ".join(f"{len(rows)} {name}" for name, rows in sections.items())
-    click.echo(f"wrote {output}: {counts}")
+    loa.echo(N_("Wrote %(file)s: %(counts)s"), file=str(output), counts=counts)
 
 
 def register(group: click.Group) -> None:

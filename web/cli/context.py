@@ -5,16 +5,29 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
+from typing import IO, Any
 
 import click
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from audio.messages import Message, TranslatableError
+from audio.messages import N_, Message, TranslatableError, message
 from content.db import make_engine, make_session_factory, read_only_session_factory, transaction
 from scheduler.config import ConfigError, Settings, load_settings
 from web.catalogue import render_in
+
+
+class CommandError(click.ClickException):
+    """A command's refusal, headed "Lỗi:" or "Error:" in the command's language (exit 1)."""
+
+    def __init__(self, text: str, language: str) -> None:
+        super().__init__(text)
+        self.heading = render_in(message(N_("Error:")), language)
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print the heading and the message to stderr (click's own errors keep its words)."""
+        click.echo(f"{self.heading} {self.format_message()}", file=file, err=file is None)
 
 
 class LoaContext:
@@ -40,7 +53,15 @@ class LoaContext:
 
     def refuse(self, error: TranslatableError) -> click.ClickException:
         """The command's clear error for a domain refusal (exit status 1)."""
-        return click.ClickException(self.text(error))
+        return CommandError(self.text(error), self.language)
+
+    def error(self, msgid: str, /, **params: Any) -> click.ClickException:
+        """The command's clear error for a catalogue message (`N_` id, named parameters)."""
+        return CommandError(self.text(message(msgid, **params)), self.language)
+
+    def echo(self, msgid: str, /, *, err: bool = False, **params: Any) -> None:
+        """Print one catalogue message (`N_` id, named parameters) in the command's language."""
+        click.echo(self.text(message(msgid, **params)), err=err)
 
     @cached_property
     def settings(self) -> Settings:
@@ -48,7 +69,10 @@ class LoaContext:
         try:
             return load_settings(self.config_path)
         except ConfigError as exc:
-            raise click.ClickException(f"lỗi cấu hình / configuration error: {exc}") from exc
+            # The file's [locale].language is unknown: --lang / LOA_LANG, else Vietnamese.
+            problem = message(N_("Configuration error: %(problem)s"), problem=exc)
+            language = self._language or "vi"
+            raise CommandError(render_in(problem, language), language) from exc
 
     @cached_property
     def engine(self) -> Engine:
@@ -70,7 +94,7 @@ class LoaContext:
                 finally:
                     s.rollback()
         except SQLAlchemyError as exc:
-            raise click.ClickException(f"database error: {exc.__class__.__name__}: {exc}") from exc
+            raise self.database_error(exc, written=False) from exc
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -79,14 +103,16 @@ class LoaContext:
             with transaction(self.session_factory) as s:
                 yield s
         except SQLAlchemyError as exc:
-            raise click.ClickException(
-                f"lỗi cơ sở dữ liệu, chưa ghi gì / database error: {exc.__class__.__name__}: {exc}"
-            ) from exc
+            raise self.database_error(exc, written=True) from exc
+
+    def database_error(self, exc: SQLAlchemyError, *, written: bool) -> click.ClickException:
+        """The database's own (English) words in a sentence of the command's language."""
+        text = (
+            N_("Database error, nothing was written: %(reason)s")
+            if written
+            else N_("Database error: %(reason)s")
+        )
+        return self.error(text, reason=f"{exc.__class__.__name__}: {exc}")
 
 
 pass_loa = click.make_pass_decorator(LoaContext)
-
-
-def fail(message: str) -> click.ClickException:
-    """A clear error for the user; the command exits with status 1."""
-    return click.ClickException(message)

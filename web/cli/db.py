@@ -8,7 +8,7 @@ import click
 from alembic.script import ScriptDirectory
 
 import migrations
-from audio.messages import N_, Message
+from audio.messages import N_
 from web.cli.context import LoaContext, pass_loa
 
 
@@ -39,14 +39,13 @@ def upgrade(loa: LoaContext) -> None:
     before = migrations.current_heads(loa.engine)
     migrations.upgrade(loa.engine)
     after = migrations.current_heads(loa.engine)
-    params = {"old": newest(before), "revision": newest(after)}
     if not before:
         message = N_("Database created at revision %(revision)s (newest).")
     elif before == after:
         message = N_("Database already at revision %(revision)s (newest); nothing to do.")
     else:
         message = N_("Database upgraded from revision %(old)s to revision %(revision)s (newest).")
-    click.echo(loa.text(Message(message, params)))
+    loa.echo(message, old=newest(before), revision=newest(after))
 
 
 @db_group.command("status")
@@ -54,7 +53,6 @@ def upgrade(loa: LoaContext) -> None:
 def status(loa: LoaContext) -> None:
     """Show the schema revision and whether it is current."""
     current = migrations.current_heads(loa.engine)
-    params = {"revision": newest(current), "newest": newest(_heads(loa))}
     if not current:
         message = N_("No Loa schema in this database yet: run `loa db upgrade`.")
     elif migrations.is_current(loa.engine):
@@ -63,7 +61,7 @@ def status(loa: LoaContext) -> None:
         message = N_(
             "Database at revision %(revision)s; the newest is %(newest)s: run `loa db upgrade`."
         )
-    click.echo(loa.text(Message(message, params)))
+    loa.echo(message, revision=newest(current), newest=newest(_heads(loa)))
 
 
 def register(group: click.Group) -> None:

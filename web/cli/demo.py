@@ -6,7 +6,7 @@ import click
 from sqlalchemy.orm import Session
 
 import migrations
-from audio.messages import N_, Message
+from audio.messages import N_
 from content.db import utcnow
 from scheduler.demo import build_demo, demo_present
 from scheduler.demo_audio import add_demo_audio, programmes_of_the_week
@@ -16,7 +16,7 @@ from scheduler.periods import Week, local_date_of
 from scheduler.units.queries import find_province
 from scheduler.units.records import UnitsError
 from scheduler.units.service import import_province
-from web.cli.context import LoaContext, fail, pass_loa
+from web.cli.context import LoaContext, pass_loa
 
 
 @click.command("demo")
@@ -40,31 +40,32 @@ def demo_command(loa: LoaContext, province: str, weeks: int, seed: int, audio: b
 
     Safe to run again: when the demo is already there, nothing changes.
     """
-
-    def say(msgid: str, **params: object) -> None:
-        click.echo(loa.text(Message(msgid, params)))
-
     migrations.upgrade(loa.engine)
     with loa.session() as session:
         if demo_present(session):
-            say(N_("The demo data is already there; nothing to do."))
+            loa.echo(N_("The demo data is already present; nothing to do"))
             return
     try:
         with loa.session() as session:
-            importing = N_("Importing the units of province %(province)s (2025 structure)...")
-            say(importing, province=province)
+            loa.echo(
+                N_("Importing the units of province %(province)s (2025 structure)..."),
+                province=province,
+            )
             units = import_province(session, province, "demo")
-            say(
-                N_("Units: %(new)s new, %(changed)s changed, %(unchanged)s unchanged."),
+            loa.echo(
+                N_("Units: %(new)s new, %(changed)s changed, %(unchanged)s unchanged"),
                 new=units.new, changed=units.changed, unchanged=units.unchanged,
             )  # fmt: skip
             code = _province_code(session, province)
-            say(N_("Building stations, the library and %(n)s past weeks of airings..."), n=weeks)
+            loa.echo(
+                N_("Building stations, library and %(weeks)s past weeks of airings..."),
+                weeks=weeks,
+            )
             summary = build_demo(session, loa.settings, code, past_weeks=weeks, seed=seed)
             clips = _audio(loa, session, summary.showcase_channel) if audio else 0
     except (LoaError, UnitsError) as exc:
-        raise fail(loa.text(exc) if isinstance(exc, LoaError) else str(exc)) from exc
-    say(
+        raise loa.refuse(exc) from exc
+    loa.echo(
         N_(
             "Demo ready: %(channels)s stations, %(programmes)s programmes, %(items)s scheduled "
             "items, %(airings)s airings, %(unconfirmed)s past items not confirmed yet, "
@@ -73,10 +74,11 @@ def demo_command(loa: LoaContext, province: str, weeks: int, seed: int, audio: b
         channels=summary.channels, programmes=summary.programmes, items=summary.items,
         airings=summary.airings, unconfirmed=summary.unconfirmed, clips=clips,
     )  # fmt: skip
-    say(
-        N_("Week %(week)s is a draft to plan: loa plan --week %(week)s --unit %(unit)s"),
-        week=summary.next_week, unit=code,
-    )  # fmt: skip
+    loa.echo(
+        N_("Week %(week)s is a draft to plan: %(command)s"),
+        week=summary.next_week,
+        command=f"loa plan --week {summary.next_week} --unit {code}",
+    )
 
 
 def _audio(loa: LoaContext, session: Session, channel_id: int) -> int:
@@ -85,13 +87,10 @@ def _audio(loa: LoaContext, session: Session, channel_id: int) -> int:
     assert channel is not None
     today = local_date_of(utcnow(), loa.settings.zone)
     programmes = programmes_of_the_week(session, channel_id, Week.of(today), today)
-    click.echo(
-        loa.text(
-            Message(
-                N_("Recording %(n)s audio clips for the programmes of %(station)s..."),
-                {"n": len(programmes), "station": channel.name},
-            )
-        )
+    loa.echo(
+        N_("Recording %(n)s audio clips for the programmes of %(station)s..."),
+        n=len(programmes),
+        station=channel.name,
     )
     return add_demo_audio(session, loa.settings, programmes)
 

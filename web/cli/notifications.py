@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import click
 
+from audio.messages import N_
 from content.db import utcnow
 from scheduler.errors import LoaError
 from scheduler.notify.delivery import dead_letters, retry_dead
-from web.cli.context import LoaContext, fail, pass_loa
+from web.cli.context import LoaContext, pass_loa
 
 
 @click.group("notifications")
@@ -24,7 +25,7 @@ def dead(loa: LoaContext) -> None:
         for m in rows:
             click.echo(f"{m.id}\t{m.kind}\t{m.target}\t{m.event}\t{m.attempts}\t{m.last_error}")
         if not rows:
-            click.echo("no dead letters")
+            loa.echo(N_("No dead letters"))
 
 
 @notifications_group.command("retry")
@@ -36,8 +37,8 @@ def retry(loa: LoaContext, message_id: int) -> None:
         with loa.session() as s:
             retry_dead(s, message_id, utcnow())
     except LoaError as exc:
-        raise fail(str(exc)) from exc
-    click.echo(f"message {message_id} queued again")
+        raise loa.refuse(exc) from exc
+    loa.echo(N_("Notification %(id)s queued again"), id=message_id)
 
 
 def register(group: click.Group) -> None:

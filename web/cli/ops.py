@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
+from audio.messages import N_, message
 from content.db import utcnow
 from scheduler.ops.backup import BackupError, backup_database, restore_sqlite
 from scheduler.ops.check import run_checks
-from web.cli.context import LoaContext, fail, pass_loa
+from web.cli.context import LoaContext, pass_loa
 
 
 @click.command("backup")
@@ -24,8 +25,13 @@ def backup(loa: LoaContext, folder: str | None) -> None:
             loa.engine, loa.settings, utcnow(), Path(folder) if folder else None
         )
     except BackupError as exc:
-        raise fail(str(exc)) from exc
-    click.echo(f"backup written: {result}")
+        raise loa.refuse(exc) from exc
+    loa.echo(
+        N_("Backup written: %(file)s (%(size)s bytes; %(removed)s old ones removed)"),
+        file=str(result.path),
+        size=result.size,
+        removed=len(result.removed),
+    )
 
 
 @click.command("restore")
@@ -35,19 +41,24 @@ def backup(loa: LoaContext, folder: str | None) -> None:
 def restore(loa: LoaContext, source: str, yes: bool) -> None:
     """Replace the SQLite database with a verified backup (stop web and worker first)."""
     if loa.engine.dialect.name != "sqlite":
-        raise fail(
-            "PostgreSQL: khôi phục bằng pg_restore --clean --if-exists (docs/production.md) / "
-            "restore with pg_restore --clean --if-exists (docs/production.md)"
+        raise loa.error(
+            N_("PostgreSQL: restore with pg_restore --clean --if-exists (docs/production.md)")
         )
     if not yes:
-        click.confirm(f"Replace the database with {source}?", abort=True)
+        click.confirm(
+            loa.text(message(N_("Replace the database with %(file)s?"), file=source)), abort=True
+        )
     folder = loa.settings.resolve_path(loa.settings.backup.folder)
     safety = folder / f"pre-restore-{utcnow():%Y%m%d-%H%M%S}.db"
     try:
         restore_sqlite(loa.engine, Path(source), safety_copy=safety)
     except BackupError as exc:
-        raise fail(str(exc)) from exc
-    click.echo(f"restored from {source}; the previous database was saved as {safety}")
+        raise loa.refuse(exc) from exc
+    loa.echo(
+        N_("Restored from %(file)s; the previous database was saved as %(safety)s"),
+        file=source,
+        safety=str(safety),
+    )
 
 
 @click.command("check")
@@ -59,9 +70,8 @@ def check(loa: LoaContext) -> None:
         click.echo(f"{'ok  ' if r.ok else 'FAIL'} {r.name}: {r.detail}")
     failed = [r.name for r in results if not r.ok]
     if failed:
-        raise fail(
-            f"{len(failed)} mục kiểm tra không đạt / {len(failed)} check(s) failed: "
-            f"{', '.join(failed)}"
+        raise loa.error(
+            N_("%(n)s checks failed: %(names)s"), n=len(failed), names=", ".join(failed)
         )
 
 

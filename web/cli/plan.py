@@ -6,11 +6,12 @@ import json
 
 import click
 
+from audio.messages import N_, message
 from scheduler.errors import LoaError
 from scheduler.periods import PeriodError, Week
 from scheduler.planner import PlanResult, plan_week
 from scheduler.rules import STATUSES
-from web.cli.context import LoaContext, fail, pass_loa
+from web.cli.context import LoaContext, pass_loa
 
 
 def _cells(c: dict[str, int]) -> str:
@@ -22,15 +23,23 @@ def _table(loa: LoaContext, result: PlanResult) -> None:
     """Per rule: channels at each status before and after (and before copying, if copied)."""
     before, after = result.summary_before(), result.summary_after()
     copied = PlanResult._summary(result.before_copy) if result.before_copy else None
-    steps = "trước khi chép → sau khi chép → sau khi lập" if copied else "trước → sau"
-    click.echo(f"Quy định / rule: {steps} (đạt mục tiêu / đạt tối thiểu / chưa đạt; tuần này đạt)")
+    loa.echo(
+        N_(
+            "Rule: before copying → after copying → after planning"
+            " (target met / minimum met / below minimum; this week met)"
+        )
+        if copied
+        else N_("Rule: before → after (target met / minimum met / below minimum; this week met)")
+    )
+    english = loa.language == "en"
     for rule in loa.settings.rules:
         if rule.id not in after:
             continue
         cols = [before.get(rule.id, {}), after[rule.id]]
         if copied is not None:
             cols.insert(0, copied.get(rule.id, {}))
-        click.echo(f"  {rule.id} ({rule.name_vi}): " + " → ".join(_cells(c) for c in cols))
+        name = rule.name_en if english else rule.name_vi
+        click.echo(f"  {rule.id} ({name}): " + " → ".join(_cells(c) for c in cols))
 
 
 @click.command("plan")
@@ -68,21 +77,21 @@ def plan_command(
     actor: str,
     as_json: bool,
 ) -> None:
-    """Lập lịch tuần: fill the empty slots of every channel of the area so that every rule
+    """Plan the week: fill the empty slots of every channel of the area so that every rule
     reaches its target (at least its minimum) under basis planned; pinned items stay.
 
     Prints the rule status before and after, and every rule that cannot be met with its cause.
     Nothing is written when the input is refused.
     """
     if copy_from and not fill_missing:
-        raise fail("--copy-from cần đi kèm --fill-missing / --copy-from needs --fill-missing")
+        raise loa.error(N_("--copy-from needs --fill-missing"))
     try:
         source = None
         if fill_missing:
             try:
                 source = Week.parse(copy_from) if copy_from else Week.parse(week).shift(-1)
             except PeriodError as exc:
-                raise fail(str(exc)) from exc
+                raise loa.refuse(exc) from exc
         with loa.session() as session:
             result = plan_week(
                 session, loa.settings, week, unit_code, list(channel_ids) or None,
@@ -90,25 +99,34 @@ def plan_command(
                 replan=replan,
             )  # fmt: skip
     except LoaError as exc:
-        raise fail(str(exc)) from exc
+        raise loa.refuse(exc) from exc
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(result.to_dict(loa.text), ensure_ascii=False, indent=2))
         return
-    click.echo(
-        f"Tuần {result.week}, {result.channels} đài: thêm {result.items_added} chương trình"
-        + (f", chép {result.copied} từ tuần trước" if fill_missing else "")
-        + (f", bỏ {result.removed} chương trình chưa ghim để lập lại" if replan else "")
-        + (f", công bố {result.published} lịch" if publish else "")
-        + f" / added {result.items_added} items"
+    done = [message(N_("%(n)s programmes added"), n=result.items_added)]
+    if fill_missing:
+        done.append(message(N_("%(n)s copied from the previous week"), n=result.copied))
+    if replan:
+        done.append(
+            message(N_("%(n)s unpinned programmes taken out to plan again"), n=result.removed)
+        )
+    if publish:
+        done.append(message(N_("%(n)s schedules published"), n=result.published))
+    loa.echo(
+        N_("Week %(week)s, %(channels)s channels: %(done)s"),
+        week=result.week,
+        channels=result.channels,
+        done=done,
     )
     for line in result.copy_skipped[:20]:
-        click.echo(f"  không chép / not copied: {line}")
+        click.echo("  " + loa.text(message(N_("not copied: %(why)s"), why=line)))
     if len(result.copy_skipped) > 20:
         click.echo(f"  … (+{len(result.copy_skipped) - 20})")
     _table(loa, result)
-    click.echo(
-        f"Tỷ lệ đài-quy định đạt tối thiểu tuần này / share of channel-rules met: "
-        f"{result.share_met(False):.1%} → {result.share_met(True):.1%}"
+    loa.echo(
+        N_("Share of channel-rules whose minimum is met this week: %(before)s → %(after)s"),
+        before=f"{result.share_met(False):.1%}",
+        after=f"{result.share_met(True):.1%}",
     )
     if result.shortfalls:
         _shortfalls(loa, result)
@@ -116,23 +134,32 @@ def plan_command(
 
 def _shortfalls(loa: LoaContext, result: PlanResult) -> None:
     """Shortfalls grouped by rule, level and cause, so that a province stays readable."""
+    lang = loa.language
     rules = {r.id: r for r in loa.settings.rules}
     groups: dict[tuple[str, str, str], list] = {}
     for s in result.shortfalls:
-        groups.setdefault((s.rule_id, s.level, s.text_vi), []).append(s)
-    click.echo(f"Chưa đáp ứng / shortfalls ({len(result.shortfalls)} đài-quy định):")
-    for (rule_id, level, text_vi), items in groups.items():
-        where = "tối thiểu / minimum" if level == "minimum" else "mục tiêu / target"
+        groups.setdefault((s.rule_id, s.level, s.in_language(lang)), []).append(s)
+    loa.echo(N_("Shortfalls (%(n)s channel-rules):"), n=len(result.shortfalls))
+    for (rule_id, level, why), items in groups.items():
+        where = loa.text(message(N_("minimum") if level == "minimum" else N_("target")))
         names = [result.channel_names.get(s.channel_id, str(s.channel_id)) for s in items]
         if len(items) == 1:
             s = items[0]
-            who = f"{names[0]} (cần {s.needed:g}, đã xếp {s.planned:g})"
+            who = message(
+                N_("%(channel)s (needs %(needed)s, %(planned)s placed)"),
+                channel=names[0],
+                needed=f"{s.needed:g}",
+                planned=f"{s.planned:g}",
+            )
         else:
             more = f" … (+{len(names) - 5})" if len(names) > 5 else ""
-            who = f"{len(items)} đài: {', '.join(names[:5])}{more}"
-        click.echo(f"  - {rules[rule_id].name_vi} [{where}] · {who}")
-        click.echo(f"      {text_vi}")
-        click.echo(f"      {items[0].text_en}")
+            who = message(
+                N_("%(n)s channels: %(names)s"), n=len(items), names=", ".join(names[:5]) + more
+            )
+        rule = rules[rule_id]
+        name = rule.name_en if lang == "en" else rule.name_vi
+        click.echo(f"  - {name} [{where}] · {loa.text(who)}")
+        click.echo(f"      {why}")
 
 
 def register(group: click.Group) -> None:

@@ -7,19 +7,21 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from audio.messages import N_, message
 from content.assets import attach_to_programme, import_audio
 from content.audit import record
 from content.errors import ContentError
 from content.models import PRIORITIES, Programme, ProgrammeTopic
 from content.speech import ProgrammeFields
+from content.text import clean_optional, clean_text
 from scheduler.media import media_root, rendition_format
-from web.cli.context import LoaContext, fail, pass_loa
+from web.cli.context import LoaContext, pass_loa
 from web.cli.speech import add_from_text
 
 
 @click.group("programmes")
 def programmes_group() -> None:
-    """Thư viện chương trình / The programme library."""
+    """The programme library (thư viện chương trình)."""
 
 
 @programmes_group.command("add")
@@ -54,26 +56,27 @@ def add(
     code: str | None,
     actor: str,
 ) -> None:
-    """Thêm chương trình / Add a programme; with --audio its duration comes from the audio."""
+    """Add a programme; with --audio its duration comes from the audio."""
     settings = loa.settings
-    _check_vocab(settings.topics, topics, "topic")
-    _check_vocab(settings.programme_types, (programme_type,), "programme type")
-    _check_vocab(settings.languages, (language,), "language")
+    _check_vocab(loa, settings.topics, topics, N_("topic"))
+    _check_vocab(loa, settings.programme_types, (programme_type,), N_("programme type"))
+    _check_vocab(loa, settings.languages, (language,), N_("language"))
     if text_file is not None and audio_file is None and not duration:
         fields = ProgrammeFields(title=title, topics=topics, programme_type=programme_type,
                                  language=language, priority=priority, producer=producer,
                                  code=code)  # fmt: skip
         return add_from_text(loa, fields, text_file, actor, voice)
     if audio_file is None and not duration:
-        raise fail(
-            "cần --audio TỆP hoặc --duration SỐ_GIÂY / give --audio FILE or --duration SECONDS"
-        )
+        raise loa.error(N_("Give --audio FILE or --duration SECONDS"))
     if audio_file is not None and not audio_file.is_file():
-        raise fail(f"{audio_file}: không có tệp / no such file")
+        raise loa.error(N_("%(file)s: no such file"), file=str(audio_file))
     try:
+        title = clean_text(title, field=N_("title"))
+        producer = clean_optional(producer, field=N_("producer"))
+        code = clean_optional(code, field=N_("code"))
         with loa.session() as session:
             if code and session.scalar(select(Programme).where(Programme.code == code)):
-                raise fail(f"mã {code} đã tồn tại / code {code} already exists")
+                raise loa.error(N_("The code %(code)s already exists"), code=code)
             programme = Programme(
                 code=code, title=title, programme_type=programme_type, language=language,
                 duration_seconds=duration or 0, producer=producer, priority=priority,
@@ -90,25 +93,38 @@ def add(
                 )
                 if imported.duplicate and imported.asset.programme_id is not None:
                     owner = imported.asset.programme_id
-                    raise fail(
-                        f"{audio_file.name}: tệp này đã có trong thư viện (chương trình #{owner}) /"
-                        f" this file is already in the library (programme #{owner})"
+                    raise loa.error(
+                        N_("%(file)s: this file is already in the library (programme #%(owner)s)"),
+                        file=audio_file.name,
+                        owner=owner,
                     )
                 attach_to_programme(session, imported.asset, programme, actor)
                 a = imported.asset
-                note = (f", audio {a.duration_ms / 1000:.1f} s, rendition {a.rendition_lufs} LUFS"
-                        f" {a.rendition_true_peak_dbtp:.1f} dBTP")  # fmt: skip
+                note = f"{a.duration_ms / 1000:.1f} s, {a.rendition_lufs} LUFS, "
+                note += f"{a.rendition_true_peak_dbtp:.1f} dBTP"
     except ContentError as exc:
-        raise fail(f"{audio_file}: {exc}") from exc
-    click.echo(f"programme #{programme.id} added: {title} ({programme.duration_seconds} s{note})")
+        raise loa.refuse(exc) from exc
+    loa.echo(
+        N_("Programme #%(id)s added: %(title)s (%(seconds)s s)")
+        if not note
+        else N_("Programme #%(id)s added: %(title)s (%(seconds)s s; audio %(audio)s)"),
+        id=programme.id,
+        title=title,
+        seconds=programme.duration_seconds,
+        audio=note,
+    )
 
 
-def _check_vocab(known: dict[str, object], codes: tuple[str, ...], what: str) -> None:
+def _check_vocab(
+    loa: LoaContext, known: dict[str, object], codes: tuple[str, ...], what: str
+) -> None:
     for c in codes:
         if c not in known:
-            raise fail(
-                f"{what} '{c}' không hợp lệ (có: {', '.join(sorted(known))}) / "
-                f"unknown {what} '{c}' (known: {', '.join(sorted(known))})"
+            raise loa.error(
+                N_("unknown %(what)s '%(value)s' (known: %(known)s)"),
+                what=message(what),
+                value=c,
+                known=", ".join(sorted(known)),
             )
 
 

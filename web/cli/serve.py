@@ -15,7 +15,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 import migrations
-from audio.messages import N_, Message
+from audio.messages import N_
 from scheduler.config import Settings
 from web.cli.context import LoaContext, pass_loa
 
@@ -70,38 +70,29 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict[s
 def serve_command(loa: LoaContext, host: str, port: int, workers: int, threads: int) -> None:
     """Serve the web pages and the JSON API (http://HOST:PORT) with gunicorn."""
     if not migrations.is_current(loa.engine):
-        stale = N_("The database is not at the newest schema: run `loa db upgrade` first.")
-        raise click.ClickException(loa.text(Message(stale)))
+        raise loa.error(N_("The database is not at the newest schema: run `loa db upgrade` first"))
     url = f"http://{host}:{port}/"
     settings = loa.settings
     loa.engine.dispose()  # the workers open their own connections
     if workers == 0:
-        click.echo(
-            loa.text(
-                Message(
-                    N_(
-                        "Loa at %(url)s on Flask's development server (one process, for "
-                        "debugging on this computer only); Ctrl+C stops it."
-                    ),
-                    {"url": url},
-                )
-            )
+        loa.echo(
+            N_(
+                "Loa at %(url)s on Flask's development server (one process, for debugging on "
+                "this computer only); Ctrl+C stops it."
+            ),
+            url=url,
         )
         from web.app import create_app
 
         create_app(settings).run(host=host, port=port, threaded=True, use_reloader=False)
         return
-    click.echo(
-        loa.text(
-            Message(
-                N_(
-                    "Loa at %(url)s (gunicorn: %(workers)s worker processes, %(threads)s threads "
-                    "each); Ctrl+C stops it."
-                ),
-                {"url": url, "workers": workers, "threads": threads},
-            )
-        )
-    )
+    loa.echo(
+        N_(
+            "Loa at %(url)s (gunicorn: %(workers)s worker processes, %(threads)s threads each); "
+            "Ctrl+C stops it."
+        ),
+        url=url, workers=workers, threads=threads,
+    )  # fmt: skip
     LoaServer(settings, gunicorn_options(host, port, workers, threads)).run()
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from audio.messages import N_, Message, message
+from content.text import InvalidText, clean_optional
 from scheduler.models.units import AdminUnit
 from scheduler.units import (
     UnitsError,
@@ -17,48 +20,55 @@ from scheduler.units import (
     list_units,
     package_list,
 )
-from web.cli.context import LoaContext, fail, pass_loa
+from web.cli.context import LoaContext, pass_loa
 
 ACTOR = "cli"
+HEADER = (
+    N_("code"),
+    N_("structure"),
+    N_("level"),
+    N_("name"),
+    N_("parent"),
+    N_("valid from"),
+    N_("valid to"),
+)
 
 
-def _echo_progress(message: str) -> None:
+def _progress(loa: LoaContext) -> Callable[[Message], None]:
     """Progress lines go to stderr so --format json output stays clean."""
-    click.echo(message, err=True)
+    return lambda line: click.echo("  " + loa.text(line), err=True)
 
 
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+def _date(ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
     """Parse YYYY-MM-DD."""
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise click.BadParameter(
-            f"{value!r}: ngày phải là YYYY-MM-DD / date must be YYYY-MM-DD"
-        ) from exc
+        loa = ctx.find_object(LoaContext)
+        bad = message(N_("%(value)s: the date must be YYYY-MM-DD"), value=repr(value))
+        raise click.BadParameter(loa.text(bad) if loa else str(bad)) from exc
 
 
 @click.group("units")
 def units_group() -> None:
-    """Đơn vị hành chính / administrative units (2025 and pre-2025 structures)."""
+    """Administrative units (đơn vị hành chính; 2025 and pre-2025 structures)."""
 
 
 @units_group.command("import")
 @click.argument("file", required=False, type=click.Path(path_type=Path))
-@click.option(
-    "--province", help="Mã hoặc tên tỉnh / province code or name (e.g. 19, 'Thái Nguyên')."
-)
+@click.option("--province", help="Province code or name (e.g. 19, 'Thái Nguyên').")
 @click.option(
     "--structure",
     type=click.Choice(["2025", "legacy"]),
-    help="Cấu trúc / structure: 2025 (34 provinces) or legacy (63 provinces, districts). "
+    help="Structure: 2025 (34 provinces) or legacy (63 provinces, districts). "
     "Without FILE: which packaged list (default 2025); with FILE: checked against the file.",
 )
 @click.option(
     "--effective",
     callback=_date,
-    help="Ngày hiệu lực của danh sách / date the list takes effect (YYYY-MM-DD): units gone "
+    help="Date the list takes effect (YYYY-MM-DD): units gone "
     "from it are closed then, new ones start then. Default: today (2025 structure).",
 )
 @click.option(
@@ -77,17 +87,18 @@ def import_cmd(
     complete: bool,
     fmt: str,
 ) -> None:
-    """Nhập danh mục / import the official list: from FILE (JSON, GSO CSV/XLSX) or packaged.
+    """Import the official list: from FILE (JSON, GSO CSV/XLSX) or packaged.
 
     Without FILE the list shipped with Loa is used (2025: vietnam-provinces; legacy:
     vietnamadminunits); without --province the whole country is imported.
     """
     started = time.perf_counter()
+    progress = _progress(loa)
     try:
         with loa.session() as session:
             if file is None:
                 what = structure or "2025"
-                _echo_progress(f"Đọc danh mục / reading the packaged {what} list …")
+                progress(message(N_("reading the packaged %(what)s list …"), what=what))
                 units = package_list(what)
                 summary = import_list(
                     session,
@@ -96,10 +107,10 @@ def import_cmd(
                     province=province,
                     effective=effective,
                     complete=province is None,
-                    progress=_echo_progress,
+                    progress=progress,
                 )
             else:
-                _echo_progress(f"Đọc tệp / reading {file} …")
+                progress(message(N_("reading %(file)s …"), file=str(file)))
                 summary = import_file(
                     session,
                     file,
@@ -108,17 +119,17 @@ def import_cmd(
                     province=province,
                     effective=effective,
                     complete=complete,
-                    progress=_echo_progress,
+                    progress=progress,
                 )
     except UnitsError as exc:
-        raise fail(str(exc)) from exc
+        raise loa.refuse(exc) from exc
     elapsed = time.perf_counter() - started
     if fmt == "json":
         click.echo(
             json.dumps({**summary.as_dict(), "seconds": round(elapsed, 2)}, ensure_ascii=False)
         )
     else:
-        click.echo(f"{summary.line()} — {elapsed:.1f} s")
+        click.echo(f"{loa.text(summary.line())} — {elapsed:.1f} s")
 
 
 def _unit_dict(unit: AdminUnit) -> dict[str, object]:
@@ -139,17 +150,17 @@ def _unit_dict(unit: AdminUnit) -> dict[str, object]:
 
 
 @units_group.command("list")
-@click.option("--province", help="Chỉ tỉnh này / only this province (code or name).")
+@click.option("--province", help="Only this province (code or name).")
 @click.option("--level", type=click.Choice(["province", "district", "commune"]))
 @click.option("--structure", type=click.Choice(["2025", "legacy"]))
 @click.option(
     "--on",
     "on",
     callback=_date,
-    help="Đơn vị có hiệu lực vào ngày / units valid on DATE (default: today, unless "
+    help="Units valid on DATE (default: today, unless "
     "--structure is given, which lists that structure whatever the dates).",
 )
-@click.option("--search", help="Tìm theo tên, không dấu / name search, accents ignored.")
+@click.option("--search", help="Name search, accents ignored.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @pass_loa
 def list_cmd(
@@ -161,8 +172,9 @@ def list_cmd(
     search: str | None,
     fmt: str,
 ) -> None:
-    """Liệt kê đơn vị / list stored units."""
+    """List stored units."""
     try:
+        search = clean_optional(search, field=N_("search"))
         with loa.read_session() as session:
             units = list_units(
                 session,
@@ -173,15 +185,15 @@ def list_cmd(
                 search=search,
             )
             rows = [_unit_dict(u) for u in units]
-    except UnitsError as exc:
-        raise fail(str(exc)) from exc
+    except (UnitsError, InvalidText) as exc:
+        raise loa.refuse(exc) from exc
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     if not rows:
-        click.echo("không có đơn vị nào / no units", err=True)
+        loa.echo(N_("No units"), err=True)
         return
-    header = ("code", "structure", "level", "name", "parent", "valid_from", "valid_to")
+    header = tuple(loa.text(message(h)) for h in HEADER)
     table = [
         (
             r["code"],
@@ -197,7 +209,7 @@ def list_cmd(
     widths = [max(len(str(x)) for x in col) for col in zip(header, *table, strict=False)]
     for line in (header, *table):
         click.echo("  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)).rstrip())
-    click.echo(f"{len(rows)} đơn vị / units", err=True)
+    loa.echo(N_("%(n)s units"), n=len(rows), err=True)
 
 
 def register(group: click.Group) -> None:

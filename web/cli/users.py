@@ -6,12 +6,14 @@ import click
 from sqlalchemy import select
 
 import migrations
+from audio.messages import N_, message
+from content.text import clean_optional
 from scheduler.areas import find_unit
 from scheduler.demo import DEMO_PREFIX
 from scheduler.errors import LoaError
 from scheduler.models import AdminUnit, Channel
 from web import accounts
-from web.cli.context import LoaContext, fail, pass_loa
+from web.cli.context import LoaContext, pass_loa
 from web.models import ROLES, User
 
 DEMO_PASSWORD = "loa-demo-2026"
@@ -41,15 +43,16 @@ def create(
 ) -> None:
     """Create a user with a role and its scope."""
     try:
+        display_name = clean_optional(display_name, field=N_("name"))
         with loa.session() as s:
             unit_id = find_unit(s, unit_code).id if unit_code else None
             user = accounts.create_user(
                 s, username, password, role, "cli", display_name=display_name,
                 unit_id=unit_id, channel_ids=list(channel_ids),
             )  # fmt: skip
-            click.echo(f"user '{user.username}' ({role}) created")
+            loa.echo(N_("User '%(user)s' (%(role)s) created"), user=user.username, role=role)
     except LoaError as exc:
-        raise fail(str(exc)) from exc
+        raise loa.refuse(exc) from exc
 
 
 @users_group.command("token")
@@ -61,7 +64,7 @@ def token(loa: LoaContext, username: str, name: str) -> None:
     with loa.session() as s:
         user = s.scalar(select(User).where(User.username == username.lower()))
         if user is None:
-            raise fail(f"không có người dùng '{username}' / no user '{username}'")
+            raise loa.error(N_("There is no user '%(user)s'"), user=username)
         click.echo(accounts.issue_token(s, user, name, "cli"))
 
 
@@ -75,11 +78,11 @@ def password(loa: LoaContext, username: str, password: str) -> None:
         with loa.session() as s:
             user = s.scalar(select(User).where(User.username == username.lower()))
             if user is None:
-                raise fail(f"không có người dùng '{username}' / no user '{username}'")
+                raise loa.error(N_("There is no user '%(user)s'"), user=username)
             accounts.set_password(s, user, password, "cli")
     except LoaError as exc:
-        raise fail(str(exc)) from exc
-    click.echo("password changed")
+        raise loa.refuse(exc) from exc
+    loa.echo(N_("Password changed"))
 
 
 @users_group.command("list")
@@ -89,7 +92,7 @@ def list_users(loa: LoaContext) -> None:
     with loa.session() as s:
         for user in s.scalars(select(User).order_by(User.username)):
             scope = user.unit.name if user.unit else ",".join(map(str, user.channel_ids)) or "-"
-            state = "" if user.active else " (disabled)"
+            state = "" if user.active else " " + loa.text(message(N_("(disabled)")))
             click.echo(f"{user.username:20} {user.role:12} {scope}{state}")
 
 
@@ -105,10 +108,7 @@ def demo(loa: LoaContext) -> None:
             .order_by(Channel.code)
         )
         if first is None:
-            raise fail(
-                "chưa có dữ liệu mẫu: hãy chạy `loa demo` trước / "
-                "no demo data: run `loa demo` first"
-            )
+            raise loa.error(N_("There is no demo data: run `loa demo` first"))
         province = first.unit
         while province.parent is not None:
             province = province.parent
@@ -124,10 +124,15 @@ def demo(loa: LoaContext) -> None:
                 accounts.create_user(
                     s, username, DEMO_PASSWORD, role, "demo", display_name=name, **scope
                 )
-        click.echo("demo accounts (password for all: " + DEMO_PASSWORD + "):")
+        loa.echo(N_("Demo accounts (password for all: %(password)s):"), password=DEMO_PASSWORD)
         for username, role, _name, _scope in wanted:
             click.echo(f"  {username:10} {role}")
-        click.echo(f"  (planner and supervisor: {province.name}; broadcaster: {first.name})")
+        scope = message(
+            N_("(planner and supervisor: %(province)s; broadcaster: %(channel)s)"),
+            province=province.name,
+            channel=first.name,
+        )
+        click.echo("  " + loa.text(scope))
 
 
 def register(group: click.Group) -> None:

@@ -7,11 +7,12 @@ import threading
 
 import click
 
+from audio.messages import N_
 from scheduler.compliance.labels import Reader
 from scheduler.config import WORKER_JOBS
 from scheduler.ops import logs
 from web.catalogue import catalogue
-from web.cli.context import LoaContext, fail, pass_loa
+from web.cli.context import LoaContext, pass_loa
 
 
 def _reader(loa: LoaContext) -> Reader:
@@ -44,9 +45,10 @@ def run_job(loa: LoaContext, job_id: str, at_text: str | None) -> None:
     from scheduler.worker.runner import WorkerContext, execute, install, last_fire_time
 
     if job_id not in loa.settings.worker.jobs:
-        raise fail(
-            f"tác vụ '{job_id}' chưa được khai báo trong [worker.jobs] của {loa.settings.source} / "
-            f"job '{job_id}' is not configured in [worker.jobs] of {loa.settings.source}"
+        raise loa.error(
+            N_("The job '%(job)s' is not configured in [worker.jobs] of %(file)s"),
+            job=job_id,
+            file=loa.settings.source,
         )
     ctx = WorkerContext(
         loa.settings, loa.engine, loa.session_factory, instance="cli", reader=_reader(loa)
@@ -56,24 +58,23 @@ def run_job(loa: LoaContext, job_id: str, at_text: str | None) -> None:
         try:
             at = dt.datetime.fromisoformat(at_text)
         except ValueError as exc:
-            raise fail(
-                f"--at: '{at_text}' không phải ngày giờ ISO / '{at_text}' is not an ISO date-time"
+            raise loa.error(
+                N_("--at: '%(value)s' is not an ISO date and time"), value=at_text
             ) from exc
         if at.tzinfo is None:
-            raise fail(
-                "--at cần có múi giờ, ví dụ 2026-11-23T05:00+07:00 / "
-                "--at needs a time zone offset, e.g. 2026-11-23T05:00+07:00"
-            )
+            raise loa.error(N_("--at needs a time zone offset, e.g. 2026-11-23T05:00+07:00"))
     else:
         found = last_fire_time(ctx.trigger(job_id), ctx.clock.now())
         if found is None:
-            raise fail(
-                f"tác vụ '{job_id}' chưa chạy lần nào trong 400 ngày qua / "
-                f"job '{job_id}' never fired within the last 400 days"
+            raise loa.error(
+                N_("The job '%(job)s' never fired within the last 400 days"), job=job_id
             )
         at = found
     summary = execute(ctx, job_id, at.astimezone(dt.UTC))
-    click.echo(summary if summary is not None else f"{job_id} at {at.isoformat()}: already done")
+    if summary is not None:
+        click.echo(summary)
+    else:
+        loa.echo(N_("%(job)s at %(at)s: already done"), job=job_id, at=at.isoformat())
 
 
 @worker_group.command("status")
@@ -88,9 +89,13 @@ def status(loa: LoaContext) -> None:
     with loa.session() as s:
         held = lease.current(s)
         if held is None:
-            click.echo("lease: never held")
+            loa.echo(N_("lease: never held"))
         else:
-            click.echo(f"lease: {held.holder} until {held.expires_at.isoformat()}")
+            loa.echo(
+                N_("lease: %(holder)s until %(until)s"),
+                holder=held.holder,
+                until=held.expires_at.isoformat(),
+            )
         for beat in s.scalars(select(WorkerHeartbeat).order_by(WorkerHeartbeat.beat_at.desc())):
             click.echo(f"heartbeat: {beat.instance} {beat.role} {beat.beat_at.isoformat()}")
         for run in ledger.runs(s, limit=20):

@@ -20,13 +20,14 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from audio.messages import N_, message
 from content import audit
 from scheduler.areas import find_unit
-from scheduler.errors import LoaError
+from scheduler.errors import Invalid, LoaError
 from scheduler.models import AdminUnit, Channel, ChannelLanguage, LoudspeakerCluster, SlotPattern
 from scheduler.units.records import UnitsError
 from scheduler.units.service import import_file, import_province
-from web import accounts
+from web import accounts, forms
 from web.access import ADMIN, require
 from web.account_scope import resolve_stations, resolve_unit
 from web.db import db
@@ -58,10 +59,9 @@ def _done(message: str, endpoint: str, **values: Any) -> Any:
     return redirect(url_for(endpoint, **values), code=303)
 
 
-def _refused(exc: Exception, endpoint: str, **values: Any) -> Any:
+def _refused(exc: LoaError, endpoint: str, **values: Any) -> Any:
     db().rollback()
-    why = translate(exc) if isinstance(exc, LoaError) else str(exc)
-    flash(_("Not done: %(why)s", why=why), "error")
+    flash(_("Not done: %(why)s", why=translate(exc)), "error")
     return redirect(url_for(endpoint, **values), code=303)
 
 
@@ -78,12 +78,13 @@ def create_user() -> Any:
     s = db()
     form = request.form
     try:
-        unit_text = form.get("unit", "").strip()
+        unit_text = forms.text("unit", N_("unit"))
         unit_id = resolve_unit(s, unit_text).id if unit_text else None
-        channel_ids = resolve_stations(s, form.get("channels", ""))
+        channel_ids = resolve_stations(s, forms.text("channels", N_("stations")))
         accounts.create_user(
-            s, form.get("username", ""), form.get("password", ""), form.get("role", ""),
-            _actor(), display_name=form.get("display_name") or None, unit_id=unit_id,
+            s, forms.text("username", N_("user name")), form.get("password", ""),
+            form.get("role", ""), _actor(),
+            display_name=forms.optional("display_name", N_("name")), unit_id=unit_id,
             channel_ids=channel_ids,
         )  # fmt: skip
     except LoaError as exc:
@@ -94,9 +95,7 @@ def create_user() -> Any:
 def _user(user_id: int) -> User:
     user = db().get(User, user_id)
     if user is None:
-        raise ApiProblem(
-            404, f"không tìm thấy người dùng {user_id} / user {user_id} not found", "not_found"
-        )
+        raise ApiProblem(404, message(N_("User %(id)s was not found"), id=user_id), "not_found")
     return user
 
 
@@ -124,7 +123,8 @@ def reset_password(user_id: int) -> Any:
 @bp.post("/users/<int:user_id>/token")
 def issue_token(user_id: int) -> Any:
     """Issue an API token; shown once on the next page."""
-    token = accounts.issue_token(db(), _user(user_id), request.form.get("name") or "api", _actor())
+    name = forms.optional("name", N_("name")) or "api"
+    token = accounts.issue_token(db(), _user(user_id), name, _actor())
     db().commit()
     flash(_("New token (copy it now, it is not shown again): %(t)s", t=token), "ok")
     return redirect(url_for("admin.users"), code=303)
@@ -151,28 +151,28 @@ def import_units() -> Any:
             suffix = Path(upload.filename).suffix.lower()
             if suffix not in UNIT_SUFFIXES:
                 raise UnitsError(
-                    f"định dạng {suffix!r} không được hỗ trợ: dùng .json, .csv hoặc .xlsx / "
-                    f"unknown format {suffix!r}: use .json, .csv or .xlsx"
+                    N_("The format %(suffix)s is not supported: use .json, .csv or .xlsx"),
+                    code="units.format",
+                    suffix=repr(suffix),
                 )
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / f"units{suffix}"  # never the client's file name
                 upload.save(path)
                 summary = import_file(
-                    s, path, _actor(), province=request.form.get("province") or None
+                    s, path, _actor(), province=forms.optional("province", N_("province"))
                 )
         else:
-            province = request.form.get("province", "").strip()
+            province = forms.text("province", N_("province"))
             if not province:
                 raise UnitsError(
-                    "cần nhập mã hoặc tên tỉnh, hoặc chọn một tệp / "
-                    "give a province code or name, or a file"
+                    N_("Give a province code or name, or choose a file"), code="units.province"
                 )
             summary = import_province(
                 s, province, _actor(), request.form.get("structure") or "2025"
             )
-    except (LoaError, UnitsError) as exc:
+    except LoaError as exc:
         return _refused(exc, "admin.units")
-    return _done(_("Units imported: %(line)s", line=summary.line()), "admin.units")
+    return _done(_("Units imported: %(line)s", line=translate(summary.line())), "admin.units")
 
 
 @bp.get("/channels")
@@ -191,10 +191,17 @@ def channels() -> Any:
 def _date(raw: str | None, name: str) -> dt.date | None:
     if not raw:
         return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError as exc:
-        raise LoaError(f"{name}: không phải ngày (yyyy-mm-dd) / not a date (yyyy-mm-dd)") from exc
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):  # date inputs send ISO; people type dd/mm/yyyy
+        try:
+            return dt.datetime.strptime(raw.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise Invalid(
+        N_("%(field)s: '%(value)s' is not a date (dd/mm/yyyy)"),
+        code="form.date",
+        field=message(name),
+        value=raw,
+    )
 
 
 @bp.post("/channels")
@@ -206,20 +213,19 @@ def create_channel() -> Any:
     try:
         kind = form.get("kind", "")
         if kind not in settings.channel_kinds:
-            raise LoaError(f"loại kênh '{kind}' không hợp lệ / unknown channel kind '{kind}'")
+            raise Invalid(N_("Unknown channel kind '%(kind)s'"), code="channel.kind", kind=kind)
         langs = [x for x in form.getlist("languages") if x in settings.languages] or ["vi"]
-        name = form.get("name", "").strip()
+        name = forms.text("name", N_("name"))
         if not name or len(name) > 200:
-            raise LoaError(
-                "kênh cần có tên (tối đa 200 ký tự) / "
-                "a channel needs a name (at most 200 characters)"
+            raise Invalid(
+                N_("A channel needs a name (at most 200 characters)"), code="channel.name"
             )
         channel = Channel(
-            code=form.get("code", "").strip() or None,
+            code=forms.optional("code", N_("code")),
             name=name,
             kind=kind,
-            unit_id=find_unit(s, form.get("unit", "").strip()).id,
-            active_from=_date(form.get("active_from"), "active_from") or dt.date.today(),
+            unit_id=find_unit(s, forms.text("unit", N_("unit"))).id,
+            active_from=_date(form.get("active_from"), N_("start date")) or dt.date.today(),
             language_links=[ChannelLanguage(language=x) for x in langs],
         )
         s.add(channel)
@@ -234,7 +240,7 @@ def _channel(channel_id: int) -> Channel:
     channel = db().get(Channel, channel_id)
     if channel is None:
         raise ApiProblem(
-            404, f"không tìm thấy kênh {channel_id} / channel {channel_id} not found", "not_found"
+            404, message(N_("Channel %(channel)s does not exist"), channel=channel_id), "not_found"
         )
     return channel
 
@@ -257,27 +263,27 @@ def add_pattern(channel_id: int) -> Any:
     try:
         days = "".join(sorted(set(d for d in form.get("weekdays", "") if d in "1234567")))
         if not days:
-            raise LoaError(
-                "chọn ít nhất một ngày trong tuần (1 = thứ Hai ... 7 = Chủ nhật) / "
-                "choose at least one weekday (1 = Monday ... 7 = Sunday)"
+            raise Invalid(
+                N_("Choose at least one weekday (1 = Monday ... 7 = Sunday)"),
+                code="pattern.weekdays",
             )
         try:
             start = dt.time.fromisoformat(form.get("start", ""))
             minutes = int(form.get("minutes", ""))
         except ValueError as exc:
-            raise LoaError(
-                "giờ bắt đầu có dạng HH:MM và số phút là số nguyên / "
-                "start is HH:MM and minutes a whole number"
+            raise Invalid(
+                N_("The start is HH:MM (24-hour) and the minutes a whole number"),
+                code="pattern.start",
             ) from exc
         if not 1 <= minutes <= 1440:
-            raise LoaError("khung giờ dài từ 1 đến 1440 phút / a slot lasts 1 to 1440 minutes")
+            raise Invalid(N_("A slot lasts 1 to 1440 minutes"), code="pattern.minutes")
         ch.patterns.append(
             SlotPattern(
                 weekdays=days,
                 start_time=start,
                 duration_minutes=minutes,
-                valid_from=_date(form.get("valid_from"), "valid_from") or ch.active_from,
-                name=form.get("name") or None,
+                valid_from=_date(form.get("valid_from"), N_("valid from")) or ch.active_from,
+                name=forms.optional("name", N_("name")),
             )
         )
         db().flush()
@@ -293,7 +299,9 @@ def end_pattern(channel_id: int, pattern_id: int) -> Any:
     ch = _channel(channel_id)
     pattern = next((p for p in ch.patterns if p.id == pattern_id), None)
     if pattern is None:
-        raise ApiProblem(404, "không tìm thấy mẫu khung giờ / pattern not found", "not_found")
+        raise ApiProblem(
+            404, message(N_("Slot pattern %(id)s was not found"), id=pattern_id), "not_found"
+        )
     pattern.valid_to = max(pattern.valid_from, dt.date.today())
     audit.record(db(), _actor(), "pattern.end", "slot_pattern", pattern.id)
     return _done(_("Slot pattern ended."), "admin.channel", channel_id=channel_id)
@@ -305,13 +313,22 @@ def add_cluster(channel_id: int) -> Any:
     ch = _channel(channel_id)
     form = request.form
     try:
-        name = form.get("name", "").strip()
+        name = forms.text("name", N_("name"))
         if not name or len(name) > 200:
-            raise LoaError("cụm loa cần có tên / a cluster needs a name")
-        village = form.get("village", "").strip()
-        speakers = int(form.get("speakers") or 1)
+            raise Invalid(
+                N_("A loudspeaker cluster needs a name (at most 200 characters)"),
+                code="cluster.name",
+            )
+        village = forms.text("village", N_("village"))
+        try:
+            speakers = int(form.get("speakers") or 1)
+        except ValueError:
+            speakers = 0
         if not 1 <= speakers <= 1000:
-            raise LoaError("số loa: từ 1 đến 1000 / speakers: 1 to 1000")
+            raise Invalid(
+                N_("The number of loudspeakers is a whole number from 1 to 1000"),
+                code="cluster.speakers",
+            )
         ch.clusters.append(
             LoudspeakerCluster(
                 name=name,
@@ -321,7 +338,7 @@ def add_cluster(channel_id: int) -> Any:
         )
         db().flush()
         audit.record(db(), _actor(), "cluster.add", "channel", ch.id, after={"name": name})
-    except (LoaError, ValueError) as exc:
+    except LoaError as exc:
         return _refused(exc, "admin.channel", channel_id=channel_id)
     return _done(_("Cluster added."), "admin.channel", channel_id=channel_id)
 

@@ -17,11 +17,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from audio.messages import N_
+from content.text import clean_text
 from scheduler.errors import Invalid
 from web import accounts
 from web.access import current
 from web.db import db
-from web.i18n import LANGUAGES
+from web.i18n import LANGUAGES, translate
 from web.models import User
 
 bp = Blueprint("auth", __name__)
@@ -41,7 +43,8 @@ def login() -> Any:
         return render_template("login.html", next=request.args.get("next", ""))
     settings = current_app.config["LOA_SETTINGS"].web
     window = dt.timedelta(minutes=settings.login_window_minutes)
-    username = request.form.get("username", "").strip().lower()[:80]
+    raw = request.form.get("username", "")
+    username = clean_text(raw, field=N_("user name"), lenient=True).lower()[:80]
     password = request.form.get("password", "")
     keys = [f"user:{username}", f"addr:{request.remote_addr}"]
     s = db()
@@ -102,12 +105,7 @@ def password() -> Any:
             accounts.change_password(s, user, request.form.get("old", ""), new)
         except Invalid as exc:
             s.rollback()
-            message = (
-                _("The current password is wrong.")
-                if "wrong" in str(exc)
-                else _("A password needs at least %(n)s characters.", n=accounts.MIN_PASSWORD)
-            )
-            flash(message, "error")
+            flash(translate(exc), "error")
             return render_template("password.html"), 422
         s.commit()
         session["stamp"] = user.session_stamp

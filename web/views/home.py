@@ -10,9 +10,9 @@ from sqlalchemy import select
 from scheduler.models import Channel
 from scheduler.units.text import vi_sort_key
 from web.access import READ, current, require
-from web.api.common import today, week_arg
+from web.api.common import today
 from web.db import db
-from web.weeks import load_weeks
+from web.weeks import load_weeks, week_arg
 
 bp = Blueprint("home", __name__)
 

@@ -10,16 +10,19 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from audio.messages import N_, message
 from content import audit, inbox, speech
 from content.assets import attach_to_programme, import_audio
 from content.db import utcnow
 from content.errors import ContentError
 from content.media_models import AudioAsset
 from content.models import PRIORITIES, Programme, ProgrammeTopic
-from scheduler.errors import LoaError
+from scheduler.errors import Invalid, LoaError
 from scheduler.media import media_root, rendition_format
+from web import forms
 from web.access import PLAN, require
 from web.db import db
+from web.i18n import translate
 from web.problems import ApiProblem
 from web.views.home import login_required
 
@@ -59,7 +62,7 @@ def programmes() -> Any:
     s = db()
     page = max(1, request.args.get("page", 1, type=int))
     q = select(Programme)
-    search = request.args.get("q", "").strip()[:100]
+    search = forms.query("q", N_("search"))[:100]
     if search:
         q = q.where(Programme.title.ilike(f"%{search}%"))
     total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
@@ -90,34 +93,39 @@ def create() -> Any:
     settings = current_app.config["LOA_SETTINGS"]
     form = request.form
     try:
-        title = form.get("title", "").strip()
+        title = forms.text("title", N_("title"))
         if not title or len(title) > 300:
-            raise LoaError(
-                "chương trình cần có tiêu đề (tối đa 300 ký tự) / "
-                "a programme needs a title (at most 300 characters)"
+            raise Invalid(
+                N_("A programme needs a title (at most 300 characters)"), code="programme.title"
             )
         ptype = form.get("programme_type", "")
         if ptype not in settings.programme_types:
-            raise LoaError(
-                f"loại chương trình '{ptype}' không hợp lệ / unknown programme type '{ptype}'"
+            raise Invalid(
+                N_("Unknown programme type '%(value)s'"), code="programme.type", value=ptype
             )
         language = form.get("language", "vi")
         if language not in settings.languages:
-            raise LoaError(f"ngôn ngữ '{language}' không hợp lệ / unknown language '{language}'")
+            raise Invalid(
+                N_("Unknown language '%(value)s'"), code="programme.language", value=language
+            )
         topics = [t for t in form.getlist("topics") if t in settings.topics]
         if not topics:
-            raise LoaError("chọn ít nhất một chủ đề / choose at least one topic")
+            raise Invalid(N_("Choose at least one topic"), code="programme.topics")
         priority = form.get("priority", "normal")
         if priority not in PRIORITIES:
-            raise LoaError(f"mức ưu tiên '{priority}' không hợp lệ / unknown priority '{priority}'")
+            raise Invalid(
+                N_("Unknown priority '%(value)s'"), code="programme.priority", value=priority
+            )
         try:
             minutes = float(form.get("minutes", "0").replace(",", "."))
         except ValueError as exc:
-            raise LoaError("thời lượng là số phút / the length is a number of minutes") from exc
+            raise Invalid(
+                N_("The length is a number of minutes"), code="programme.minutes"
+            ) from exc
         if not 0 < minutes <= 600:
-            raise LoaError(
-                "thời lượng phải lớn hơn 0 và tối đa 600 phút / "
-                "the length is between 0 and 600 minutes"
+            raise Invalid(
+                N_("The length must be more than 0 and at most 600 minutes"),
+                code="programme.minutes",
             )
         p = Programme(
             title=title,
@@ -132,7 +140,7 @@ def create() -> Any:
         db().flush()
         audit.record(db(), _actor(), "programme.create", "programme", p.id, after={"title": title})
     except LoaError as exc:
-        return _back(_("Not done: %(why)s", why=str(exc)), ok=False)
+        return _back(_("Not done: %(why)s", why=translate(exc)), ok=False)
     return _back(_("Programme created."))
 
 
@@ -141,7 +149,7 @@ def _programme(programme_id: int) -> Programme:
     if p is None:
         raise ApiProblem(
             404,
-            f"không tìm thấy chương trình {programme_id} / programme {programme_id} not found",
+            message(N_("Programme %(programme)s does not exist"), programme=programme_id),
             "not_found",
         )
     return p
@@ -180,7 +188,7 @@ def upload_audio(programme_id: int) -> Any:
             )  # fmt: skip
             attach_to_programme(db(), result.asset, p, _actor())
     except LoaError as exc:
-        return _back(_("Not done: %(why)s", why=str(exc)), ok=False)
+        return _back(_("Not done: %(why)s", why=translate(exc)), ok=False)
     return _back(_("Audio stored."))
 
 
@@ -199,9 +207,12 @@ def feed_inbox() -> Any:
 def draft(item_id: int) -> Any:
     """Make an (unapproved) programme draft from a feed item."""
     try:
-        inbox.draft_programme(db(), item_id, _actor(), topic=request.form.get("topic") or None)
+        topic = request.form.get("topic") or None
+        inbox.draft_programme(db(), item_id, _actor(), topic=topic)
     except ContentError as exc:
-        return _back(_("Not done: %(why)s", why=str(exc)), ok=False, endpoint="library.feed_inbox")
+        return _back(
+            _("Not done: %(why)s", why=translate(exc)), ok=False, endpoint="library.feed_inbox"
+        )
     return _back(_("Draft created in the library."), endpoint="library.feed_inbox")
 
 
@@ -211,5 +222,7 @@ def dismiss(item_id: int) -> Any:
     try:
         inbox.dismiss(db(), item_id, _actor())
     except ContentError as exc:
-        return _back(_("Not done: %(why)s", why=str(exc)), ok=False, endpoint="library.feed_inbox")
+        return _back(
+            _("Not done: %(why)s", why=translate(exc)), ok=False, endpoint="library.feed_inbox"
+        )
     return _back(_("Item dismissed."), endpoint="library.feed_inbox")

@@ -14,24 +14,9 @@ from scheduler.notify.delivery import dead_letters, retry_dead
 from scheduler.notify.service import inbox, mark_read
 from web.access import ADMIN, current, require
 from web.db import db
-from web.i18n import lang
-from web.problems import ApiProblem
 from web.views.home import login_required
 
 bp = Blueprint("notices", __name__)
-
-LABELS = {
-    "vi": {"inbox": "Thông báo", "empty": "Chưa có thông báo nào.", "read": "Đã đọc",
-           "mark": "Đánh dấu đã đọc", "dead": "Thư/webhook gửi không thành công",
-           "none_dead": "Không có thư hay webhook nào bị hủy.", "retry": "Gửi lại",
-           "target": "Nơi nhận", "event": "Sự kiện", "attempts": "Số lần thử",
-           "error": "Lỗi cuối", "created": "Tạo lúc"},
-    "en": {"inbox": "Notices", "empty": "No notices yet.", "read": "Read",
-           "mark": "Mark as read", "dead": "Emails and webhooks that gave up",
-           "none_dead": "No dead letters.", "retry": "Retry", "target": "Target",
-           "event": "Event", "attempts": "Attempts", "error": "Last error",
-           "created": "Created"},
-}  # fmt: skip
 
 
 def _ancestors(session: Any, unit_ids: frozenset[int]) -> set[int]:
@@ -66,8 +51,7 @@ def inbox_page() -> Any:
             channel_ids=sorted(p.channel_ids),
             user_name=p.username,
         )
-    code = "vi" if lang() == "vi" else "en"
-    return render_template("notices/inbox.html", notes=notes, page_lang=code, t=LABELS[code])
+    return render_template("notices/inbox.html", notes=notes)
 
 
 @bp.post("/inbox/<int:note_id>/read")
@@ -88,8 +72,7 @@ def dead_page() -> Any:
     if (r := login_required()) is not None:
         return r
     require(ADMIN)
-    code = "vi" if lang() == "vi" else "en"
-    return render_template("notices/dead.html", rows=dead_letters(db()), t=LABELS[code])
+    return render_template("notices/dead.html", rows=dead_letters(db()))
 
 
 @bp.post("/admin/dead-letters/<int:message_id>/retry")
@@ -100,7 +83,8 @@ def retry(message_id: int) -> Any:
     require(ADMIN)
     try:
         retry_dead(db(), message_id, utcnow())
-    except LoaError as exc:
-        raise ApiProblem(exc.http_status, str(exc), exc.code) from exc
+    except LoaError:
+        db().rollback()
+        raise
     db().commit()
     return redirect(url_for("notices.dead_page"))

@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from audio.messages import N_, message
 from content.models import Programme
 from scheduler import schedules as ops
 from scheduler.compliance.precheck import precheck
@@ -18,13 +19,13 @@ from scheduler.models import Channel, ScheduledItem, Slot
 from scheduler.periods import Week
 from scheduler.units.text import vi_sort_key
 from web.access import PLAN, current, require, require_channel
-from web.api.common import parse_week, today, week_arg
+from web.api.common import today
 from web.db import db
-from web.i18n import lang
+from web.i18n import lang, translate
 from web.plan_status import week_status
 from web.problems import ApiProblem
 from web.views.home import login_required
-from web.weeks import load_weeks
+from web.weeks import load_weeks, parse_week, week_arg
 
 bp = Blueprint("planner", __name__, url_prefix="/plan")
 bp.before_request(login_required)  # pages: anonymous visitors go to sign-in
@@ -152,7 +153,7 @@ def _run(channel_id: int, week: Week, action: Any, done: str) -> Any:
         )
     except LoaError as exc:
         session.rollback()
-        flash(_("Not done: %(why)s", why=str(exc)), "error")
+        flash(_("Not done: %(why)s", why=translate(exc)), "error")
     return _back(channel_id, week)
 
 
@@ -202,7 +203,7 @@ def _item(channel_id: int) -> ScheduledItem:
     require_channel(session, channel_id, PLAN)
     item = session.get(ScheduledItem, request.form.get("item_id", type=int) or 0)
     if item is None or item.slot.channel_id != channel_id:
-        raise ApiProblem(404, "không tìm thấy mục lịch / item not found", "not_found")
+        raise ApiProblem(404, message(N_("This scheduled item was not found")), "item.not_found")
     return item
 
 
@@ -297,7 +298,7 @@ def autoplan_area() -> Any:
         unit = session.get(AdminUnit, principal.unit_id)
         unit_code = unit.code if unit else None
     elif principal.role != "admin":
-        raise ApiProblem(403, "bạn chưa được giao địa bàn / no area", "forbidden")
+        raise ApiProblem(403, message(N_("No area is assigned to you")), "forbidden")
     if _plan(week, unit_code, None):
         session.commit()
     return redirect(url_for("planner.overview", week=str(week)), code=303)
@@ -316,13 +317,12 @@ def _plan(week: Week, unit_code: str | None, channel_ids: list[int] | None) -> b
         )
     except LoaError as exc:
         db().rollback()
-        flash(_("Not done: %(why)s", why=str(exc)), "error")
+        flash(_("Not done: %(why)s", why=translate(exc)), "error")
         return False
     flash(_("Week planned automatically: %(n)s programmes added.", n=result.items_added), "ok")
-    english = lang() == "en"
     for shortfall in result.shortfalls[:20]:
         name = result.channel_names.get(shortfall.channel_id, str(shortfall.channel_id))
-        flash(f"{name}: {shortfall.text_en if english else shortfall.text_vi}", "error")
+        flash(f"{name}: {shortfall.in_language(lang())}", "error")
     if len(result.shortfalls) > 20:
         flash(_("…and %(n)s more shortfalls.", n=len(result.shortfalls) - 20), "error")
     return True

@@ -24,7 +24,7 @@ from scheduler.models import AdminUnit, Channel
 from scheduler.periods import Period, PeriodError, Week
 from scheduler.units.text import vi_sort_key
 from web.access import SUPERVISE, Principal, require, require_channel
-from web.api.common import parse_week, today
+from web.api.common import today
 from web.db import db
 from web.i18n import lang
 from web.supervision import (
@@ -37,7 +37,7 @@ from web.supervision import (
     weekly_matrix,
 )
 from web.views.home import login_required
-from web.weeks import load_weeks
+from web.weeks import load_weeks, parse_week
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervise")
 bp.before_request(login_required)  # pages: anonymous visitors go to sign-in
