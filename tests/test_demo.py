@@ -64,7 +64,7 @@ def test_loa_demo_command_twice(tmp_path, monkeypatch):
     assert "is a draft to plan: loa plan --week 20" in first.output
     clips = int(first.output.split(" audio clips.")[0].rsplit(" ", 1)[1])
     assert clips > 0 and len(list(media.glob("renditions/*/*.mp3"))) == clips
-    second = runner.invoke(main, ["demo"])
+    second = runner.invoke(main, ["--lang", "vi", "demo"])
     assert second.exit_code == 0 and "Dữ liệu mẫu đã có sẵn" in second.output  # Vietnamese
     bad = CliRunner().invoke(main, ["demo", "--province", "Atlantis"])
     assert bad.exit_code == 0  # the demo is there already; nothing to do
