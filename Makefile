@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# `make demo PORT=8080 HOST=0.0.0.0`: where the demo listens.
+PORT ?= 5000
+HOST ?= 127.0.0.1
 
 .PHONY: demo test install lint bench clean-demo
 
@@ -18,7 +21,7 @@ demo: $(STAMP)
 	$(BIN)/loa db upgrade
 	$(BIN)/loa demo
 	$(BIN)/loa users demo
-	$(BIN)/loa serve
+	$(BIN)/loa serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -19,6 +19,7 @@ from content.db import utcnow
 from content.models import AuditEntry
 from scheduler.areas import find_unit, subtree_ids
 from scheduler.config import Settings
+from scheduler.demo_airings import DemoSlot, airings_for_slot, confirmation_lag
 from scheduler.demo_library import LibraryItem, build_library
 from scheduler.errors import N_, InvalidState, NotFound
 from scheduler.models import (
@@ -38,7 +39,6 @@ MINORITY = ("tay", "nung", "dao", "hmn")
 UNSERVED_LANGUAGE = "thai"  # no demo programme is in it: one station stays short, with a cause
 # Bulletins named for a time of day go into slots at that time (local hour range).
 DAYPARTS = {" sáng": (0, 11), " trưa": (11, 14), " chiều": (12, 19), " tối": (17, 24)}
-REASONS = ("mat_dien", "hong_thiet_bi", "phat_tin_khan", "thien_tai", "khong_nhan_duoc_noi_dung")
 
 
 @dataclass
@@ -52,6 +52,7 @@ class DemoSummary:
     airings: int = 0
     unconfirmed: int = 0
     next_week: str = ""  # the draft week left for the planner
+    showcase_channel: int = 0  # the station of the demo broadcaster (first commune station)
 
     def __str__(self) -> str:
         return (
@@ -149,7 +150,8 @@ def _stations(
                 [("1234567", t(11, 0), 30), ("12345", t(17, 0), 30)], start,
             )
         )  # fmt: skip
-    unserved = True  # the first station airs a language the library has nothing in
+    showcase = True
+    unserved = True  # a station (not the showcase) airs a language the library has nothing in
     for commune in communes:
         if rng.random() > 0.9:
             continue  # about one commune in ten has no station yet
@@ -160,7 +162,12 @@ def _stations(
         if rng.random() < 0.8:
             patterns.append(("12345", t(17, 30), 30))
         opened = start if rng.random() > 0.05 else start + dt.timedelta(weeks=rng.randint(2, 5))
-        if unserved and opened == start:
+        if showcase:
+            # The demo broadcaster's station (the first by code, as `loa users demo` picks it)
+            # airs every day, morning and evening, so that every day has something to confirm.
+            patterns = [("1234567", t(6, 0), 30), ("1234567", t(17, 30), 30)]
+            opened, showcase = start, False
+        elif unserved and opened == start:
             # A shortfall to show: no programme in Thái yet, whatever the planner does.
             languages, unserved = ["vi", UNSERVED_LANGUAGE], False
         channels.append(
@@ -173,17 +180,6 @@ def _stations(
     return channels
 
 
-@dataclass(slots=True)
-class _Slot:
-    """A materialised slot, as the filler and the airing log need it."""
-
-    id: int
-    starts_at: dt.datetime
-    local_date: dt.date
-    seconds: int
-    picks: list[LibraryItem]
-
-
 def _materialise(
     session: Session,
     settings: Settings,
@@ -191,7 +187,7 @@ def _materialise(
     weeks: list[Week],
     this_week: Week,
     actor: str,
-) -> dict[tuple[int, Week], list[_Slot]]:
+) -> dict[tuple[int, Week], list[DemoSlot]]:
     """Every channel's schedules for the weeks, as schedules.materialise_week makes them.
 
     Weeks up to this one are published (on the Friday before); later weeks stay drafts.
@@ -237,13 +233,15 @@ def _materialise(
         counts.append(len(slot_rows) - before)
     slot_ids = iter(insert_ids(session, Slot, slot_rows))
     audit: list[dict[str, object]] = []
-    out: dict[tuple[int, Week], list[_Slot]] = {}
+    out: dict[tuple[int, Week], list[DemoSlot]] = {}
     position = 0
     for (ch, w), sid, n, row in zip(keys, schedule_ids, counts, rows, strict=True):
         part = slot_rows[position : position + n]
         position += n
         out[(ch.id, w)] = [
-            _Slot(next(slot_ids), r["starts_at"], r["local_date"], r["duration_minutes"] * 60, [])  # type: ignore[arg-type, operator]
+            DemoSlot(
+                next(slot_ids), r["starts_at"], r["local_date"], r["duration_minutes"] * 60, []
+            )  # type: ignore[arg-type, operator]  # noqa: E501
             for r in part
         ]
         audit.append(_audit(actor, "schedule.materialise", sid, None,
@@ -325,7 +323,7 @@ def _matches(p: LibraryItem, want: Want) -> bool:
 
 
 def _fill_week(
-    slots: list[_Slot],
+    slots: list[DemoSlot],
     fresh: list[LibraryItem],
     pool: list[LibraryItem],
     wants: list[Want],
@@ -367,7 +365,7 @@ def _fill_week(
         rng.shuffle(slot.picks)
 
 
-def _daypart_fits(p: LibraryItem, slot: _Slot, zone: dt.tzinfo) -> bool:
+def _daypart_fits(p: LibraryItem, slot: DemoSlot, zone: dt.tzinfo) -> bool:
     """False when the title names a time of day the slot is not at ("... sáng" at 17:30)."""
     for suffix, (start, end) in DAYPARTS.items():
         if p.title.endswith(suffix):
@@ -380,7 +378,7 @@ def _ruled(p: LibraryItem) -> bool:
     return "ntm" in p.topics or p.language != "vi"
 
 
-def _free(slot: _Slot) -> int:
+def _free(slot: DemoSlot) -> int:
     """Seconds of the slot not yet taken."""
     return slot.seconds - sum(p.seconds for p in slot.picks)
 
@@ -410,7 +408,8 @@ def build_demo(
     """Create the demo in the caller's transaction; the province's units must be imported.
 
     Past weeks and this week are published and filled; next week is a draft half filled by
-    hand, left for the planner (`loa plan`) to complete.
+    hand, left for the planner (`loa plan`) to complete. Today's slots are not confirmed yet,
+    this week's earlier days partly (the showcase station, the demo broadcaster's, more so).
     """
     if demo_present(session):
         raise InvalidState(N_("The demo data is already present"), code="demo.present")
@@ -437,7 +436,7 @@ def build_demo(
     summary.weeks = len(slots)
     recent = {w: {weeks[i].key, weeks[max(0, i - 1)].key} for i, w in enumerate(weeks)}
     pools: dict[tuple[frozenset[str], Week], tuple[list[LibraryItem], list[LibraryItem]]] = {}
-    plan: list[tuple[Channel, float, list[_Slot]]] = []
+    plan: list[tuple[Channel, float, list[DemoSlot]]] = []
     for channel in channels:
         langs = frozenset(channel.languages)
         minority = bool(langs - {"vi"})
@@ -466,93 +465,19 @@ def build_demo(
     ids = iter(insert_ids(session, ScheduledItem, item_rows))
     summary.items = len(item_rows)
     rows: list[dict[str, object]] = []
+    today = local_date_of(now, settings.zone)
+    summary.showcase_channel = next(c.id for c in channels if c.kind == "commune_radio")
     for channel, reliability, week_slots in plan:
         for slot in week_slots:
             pairs = [(next(ids), p) for p in slot.picks]
             if slot.starts_at < now:
-                _airings_for_slot(
-                    settings, channel, slot, pairs, reliability, rng, now, summary, rows
+                showcase = channel.id == summary.showcase_channel
+                lag = confirmation_lag(slot, today, this_week, showcase)
+                summary.unconfirmed += airings_for_slot(
+                    settings, channel, slot, pairs, reliability, rng, now, rows, lag
                 )
     if rows:
         session.connection().execute(Airing.__table__.insert(), rows)
     summary.airings = len(rows)
     session.flush()
     return summary
-
-
-def _airings_for_slot(
-    settings: Settings,
-    channel: Channel,
-    slot: _Slot,
-    pairs: list[tuple[int, LibraryItem]],
-    reliability: float,
-    rng: random.Random,
-    now: dt.datetime,
-    summary: DemoSummary,
-    rows: list[dict[str, object]],
-) -> None:
-    """Confirm a slot's items the way stations really do: mostly aired, some misses."""
-    offset = 0
-    broadcaster = f"bt.{channel.code.lower()}" if channel.code else "bt"
-    power_cut = rng.random() > reliability
-    reason = rng.choice(REASONS)
-    zone = settings.zone
-    for item_id, programme in pairs:
-        start = slot.starts_at + dt.timedelta(seconds=offset)
-        offset += programme.seconds
-        r = rng.random()
-        if r < 0.06 and not power_cut:
-            summary.unconfirmed += 1
-            continue  # nobody confirmed it
-        if power_cut:
-            status, seconds = "not_aired", 0
-        elif r < 0.12:
-            status = "partial"
-            seconds = int(programme.seconds * rng.uniform(0.3, 0.9))
-        elif r < 0.13:
-            status, seconds = "cancelled", 0
-        else:
-            status, seconds = "aired", programme.seconds
-        local = local_date_of(start, zone)
-        rows.append(
-            dict(
-                channel_id=channel.id,
-                scheduled_item_id=item_id,
-                programme_id=programme.id,
-                status=status,
-                started_at=start,
-                local_date=local,
-                week_key=Week.of(local).key,
-                duration_seconds=seconds,
-                reason_code=reason if status in ("not_aired", "cancelled") else None,
-                reason_text="Mất điện cả thôn" if power_cut and reason == "mat_dien" else None,
-                client_ref=None,
-                source="demo",
-                confirmed_by=broadcaster,
-                confirmed_at=start + dt.timedelta(hours=rng.randint(1, 30)),
-            )
-        )
-    if pairs and rng.random() < 0.04:
-        extra = rng.choice(pairs)[1]  # aired again after the slot, unplanned
-        start = slot.starts_at + dt.timedelta(seconds=slot.seconds + 300)
-        if start >= now or not extra.valid_on(local_date_of(start, zone)):
-            return
-        local = local_date_of(start, zone)
-        rows.append(
-            dict(
-                channel_id=channel.id,
-                scheduled_item_id=None,
-                programme_id=extra.id,
-                status="aired",
-                started_at=start,
-                local_date=local,
-                week_key=Week.of(local).key,
-                duration_seconds=extra.seconds,
-                reason_code=None,
-                reason_text=None,
-                client_ref=None,
-                source="demo",
-                confirmed_by=broadcaster,
-                confirmed_at=start + dt.timedelta(hours=2),
-            )
-        )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from content.db import utcnow
 from content.models import Programme, ProgrammeTopic
 from scheduler.models import AdminUnit, Channel, ChannelLanguage, SlotPattern
+from scheduler.units.text import fold
 
 _seq = itertools.count(1)
 
@@ -30,7 +31,7 @@ def unit(
         structure=structure,
         level=level,
         name=name,
-        search_name=name.lower(),
+        search_name=fold(name),  # as the importer stores it
         parent=parent,
         valid_from=valid_from,
         valid_to=valid_to,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -48,14 +49,23 @@ def test_loa_demo_command_twice(tmp_path, monkeypatch):
 
     from web.cli import main
 
+    root = Path(__file__).resolve().parents[1]
+    config = (root / "config.toml").read_text(encoding="utf-8")
+    media = tmp_path / "media"
+    (tmp_path / "config.toml").write_text(
+        config.replace('folder = "instance/media"', f'folder = "{media}"'), encoding="utf-8"
+    )
+    monkeypatch.setenv("LOA_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("LOA_DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
     runner = CliRunner()
-    first = runner.invoke(main, ["demo", "--weeks", "1"])
+    first = runner.invoke(main, ["--lang", "en", "demo", "--weeks", "1"])
     assert first.exit_code == 0, first.output
     assert "Units: 93 new" in first.output and "Demo ready" in first.output
     assert "is a draft to plan: loa plan --week 20" in first.output
-    second = runner.invoke(main, ["demo"])
-    assert second.exit_code == 0 and "already present" in second.output
+    clips = int(first.output.split(" audio clips.")[0].rsplit(" ", 1)[1])
+    assert clips > 0 and len(list(media.glob("renditions/*/*.mp3"))) == clips
+    second = runner.invoke(main, ["--lang", "vi", "demo"])
+    assert second.exit_code == 0 and "Dữ liệu mẫu đã có sẵn" in second.output  # Vietnamese
     bad = CliRunner().invoke(main, ["demo", "--province", "Atlantis"])
     assert bad.exit_code == 0  # the demo is there already; nothing to do
     monkeypatch.setenv("LOA_DATABASE_URL", f"sqlite:///{tmp_path / 'other.db'}")
@@ -156,3 +166,27 @@ def test_demo_bulletins_match_their_slots_and_one_station_stays_short(session, s
     assert short, "the demo shows no shortfall"
     assert any(c.cause not in ("unplanned", "no_week") and "Thái" in c.shortfall.text_vi
                for _, c in short)  # fmt: skip
+
+
+def test_demo_clips_speak_the_title_or_fall_back_to_tones(tmp_path, settings, monkeypatch):
+    """A jingle then the title read aloud; without a speech backend, the jingle alone."""
+    import soundfile
+
+    from audio.speech import SpeechUnavailable
+    from scheduler import demo_audio
+
+    class Programme:
+        id = 4321
+        title = "Bản tin nông thôn mới số 48/2026"
+
+    make = demo_audio.spoken_clip(settings)
+    make(Programme, tmp_path / "spoken.wav")
+    spoken = soundfile.info(str(tmp_path / "spoken.wav")).duration
+
+    def unavailable(*args, **kwargs):
+        raise SpeechUnavailable("no espeak-ng")
+
+    monkeypatch.setattr(demo_audio, "speak", unavailable)
+    demo_audio.spoken_clip(settings)(Programme, tmp_path / "tones.wav")
+    tones = soundfile.info(str(tmp_path / "tones.wav")).duration
+    assert 1.5 < tones < 3 < spoken < 20, (tones, spoken)

@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from content.db import make_engine, make_session_factory, read_only_session_factory
 from scheduler.config import Settings, load_settings
+from web.assets import init_assets
 from web.db import init_db
 from web.i18n import init_i18n
 from web.problems import init_errors
@@ -76,6 +77,7 @@ def create_app(
     init_security(app)
     init_i18n(app)
     init_errors(app)
+    init_assets(app)
     app.jinja_env.globals["csrf_token"] = csrf_token
     _register_blueprints(app)
     if settings.web.trusted_proxies:

@@ -131,7 +131,7 @@ def init_security(app: Flask) -> None:
             if header:
                 g.principal = _from_token(header)
                 return  # token clients carry no cookie: CSRF does not apply
-            if request.endpoint in ("static", "health.healthz"):
+            if request.endpoint in ("static", "favicon", "health.healthz"):
                 return
             g.principal = _from_session()
         finally:

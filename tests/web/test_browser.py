@@ -210,6 +210,7 @@ def test_broadcaster_confirms_offline_then_syncs_once(live: Live, chromium: obje
     ctx.set_offline(True)
     LINK_DOWN.set()
     page.click(f'[data-item="{first}"] button.aired')
+    page.click(f'[data-item="{first}"] button.edit')  # done items are compact: "sửa" first
     page.click(f'[data-item="{first}"] button.aired')  # a second tap: still one airing
     page.click(f'[data-item="{second}"] button.not')
     page.select_option(f'[data-item="{second}"] select[name="reason"]', "mat_dien")

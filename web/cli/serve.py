@@ -1,16 +1,58 @@
-"""`loa serve`: run the web application (development server, or gunicorn for production)."""
+"""`loa serve`: run the web application with gunicorn (the production server), in-process.
+
+gunicorn is already Loa's production server (docs/production.md); running it here means a
+newcomer's `make demo` and a commune's server behave the same, with threads for slow phones,
+and no development-server warning. `--workers 0` runs Flask's development server instead, for
+debugging on one's own computer, and says so.
+"""
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
+from typing import Any
 
 import click
+from flask import Flask
+from gunicorn.app.base import BaseApplication
 
 import migrations
 from audio.messages import N_
+from scheduler.config import Settings
 from web.cli.context import LoaContext, pass_loa
+
+
+class LoaServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn running Loa on settings already read: each worker builds its own app."""
+
+    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+        self._settings = settings
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        """gunicorn's settings from the command line, not from gunicorn's own arguments."""
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+        if "control_socket_disable" in self.cfg.settings:  # gunicorn >= 27: no socket in $HOME
+            self.cfg.set("control_socket_disable", True)
+
+    def load(self) -> Flask:
+        """The app, built in the worker (its own database connections)."""
+        from web.app import create_app
+
+        return create_app(self._settings)
+
+
+def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
+    """Threads serve the slow phones' long requests without tying up a process each."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "keepalive": 30,
+        "graceful_timeout": 10,
+        "proc_name": "loa",
+    }
 
 
 @click.command("serve")
@@ -18,32 +60,40 @@ from web.cli.context import LoaContext, pass_loa
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
     "--workers",
-    default=0,
+    default=1,
     show_default=True,
     type=click.IntRange(0, 64),
-    help="Run gunicorn with this many worker processes (0 = the built-in threaded server).",
+    help="gunicorn worker processes (0: Flask's development server, for debugging only).",
 )
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 @pass_loa
-def serve_command(loa: LoaContext, host: str, port: int, workers: int) -> None:
-    """Serve the web pages and the JSON API (http://HOST:PORT)."""
+def serve_command(loa: LoaContext, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the web pages and the JSON API (http://HOST:PORT) with gunicorn."""
     if not migrations.is_current(loa.engine):
         raise loa.error(N_("The database is not at the newest schema: run `loa db upgrade` first"))
-    if workers:
-        gunicorn = shutil.which("gunicorn") or os.path.join(
-            os.path.dirname(sys.executable), "gunicorn"
+    url = f"http://{host}:{port}/"
+    settings = loa.settings
+    loa.engine.dispose()  # the workers open their own connections
+    if workers == 0:
+        loa.echo(
+            N_(
+                "Loa at %(url)s on Flask's development server (one process, for debugging on "
+                "this computer only); Ctrl+C stops it."
+            ),
+            url=url,
         )
-        if not os.path.exists(gunicorn):
-            raise loa.error(N_("gunicorn is not installed (pip install gunicorn)"))
-        env = dict(os.environ)
-        if loa.config_path:
-            env["LOA_CONFIG"] = loa.config_path
-        args = [gunicorn, "-w", str(workers), "-b", f"{host}:{port}", "web.wsgi:app"]
-        os.execve(gunicorn, args, env)
-    from web.app import create_app
+        from web.app import create_app
 
-    app = create_app(loa.settings, loa.engine)
-    loa.echo(N_("Loa at %(url)s (Ctrl+C to stop)"), url=f"http://{host}:{port}/")
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+        create_app(settings).run(host=host, port=port, threaded=True, use_reloader=False)
+        return
+    loa.echo(
+        N_(
+            "Loa at %(url)s (gunicorn: %(workers)s worker processes, %(threads)s threads each); "
+            "Ctrl+C stops it."
+        ),
+        url=url, workers=workers, threads=threads,
+    )  # fmt: skip
+    LoaServer(settings, gunicorn_options(host, port, workers, threads)).run()
 
 
 def register(group: click.Group) -> None:

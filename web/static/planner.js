@@ -46,6 +46,18 @@ function init(root) {
     root.classList.remove("choosing");
   }
 
+  // The library was redrawn: a programme chosen meanwhile stays chosen if it is still listed.
+  function keepChoice() {
+    const el = results.querySelector(`.prog[data-programme="${choice.id}"]`);
+    if (!el) {
+      clearChoice();
+      return;
+    }
+    choice.el = el;
+    el.classList.add("chosen");
+    el.querySelector(".pick")?.setAttribute("aria-pressed", "true");
+  }
+
   function choose(el) {
     const next = describe(el);
     const same = choice && choice.kind === next.kind && choice.id === next.id;
@@ -149,7 +161,7 @@ function init(root) {
         return;
       }
       results.innerHTML = await response.text();
-      if (choice?.kind === "programme") clearChoice();
+      if (choice?.kind === "programme") keepChoice();
     } catch {
       say(text("Failed"), "error");
     }

@@ -1,41 +1,81 @@
-/* Service worker of "my station": keeps the page and its files so that the station can be
-   opened without a link, and sends the confirmations queued on the phone when the link returns
-   (Background Sync), also after the page was closed. */
-importScripts("/static/queue.js");
+/* Service worker of "my station": keeps each station's page (by its exact URL) and the page's
+   files, so that a station can be opened without a link, and sends the confirmations queued on
+   the phone when the link returns (Background Sync), also after the page was closed.
+   The server writes the versioned file URLs in (web/views/station.py): a changed file makes a
+   new worker with a new cache. The page is never downloaded twice: the page hands its own copy
+   over (message "keep") instead of the worker fetching it again. */
+var SHELL = /*SHELL*/[];
+importScripts("/*QUEUE*/");
 
-var CACHE = "loa-station-v4";  // bump when station.js, queue.js or station.css change
-var FILES = ["/station/", "/static/station.css", "/static/station.js", "/static/queue.js"];
+// v5: pages kept per exact URL, handed over by the page; the files' versions name the cache.
+var CACHE = "loa-station-v5-" + SHELL.map(function (u) { return u.split("v=")[1] || "0"; }).join("-");
 
 self.addEventListener("install", function (e) {
   self.skipWaiting();
-  e.waitUntil(caches.open(CACHE).then(function (c) { return c.addAll(FILES); }));
+  // The page hands its files over with its copy (message "keep"); a file it could not hand
+  // over is fetched when first asked for.
+  e.waitUntil(caches.open(CACHE));
 });
 
 self.addEventListener("activate", function (e) {
   e.waitUntil(caches.keys().then(function (keys) {
-    return Promise.all(keys.filter(function (k) { return k !== CACHE; }).map(function (k) { return caches.delete(k); }));
+    return Promise.all(keys.filter(function (k) { return k.indexOf("loa-station") === 0 && k !== CACHE; })
+      .map(function (k) { return caches.delete(k); }));
   }).then(function () { return self.clients.claim(); }));
 });
+
+// The page as the server made it, from the page itself: stored under each URL it answers.
+self.addEventListener("message", function (e) {
+  var d = e.data || {};
+  if (d.loa === "keep" && d.html && d.urls) {
+    e.waitUntil(caches.open(CACHE).then(function (c) {
+      var files = (d.files || []).filter(function (f) { return SHELL.indexOf(f.url) >= 0; }).map(function (f) {
+        return c.put(new URL(f.url, self.location.origin).href, new Response(f.body, { headers: { "Content-Type": f.type } }));
+      });
+      return Promise.all(files.concat(d.urls.map(function (u) {
+        var at = new URL(u, self.location.origin);
+        if (at.origin !== self.location.origin || at.pathname !== "/station/") return null;
+        return c.put(at.href, new Response(d.html, {
+          headers: { "Content-Type": "text/html; charset=utf-8" }
+        }));
+      })));
+    }));
+  }
+});
+
+// A kept copy says so (data-live="0"): the page then shows when it was made and refreshes
+// the statuses once the link is back.
+function kept(resp) {
+  return resp.text().then(function (html) {
+    return new Response(html.replace('data-live="1"', 'data-live="0"'), {
+      headers: { "Content-Type": "text/html; charset=utf-8" }
+    });
+  });
+}
 
 self.addEventListener("fetch", function (e) {
   var req = e.request;
   if (req.method !== "GET") return;
   var url = new URL(req.url);
   if (url.origin !== self.location.origin) return;
-  if (req.mode === "navigate" && url.pathname.indexOf("/station/") === 0) {
-    e.respondWith(fetch(req).then(function (resp) {
-      if (resp.ok) { var copy = resp.clone(); caches.open(CACHE).then(function (c) { c.put(req, copy); }); }
-      return resp;
-    }).catch(function () {
-      return caches.match(req, { ignoreSearch: true }).then(function (hit) { return hit || caches.match("/station/"); });
+  if (req.mode === "navigate" && url.pathname === "/station/") {
+    // Network first; without a link, the copy of exactly this URL (this station), never
+    // another station's.
+    e.respondWith(fetch(req).catch(function (err) {
+      return caches.open(CACHE).then(function (c) { return c.match(url.href); }).then(function (hit) {
+        if (hit) return kept(hit);
+        throw err;
+      });
     }));
     return;
   }
   if (url.pathname.indexOf("/static/") === 0) {
     e.respondWith(caches.open(CACHE).then(function (c) {
       return c.match(req).then(function (hit) {
-        var fresh = fetch(req).then(function (resp) { if (resp.ok) c.put(req, resp.clone()); return resp; });
-        return hit || fresh;
+        return hit || fetch(req).then(function (resp) {
+          if (resp.ok && SHELL.indexOf(url.pathname + url.search) >= 0) c.put(req, resp.clone());
+          return resp;
+        });
       });
     }));
   }

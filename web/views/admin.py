@@ -29,6 +29,7 @@ from scheduler.units.records import UnitsError
 from scheduler.units.service import import_file, import_province
 from web import accounts, forms
 from web.access import ADMIN, require
+from web.account_scope import resolve_stations, resolve_unit
 from web.db import db
 from web.i18n import translate
 from web.models import ROLES, User
@@ -73,15 +74,13 @@ def users() -> Any:
 
 @bp.post("/users")
 def create_user() -> Any:
-    """Create a user (planner/supervisor: unit code; broadcaster: channel ids)."""
+    """Create a user (planner/supervisor: unit code or name; broadcaster: station names or ids)."""
     s = db()
     form = request.form
     try:
-        unit_code = forms.text("unit", N_("unit"))
-        unit_id = find_unit(s, unit_code).id if unit_code else None
-        channel_ids = [
-            int(x) for x in form.get("channels", "").replace(",", " ").split() if x.isdigit()
-        ]
+        unit_text = forms.text("unit", N_("unit"))
+        unit_id = resolve_unit(s, unit_text).id if unit_text else None
+        channel_ids = resolve_stations(s, forms.text("channels", N_("stations")))
         accounts.create_user(
             s, forms.text("username", N_("user name")), form.get("password", ""),
             form.get("role", ""), _actor(),
@@ -348,3 +347,7 @@ def add_cluster(channel_id: int) -> Any:
 def rules() -> Any:
     """The coverage rules in force (from config.toml) with their sources."""
     return render_template("admin/rules.html", settings=current_app.config["LOA_SETTINGS"])
+
+
+# A user's role, area and stations: routes on this blueprint, in their own module.
+import web.views.admin_users  # noqa: E402, F401
