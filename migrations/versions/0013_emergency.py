@@ -100,6 +100,7 @@ def upgrade() -> None:
         sa.Column("aired_via", sa.String(length=8), nullable=True),
         sa.Column("seconds", sa.Integer(), nullable=True),
         sa.Column("failure_reason", sa.Text(), nullable=True),
+        sa.Column("notified_at", content.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("reminded_at", content.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("escalated_at", content.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("updated_at", content.db.UTCDateTime(timezone=True), nullable=False),

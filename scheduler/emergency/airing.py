@@ -124,3 +124,22 @@ def report_by_agent(
                  "reason": d.failure_reason, "broadcast_id": d.broadcast_id}  # fmt: skip
         audit.record(session, agent, f"emergency.{state}", "emergency_delivery", d.id, after=after)
     return d
+
+
+def for_station(session: Session, channel_id: int, now: dt.datetime) -> list[EmergencyDelivery]:
+    """What the station page shows at the top: due airings of live broadcasts, aired or not."""
+    return list(
+        session.scalars(
+            select(EmergencyDelivery)
+            .join(EmergencyBroadcast, EmergencyBroadcast.id == EmergencyDelivery.broadcast_id)
+            .where(
+                EmergencyDelivery.channel_id == channel_id,
+                EmergencyDelivery.state.not_in(("cancelled", "no_answer")),
+                EmergencyDelivery.due_at <= now,
+                EmergencyBroadcast.state == "active",
+                EmergencyBroadcast.expires_at > now,
+            )
+            .order_by(EmergencyDelivery.due_at.desc(), EmergencyDelivery.id)
+            .limit(10)
+        )
+    )

@@ -128,6 +128,7 @@ class EmergencyDelivery(Base):
     aired_via: Mapped[str | None] = mapped_column(String(8))
     seconds: Mapped[int | None] = mapped_column(Integer)
     failure_reason: Mapped[str | None] = mapped_column(Text)
+    notified_at: Mapped[dt.datetime | None]
     reminded_at: Mapped[dt.datetime | None]
     escalated_at: Mapped[dt.datetime | None]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
