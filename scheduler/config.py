@@ -19,6 +19,7 @@ from scheduler.config_checks import (
     ROLES,
     WORKER_JOBS,
     ConfigError,
+    check_agent,
     check_audio_feeds,
     check_report_layout,
     check_reports,
@@ -241,6 +242,20 @@ class ReportLayout:
 
 
 @dataclass(frozen=True)
+class AgentSettings:
+    """Station agents (issue 13): how far ahead they cache, how often they poll, health limits."""
+
+    horizon_days: int = 7
+    poll_seconds: int = 60
+    emergency_poll_seconds: int = 10
+    max_clock_skew_seconds: int = 120
+    ready_check_time: str = "18:00"
+    silent_hours: int = 6
+    # Serve renditions through nginx: a location prefix mapped (internal) to the media folder.
+    accel_redirect_prefix: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything config.toml says, validated."""
 
@@ -260,6 +275,7 @@ class Settings:
     reports: tuple[ReportPeriod, ...] = ()
     report_layout: ReportLayout = field(default_factory=ReportLayout)
     worker: WorkerSettings = field(default_factory=WorkerSettings)
+    agent: AgentSettings = field(default_factory=AgentSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
     speech: SpeechSettings = field(default_factory=SpeechSettings)
@@ -431,6 +447,7 @@ def parse_settings(data: dict[str, Any], where: str, base_dir: str = ".") -> Set
     check_reports(settings, where)
     check_report_layout(settings, where)
     check_worker(settings, where)
+    check_agent(settings, where)
     check_audio_feeds(settings, where)
     check_web(settings, where)
     try:

@@ -198,6 +198,39 @@ def check_worker(settings: Settings, where: str) -> None:
         raise out_of_range(where, "backup.keep", ">= 1")
 
 
+def check_agent(settings: Settings, where: str) -> None:
+    """Agent timings in range; the daily readiness check is a clock time HH:MM."""
+    a = settings.agent
+    if not 1 <= a.horizon_days <= 31:
+        raise out_of_range(where, "agent.horizon_days", "1..31")
+    if not 5 <= a.poll_seconds <= 3600:
+        raise out_of_range(where, "agent.poll_seconds", "5..3600")
+    if not 1 <= a.emergency_poll_seconds <= a.poll_seconds:
+        raise out_of_range(where, "agent.emergency_poll_seconds", "1..poll_seconds")
+    if not 1 <= a.max_clock_skew_seconds <= 86400:
+        raise out_of_range(where, "agent.max_clock_skew_seconds", "1..86400")
+    if not 1 <= a.silent_hours <= 720:
+        raise out_of_range(where, "agent.silent_hours", "1..720")
+    hour, sep, minute = a.ready_check_time.partition(":")
+    valid = sep and hour.isdigit() and minute.isdigit() and len(minute) == 2
+    if not valid or not (0 <= int(hour) <= 23 and 0 <= int(minute) <= 59):
+        raise ConfigError(
+            N_("%(file)s: key '%(key)s' must be a time of day like 18:00, not %(value)s"),
+            code="config.agent.time",
+            file=where,
+            key="agent.ready_check_time",
+            value=repr(a.ready_check_time),
+        )
+    prefix = a.accel_redirect_prefix
+    if prefix and not (prefix.startswith("/") and prefix.endswith("/")):
+        raise ConfigError(
+            N_("%(file)s: key '%(key)s' must start and end with '/', like /protected-media/"),
+            code="config.agent.accel",
+            file=where,
+            key="agent.accel_redirect_prefix",
+        )
+
+
 def out_of_range(where: str, key: str, allowed: str) -> ConfigError:
     """A value outside its range: `allowed` is written as numbers ("1..28", ">= 1")."""
     return ConfigError(
