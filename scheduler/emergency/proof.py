@@ -28,6 +28,11 @@ STATE_NAMES = {
     "no_answer": N_("No answer"),
     "cancelled": N_("Cancelled"),
 }
+BROADCAST_STATE_NAMES = {
+    "awaiting_approval": N_("Awaiting approval"),
+    "active": N_("Active"),
+    "cancelled": N_("Cancelled"),
+}
 VIA_NAMES = {"agent": N_("device"), "person": N_("person")}
 
 

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "web.cli.users",
     "web.cli.serve",
     "web.cli.compliance",
+    "web.cli.emergency",
 )
 
 
