@@ -3,144 +3,131 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, current_app, jsonify
+from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import select
 
+from audio.messages import N_, message
 from content.db import utcnow
-from content.models import Programme
+from content.models import Programme as ProgrammeRow
 from scheduler.areas import subtree_ids
 from scheduler.models import AdminUnit, Channel
-from scheduler.periods import Period, PeriodError, Week
-from web.access import READ, SUPERVISE, current, require, require_channel
+from scheduler.periods import Period, Week
+from web.access import READ, SUPERVISE, require, require_channel
 from web.api import api
-from web.api.common import iso, page_params, page_schema, paged_json, today
-from web.api.spec import query, route, schema
+from web.api.bodies import query_args
+from web.api.common import paged, today
+from web.api.models import Day, Id, OneOf, Out, Page, Paging, Query
+from web.api.spec import route
 from web.db import db
 from web.problems import ApiProblem
-from web.supervision import weekly_matrix
+from web.supervision import Matrix, weekly_matrix
 from web.weeks import load_weeks
 
-UNIT = schema(
-    "Unit",
-    {
-        "type": "object",
-        "required": ["id", "code", "name", "level", "structure"],
-        "properties": {
-            "id": {"type": "integer"},
-            "code": {"type": "string"},
-            "name": {"type": "string"},
-            "level": {"type": "string"},
-            "structure": {"type": "string"},
-            "parent_id": {"type": "integer", "nullable": True},
-            "valid_from": {"type": "string", "format": "date"},
-            "valid_to": {"type": "string", "format": "date", "nullable": True},
-        },
-    },
-)
-PROGRAMME = schema(
-    "Programme",
-    {
-        "type": "object",
-        "required": ["id", "title", "programme_type", "language", "duration_seconds"],
-        "properties": {
-            "id": {"type": "integer"},
-            "code": {"type": "string", "nullable": True},
-            "title": {"type": "string"},
-            "programme_type": {"type": "string"},
-            "language": {"type": "string"},
-            "duration_seconds": {"type": "integer"},
-            "topics": {"type": "array", "items": {"type": "string"}},
-            "priority": {"type": "string"},
-            "approved": {"type": "boolean"},
-        },
-    },
-)
-RULE = schema(
-    "Rule",
-    {
-        "type": "object",
-        "required": ["id", "name_vi", "name_en", "period", "minimum"],
-        "properties": {
-            "id": {"type": "string"},
-            "name_vi": {"type": "string"},
-            "name_en": {"type": "string"},
-            "source": {"type": "string"},
-            "channel_kinds": {"type": "array", "items": {"type": "string"}},
-            "period": {"type": "string"},
-            "minimum": {"type": "integer"},
-            "target": {"type": "integer", "nullable": True},
-            "count": {"type": "string"},
-            "basis": {"type": "string"},
-        },
-    },
-)
-ME = schema(
-    "Me",
-    {
-        "type": "object",
-        "required": ["username", "role"],
-        "properties": {
-            "username": {"type": "string"},
-            "display_name": {"type": "string"},
-            "role": {"type": "string"},
-            "unit_id": {"type": "integer", "nullable": True},
-            "channel_ids": {"type": "array", "items": {"type": "integer"}},
-        },
-    },
-)
-WEEKLY = schema(
-    "WeeklyCompliance",
-    {
-        "type": "object",
-        "required": ["rule", "period", "weeks", "channels"],
-        "properties": {
-            "rule": {"type": "string"},
-            "period": {"type": "string"},
-            "weeks": {"type": "array", "items": {"type": "string"}},
-            "channels": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["channel_id", "cells"],
-                    "properties": {
-                        "channel_id": {"type": "integer"},
-                        "unit_code": {"type": "string"},
-                        "weeks_met": {"type": "integer"},
-                        "weeks_applicable": {"type": "integer"},
-                        "cells": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "week": {"type": "string"},
-                                    "value": {"type": "number"},
-                                    "status": {"type": "string"},
-                                    "unconfirmed": {"type": "integer"},
-                                },
-                            },
-                        },
-                    },
-                },
-            },
-        },
-    },
-)
+LEVELS = ("province", "district", "commune", "village")
 
 
-def unit_json(u: AdminUnit) -> dict[str, Any]:
-    """A unit as the API shows it."""
-    return {
-        "id": u.id,
-        "code": u.code,
-        "name": u.name,
-        "level": u.level,
-        "structure": u.structure,
-        "parent_id": u.parent_id,
-        "valid_from": iso(u.valid_from),
-        "valid_to": iso(u.valid_to),
-    }
+class Unit(Out):
+    """An administrative unit."""
+
+    id: int
+    code: str
+    name: str
+    level: str
+    structure: str
+    parent_id: int | None
+    valid_from: Day
+    valid_to: Day | None
+
+
+class UnitQuery(Paging):
+    """Units under a parent, of a level, paged."""
+
+    parent: Id | None = Field(None, description="parent unit id")
+    level: Annotated[str, OneOf(LEVELS)] | None = Field(None, description="level")
+
+
+class Programme(Out):
+    """A programme of the library as the API lists it."""
+
+    id: int
+    code: str | None
+    title: str
+    programme_type: str
+    language: str
+    duration_seconds: int
+    topics: list[str]
+    priority: str
+    approved: bool = Field(validation_alias="is_approved")
+
+
+class ProgrammeQuery(Paging):
+    """Programmes of a language, paged."""
+
+    language: str | None = Field(None, max_length=16, description="language code")
+
+
+class Rule(Out):
+    """A coverage rule in force (config.toml)."""
+
+    id: str
+    name_vi: str
+    name_en: str
+    source: str
+    channel_kinds: list[str]
+    period: str
+    minimum: int
+    target: int | None
+    count: str
+    basis: str
+
+
+class Me(Out):
+    """The caller: who, which role, which scope."""
+
+    username: str
+    display_name: str
+    role: str
+    unit_id: int | None
+    channel_ids: Annotated[list[int], AfterValidator(sorted)]
+
+
+class Cell(BaseModel):
+    """One channel in one week."""
+
+    week: str
+    value: int | float
+    status: str
+    unconfirmed: int
+
+
+class ChannelWeeks(BaseModel):
+    """A channel's weeks over the period."""
+
+    channel_id: int
+    unit_code: str
+    weeks_met: int
+    weeks_applicable: int
+    cells: list[Cell]
+
+
+class WeeklyCompliance(BaseModel):
+    """A weekly rule per channel and week of a period."""
+
+    rule: str
+    period: str
+    weeks: list[str]
+    channels: list[ChannelWeeks]
+
+
+class WeeklyQuery(Query):
+    """The period, rule and area of the weekly compliance."""
+
+    period: str = Field(max_length=30, description="period", examples=["2026-Q4"])
+    rule: str | None = Field(None, max_length=80, description="weekly rule id (default: the first)")
+    unit: Id | None = Field(None, description="unit id")
 
 
 @route(
@@ -149,39 +136,23 @@ def unit_json(u: AdminUnit) -> dict[str, Any]:
     "GET",
     summary="Administrative units in your area (children of a unit with `parent`)",
     tag="units",
-    params=[
-        *page_params(),
-        query("parent", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "parent unit id"),
-        query(
-            "level",
-            {"type": "string", "enum": ["province", "district", "commune", "village"]},
-            "level",
-        ),
-    ],
-    responses={200: page_schema(UNIT)},
+    query=UnitQuery,
+    responses={200: Page[Unit]},
 )
 def list_units() -> Any:
     """Units the caller may see (admins: all; others: their subtree)."""
     principal = require(READ)
+    args = query_args(UnitQuery)
     session = db()
     q = select(AdminUnit)
     scope = principal.unit_ids(session)
     if scope is not None:
         q = q.where(AdminUnit.id.in_(list(scope)))
-    parent = request.args.get("parent", type=int)
-    if parent is not None:
-        q = q.where(AdminUnit.parent_id == parent)
-    level = request.args.get("level")
-    if level:
-        if level not in ("province", "district", "commune", "village"):
-            raise ApiProblem(
-                422,
-                "cấp: tỉnh, huyện, xã hoặc thôn (province, district, commune, village) / "
-                "level: province, district, commune or village",
-                "invalid",
-            )
-        q = q.where(AdminUnit.level == level)
-    return paged_json(session, q, unit_json, AdminUnit.code, AdminUnit.id)
+    if args.parent is not None:
+        q = q.where(AdminUnit.parent_id == args.parent)
+    if args.level:
+        q = q.where(AdminUnit.level == args.level)
+    return paged(session, q, Unit, args, AdminUnit.code, AdminUnit.id)
 
 
 @route(
@@ -190,77 +161,33 @@ def list_units() -> Any:
     "GET",
     summary="The programme library",
     tag="programmes",
-    params=[
-        *page_params(),
-        query("language", {"type": "string", "maxLength": 16}, "language code"),
-    ],
-    responses={200: page_schema(PROGRAMME)},
+    query=ProgrammeQuery,
+    responses={200: Page[Programme]},
 )
 def list_programmes() -> Any:
     """Programmes, paged (the library is shared by every area)."""
     require(READ)
-    q = select(Programme)
-    language = request.args.get("language")
-    if language:
-        q = q.where(Programme.language == language)
-    return paged_json(db(), q, _programme_json, Programme.id)
-
-
-def _programme_json(p: Programme) -> dict[str, Any]:
-    """A programme of the library as the API lists it."""
-    return {
-        "id": p.id,
-        "code": p.code,
-        "title": p.title,
-        "programme_type": p.programme_type,
-        "language": p.language,
-        "duration_seconds": p.duration_seconds,
-        "topics": p.topics,
-        "priority": p.priority,
-        "approved": p.is_approved,
-    }
+    args = query_args(ProgrammeQuery)
+    q = select(ProgrammeRow)
+    if args.language:
+        q = q.where(ProgrammeRow.language == args.language)
+    return paged(db(), q, Programme, args, ProgrammeRow.id)
 
 
 @route(api, "/rules", "GET", summary="Coverage rules in force", tag="rules",
-       responses={200: {"type": "array", "items": RULE}})  # fmt: skip
+       responses={200: list[Rule]})  # fmt: skip
 def list_rules() -> Any:
     """The rules of config.toml."""
     require(READ)
-    return jsonify(
-        [
-            {
-                "id": r.id,
-                "name_vi": r.name_vi,
-                "name_en": r.name_en,
-                "source": r.source,
-                "channel_kinds": list(r.channel_kinds),
-                "period": r.period,
-                "minimum": r.minimum,
-                "target": r.target,
-                "count": r.count,
-                "basis": r.basis,
-            }
-            for r in current_app.config["LOA_SETTINGS"].rules
-        ]
-    )
+    return jsonify(Rule.dump_all(current_app.config["LOA_SETTINGS"].rules))
 
 
 @route(api, "/me", "GET", summary="Who you are, your role and scope", tag="users",
-       responses={200: ME})  # fmt: skip
+       responses={200: Me})  # fmt: skip
 def me() -> Any:
     """The caller."""
-    require(READ)
-    p = current()
-    assert p is not None
-    return jsonify(
-        {
-            "username": p.username,
-            "display_name": p.display_name,
-            "role": p.role,
-            "unit_id": p.unit_id,
-            "channel_ids": sorted(p.channel_ids),
-        }
-    )
+    principal = require(READ)
+    return jsonify(Me.dump(principal))
 
 
 @route(
@@ -269,71 +196,52 @@ def me() -> Any:
     "GET",
     summary="A weekly rule per channel and week of a period, in an area (basis aired)",
     tag="compliance",
-    params=[
-        query("period", {"type": "string", "maxLength": 30, "example": "2026-Q4"}, "period", True),
-        query("rule", {"type": "string", "maxLength": 80}, "weekly rule id (default: the first)"),
-        query("unit", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "unit id"),
-    ],
-    responses={200: WEEKLY},
+    query=WeeklyQuery,
+    responses={200: WeeklyCompliance},
 )
 def weekly_compliance() -> Any:
     """Counts and statuses per channel and week; unconfirmed items per cell."""
     principal = require(SUPERVISE)
     session = db()
     settings = current_app.config["LOA_SETTINGS"]
-    try:
-        period = Period.parse(request.args.get("period", ""))
-    except PeriodError as exc:
-        raise ApiProblem(422, str(exc), "period") from exc
+    args = query_args(WeeklyQuery)
+    period = Period.parse(args.period)
     if len(period.weeks()) > 60:
-        raise ApiProblem(
-            422, "chọn kỳ dài tối đa một năm / choose a period of at most a year", "period"
-        )
+        raise ApiProblem(422, message(N_("Choose a period of at most a year")), "period.too_long")
     rules = [r for r in settings.rules if r.period == "week"]
-    wanted = request.args.get("rule")
-    rule = next((r for r in rules if r.id == wanted), None) if wanted else rules[0]
+    rule = next((r for r in rules if r.id == args.rule), None) if args.rule else rules[0]
     if rule is None:
         raise ApiProblem(
-            422,
-            f"quy định theo tuần '{wanted}' không hợp lệ / unknown weekly rule '{wanted}'",
-            "rule",
+            422, message(N_("There is no weekly rule '%(rule)s'"), rule=args.rule), "rule"
         )
     q = select(Channel).order_by(Channel.id)
-    unit_id = request.args.get("unit", type=int)
-    if unit_id is not None:
-        if session.get(AdminUnit, unit_id) is None or not principal.covers_unit(session, unit_id):
-            raise ApiProblem(
-                404, "địa bàn này không thuộc phạm vi của bạn / this area is not yours", "not_found"
-            )
-        q = q.where(Channel.unit_id.in_(subtree_ids(session, unit_id)))
+    if args.unit is not None:
+        unit = args.unit
+        if session.get(AdminUnit, unit) is None or not principal.covers_unit(session, unit):
+            raise ApiProblem(404, message(N_("This area is not in your scope")), "not_found")
+        q = q.where(Channel.unit_id.in_(subtree_ids(session, unit)))
     scope = principal.channel_scope(session)
     if scope is not None:
         q = q.where(Channel.id.in_(list(scope)))
     matrix = weekly_matrix(session, settings, rule, period, list(session.scalars(q)), utcnow())
-    return jsonify(
-        {
-            "rule": rule.id,
-            "period": period.label,
-            "weeks": [str(w) for w in matrix.weeks],
-            "channels": [
-                {
-                    "channel_id": c.id,
-                    "unit_code": c.unit.code,
-                    "weeks_met": matrix.weeks_met(c.id)[0],
-                    "weeks_applicable": matrix.weeks_met(c.id)[1],
-                    "cells": [
-                        {
-                            "week": str(w),
-                            "value": matrix.cell(c.id, w).value,
-                            "status": matrix.cell(c.id, w).status,
-                            "unconfirmed": matrix.cell(c.id, w).unconfirmed,
-                        }
-                        for w in matrix.weeks
-                    ],
-                }
-                for c in matrix.channels
-            ],
-        }
+    body = WeeklyCompliance(
+        rule=rule.id,
+        period=period.label,
+        weeks=[str(w) for w in matrix.weeks],
+        channels=[_channel_weeks(matrix, c) for c in matrix.channels],
+    )
+    return jsonify(body.model_dump(mode="json"))
+
+
+def _channel_weeks(matrix: Matrix, channel: Channel) -> ChannelWeeks:
+    met, applicable = matrix.weeks_met(channel.id)
+    cells = [(w, matrix.cell(channel.id, w)) for w in matrix.weeks]
+    return ChannelWeeks(
+        channel_id=channel.id,
+        unit_code=channel.unit.code,
+        weeks_met=met,
+        weeks_applicable=applicable,
+        cells=[Cell.model_validate({**vars(c), "week": str(w)}) for w, c in cells],
     )
 
 
@@ -363,11 +271,11 @@ def _stamp(t: dt.datetime) -> str:
 
 @route(
     api,
-    "/channels/<int:channel_id>/calendar.ics",
+    "/channels/<id:channel_id>/calendar.ics",
     "GET",
     summary="iCalendar feed of a channel's slots (last week and the next four)",
     tag="schedules",
-    responses={200: {"type": "string"}},
+    responses={200: "string"},
     content_type="text/calendar",
 )
 def calendar(channel_id: int) -> Any:
