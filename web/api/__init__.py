@@ -11,7 +11,19 @@ from sqlalchemy import text
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from web.api import admin, airings, channels, resources, schedules, spec  # noqa: E402,F401
+from web.api import (  # noqa: E402,F401
+    admin,
+    airings,
+    calendar,
+    channels,
+    compliance,
+    me,
+    programmes,
+    rules,
+    schedules,
+    spec,
+    units,
+)
 from web.api.bodies import query_args  # noqa: E402
 from web.api.models import Query  # noqa: E402
 from web.db import db  # noqa: E402
