@@ -19,7 +19,7 @@ from content.text import clean_text
 from scheduler.areas import subtree_ids
 from scheduler.config import Settings
 from scheduler.errors import Invalid, NotFound
-from scheduler.media import media_root, rendition_format
+from scheduler.media import media_root
 from scheduler.models import Channel
 from scheduler.periods import local_date_of
 from scheduler.speech import speech_setup
@@ -158,7 +158,7 @@ def programme_from_audio(
     """An approved emergency programme from an uploaded file (validated, normalised, stored)."""
     fields = _fields(settings, clean_text(title, field=N_("the title")))
     imported = import_audio(
-        session, media_root(settings), path, actor, rendition_format(settings),
+        session, media_root(settings), path, actor, settings.audio,
         original_name=original_name,
     )  # fmt: skip
     if imported.duplicate and imported.asset.programme_id is not None:

@@ -13,6 +13,7 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from web.api import (  # noqa: E402,F401
     admin,
+    agent,
     airings,
     calendar,
     channels,

@@ -214,6 +214,7 @@ WeekName = Annotated[
 AwareTime = Annotated[
     dt.datetime,
     PlainValidator(_aware),
+    PlainSerializer(_iso, return_type=str),
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
 
