@@ -14,7 +14,7 @@ from content import audit
 from content.db import utcnow
 from scheduler.errors import N_, Conflict, Invalid, NotFound
 from scheduler.models import AdminUnit, Channel
-from web.models import ROLES, ApiToken, LoginFailure, User, UserChannel
+from web.models import ROLES, ApiToken, LoginFailure, User, UserChannel, WebSession
 
 MIN_PASSWORD = 10
 # werkzeug's scrypt (memory-hard); tests switch to a cheap method to stay fast.
@@ -132,12 +132,62 @@ def change_password(session: Session, user: User, old: str, new: str) -> None:
 
 
 def set_password(session: Session, user: User, new: str, actor: str) -> None:
-    """Set a new password (admin reset or own change) and end the user's other sessions."""
+    """Set a new password (admin reset or own change): the user's sessions and tokens end."""
     _check_password(new)
     user.password_hash = generate_password_hash(new, PASSWORD_METHOD)
-    user.session_stamp += 1
+    _sign_out_everywhere(session, user)
+    revoked = _revoke_all_tokens(session, user)
     session.flush()
-    audit.record(session, actor, "user.password", "user", user.id)
+    audit.record(
+        session, actor, "user.password", "user", user.id, after={"tokens_revoked": revoked}
+    )
+
+
+def set_active(session: Session, user: User, active: bool, actor: str) -> None:
+    """Enable or disable a user; disabling ends their sessions and stops their tokens at once."""
+    user.active = active
+    _sign_out_everywhere(session, user)
+    session.flush()
+    audit.record(session, actor, "user.active", "user", user.id, after={"active": active})
+
+
+def _sign_out_everywhere(session: Session, user: User) -> None:
+    """Every session of the user ends; every process sees the new version on its next request."""
+    user.session_stamp += 1
+    user.auth_version += 1
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+
+
+def start_session(session: Session, user: User, lifetime: dt.timedelta) -> str:
+    """A new server-side session for a signed-in browser; its id goes in the signed cookie."""
+    sid = secrets.token_urlsafe(32)
+    horizon = utcnow() - lifetime  # the user's expired sessions are swept on the way
+    session.execute(
+        delete(WebSession).where(WebSession.user_id == user.id, WebSession.created_at < horizon)
+    )
+    session.add(WebSession(digest=token_digest(sid), user_id=user.id))
+    session.flush()
+    return sid
+
+
+def end_session(session: Session, sid: str | None) -> None:
+    """Sign out: the session's row goes, so a copy of the cookie is worth nothing."""
+    if sid:
+        session.execute(delete(WebSession).where(WebSession.digest == token_digest(sid)))
+
+
+def session_user(session: Session, user_id: int, sid: str, lifetime: dt.timedelta) -> User | None:
+    """The active user of a live session, else None (signed out, expired, disabled, another's)."""
+    return session.scalar(
+        select(User)
+        .join(WebSession, WebSession.user_id == User.id)
+        .where(
+            User.id == user_id,
+            User.active,
+            WebSession.digest == token_digest(sid),
+            WebSession.created_at >= utcnow() - lifetime,
+        )
+    )
 
 
 def token_digest(token: str) -> str:
@@ -152,6 +202,37 @@ def issue_token(session: Session, user: User, name: str, actor: str) -> str:
     session.flush()
     audit.record(session, actor, "token.issue", "user", user.id, after={"name": name})
     return token
+
+
+def list_tokens(session: Session, user: User) -> list[ApiToken]:
+    """The user's tokens, newest first, revoked ones included (with when)."""
+    query = select(ApiToken).where(ApiToken.user_id == user.id)
+    return list(session.scalars(query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def revoke_token(session: Session, user: User, token_id: int, actor: str) -> ApiToken:
+    """Revoke one of the user's tokens (idempotent); it stops working at once everywhere."""
+    token = session.scalar(
+        select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
+    )
+    if token is None:
+        raise NotFound(
+            N_("The user '%(user)s' has no token %(id)s"),
+            code="token.not_found", user=user.username, id=token_id,
+        )  # fmt: skip
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.flush()
+        audit.record(session, actor, "token.revoke", "user", user.id, after={"token": token.id})
+    return token
+
+
+def _revoke_all_tokens(session: Session, user: User) -> int:
+    """Revoke every live token of the user; how many there were."""
+    live = [t for t in list_tokens(session, user) if t.revoked_at is None]
+    for token in live:
+        token.revoked_at = utcnow()
+    return len(live)
 
 
 def token_user(session: Session, token: str) -> User | None:

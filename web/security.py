@@ -5,13 +5,13 @@ from __future__ import annotations
 import hmac
 import secrets
 import threading
-import time
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request, session
 from sqlalchemy import select
 
 from audio.messages import N_, message
+from web import accounts
 from web.access import Principal
 from web.accounts import token_digest
 from web.db import db
@@ -19,7 +19,6 @@ from web.models import ApiToken, User
 from web.problems import ApiProblem
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-TOKEN_TTL = 30.0  # seconds a resolved token is trusted before it is looked up again
 CSP = (
     "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; "
     "script-src 'self'; connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; "
@@ -41,28 +40,27 @@ def principal_of(user: User, via_token: bool = False) -> Principal:
 
 
 class TokenCache:
-    """Resolved tokens for a short while: the confirmation path must not re-read users each time."""
+    """Principals of resolved tokens, each valid for one auth_version of its user.
+
+    Nothing here is trusted for a time: every request reads the token's row and its user's
+    version (one indexed query), so disabling, revoking or a new password acts at once in every
+    process; only building the principal (role, scope, channels) is saved.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._items: dict[str, tuple[float, Principal]] = {}
+        self._items: dict[str, tuple[int, Principal]] = {}
 
-    def get(self, digest: str) -> Principal | None:
+    def get(self, digest: str, version: int) -> Principal | None:
         with self._lock:
             hit = self._items.get(digest)
-        if hit is None or hit[0] < time.monotonic():
-            return None
-        return hit[1]
+        return hit[1] if hit is not None and hit[0] == version else None
 
-    def put(self, digest: str, principal: Principal) -> None:
+    def put(self, digest: str, version: int, principal: Principal) -> None:
         with self._lock:
             if len(self._items) > 10_000:
                 self._items.clear()
-            self._items[digest] = (time.monotonic() + TOKEN_TTL, principal)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+            self._items[digest] = (version, principal)
 
 
 def _from_token(header: str) -> Principal:
@@ -74,29 +72,37 @@ def _from_token(header: str) -> Principal:
             "unauthenticated",
         )
     digest = token_digest(token.strip())
-    cache: TokenCache = current_app.extensions["loa_tokens"]
-    principal = cache.get(digest)
-    if principal is not None:
-        return principal
-    row = db().scalar(
-        select(ApiToken).where(ApiToken.digest == digest, ApiToken.revoked_at.is_(None))
-    )
-    if row is None or not row.user.active:
+    s = db()
+    live = s.execute(
+        select(ApiToken.user_id, User.auth_version)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.digest == digest, ApiToken.revoked_at.is_(None), User.active)
+    ).first()
+    if live is None:
         raise ApiProblem(
             401, message(N_("The access token is unknown or was revoked")), "unauthenticated"
         )
-    principal = principal_of(row.user, via_token=True)
-    cache.put(digest, principal)
+    cache: TokenCache = current_app.extensions["loa_tokens"]
+    principal = cache.get(digest, live.auth_version)
+    if principal is None:
+        user = s.get(User, live.user_id)
+        assert user is not None
+        principal = principal_of(user, via_token=True)
+        cache.put(digest, live.auth_version, principal)
     return principal
 
 
 def _from_session() -> Principal | None:
-    uid = session.get("uid")
+    uid, sid = session.get("uid"), session.get("sid")
     if uid is None:
         return None
-    user = db().get(User, uid)
-    if user is None or not user.active or user.session_stamp != session.get("stamp"):
+    lifetime = current_app.permanent_session_lifetime
+    user = accounts.session_user(db(), uid, sid, lifetime) if isinstance(sid, str) else None
+    if user is None or user.session_stamp != session.get("stamp"):
+        lang = session.get("lang")
         session.clear()
+        if lang:
+            session["lang"] = lang
         return None
     return principal_of(user)
 

@@ -103,10 +103,7 @@ def _user(user_id: int) -> User:
 def toggle_user(user_id: int) -> Any:
     """Disable or enable a user (a disabled user's sessions and tokens stop working)."""
     user = _user(user_id)
-    user.active = not user.active
-    user.session_stamp += 1
-    current_app.extensions["loa_tokens"].clear()
-    audit.record(db(), _actor(), "user.active", "user", user.id, after={"active": user.active})
+    accounts.set_active(db(), user, not user.active, _actor())
     return _done(_("User updated."), "admin.users")
 
 

@@ -63,11 +63,13 @@ def login() -> Any:
         flash(_("Wrong user name or password."), "error")
         return render_template("login.html", next=request.form.get("next", "")), 401
     accounts.clear_failures(s, [f"user:{username}"])
+    sid = accounts.start_session(s, user, current_app.permanent_session_lifetime)
     s.commit()
     lang = session.get("lang")
     session.clear()  # a fresh session on sign-in (no fixation)
     session.permanent = True
     session["uid"] = user.id
+    session["sid"] = sid
     session["stamp"] = user.session_stamp
     if lang in LANGUAGES:
         session["lang"] = lang
@@ -78,7 +80,9 @@ def login() -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
-    """End the session."""
+    """End the session here and on the server: a saved copy of the cookie no longer signs in."""
+    accounts.end_session(db(), session.get("sid"))
+    db().commit()
     lang = session.get("lang")
     session.clear()
     if lang:
@@ -106,7 +110,9 @@ def password() -> Any:
             s.rollback()
             flash(translate(exc), "error")
             return render_template("password.html"), 422
+        sid = accounts.start_session(s, user, current_app.permanent_session_lifetime)
         s.commit()
+        session["sid"] = sid  # this browser stays signed in; every other session has ended
         session["stamp"] = user.session_stamp
         flash(_("Password changed."), "ok")
         return redirect(url_for("home.index"))
