@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -14,7 +14,7 @@ from content import audit
 from content.db import utcnow
 from scheduler.errors import N_, Conflict, Invalid, NotFound
 from scheduler.models import AdminUnit, Channel
-from web.models import ROLES, ApiToken, LoginFailure, User, UserChannel, WebSession
+from web.models import ROLES, ApiToken, User, UserChannel, WebSession
 
 MIN_PASSWORD = 10
 # werkzeug's scrypt (memory-hard); tests switch to a cheap method to stay fast.
@@ -245,27 +245,3 @@ def token_user(session: Session, token: str) -> User | None:
     if found is None or not found.user.active:
         return None
     return found.user
-
-
-def recent_failures(session: Session, keys: list[str], window: dt.timedelta) -> int:
-    """The most failed sign-ins of any one key (user name, address) within the window."""
-    since = utcnow() - window
-    query = (
-        select(func.count())
-        .where(LoginFailure.key.in_(keys), LoginFailure.at >= since)
-        .group_by(LoginFailure.key)
-    )
-    return max(session.scalars(query), default=0)
-
-
-def record_failure(session: Session, keys: list[str], window: dt.timedelta) -> None:
-    """Remember a failed sign-in and forget the ones older than the window."""
-    now = utcnow()
-    session.execute(delete(LoginFailure).where(LoginFailure.at < now - window))
-    session.add_all(LoginFailure(key=k[:200], at=now) for k in keys)
-    session.flush()
-
-
-def clear_failures(session: Session, keys: list[str]) -> None:
-    """Forget failures after a successful sign-in."""
-    session.execute(delete(LoginFailure).where(LoginFailure.key.in_(keys)))
