@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import unicodedata
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -44,7 +45,7 @@ def create_user(
     channel_ids: list[int] | None = None,
 ) -> User:
     """A new user; planners and supervisors need a unit, broadcasters at least one channel."""
-    username = username.strip().lower()
+    username = normalise_username(username)
     if (
         not username
         or len(username) > 80
@@ -52,6 +53,11 @@ def create_user(
     ):
         raise Invalid(
             N_("A user name is 1 to 80 letters, digits, '.', '_' or '-'"), code="user.name"
+        )
+    if len(_scripts(username)) > 1:
+        raise Invalid(
+            N_("A user name takes its letters from one alphabet only (no look-alike letters)"),
+            code="user.name.scripts",
         )
     if role not in ROLES:
         raise Invalid(
@@ -115,9 +121,20 @@ def create_user(
     return user
 
 
+def normalise_username(name: str) -> str:
+    """The one form of a user name: NFKC (full-width and other compatibility letters become
+    plain ones), trimmed, lower case; used when creating a user and when signing in."""
+    return unicodedata.normalize("NFKC", name).strip().lower()
+
+
+def _scripts(name: str) -> set[str]:
+    """The alphabets of a name's letters (LATIN, CYRILLIC, GREEK...), from their Unicode names."""
+    return {unicodedata.name(c, "UNKNOWN").split()[0] for c in name if c.isalpha()}
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with these credentials, else None (constant work either way)."""
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    user = session.scalar(select(User).where(User.username == normalise_username(username)))
     if user is None or not user.active:
         check_password_hash(_DUMMY_HASH, password)
         return None

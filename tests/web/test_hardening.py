@@ -88,3 +88,50 @@ def test_media_downloads_are_private(
         assert r.status_code == 200 and "public" not in r.headers["Cache-Control"]
     with app.test_client().get("/favicon.ico") as r:  # public assets stay cacheable
         assert "public" in r.headers["Cache-Control"]
+
+
+def test_user_names_are_nfkc_and_of_one_alphabet(app: Flask, world: World, session_factory):
+    from scheduler.errors import Conflict, Invalid
+    from web import accounts
+
+    with session_factory() as s:
+        wide = accounts.create_user(s, "ｋｅｈｏａｃｈ２", "correct horse battery", "admin", "t")
+        assert wide.username == "kehoach2"
+        for lookalike in ("аdmin", "pаypal", "ad\u03bcin"):  # Cyrillic а, Greek μ among Latin
+            with pytest.raises(Invalid) as refused:
+                accounts.create_user(s, lookalike, "correct horse battery", "admin", "t")
+            assert refused.value.code == "user.name.scripts"
+        with pytest.raises(Conflict):  # full-width "admin" is admin, who exists already
+            accounts.create_user(s, "ａｄｍｉｎ", "correct horse battery", "admin", "t")
+        s.commit()
+    b = Browser(app.test_client())
+    assert b.login("ＫＥＨＯＡＣＨ２") == 302  # signs in as kehoach2
+    admin = Browser(app.test_client())
+    admin.login("admin")
+    r = admin.post("/admin/users", {"username": "аdmin2", "role": "admin",
+                                    "password": "correct horse battery"})  # fmt: skip
+    assert r.status_code == 303
+    assert "bảng chữ cái" in admin.get("/admin/users").text
+
+
+@pytest.mark.parametrize("bad", ["Tin\x00 mới", "Tin\r mới", "Tin\x1b mới"])
+def test_form_titles_refuse_control_characters(app: Flask, world: World, session_factory, bad):
+    from sqlalchemy import func, select
+
+    from content.models import Programme
+
+    with session_factory() as s:
+        before = s.scalar(select(func.count()).select_from(Programme))
+    b = Browser(app.test_client())
+    b.login("planner")
+    b.get("/library")
+    form = {"title": bad, "programme_type": "tin", "topics": "ntm", "minutes": "3"}
+    assert b.post("/library", form).status_code == 303
+    assert b.post("/library", form, content_type="multipart/form-data").status_code == 303
+    assert "U+00" in b.get("/library").text  # the page says which character was refused
+    speech = {"title": bad, "programme_type": "tin", "topics": "ntm", "text": "Xin chào bà con."}
+    assert b.post("/library/speech", speech).status_code in (303, 422)
+    with session_factory() as s:
+        assert s.scalar(select(func.count()).select_from(Programme)) == before
+        titles = s.scalars(select(Programme.title)).all()
+    assert not any("\x00" in t or "\r" in t for t in titles)

@@ -67,7 +67,9 @@ def token(
     """Issue an API bearer token for a user (printed once), or list or revoke their tokens."""
     try:
         with loa.session() as s:
-            user = s.scalar(select(User).where(User.username == username.lower()))
+            user = s.scalar(
+                select(User).where(User.username == accounts.normalise_username(username))
+            )
             if user is None:
                 raise loa.error(N_("There is no user '%(user)s'"), user=username)
             if revoke_id is not None:
@@ -95,7 +97,9 @@ def password(loa: LoaContext, username: str, password: str) -> None:
     """Set a user's password (their sessions end)."""
     try:
         with loa.session() as s:
-            user = s.scalar(select(User).where(User.username == username.lower()))
+            user = s.scalar(
+                select(User).where(User.username == accounts.normalise_username(username))
+            )
             if user is None:
                 raise loa.error(N_("There is no user '%(user)s'"), user=username)
             accounts.set_password(s, user, password, "cli")

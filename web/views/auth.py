@@ -43,7 +43,8 @@ def login() -> Any:
     settings = current_app.config["LOA_SETTINGS"].web
     window = dt.timedelta(minutes=settings.login_window_minutes)
     raw = request.form.get("username", "")
-    username = clean_text(raw, field=N_("user name"), lenient=True).lower()[:80]
+    username = accounts.normalise_username(clean_text(raw, field=N_("user name"), lenient=True))
+    username = username[:80]
     password = request.form.get("password", "")
     s = db()
     verdict = throttle.check(
