@@ -9,6 +9,7 @@ from flask import Response, current_app, jsonify, request
 from sqlalchemy import select
 
 from content.db import utcnow
+from content.export_safe import ical_fold, ical_text
 from content.models import Programme
 from scheduler.areas import subtree_ids
 from scheduler.models import AdminUnit, Channel
@@ -337,26 +338,6 @@ def weekly_compliance() -> Any:
     )
 
 
-def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> str:
-    """Fold a content line at 75 octets (RFC 5545 3.1)."""
-    raw = line.encode()
-    if len(raw) <= 75:
-        return line
-    parts, chunk = [], b""
-    for ch in line:
-        b = ch.encode()
-        if len(chunk) + len(b) > (75 if not parts else 74):
-            parts.append(chunk.decode())
-            chunk = b""
-        chunk += b
-    parts.append(chunk.decode())
-    return "\r\n ".join(parts)
-
-
 def _stamp(t: dt.datetime) -> str:
     return t.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
@@ -381,7 +362,7 @@ def calendar(channel_id: int) -> Any:
         "VERSION:2.0",
         "PRODID:-//Loa//Lich phat song//VI",
         "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_ics_text(channel.name)}",
+        f"X-WR-CALNAME:{ical_text(channel.name)}",
     ]
     for offset in range(6):
         week = start.shift(offset)
@@ -395,10 +376,10 @@ def calendar(channel_id: int) -> Any:
                 f"DTSTAMP:{now}",
                 f"DTSTART:{_stamp(slot.starts_at)}",
                 f"DTEND:{_stamp(end)}",
-                f"SUMMARY:{_ics_text(channel.name)} ({len(titles)})",
-                f"DESCRIPTION:{_ics_text(chr(10).join(titles))}",
+                f"SUMMARY:{ical_text(channel.name)} ({len(titles)})",
+                f"DESCRIPTION:{ical_text(chr(10).join(titles))}",
                 "END:VEVENT",
             ]
     lines.append("END:VCALENDAR")
-    body = "\r\n".join(_fold(x) for x in lines) + "\r\n"
+    body = "\r\n".join(ical_fold(x) for x in lines) + "\r\n"
     return Response(body, mimetype="text/calendar")
