@@ -219,3 +219,36 @@ def test_bulk_xlsx_keeps_formula_like_text_as_text(tmp_path):
     wb = load_workbook(path)
     assert all(c.data_type != "f" for r in wb.worksheets[0].iter_rows() for c in r)
     assert read_file(path)[section][0][1][columns[0]] == "=1+1"  # round-trips unchanged
+
+
+# --- item 11: broadcasters see published weeks only
+
+
+def test_broadcasters_see_published_weeks_only(app: Flask, world: World, session_factory):
+    from scheduler import schedules
+    from scheduler.models import WeekSchedule
+
+    api = app.test_client()
+
+    def week(role: str) -> dict:
+        token = {"Authorization": f"Bearer {world.tokens[role]}"}
+        url = f"/api/v1/channels/{world.channel_a}/schedule?week={world.week}"
+        with api.get(url, headers=token) as r:
+            assert r.status_code == 200
+            return r.json
+
+    def calendar() -> bytes:
+        token = {"Authorization": f"Bearer {world.tokens['broadcaster']}"}
+        with api.get(f"/api/v1/channels/{world.channel_a}/calendar.ics", headers=token) as r:
+            return r.data
+
+    assert week("planner")["state"] == "draft" and week("planner")["slots"]
+    assert week("broadcaster")["state"] == "none" and week("broadcaster")["slots"] == []
+    draft_calendar = calendar()
+    assert b"BEGIN:VEVENT" not in draft_calendar  # the world's only week is a draft
+    with session_factory() as s:
+        sched = s.query(WeekSchedule).filter_by(channel_id=world.channel_a).one()
+        schedules.publish_week(s, sched.id, "t")
+        s.commit()
+    assert week("broadcaster")["state"] == "published" and week("broadcaster")["slots"]
+    assert b"BEGIN:VEVENT" in calendar()
