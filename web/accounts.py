@@ -15,7 +15,8 @@ from content import audit
 from content.db import utcnow
 from scheduler.errors import N_, Conflict, Invalid, NotFound
 from scheduler.models import AdminUnit, Channel
-from web.models import ROLES, ApiToken, User, UserChannel, WebSession
+from scheduler.roles import ROLES
+from web.models import ApiToken, User, UserChannel, WebSession
 
 MIN_PASSWORD = 10
 # werkzeug's scrypt (memory-hard); tests switch to a cheap method to stay fast.

@@ -11,6 +11,8 @@ from flask import Flask, Response, current_app, g, request, session
 from sqlalchemy import select
 
 from audio.messages import N_, message
+from scheduler.fleet.credentials import TOKEN_PREFIX as AGENT_TOKEN_PREFIX
+from scheduler.models import StationAgent
 from web import accounts
 from web.access import Principal
 from web.accounts import token_digest
@@ -62,6 +64,11 @@ class TokenCache:
                 self._items.clear()
             self._items[digest] = (version, principal)
 
+    def clear(self) -> None:
+        """Forget every principal (never needed for correctness: versions are read anyway)."""
+        with self._lock:
+            self._items.clear()
+
 
 def _from_token(header: str) -> Principal:
     scheme, _, token = header.partition(" ")
@@ -72,6 +79,8 @@ def _from_token(header: str) -> Principal:
             "unauthenticated",
         )
     digest = token_digest(token.strip())
+    if token.strip().startswith(AGENT_TOKEN_PREFIX):
+        return _agent_principal(digest)  # read each time: a revoked agent stops at once
     s = db()
     live = s.execute(
         select(ApiToken.user_id, User.auth_version)
@@ -90,6 +99,26 @@ def _from_token(header: str) -> Principal:
         principal = principal_of(user, via_token=True)
         cache.put(digest, live.auth_version, principal)
     return principal
+
+
+def _agent_principal(digest: str) -> Principal:
+    """A station agent's credential: bound to its one channel, allowed only the agent API."""
+    agent = db().scalar(
+        select(StationAgent).where(StationAgent.digest == digest, StationAgent.revoked_at.is_(None))
+    )
+    if agent is None:
+        raise ApiProblem(
+            401, message(N_("The access token is unknown or was revoked")), "unauthenticated"
+        )
+    return Principal(
+        user_id=0,
+        username=f"agent:{agent.id}",
+        display_name=agent.name,
+        role="agent",
+        channel_ids=frozenset({agent.channel_id}),
+        via_token=True,
+        agent_id=agent.id,
+    )
 
 
 def _from_session() -> Principal | None:

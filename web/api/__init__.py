@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from web.api import admin, airings, channels, resources, schedules, spec  # noqa: E402,F401
+from web.api import admin, agent, airings, channels, resources, schedules, spec  # noqa: E402,F401
 from web.db import db  # noqa: E402
 
 
