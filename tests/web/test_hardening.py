@@ -252,3 +252,38 @@ def test_broadcasters_see_published_weeks_only(app: Flask, world: World, session
         s.commit()
     assert week("broadcaster")["state"] == "published" and week("broadcaster")["slots"]
     assert b"BEGIN:VEVENT" in calendar()
+
+
+# --- item 6: the actual start of a confirmation lies near its slot
+
+
+@pytest.mark.parametrize("when", ["1970-01-01T06:00:00+07:00", "2200-01-01T06:00:00+07:00"])
+def test_actual_start_far_from_the_slot_is_refused(app: Flask, world: World, session_factory, when):
+    from sqlalchemy import func, select
+
+    from scheduler.models import Airing
+
+    token = {"Authorization": f"Bearer {world.tokens['broadcaster']}"}
+    url = f"/api/v1/items/{world.item_a}/confirmation"
+    with app.test_client().post(
+        url, headers=token, json={"status": "aired", "actual_start": when}
+    ) as r:
+        assert r.status_code == 422 and r.json["code"] == "airing.start_window", r.json
+    with session_factory() as s:
+        assert s.scalar(select(func.count()).select_from(Airing)) == 0
+
+
+def test_actual_start_within_the_window_is_kept(app: Flask, world: World, session_factory):
+    import datetime as dt
+
+    from scheduler.models import ScheduledItem
+
+    with session_factory() as s:
+        item = s.get(ScheduledItem, world.item_a)
+        assert item is not None
+        late = item.slot.starts_at + dt.timedelta(hours=11)
+    token = {"Authorization": f"Bearer {world.tokens['broadcaster']}"}
+    url = f"/api/v1/items/{world.item_a}/confirmation"
+    body = {"status": "aired", "actual_start": late.isoformat()}
+    with app.test_client().post(url, headers=token, json=body) as r:
+        assert r.status_code in (200, 201), r.json
