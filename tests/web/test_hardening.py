@@ -287,3 +287,32 @@ def test_actual_start_within_the_window_is_kept(app: Flask, world: World, sessio
     body = {"status": "aired", "actual_start": late.isoformat()}
     with app.test_client().post(url, headers=token, json=body) as r:
         assert r.status_code in (200, 201), r.json
+
+
+# --- item 5: request size
+
+
+def test_only_uploads_may_be_large(app: Flask, world: World):
+    import io
+
+    big = "x" * (20 * 1024 * 1024)
+    anon = app.test_client()
+    r = anon.post("/login", data={"username": "admin", "password": big, "csrf_token": "x"})
+    assert r.status_code == 413  # refused on its Content-Length, before the body is read
+    b = Browser(app.test_client())
+    b.login("planner")
+    b.get("/library")
+    with b.client.post("/library", data={"title": big, "csrf_token": b.csrf}) as r:
+        assert r.status_code == 413
+    token = {"Authorization": f"Bearer {world.tokens['planner']}"}
+    with app.test_client().post(
+        f"/api/v1/channels/{world.channel_a}/schedule/items", headers=token,
+        data=b'{"slot_id": 1, "programme_id": 1, "x": "' + b"y" * (3 * 1024 * 1024) + b'"}',
+        content_type="application/json",
+    ) as r:  # fmt: skip
+        assert r.status_code == 413
+    upload = {"csrf_token": b.csrf, "file": (io.BytesIO(b"0" * (3 * 1024 * 1024)), "big.exe")}
+    with b.client.post(
+        f"/library/{world.programme}/audio", data=upload, content_type="multipart/form-data"
+    ) as r:
+        assert r.status_code == 303  # the upload route reads 3 MB (then refuses the type)

@@ -36,6 +36,7 @@ from web.db import db
 from web.i18n import translate
 from web.models import User
 from web.problems import ApiProblem
+from web.security import upload_route
 from web.views.home import login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -141,6 +142,7 @@ def units() -> Any:
 
 
 @bp.post("/units/import")
+@upload_route
 def import_units() -> Any:
     """Import a province from the packaged official list, or an uploaded unit file."""
     s = db()
