@@ -302,6 +302,19 @@ def _new_row(
         )
     if started_at:
         start = _aware(started_at, "started_at")
+        window = dt.timedelta(hours=settings.planning.actual_start_window_hours)
+        if abs(start - slot_start) > window:
+            zone = settings.zone
+            raise Invalid(
+                N_(
+                    "The actual start %(start)s is more than %(hours)s hours from the slot's "
+                    "start (%(slot)s)"
+                ),
+                code="airing.start_window",
+                start=f"{start.astimezone(zone):%d/%m/%Y %H:%M}",
+                hours=settings.planning.actual_start_window_hours,
+                slot=f"{slot_start.astimezone(zone):%d/%m/%Y %H:%M}",
+            )
     else:
         start = slot_start + dt.timedelta(seconds=int(item.offset))
     local = local_date_of(start, settings.zone)

@@ -76,6 +76,8 @@ class PlanningSettings:
 
     no_repeat_weeks: int = 4
     target_margin_percent: int = 50
+    # A confirmation's actual start lies within this many hours of its slot's start.
+    actual_start_window_hours: int = 12
 
 
 @dataclass(frozen=True)
@@ -309,6 +311,8 @@ class Settings:
             raise out_of_range(where, "planning.no_repeat_weeks", ">= 0")
         if not 0 <= self.planning.target_margin_percent <= 1000:
             raise out_of_range(where, "planning.target_margin_percent", "0..1000")
+        if not 1 <= self.planning.actual_start_window_hours <= 168:
+            raise out_of_range(where, "planning.actual_start_window_hours", "1..168")
         check_rules(self, where)
         check_reports(self, where)
         check_report_layout(self, where)

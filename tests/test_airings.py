@@ -235,7 +235,7 @@ def _airing_and_audit(session: Session) -> tuple[dict, list[tuple]]:
         ("aired", {}),
         ("partial", {"duration_seconds": 120, "reason_code": "mat_dien"}),
         ("not_aired", {"reason_code": "khac", "reason_text": "Loa hỏng"}),
-        ("aired", {"started_at": dt.datetime(2026, 11, 23, 16, 45, tzinfo=dt.UTC)}),
+        ("aired", {"started_at": dt.datetime(2026, 11, 23, 0, 45, tzinfo=dt.UTC)}),
     ],
 )
 def test_confirm_and_commit_writes_what_confirm_item_writes(

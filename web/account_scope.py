@@ -148,6 +148,7 @@ def update_scope(
     user.unit_id = unit.id if unit is not None and role in SCOPED_BY_UNIT else None
     keep = {link.channel_id: link for link in user.channel_links}
     user.channel_links = [keep.get(i) or UserChannel(channel_id=i) for i in ids]
+    user.auth_version += 1  # tokens act with the new scope at once, in every process
     session.flush()
     after = _snapshot(user)
     audit.record(session, actor, "user.scope", "user", user.id, before=before, after=after)

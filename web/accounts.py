@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import unicodedata
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -15,7 +16,7 @@ from content.db import utcnow
 from scheduler.errors import N_, Conflict, Invalid, NotFound
 from scheduler.models import AdminUnit, Channel
 from scheduler.roles import ROLES
-from web.models import ApiToken, LoginFailure, User, UserChannel
+from web.models import ApiToken, User, UserChannel, WebSession
 
 MIN_PASSWORD = 10
 # werkzeug's scrypt (memory-hard); tests switch to a cheap method to stay fast.
@@ -45,7 +46,7 @@ def create_user(
     channel_ids: list[int] | None = None,
 ) -> User:
     """A new user; planners and supervisors need a unit, broadcasters at least one channel."""
-    username = username.strip().lower()
+    username = normalise_username(username)
     if (
         not username
         or len(username) > 80
@@ -53,6 +54,11 @@ def create_user(
     ):
         raise Invalid(
             N_("A user name is 1 to 80 letters, digits, '.', '_' or '-'"), code="user.name"
+        )
+    if len(_scripts(username)) > 1:
+        raise Invalid(
+            N_("A user name takes its letters from one alphabet only (no look-alike letters)"),
+            code="user.name.scripts",
         )
     if role not in ROLES:
         raise Invalid(
@@ -116,9 +122,20 @@ def create_user(
     return user
 
 
+def normalise_username(name: str) -> str:
+    """The one form of a user name: NFKC (full-width and other compatibility letters become
+    plain ones), trimmed, lower case; used when creating a user and when signing in."""
+    return unicodedata.normalize("NFKC", name).strip().lower()
+
+
+def _scripts(name: str) -> set[str]:
+    """The alphabets of a name's letters (LATIN, CYRILLIC, GREEK...), from their Unicode names."""
+    return {unicodedata.name(c, "UNKNOWN").split()[0] for c in name if c.isalpha()}
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with these credentials, else None (constant work either way)."""
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    user = session.scalar(select(User).where(User.username == normalise_username(username)))
     if user is None or not user.active:
         check_password_hash(_DUMMY_HASH, password)
         return None
@@ -133,12 +150,62 @@ def change_password(session: Session, user: User, old: str, new: str) -> None:
 
 
 def set_password(session: Session, user: User, new: str, actor: str) -> None:
-    """Set a new password (admin reset or own change) and end the user's other sessions."""
+    """Set a new password (admin reset or own change): the user's sessions and tokens end."""
     _check_password(new)
     user.password_hash = generate_password_hash(new, PASSWORD_METHOD)
-    user.session_stamp += 1
+    _sign_out_everywhere(session, user)
+    revoked = _revoke_all_tokens(session, user)
     session.flush()
-    audit.record(session, actor, "user.password", "user", user.id)
+    audit.record(
+        session, actor, "user.password", "user", user.id, after={"tokens_revoked": revoked}
+    )
+
+
+def set_active(session: Session, user: User, active: bool, actor: str) -> None:
+    """Enable or disable a user; disabling ends their sessions and stops their tokens at once."""
+    user.active = active
+    _sign_out_everywhere(session, user)
+    session.flush()
+    audit.record(session, actor, "user.active", "user", user.id, after={"active": active})
+
+
+def _sign_out_everywhere(session: Session, user: User) -> None:
+    """Every session of the user ends; every process sees the new version on its next request."""
+    user.session_stamp += 1
+    user.auth_version += 1
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+
+
+def start_session(session: Session, user: User, lifetime: dt.timedelta) -> str:
+    """A new server-side session for a signed-in browser; its id goes in the signed cookie."""
+    sid = secrets.token_urlsafe(32)
+    horizon = utcnow() - lifetime  # the user's expired sessions are swept on the way
+    session.execute(
+        delete(WebSession).where(WebSession.user_id == user.id, WebSession.created_at < horizon)
+    )
+    session.add(WebSession(digest=token_digest(sid), user_id=user.id))
+    session.flush()
+    return sid
+
+
+def end_session(session: Session, sid: str | None) -> None:
+    """Sign out: the session's row goes, so a copy of the cookie is worth nothing."""
+    if sid:
+        session.execute(delete(WebSession).where(WebSession.digest == token_digest(sid)))
+
+
+def session_user(session: Session, user_id: int, sid: str, lifetime: dt.timedelta) -> User | None:
+    """The active user of a live session, else None (signed out, expired, disabled, another's)."""
+    return session.scalar(
+        select(User)
+        .join(WebSession, WebSession.user_id == User.id)
+        .where(
+            User.id == user_id,
+            User.active,
+            WebSession.digest == token_digest(sid),
+            WebSession.created_at >= utcnow() - lifetime,
+        )
+    )
 
 
 def token_digest(token: str) -> str:
@@ -155,6 +222,37 @@ def issue_token(session: Session, user: User, name: str, actor: str) -> str:
     return token
 
 
+def list_tokens(session: Session, user: User) -> list[ApiToken]:
+    """The user's tokens, newest first, revoked ones included (with when)."""
+    query = select(ApiToken).where(ApiToken.user_id == user.id)
+    return list(session.scalars(query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def revoke_token(session: Session, user: User, token_id: int, actor: str) -> ApiToken:
+    """Revoke one of the user's tokens (idempotent); it stops working at once everywhere."""
+    token = session.scalar(
+        select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
+    )
+    if token is None:
+        raise NotFound(
+            N_("The user '%(user)s' has no token %(id)s"),
+            code="token.not_found", user=user.username, id=token_id,
+        )  # fmt: skip
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.flush()
+        audit.record(session, actor, "token.revoke", "user", user.id, after={"token": token.id})
+    return token
+
+
+def _revoke_all_tokens(session: Session, user: User) -> int:
+    """Revoke every live token of the user; how many there were."""
+    live = [t for t in list_tokens(session, user) if t.revoked_at is None]
+    for token in live:
+        token.revoked_at = utcnow()
+    return len(live)
+
+
 def token_user(session: Session, token: str) -> User | None:
     """The active user owning a valid token."""
     found = session.scalar(
@@ -165,27 +263,3 @@ def token_user(session: Session, token: str) -> User | None:
     if found is None or not found.user.active:
         return None
     return found.user
-
-
-def recent_failures(session: Session, keys: list[str], window: dt.timedelta) -> int:
-    """The most failed sign-ins of any one key (user name, address) within the window."""
-    since = utcnow() - window
-    query = (
-        select(func.count())
-        .where(LoginFailure.key.in_(keys), LoginFailure.at >= since)
-        .group_by(LoginFailure.key)
-    )
-    return max(session.scalars(query), default=0)
-
-
-def record_failure(session: Session, keys: list[str], window: dt.timedelta) -> None:
-    """Remember a failed sign-in and forget the ones older than the window."""
-    now = utcnow()
-    session.execute(delete(LoginFailure).where(LoginFailure.at < now - window))
-    session.add_all(LoginFailure(key=k[:200], at=now) for k in keys)
-    session.flush()
-
-
-def clear_failures(session: Session, keys: list[str]) -> None:
-    """Forget failures after a successful sign-in."""
-    session.execute(delete(LoginFailure).where(LoginFailure.key.in_(keys)))

@@ -19,7 +19,7 @@ from web.db import init_db
 from web.i18n import init_i18n
 from web.params import init_params
 from web.problems import init_errors
-from web.security import csrf_token, init_security
+from web.security import MAX_BODY, csrf_token, init_security
 from web.settings import AppSettings, load_app_settings
 
 log = logging.getLogger("loa.web")
@@ -68,8 +68,9 @@ def create_app(
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.web.secure_cookies,
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=settings.web.session_hours),
-        MAX_CONTENT_LENGTH=settings.web.max_upload_mb * 1024 * 1024,
-        MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=MAX_BODY,  # upload routes get LOA_MAX_UPLOAD (web.security)
+        LOA_MAX_UPLOAD=settings.web.max_upload_mb * 1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=MAX_BODY,
         JSON_SORT_KEYS=False,
     )
     app.config.update(overrides)

@@ -29,8 +29,11 @@ class User(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id", ondelete="SET NULL"))
     language: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Bumped on password change: sessions carrying an older stamp are signed out.
+    # Bumped on password change and disabling: sessions carrying an older stamp are signed out.
     session_stamp: Mapped[int] = mapped_column(Integer, default=1)
+    # Bumped on any change of who the user is (active, password, role, scope): every process
+    # reads it with each token request, so cached principals are never stale.
+    auth_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[AdminUnit | None] = relationship()
@@ -73,6 +76,17 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None]
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class WebSession(Base):
+    """A signed-in browser session: the cookie names it; signing out deletes it at once."""
+
+    __tablename__ = "web_sessions"
+
+    # SHA-256 of the random session id the (signed) cookie carries.
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class LoginFailure(Base):

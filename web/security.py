@@ -5,7 +5,8 @@ from __future__ import annotations
 import hmac
 import secrets
 import threading
-import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request, session
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from audio.messages import N_, message
 from scheduler.fleet.credentials import TOKEN_PREFIX as AGENT_TOKEN_PREFIX
 from scheduler.models import StationAgent
+from web import accounts
 from web.access import Principal
 from web.accounts import token_digest
 from web.db import db
@@ -21,7 +23,26 @@ from web.models import ApiToken, User
 from web.problems import ApiProblem
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-TOKEN_TTL = 30.0  # seconds a resolved token is trusted before it is looked up again
+# Every request body but an upload's: forms and JSON are small, and urlencoded forms are read
+# whole before anything (the CSRF check) can look at them.
+MAX_BODY = 2 * 1024 * 1024
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def upload_route(view: F) -> F:
+    """Mark a view that takes a file upload: its body may be [web] max_upload_mb (files are
+    spooled to disk by the multipart parser); every other request stays under MAX_BODY."""
+    view.loa_upload = True  # type: ignore[attr-defined]
+    return view
+
+
+def _body_limit(app: Flask) -> None:
+    """Set this request's body limit before anything reads the body (CSRF check included)."""
+    view = app.view_functions.get(request.endpoint or "")
+    if getattr(view, "loa_upload", False):
+        request.max_content_length = app.config["LOA_MAX_UPLOAD"]
+
+
 CSP = (
     "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; "
     "script-src 'self'; connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; "
@@ -43,26 +64,30 @@ def principal_of(user: User, via_token: bool = False) -> Principal:
 
 
 class TokenCache:
-    """Resolved tokens for a short while: the confirmation path must not re-read users each time."""
+    """Principals of resolved tokens, each valid for one auth_version of its user.
+
+    Nothing here is trusted for a time: every request reads the token's row and its user's
+    version (one indexed query), so disabling, revoking or a new password acts at once in every
+    process; only building the principal (role, scope, channels) is saved.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._items: dict[str, tuple[float, Principal]] = {}
+        self._items: dict[str, tuple[int, Principal]] = {}
 
-    def get(self, digest: str) -> Principal | None:
+    def get(self, digest: str, version: int) -> Principal | None:
         with self._lock:
             hit = self._items.get(digest)
-        if hit is None or hit[0] < time.monotonic():
-            return None
-        return hit[1]
+        return hit[1] if hit is not None and hit[0] == version else None
 
-    def put(self, digest: str, principal: Principal) -> None:
+    def put(self, digest: str, version: int, principal: Principal) -> None:
         with self._lock:
             if len(self._items) > 10_000:
                 self._items.clear()
-            self._items[digest] = (time.monotonic() + TOKEN_TTL, principal)
+            self._items[digest] = (version, principal)
 
     def clear(self) -> None:
+        """Forget every principal (never needed for correctness: versions are read anyway)."""
         with self._lock:
             self._items.clear()
 
@@ -76,23 +101,25 @@ def _from_token(header: str) -> Principal:
             "unauthenticated",
         )
     digest = token_digest(token.strip())
-    cache: TokenCache = current_app.extensions["loa_tokens"]
-    principal = cache.get(digest)
-    if principal is not None:
-        return principal
     if token.strip().startswith(AGENT_TOKEN_PREFIX):
-        principal = _agent_principal(digest)
-        cache.put(digest, principal)
-        return principal
-    row = db().scalar(
-        select(ApiToken).where(ApiToken.digest == digest, ApiToken.revoked_at.is_(None))
-    )
-    if row is None or not row.user.active:
+        return _agent_principal(digest)  # read each time: a revoked agent stops at once
+    s = db()
+    live = s.execute(
+        select(ApiToken.user_id, User.auth_version)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.digest == digest, ApiToken.revoked_at.is_(None), User.active)
+    ).first()
+    if live is None:
         raise ApiProblem(
             401, message(N_("The access token is unknown or was revoked")), "unauthenticated"
         )
-    principal = principal_of(row.user, via_token=True)
-    cache.put(digest, principal)
+    cache: TokenCache = current_app.extensions["loa_tokens"]
+    principal = cache.get(digest, live.auth_version)
+    if principal is None:
+        user = s.get(User, live.user_id)
+        assert user is not None
+        principal = principal_of(user, via_token=True)
+        cache.put(digest, live.auth_version, principal)
     return principal
 
 
@@ -117,12 +144,16 @@ def _agent_principal(digest: str) -> Principal:
 
 
 def _from_session() -> Principal | None:
-    uid = session.get("uid")
+    uid, sid = session.get("uid"), session.get("sid")
     if uid is None:
         return None
-    user = db().get(User, uid)
-    if user is None or not user.active or user.session_stamp != session.get("stamp"):
+    lifetime = current_app.permanent_session_lifetime
+    user = accounts.session_user(db(), uid, sid, lifetime) if isinstance(sid, str) else None
+    if user is None or user.session_stamp != session.get("stamp"):
+        lang = session.get("lang")
         session.clear()
+        if lang:
+            session["lang"] = lang
         return None
     return principal_of(user)
 
@@ -169,6 +200,7 @@ def init_security(app: Flask) -> None:
 
     @app.before_request
     def _authenticate() -> None:
+        _body_limit(app)
         g.principal = None
         try:
             header = request.headers.get("Authorization")

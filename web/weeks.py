@@ -6,12 +6,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask import has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from content.models import Programme, ProgrammeTopic
 from scheduler.models import Airing, ScheduledItem, Slot, WeekSchedule
 from scheduler.periods import Week
+from web.access import current
 
 
 @dataclass
@@ -68,18 +70,34 @@ class WeekView:
         return [s for s in self.slots if s.local_date == day]
 
 
+def sees_drafts() -> bool:
+    """Whether the caller may see draft weeks: everyone but broadcasters (who air what is
+    published) and outside a request (CLI, worker)."""
+    principal = current() if has_request_context() else None
+    return principal is None or principal.role != "broadcaster"
+
+
 def load_weeks(
-    session: Session, channel_ids: list[int], week: Week, with_airings: bool = True
+    session: Session,
+    channel_ids: list[int],
+    week: Week,
+    with_airings: bool = True,
+    drafts: bool | None = None,
 ) -> dict[int, WeekView]:
-    """Week views of many channels: one query each for schedules, slots, items and airings."""
+    """Week views of many channels: one query each for schedules, slots, items and airings.
+
+    A draft week is left out (as if not made yet) unless `drafts`; by default the caller's role
+    decides (sees_drafts), so no page, API answer or feed shows a broadcaster a draft.
+    """
     views = {cid: WeekView(channel_id=cid, week=week) for cid in channel_ids}
     if not channel_ids:
         return views
-    schedules = session.execute(
-        select(
-            WeekSchedule.id, WeekSchedule.channel_id, WeekSchedule.state, WeekSchedule.version
-        ).where(WeekSchedule.channel_id.in_(channel_ids), WeekSchedule.week_key == week.key)
-    ).all()
+    query = select(
+        WeekSchedule.id, WeekSchedule.channel_id, WeekSchedule.state, WeekSchedule.version
+    ).where(WeekSchedule.channel_id.in_(channel_ids), WeekSchedule.week_key == week.key)
+    if not (sees_drafts() if drafts is None else drafts):
+        query = query.where(WeekSchedule.state == "published")
+    schedules = session.execute(query).all()
     by_schedule: dict[int, WeekView] = {}
     for sid, cid, state, version in schedules:
         view = views[cid]

@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from content.export_safe import xlsx_append
 from scheduler.errors import N_, Invalid
 
 FORMAT = "loa/1"
@@ -192,7 +193,7 @@ def write_xlsx(path: Path, sections: dict[str, list[dict[str, Any]]]) -> None:
             cell.font = Font(bold=True)
             cell.fill = head_fill
         for r in rows:
-            ws.append([_xlsx_value(r.get(c)) for c in columns])
+            xlsx_append(ws, [_xlsx_value(r.get(c)) for c in columns])
         ws.freeze_panes = "A2"
         for i, c in enumerate(columns, 1):
             ws.column_dimensions[get_column_letter(i)].width = max(12, len(c) + 4)

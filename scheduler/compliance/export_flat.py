@@ -7,12 +7,12 @@ language's decimal mark, saved as UTF-8 with a BOM (`csv_bytes`) so Excel reads 
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
 
 from audio.messages import N_
+from content.export_safe import SafeCsvWriter
 from scheduler.compliance.labels import (
     Reader,
     capital,
@@ -114,7 +114,7 @@ def result_csv(result: ComplianceResult, settings: Settings, reader: Reader | No
     """One CSV row per rule, channel and rule period, in the reader's language."""
     t = reader or Reader()
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = SafeCsvWriter(buf)
     writer.writerow([t(c) for c in RESULT_COLUMNS])
     for r in result.rows():
         writer.writerow([
@@ -194,7 +194,7 @@ def report_csv(report: Report, settings: Settings, reader: Reader | None = None)
     """The report's summary per unit and applicable rule as CSV, in the reader's language."""
     t = reader or Reader()
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = SafeCsvWriter(buf)
     writer.writerow([t(c) for c in REPORT_COLUMNS])
     for s in [*report.summary, report.total]:
         for rid in report.rules_in_area:

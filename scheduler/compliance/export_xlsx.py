@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from audio.messages import N_
+from content.export_safe import xlsx_append
 from scheduler.compliance.labels import (
     BASIS,
     COUNT,
@@ -55,7 +56,7 @@ def _sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: Sequence[S
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.row_dimensions[1].height = 32
     for row in rows:
-        ws.append(list(row))
+        xlsx_append(ws, row)
     for i, (_, _w, fmt) in enumerate(columns, start=1):
         if fmt is None:
             continue
@@ -86,17 +87,18 @@ def _info(wb: Workbook, report: Report, t: Reader) -> Worksheet:
     """The report's facts: title, area, period in words, counted days, deadline, when built."""
     info = wb.create_sheet(t(N_("Report"))[:31])
     title = t(N_("Broadcast coverage compliance, %(period)s"), period=period_name(report.period, t))
-    info.append([t(N_("Report")), title])
-    info.append([t(N_("Area")), report.unit_name])
-    info.append([t(N_("Reporting period")), capital(period_name(report.period, t))])
-    info.append([t(N_("Weekly figures from")), report.period.week_start])
-    info.append([t(N_("Weekly figures to")), report.period.week_end])
-    info.append([t(N_("Deadline")), report.deadline])
-    info.append([t(N_("Built at (UTC)")), report.generated_at.replace(tzinfo=None)])
+    xlsx_append(info, [t(N_("Report")), title])
+    xlsx_append(info, [t(N_("Area")), report.unit_name])
+    xlsx_append(info, [t(N_("Reporting period")), capital(period_name(report.period, t))])
+    xlsx_append(info, [t(N_("Weekly figures from")), report.period.week_start])
+    xlsx_append(info, [t(N_("Weekly figures to")), report.period.week_end])
+    xlsx_append(info, [t(N_("Deadline")), report.deadline])
+    xlsx_append(info, [t(N_("Built at (UTC)")), report.generated_at.replace(tzinfo=None)])
     running = ", ".join(rule_period_name(label, t) for label in report.in_progress)
-    info.append([t(N_("In progress (not judged yet)")), running or "–"])
-    info.append([t(N_("Note")), t(N_("Weekly figures count the weeks (Monday to Sunday) whose "
-                                     "Thursday falls in the period."))])  # fmt: skip
+    xlsx_append(info, [t(N_("In progress (not judged yet)")), running or "–"])
+    note = t(N_("Weekly figures count the weeks (Monday to Sunday) whose "
+                "Thursday falls in the period."))  # fmt: skip
+    xlsx_append(info, [t(N_("Note")), note])
     for r in range(4, 7):
         info.cell(row=r, column=2).number_format = DATE
     info.cell(row=7, column=2).number_format = "DD/MM/YYYY HH:MM"

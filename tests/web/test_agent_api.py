@@ -149,8 +149,14 @@ def test_rendition_by_hash_with_etag_range_and_accel(
     assert station.shas[0] in r.headers["ETag"]
 
 
-def _event(item: int, status: str = "aired", seconds: float = 2.0, offset: float = 0.0) -> dict:
-    start = utcnow() - dt.timedelta(minutes=1)
+def _event(
+    item: int,
+    status: str = "aired",
+    seconds: float = 2.0,
+    offset: float = 0.0,
+    start: dt.datetime | None = None,
+) -> dict:
+    start = start or utcnow() - dt.timedelta(minutes=1)
     return {
         "event_id": uuid.uuid4().hex,
         "item_id": item,
@@ -161,6 +167,17 @@ def _event(item: int, status: str = "aired", seconds: float = 2.0, offset: float
         "sha256": "a" * 64,
         "clock_offset_seconds": offset,
     }
+
+
+def _past(factory: sessionmaker[Session], item: int) -> dict:
+    """An as-run event of a past item, started in its slot (an actual start lies near it)."""
+    from scheduler.models import ScheduledItem
+
+    with factory() as s:
+        found = s.get(ScheduledItem, item)
+        assert found is not None
+        start = found.slot.starts_at + dt.timedelta(minutes=1)
+    return _event(item, start=start)
 
 
 def _airings(factory: sessionmaker[Session], item: int) -> list[Airing]:
@@ -207,7 +224,7 @@ def test_person_and_device_disagreeing_are_both_kept(
     client = agent_app.test_client()
     # The device first, then a person says "not aired": the person's word is the airing, the
     # device's record stays, and the disagreement is reported.
-    client.post("/api/v1/agent/asrun", json={"events": [_event(world.item_a)]},
+    client.post("/api/v1/agent/asrun", json={"events": [_past(session_factory, world.item_a)]},
                 headers=auth(station.token))  # fmt: skip
     # world.item_a belongs to channel A (last week): the agent of channel A may report it.
     assert _airings(session_factory, world.item_a)[0].source == "playout"
@@ -233,7 +250,7 @@ def test_device_does_not_overwrite_a_person(
     client.post(f"/api/v1/items/{world.item_a}/confirmation",
                 json={"status": "not_aired", "reason_code": "mat_dien"},
                 headers=bearer(world, "broadcaster"))  # fmt: skip
-    r = client.post("/api/v1/agent/asrun", json={"events": [_event(world.item_a)]},
+    r = client.post("/api/v1/agent/asrun", json={"events": [_past(session_factory, world.item_a)]},
                     headers=auth(station.token))  # fmt: skip
     assert r.json["results"][0]["result"] == "accepted"
     airing = _airings(session_factory, world.item_a)[0]
@@ -305,12 +322,12 @@ def test_pair_from_the_cli(
 
 
 def test_disagreement_is_shown_to_supervisors_and_planners(
-    agent_app: Flask, station: Station, world: World
+    agent_app: Flask, station: Station, world: World, session_factory: sessionmaker[Session]
 ) -> None:
     from tests.web.conftest import Browser
 
     client = agent_app.test_client()
-    client.post("/api/v1/agent/asrun", json={"events": [_event(world.item_a)]},
+    client.post("/api/v1/agent/asrun", json={"events": [_past(session_factory, world.item_a)]},
                 headers=auth(station.token))  # fmt: skip
     client.post(f"/api/v1/items/{world.item_a}/confirmation",
                 json={"status": "not_aired", "reason_code": "mat_dien"},

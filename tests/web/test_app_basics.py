@@ -17,7 +17,22 @@ def test_pages_need_sign_in(browser: Browser) -> None:
     assert r.status_code == 302 and r.headers["Location"].startswith("/login")
 
 
-def test_login_and_channel_list_shows_only_scope(browser: Browser, world: World) -> None:
+def _publish_week(session_factory, world: World) -> None:
+    """Publish the world's week: broadcasters see published weeks only."""
+    from scheduler import schedules
+
+    with session_factory() as s:
+        for channel in (world.channel_a, world.channel_b):
+            sched = schedules.get_week(s, channel, world.week)
+            assert sched is not None
+            schedules.publish_week(s, sched.id, "t")
+        s.commit()
+
+
+def test_login_and_channel_list_shows_only_scope(
+    browser: Browser, world: World, session_factory
+) -> None:
+    _publish_week(session_factory, world)
     assert browser.login("broadcaster") == 302
     page = browser.get("/channels").text
     assert "Đài Xã A" in page and "Đài Xã B" not in page
@@ -145,7 +160,8 @@ def test_admin_creates_a_user_and_disabling_stops_tokens(app: Flask, world: Worl
     assert client.get("/api/v1/me", headers=bearer(world, "broadcaster")).status_code == 401
 
 
-def test_calendar_feed(app: Flask, world: World) -> None:
+def test_calendar_feed(app: Flask, world: World, session_factory) -> None:
+    _publish_week(session_factory, world)
     r = app.test_client().get(
         f"/api/v1/channels/{world.channel_a}/calendar.ics", headers=bearer(world, "broadcaster")
     )

@@ -96,6 +96,19 @@ def victim(s: Session) -> int:
     return user.id
 
 
+def victim_token(s: Session) -> str:
+    """A path revoking a fresh token of a fresh user."""
+    from web.models import ApiToken, User
+
+    uid = victim(s)
+    user = s.get(User, uid)
+    assert user is not None
+    accounts.issue_token(s, user, "agent", "t")
+    s.commit()
+    tid = s.scalar(select(ApiToken.id).where(ApiToken.user_id == uid))
+    return f"/admin/users/{uid}/tokens/{tid}/revoke"
+
+
 def pattern_of(w: World, s: Session) -> int:
     return s.scalar(select(SlotPattern.id).where(SlotPattern.channel_id == w.channel_a))  # type: ignore[return-value]
 
@@ -314,6 +327,7 @@ CASES = [
     Case("admin.reset_password", "POST", lambda w, s, i: f"/admin/users/{victim(s)}/password", "admin", 303, api=False,
          scoped=False, body=lambda w, s, i: {"password": PASSWORD + "!"}),
     Case("admin.issue_token", "POST", lambda w, s, i: f"/admin/users/{victim(s)}/token", "admin", 303, api=False, scoped=False),
+    Case("admin.revoke_token", "POST", lambda w, s, i: victim_token(s), "admin", 303, api=False, scoped=False),
     Case("admin.units", "GET", lambda w, s, i: "/admin/units", "admin", 200, api=False, scoped=False),
     Case("admin.import_units", "POST", lambda w, s, i: "/admin/units/import", "admin", 303, api=False, scoped=False,
          body=lambda w, s, i: {"province": ""}),

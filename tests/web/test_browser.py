@@ -114,6 +114,7 @@ def _station_today(s: Session, settings: Settings, world: World) -> list[int]:
     p2 = f.programme(s, title="Thông báo tiêm chủng", topics=("y_te",), seconds=240)
     a = schedules.add_item(s, slots[0].id, p1.id, "test")
     b = schedules.add_item(s, slots[0].id, p2.id, "test")
+    schedules.publish_week(s, sched.id, "test")  # broadcasters see published weeks only
     return [a.id, b.id]
 
 

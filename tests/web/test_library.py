@@ -82,9 +82,7 @@ def test_media_never_leaves_the_folder(
 
 
 def test_upload_size_limit(engine: Engine, settings: Settings, world: World) -> None:
-    app = create_app(
-        settings, engine, {"TESTING": True, "SECRET_KEY": "x", "MAX_CONTENT_LENGTH": 1000}
-    )
+    app = create_app(settings, engine, {"TESTING": True, "SECRET_KEY": "x", "LOA_MAX_UPLOAD": 1000})
     b = Browser(app.test_client())
     b.login("planner")
     b.get("/library")

@@ -33,6 +33,7 @@ def _today_items(factory: sessionmaker[Session], settings: Settings, world: Worl
         )
         p = f.programme(s, title="Bản tin y tế xã", topics=("y_te",), seconds=300)
         ids = [schedules.add_item(s, slot.id, p.id, "t").id for _ in range(2)]
+        schedules.publish_week(s, sched.id, "t")  # broadcasters see published weeks only
         airings.confirm_item(s, settings, ids[0], "aired", "broadcaster")
         s.commit()
     return ids

@@ -4,26 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from content.export_safe import ical_fold, ical_text
 
-def text(value: str) -> str:
-    """A TEXT value escaped (backslash, semicolon, comma, newline)."""
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def fold(line: str) -> str:
-    """Fold a content line at 75 octets (RFC 5545 3.1)."""
-    raw = line.encode()
-    if len(raw) <= 75:
-        return line
-    parts, chunk = [], b""
-    for ch in line:
-        b = ch.encode()
-        if len(chunk) + len(b) > (75 if not parts else 74):
-            parts.append(chunk.decode())
-            chunk = b""
-        chunk += b
-    parts.append(chunk.decode())
-    return "\r\n ".join(parts)
+# Values escaped (no bare CR, no NUL) and lines folded by the one export-safety module.
+text = ical_text
+fold = ical_fold
 
 
 def stamp(t: dt.datetime) -> str:

@@ -59,14 +59,35 @@ def create(
 @users_group.command("token")
 @click.argument("username")
 @click.option("--name", default="api", show_default=True, help="What the token is for.")
+@click.option("--list", "list_them", is_flag=True, help="List the user's tokens instead.")
+@click.option("--revoke", "revoke_id", type=click.IntRange(1, 2**31 - 1), help="Revoke token ID.")
 @pass_loa
-def token(loa: LoaContext, username: str, name: str) -> None:
-    """Issue an API bearer token for a user (printed once)."""
-    with loa.session() as s:
-        user = s.scalar(select(User).where(User.username == username.lower()))
-        if user is None:
-            raise loa.error(N_("There is no user '%(user)s'"), user=username)
-        click.echo(accounts.issue_token(s, user, name, "cli"))
+def token(
+    loa: LoaContext, username: str, name: str, list_them: bool, revoke_id: int | None
+) -> None:
+    """Issue an API bearer token for a user (printed once), or list or revoke their tokens."""
+    try:
+        with loa.session() as s:
+            user = s.scalar(
+                select(User).where(User.username == accounts.normalise_username(username))
+            )
+            if user is None:
+                raise loa.error(N_("There is no user '%(user)s'"), user=username)
+            if revoke_id is not None:
+                accounts.revoke_token(s, user, revoke_id, "cli")
+                loa.echo(N_("Token %(id)s revoked"), id=revoke_id)
+            elif list_them:
+                for t in accounts.list_tokens(s, user):
+                    state = (
+                        loa.text(message(N_("revoked %(at)s"), at=f"{t.revoked_at:%Y-%m-%d %H:%M}"))
+                        if t.revoked_at
+                        else loa.text(message(N_("in use")))
+                    )
+                    click.echo(f"{t.id:6} {t.name:20} {t.created_at:%Y-%m-%d %H:%M}  {state}")
+            else:
+                click.echo(accounts.issue_token(s, user, name, "cli"))
+    except LoaError as exc:
+        raise loa.refuse(exc) from exc
 
 
 @users_group.command("password")
@@ -77,7 +98,9 @@ def password(loa: LoaContext, username: str, password: str) -> None:
     """Set a user's password (their sessions end)."""
     try:
         with loa.session() as s:
-            user = s.scalar(select(User).where(User.username == username.lower()))
+            user = s.scalar(
+                select(User).where(User.username == accounts.normalise_username(username))
+            )
             if user is None:
                 raise loa.error(N_("There is no user '%(user)s'"), user=username)
             accounts.set_password(s, user, password, "cli")

@@ -36,6 +36,7 @@ from web.db import db
 from web.i18n import translate
 from web.models import User
 from web.problems import ApiProblem
+from web.security import upload_route
 from web.views.home import login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -105,10 +106,7 @@ def _user(user_id: int) -> User:
 def toggle_user(user_id: int) -> Any:
     """Disable or enable a user (a disabled user's sessions and tokens stop working)."""
     user = _user(user_id)
-    user.active = not user.active
-    user.session_stamp += 1
-    current_app.extensions["loa_tokens"].clear()
-    audit.record(db(), _actor(), "user.active", "user", user.id, after={"active": user.active})
+    accounts.set_active(db(), user, not user.active, _actor())
     return _done(_("User updated."), "admin.users")
 
 
@@ -144,6 +142,7 @@ def units() -> Any:
 
 
 @bp.post("/units/import")
+@upload_route
 def import_units() -> Any:
     """Import a province from the packaged official list, or an uploaded unit file."""
     s = db()

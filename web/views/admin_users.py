@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from audio.messages import N_
 from content.text import InvalidText, clean_text
 from scheduler.errors import LoaError
 from scheduler.roles import ROLES
+from web import accounts
 from web.access import ADMIN, require
 from web.account_scope import search_stations, search_units, update_scope
 from web.db import db
@@ -49,6 +50,7 @@ def edit_user(user_id: int) -> Any:
     return render_template(
         "admin/user.html", user=user, roles=ROLES, uq=uq, sq=sq, units=units, stations=stations,
         current=sorted((link.channel for link in user.channel_links), key=lambda c: c.name),
+        tokens=accounts.list_tokens(session, user),
     )  # fmt: skip
 
 
@@ -71,6 +73,20 @@ def update_user(user_id: int) -> Any:
         flash(translate(exc), "error")
         return redirect(url_for("admin.edit_user", **back), code=303)
     db().commit()
-    current_app.extensions["loa_tokens"].clear()  # tokens act with the new scope at once
     flash(_("User updated."), "ok")
     return redirect(url_for("admin.edit_user", **back), code=303)
+
+
+@bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+def revoke_token(user_id: int, token_id: int) -> Any:
+    """Revoke one of the user's API tokens: it stops working at once, in every process."""
+    user = _user(user_id)
+    try:
+        accounts.revoke_token(db(), user, token_id, require(ADMIN).username)
+    except LoaError as exc:
+        db().rollback()
+        flash(translate(exc), "error")
+        return redirect(url_for("admin.edit_user", user_id=user_id), code=303)
+    db().commit()
+    flash(_("Token revoked."), "ok")
+    return redirect(url_for("admin.edit_user", user_id=user_id), code=303)

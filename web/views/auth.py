@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from audio.messages import N_
 from content.text import clean_text
 from scheduler.errors import Invalid
-from web import accounts
+from web import accounts, throttle
 from web.access import current
 from web.db import db
 from web.i18n import LANGUAGES, translate
@@ -37,48 +37,58 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
-    """The sign-in form; too many failures for a name or an address are refused for a while."""
+    """The sign-in form, throttled per address, per name and per pair (web.throttle)."""
     if request.method == "GET":
         return render_template("login.html", next=request.args.get("next", ""))
     settings = current_app.config["LOA_SETTINGS"].web
     window = dt.timedelta(minutes=settings.login_window_minutes)
     raw = request.form.get("username", "")
-    username = clean_text(raw, field=N_("user name"), lenient=True).lower()[:80]
+    username = accounts.normalise_username(clean_text(raw, field=N_("user name"), lenient=True))
+    username = username[:80]
     password = request.form.get("password", "")
-    keys = [f"user:{username}", f"addr:{request.remote_addr}"]
     s = db()
-    if accounts.recent_failures(s, keys, window) >= settings.login_max_failures:
-        flash(
-            _(
-                "Too many failed sign-ins. Wait %(m)s minutes and try again.",
-                m=settings.login_window_minutes,
-            ),
-            "error",
-        )
-        return render_template("login.html", next=request.form.get("next", "")), 429
+    verdict = throttle.check(
+        s, username, request.remote_addr, max_failures=settings.login_max_failures,
+        window=window, known_device=throttle.known_device(current_app, username),
+    )  # fmt: skip
+    if not verdict.allowed:
+        wait = verdict.wait_seconds
+        if wait < 120:
+            flash(_("Too many failed sign-ins. Wait %(s)s seconds and try again.", s=wait), "error")
+        else:
+            flash(_("Too many failed sign-ins. Wait %(m)s minutes and try again.",
+                    m=(wait + 59) // 60), "error")  # fmt: skip
+        page = render_template("login.html", next=request.form.get("next", ""))
+        return page, 429, {"Retry-After": str(wait)}
     user = accounts.authenticate(s, username, password)
     if user is None:
-        accounts.record_failure(s, keys, window)
+        throttle.record_failure(s, username, request.remote_addr, window)
         s.commit()
         flash(_("Wrong user name or password."), "error")
         return render_template("login.html", next=request.form.get("next", "")), 401
-    accounts.clear_failures(s, [f"user:{username}"])
+    throttle.clear_failures(s, username, request.remote_addr)
+    sid = accounts.start_session(s, user, current_app.permanent_session_lifetime)
     s.commit()
     lang = session.get("lang")
     session.clear()  # a fresh session on sign-in (no fixation)
     session.permanent = True
     session["uid"] = user.id
+    session["sid"] = sid
     session["stamp"] = user.session_stamp
     if lang in LANGUAGES:
         session["lang"] = lang
     elif user.language in LANGUAGES:
         session["lang"] = user.language
-    return redirect(_safe_next(request.form.get("next")))
+    response = redirect(_safe_next(request.form.get("next")))
+    throttle.remember_device(current_app, response, user.username)
+    return response
 
 
 @bp.post("/logout")
 def logout() -> Any:
-    """End the session."""
+    """End the session here and on the server: a saved copy of the cookie no longer signs in."""
+    accounts.end_session(db(), session.get("sid"))
+    db().commit()
     lang = session.get("lang")
     session.clear()
     if lang:
@@ -106,7 +116,9 @@ def password() -> Any:
             s.rollback()
             flash(translate(exc), "error")
             return render_template("password.html"), 422
+        sid = accounts.start_session(s, user, current_app.permanent_session_lifetime)
         s.commit()
+        session["sid"] = sid  # this browser stays signed in; every other session has ended
         session["stamp"] = user.session_stamp
         flash(_("Password changed."), "ok")
         return redirect(url_for("home.index"))

@@ -24,6 +24,7 @@ from web.access import PLAN, require
 from web.db import db
 from web.i18n import translate
 from web.problems import ApiProblem
+from web.security import upload_route
 from web.views.home import login_required
 
 bp = Blueprint("library", __name__, url_prefix="/library")
@@ -166,6 +167,7 @@ def approve(programme_id: int) -> Any:
 
 
 @bp.post("/<int:programme_id>/audio")
+@upload_route
 def upload_audio(programme_id: int) -> Any:
     """Upload the programme's audio: validated, loudness-normalised, kept with its rendition."""
     p = _programme(programme_id)

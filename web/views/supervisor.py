@@ -3,7 +3,6 @@ deadlines and the heat map's CSV, for a chosen period and area (read-only)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from typing import Any
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from audio.messages import N_
 from content.db import utcnow
+from content.export_safe import SafeCsvWriter
 from scheduler import airings as airing_ops
 from scheduler.areas import subtree_ids
 from scheduler.compliance.export_flat import csv_bytes, number
@@ -220,7 +220,7 @@ def export_csv() -> Any:
     _settings, period, rule, area, matrix, _ = _matrix()
     t = reader()
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SafeCsvWriter(out)
     writer.writerow(
         [t(N_("Station code")), t(N_("Station")), t(N_("Unit code")), t(N_("Unit"))]
         + [capital(week_name(w, t)) for w in matrix.weeks]
