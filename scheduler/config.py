@@ -21,6 +21,7 @@ from scheduler.config_checks import (
     ConfigError,
     check_agent,
     check_audio_feeds,
+    check_emergency,
     check_report_layout,
     check_reports,
     check_rules,
@@ -216,6 +217,17 @@ class NotificationSettings:
 
 
 @dataclass(frozen=True)
+class EmergencySettings:
+    """Emergency broadcasts: who may issue, second-person approval, reminders, limits."""
+
+    issuer_roles: tuple[str, ...] = ("planner", "supervisor")
+    approval: bool = False
+    remind_after_minutes: int = 10
+    expiry_hours: int = 24
+    max_occurrences: int = 48
+
+
+@dataclass(frozen=True)
 class BackupSettings:
     """Where nightly SQLite backups go and how many are kept."""
 
@@ -278,6 +290,7 @@ class Settings:
     agent: AgentSettings = field(default_factory=AgentSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
+    emergency: EmergencySettings = field(default_factory=EmergencySettings)
     speech: SpeechSettings = field(default_factory=SpeechSettings)
     source: str = "<defaults>"
     base_dir: str = "."
@@ -450,6 +463,7 @@ def parse_settings(data: dict[str, Any], where: str, base_dir: str = ".") -> Set
     check_agent(settings, where)
     check_audio_feeds(settings, where)
     check_web(settings, where)
+    check_emergency(settings, where)
     try:
         speech = checked_speech(settings.speech, base_dir)
     except SpeechProblem as exc:

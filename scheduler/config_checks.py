@@ -21,6 +21,7 @@ WORKER_JOBS = (
     "report_deadlines",
     "backup_nightly",
     "weekly_digest",
+    "emergency_watch",
     "deliver_notifications",
 )
 ROLES = ("planner", "broadcaster", "supervisor", "admin")
@@ -277,3 +278,21 @@ def check_web(settings: Settings, where: str) -> None:
         raise out_of_range(where, "web.trusted_proxies", "0..5")
     if not 1 <= settings.web.page_size <= 1000:
         raise out_of_range(where, "web.page_size", "1..1000")
+
+
+def check_emergency(settings: Settings, where: str) -> None:
+    """Issuer roles must be known roles; times and limits positive."""
+    e = settings.emergency
+    for i, role in enumerate(e.issuer_roles):
+        if role not in ROLES:
+            raise ConfigError(
+                N_("%(file)s: key '%(key)s' must be one of %(allowed)s, not %(value)s"),
+                code="config.choice",
+                file=where,
+                key=f"emergency.issuer_roles[{i}]",
+                allowed=", ".join(ROLES),
+                value=repr(role),
+            )
+    for key in ("remind_after_minutes", "expiry_hours", "max_occurrences"):
+        if getattr(e, key) < 1:
+            raise out_of_range(where, f"emergency.{key}", ">= 1")

@@ -1,7 +1,7 @@
 """agent: station agent credentials, the device's playout statements, rendition hashes
 
 Revision ID: 0011_agent
-Revises: 0010
+Revises: 0013_emergency (rechained after main merged emergency)
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 from content.db import JSONType, UTCDateTime
 
 revision: str = "0011_agent"
-down_revision: str | Sequence[str] | None = "0010"
+down_revision: str | Sequence[str] | None = "0013_emergency"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
