@@ -54,6 +54,7 @@ def agent_status(config: AgentConfig, next_slots: int = 5) -> dict[str, Any]:
             "asrun": [
                 {
                     "item_id": r.item_id,
+                    "state": r.state,
                     "status": r.status,
                     "seconds": round(r.seconds, 3),
                     "started_at": r.started_at,
