@@ -322,3 +322,80 @@ def test_disagreement_is_shown_to_supervisors_and_planners(
         assert page.status_code == 200
         assert "Người và máy phát khác nhau" in page.text
         assert "máy phát tự động ghi “đã phát”" in page.text
+
+
+def _beat(client, station: Station, **extra) -> dict:  # noqa: ANN001
+    version = client.get("/api/v1/agent/schedule", headers=auth(station.token)).headers["ETag"]
+    body = {"schedule_version": version.strip('"'), "missing_items": [], "output_ok": True,
+            "unsent_events": 0, **extra}  # fmt: skip
+    assert (
+        client.post("/api/v1/agent/heartbeat", json=body, headers=auth(station.token)).status_code
+        == 200
+    )
+    return body
+
+
+def test_fleet_page_shows_readiness_and_what_is_missing(
+    agent_app: Flask, station: Station, world: World
+) -> None:
+    from tests.web.conftest import Browser
+
+    planner = Browser(agent_app.test_client())
+    planner.login("planner")
+    page = planner.get("/plan/agents")
+    assert page.status_code == 200 and "Chưa từng liên lạc" in page.text
+    client = agent_app.test_client()
+    _beat(client, station)
+    page = planner.get("/plan/agents")
+    assert "Trực tuyến" in page.text and "✓ Sẵn sàng" in page.text
+    _beat(client, station, missing_items=[station.ahead[1]])
+    page = planner.get("/plan/agents")
+    assert "✓ Sẵn sàng" not in page.text and "Thông báo" in page.text  # the missing title
+
+
+def test_worker_tells_planners_of_agents_not_ready_or_silent(
+    agent_app: Flask,
+    station: Station,
+    world: World,
+    session_factory: sessionmaker[Session],
+    settings: Settings,
+) -> None:
+    from scheduler.fleet.health import check_agents
+    from scheduler.notify.models import Notification
+
+    client = agent_app.test_client()
+    _beat(client, station, missing_items=[station.ahead[0]])
+    late = dataclasses.replace(settings, agent=AgentSettings(ready_check_time="00:00"))
+    with session_factory() as s:
+        assert check_agents(s, late, utcnow()) == "1 agent notice(s)"
+        assert check_agents(s, late, utcnow()) == "0 agent notice(s)"  # once a day
+        later = utcnow() + dt.timedelta(hours=settings.agent.silent_hours + 1)
+        assert check_agents(s, late, later) == "1 agent notice(s)"
+        s.commit()
+        events = sorted(n.event for n in s.scalars(select(Notification)))
+        assert events == ["agent_not_ready", "agent_silent"]
+        note = s.scalar(select(Notification).where(Notification.event == "agent_silent"))
+        assert note is not None and note.role == "planner" and "Máy xã A" not in note.body_en
+
+
+def test_station_page_and_compliance_show_the_device(
+    agent_app: Flask, station: Station, world: World, settings: Settings
+) -> None:
+    from scheduler.periods import Week, local_date_of
+    from tests.web.conftest import Browser
+
+    client = agent_app.test_client()
+    r = client.post("/api/v1/agent/asrun", json={"events": [_event(station.items[0])]},
+                    headers=auth(station.token))  # fmt: skip
+    assert r.json["results"][0]["result"] == "accepted"
+    week = Week.of(local_date_of(soon(-600), settings.zone))
+    b = Browser(agent_app.test_client())
+    b.login("broadcaster")
+    page = b.get(f"/station/?channel={world.channel_a}")
+    assert page.status_code == 200
+    if Week.of(local_date_of(utcnow(), settings.zone)) == week:  # (not just after Monday 00:00)
+        assert "Máy phát tự động đã ghi" in page.text
+    sup = Browser(agent_app.test_client())
+    sup.login("supervisor")
+    page = sup.get(f"/supervise/channel/{world.channel_a}/week/{week}")
+    assert "Máy phát tự động xác nhận: 1 / 1 lần phát" in page.text
