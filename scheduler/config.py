@@ -263,6 +263,9 @@ class AgentSettings:
     max_clock_skew_seconds: int = 120
     ready_check_time: str = "18:00"
     silent_hours: int = 6
+    # The server answers the no-change poll from versions it rebuilds at most this often
+    # (seconds; 0: a database query per poll): a change reaches agents this much later.
+    poll_cache_seconds: float = 2.0
     # Serve renditions through nginx: a location prefix mapped (internal) to the media folder.
     accel_redirect_prefix: str = ""
 

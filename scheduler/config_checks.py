@@ -211,6 +211,8 @@ def check_agent(settings: Settings, where: str) -> None:
         raise out_of_range(where, "agent.emergency_poll_seconds", "1..poll_seconds")
     if not 1 <= a.max_clock_skew_seconds <= 86400:
         raise out_of_range(where, "agent.max_clock_skew_seconds", "1..86400")
+    if not 0 <= a.poll_cache_seconds <= 60:
+        raise out_of_range(where, "agent.poll_cache_seconds", "0..60")
     if not 1 <= a.silent_hours <= 720:
         raise out_of_range(where, "agent.silent_hours", "1..720")
     hour, sep, minute = a.ready_check_time.partition(":")

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -147,3 +150,64 @@ def schedule_payload(
         "max_clock_skew_seconds": a.max_clock_skew_seconds,
         "slots": out_slots,
     }
+
+
+class VersionBoard:
+    """Every channel's schedule version, rebuilt by one query at most every `refresh` seconds.
+
+    The no-change poll of a fleet (thousands of agents, each once a minute) then costs no
+    database round trip: a schedule change reaches the agents within `refresh` seconds more.
+    """
+
+    def __init__(self, refresh: float) -> None:
+        self.refresh = refresh
+        self._lock = threading.Lock()
+        self._built = -1e18
+        self._day: dt.date | None = None
+        self._versions: dict[int, str] = {}
+        self._empty = ""
+
+    def version(
+        self,
+        session: Callable[[], Session],
+        settings: Settings,
+        channel_id: int,
+        now: dt.datetime,
+    ) -> str:
+        """The channel's version (as schedule_version computes it), from the board.
+
+        `session` gives the database session only when the board must be rebuilt.
+        """
+        if self.refresh <= 0:
+            return schedule_version(session(), settings, channel_id, now)
+        first, _ = window(settings, now)
+        with self._lock:
+            if time.monotonic() - self._built > self.refresh or self._day != first:
+                self._rebuild(session(), settings, now)
+            found = self._versions.get(channel_id, self._empty)
+        return found
+
+    def _rebuild(self, session: Session, settings: Settings, now: dt.datetime) -> None:
+        first, last = window(settings, now)
+        rows = session.execute(
+            select(
+                WeekSchedule.channel_id,
+                WeekSchedule.id,
+                WeekSchedule.week_key,
+                WeekSchedule.state,
+                WeekSchedule.version,
+            )
+            .where(WeekSchedule.week_key.in_(_week_keys(first, last)))
+            .order_by(WeekSchedule.channel_id, WeekSchedule.week_key)
+        ).all()
+        parts: dict[int, list[str]] = {}
+        for r in rows:
+            parts.setdefault(r.channel_id, []).append(f"{r.id}:{r.week_key}:{r.state}:{r.version}")
+        head = f"{first}|{settings.agent.horizon_days}|"
+        self._versions = {
+            ch: hashlib.sha256((head + ";".join(p)).encode()).hexdigest()[:20]
+            for ch, p in parts.items()
+        }
+        self._empty = hashlib.sha256(head.encode()).hexdigest()[:20]  # no week in the window
+        self._day = first
+        self._built = time.monotonic()

@@ -33,7 +33,11 @@ def media(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def agent_app(engine: Engine, settings: Settings, media: Path) -> Flask:
-    local = dataclasses.replace(settings, media=MediaSettings(folder=str(media)))
+    local = dataclasses.replace(
+        settings,
+        media=MediaSettings(folder=str(media)),
+        agent=dataclasses.replace(settings.agent, poll_cache_seconds=0),
+    )
     return create_app(local, engine, {"TESTING": True, "SECRET_KEY": "agent"})
 
 
@@ -399,3 +403,27 @@ def test_station_page_and_compliance_show_the_device(
     sup.login("supervisor")
     page = sup.get(f"/supervise/channel/{world.channel_a}/week/{week}")
     assert "Máy phát tự động xác nhận: 1 / 1 lần phát" in page.text
+
+
+def test_the_no_change_poll_is_answered_from_a_board_of_versions(
+    engine: Engine,
+    settings: Settings,
+    media: Path,
+    station: Station,
+    session_factory: sessionmaker[Session],
+) -> None:
+    import time
+
+    from scheduler import schedules
+
+    agent = dataclasses.replace(settings.agent, poll_cache_seconds=1)
+    local = dataclasses.replace(settings, media=MediaSettings(folder=str(media)), agent=agent)
+    client = create_app(local, engine, {"TESTING": True, "SECRET_KEY": "b"}).test_client()
+    etag = client.get("/api/v1/agent/schedule", headers=auth(station.token)).headers["ETag"]
+    with session_factory() as s:
+        schedules.remove_item(s, station.ahead[1], "planner")
+        s.commit()
+    poll = {**auth(station.token), "If-None-Match": etag}
+    assert client.get("/api/v1/agent/schedule", headers=poll).status_code == 304  # board as built
+    time.sleep(1.1)
+    assert client.get("/api/v1/agent/schedule", headers=poll).status_code == 200  # rebuilt

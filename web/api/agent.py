@@ -159,6 +159,15 @@ def _agent() -> StationAgent:
     return agent
 
 
+def _board(settings: Any) -> feed.VersionBoard:
+    """This process's board of schedule versions (one per app)."""
+    board = current_app.extensions.get("loa_agent_versions")
+    if board is None:
+        board = feed.VersionBoard(settings.agent.poll_cache_seconds)
+        board = current_app.extensions.setdefault("loa_agent_versions", board)
+    return board
+
+
 def _stamped(response: Response) -> Response:
     """The response with the server's clock, for the agent's offset."""
     response.headers["X-Server-Time"] = utcnow().isoformat()
@@ -177,16 +186,16 @@ def _stamped(response: Response) -> Response:
 def agent_schedule() -> Any:
     """The schedule, or 304 when If-None-Match names the current version (no schedule loaded)."""
     principal = require(AGENT)
-    session = db()
     settings = current_app.config["LOA_SETTINGS"]
     channel_id = next(iter(principal.channel_ids))
     now = utcnow()
-    version = feed.schedule_version(session, settings, channel_id, now)
+    version = _board(settings).version(db, settings, channel_id, now)
     etag = f'"{version}"'
     if etag in request.if_none_match or version in request.if_none_match:
         response = Response(status=304)
         response.headers["ETag"] = etag
         return _stamped(response)
+    session = db()
     channel = session.get(Channel, channel_id)
     if channel is None:
         raise ApiProblem(404, message(N_("Channel %(channel)s was not found in your area"),
