@@ -277,11 +277,16 @@ def rss_kb(pid: int) -> int:
 
 
 def children(pid: int) -> list[int]:
-    """Direct children of a process."""
-    try:
-        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
+    """Direct children of a process (from /proc/*/stat)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
 
 
 def main() -> None:  # noqa: PLR0915

@@ -187,6 +187,16 @@ class VersionBoard:
             found = self._versions.get(channel_id, self._empty)
         return found
 
+    def fresh_version(self, settings: Settings, channel_id: int, now: dt.datetime) -> str | None:
+        """The version when the board is fresh (no database); None when it needs a rebuild."""
+        if self.refresh <= 0:
+            return None
+        first, _ = window(settings, now)
+        with self._lock:
+            if time.monotonic() - self._built > self.refresh or self._day != first:
+                return None
+            return self._versions.get(channel_id, self._empty)
+
     def _rebuild(self, session: Session, settings: Settings, now: dt.datetime) -> None:
         first, last = window(settings, now)
         rows = session.execute(

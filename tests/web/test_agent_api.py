@@ -427,3 +427,38 @@ def test_the_no_change_poll_is_answered_from_a_board_of_versions(
     assert client.get("/api/v1/agent/schedule", headers=poll).status_code == 304  # board as built
     time.sleep(1.1)
     assert client.get("/api/v1/agent/schedule", headers=poll).status_code == 200  # rebuilt
+
+
+def test_the_fast_path_answers_like_the_view(
+    engine: Engine,
+    settings: Settings,
+    media: Path,
+    station: Station,
+    session_factory: sessionmaker[Session],
+) -> None:
+    agent = dataclasses.replace(settings.agent, poll_cache_seconds=30)
+    local = dataclasses.replace(settings, media=MediaSettings(folder=str(media)), agent=agent)
+    app = create_app(local, engine, {"TESTING": True, "SECRET_KEY": "f"})
+    client = app.test_client()
+    first = client.get("/api/v1/agent/schedule", headers=auth(station.token))
+    poll = {**auth(station.token), "If-None-Match": first.headers["ETag"]}
+    fast = client.get("/api/v1/agent/schedule", headers=poll)
+    assert fast.status_code == 304 and fast.headers["ETag"] == first.headers["ETag"]
+    assert fast.headers["X-Server-Time"] and fast.data == b""
+    assert "Content-Security-Policy" not in fast.headers  # answered before Flask
+    stale = client.get("/api/v1/agent/schedule", headers={**poll, "If-None-Match": '"old"'})
+    assert stale.status_code == 200  # a changed version: the view sends the schedule
+    people = client.get(
+        "/api/v1/agent/schedule",
+        headers={**bearer_of(station), "If-None-Match": first.headers["ETag"]},
+    )
+    assert people.status_code == 401
+    with session_factory() as s:
+        credentials.revoke(s, station.agent_id, "admin")
+        s.commit()
+    app.extensions["loa_tokens"].clear()  # what the revoke page does in its process
+    assert client.get("/api/v1/agent/schedule", headers=poll).status_code == 401
+
+
+def bearer_of(station: Station) -> dict[str, str]:
+    return {"Authorization": f"Bearer {station.token}x"}
