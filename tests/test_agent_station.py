@@ -243,3 +243,17 @@ def test_agent_config_errors_are_clear(tmp_path: Path) -> None:
            "--config", str(bad)]  # fmt: skip
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
     assert out.returncode == 1 and "agent.token" in out.stderr
+
+
+def test_a_broken_sound_card_is_logged_equipment_failure(live: Live) -> None:
+    cfg = dataclasses.replace(live.config, output="device:loa-no-such-card")
+    agent = Agent(cfg)
+    try:
+        agent.syncer.sync()
+        slot = agent.store.schedule()["slots"][-1]
+        agent.player._play_item(slot, slot["items"][1])
+        row = agent.store.all_asrun()[0]
+        assert (row.status, row.reason_code) == ("not_aired", "hong_thiet_bi")
+        assert agent.player.output_ok is False
+    finally:
+        agent.store.close()

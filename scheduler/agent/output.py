@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import array
 import contextlib
+import shutil
 import subprocess
 import threading
 import time
@@ -72,13 +73,36 @@ class WavSink:
         self._wav.close()
 
 
+def device_command(device: str) -> list[str]:
+    """The player for a device: PulseAudio through Loa's ffmpeg ("pulse" or "pulse:SINK"),
+    else an ALSA device through aplay (alsa-utils) or the system's ffmpeg (Loa's own ffmpeg
+    from imageio-ffmpeg has no ALSA output)."""
+    pcm = ["-f", "s16le", "-ar", str(RATE), "-ac", "1", "-i", "-"]
+    if device == "pulse" or device.startswith("pulse:"):
+        sink = device.partition(":")[2] or "default"
+        return [ffmpeg(), "-nostdin", "-loglevel", "error", *pcm, "-f", "pulse", sink]
+    aplay = shutil.which("aplay")
+    if aplay:
+        return [aplay, "-q", "-D", device, "-t", "raw", "-f", "S16_LE", "-r", str(RATE), "-c", "1"]
+    system = shutil.which("ffmpeg")
+    if system:
+        return [system, "-nostdin", "-loglevel", "error", *pcm, "-f", "alsa", device]
+    raise OutputFailed(
+        N_("No player for the sound card %(device)s: install alsa-utils (aplay)"),
+        code="agent.output.player",
+        device=device,
+    )
+
+
 class DeviceSink:
-    """A sound card through ffmpeg's ALSA output (a broken card is an output error)."""
+    """A sound card (a broken card or a missing player is an output error)."""
 
     def __init__(self, device: str) -> None:
-        cmd = [ffmpeg(), "-nostdin", "-loglevel", "error", "-f", "s16le", "-ar", str(RATE),
-               "-ac", "1", "-i", "-", "-f", "alsa", device]  # fmt: skip
-        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        cmd = device_command(device)
+        try:
+            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError as exc:
+            raise OutputFailed(N_("The sound output stopped"), code="agent.output.failed") from exc
 
     def write(self, pcm: bytes) -> None:
         """Send samples to the card."""
