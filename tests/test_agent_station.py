@@ -257,3 +257,45 @@ def test_a_broken_sound_card_is_logged_equipment_failure(live: Live) -> None:
         assert agent.player.output_ok is False
     finally:
         agent.store.close()
+
+
+def test_an_emergency_item_preempts_the_item_on_air(live: Live, tmp_path: Path) -> None:
+    out = tmp_path / "wav"
+    cfg = dataclasses.replace(live.config, output=f"wav:{out}")
+    with live.factory() as s:
+        media = Path(live.settings.media.folder)
+        long = programme_with_audio(s, media, 8, "Phóng sự dài", 330)
+        urgent = programme_with_audio(s, media, 2, "Tin khẩn", 880, priority="emergency")
+        slot, items = slot_at(s, live.settings, cfg.channel_id, soon(3), [long.id])
+        s.commit()
+        slot_id, normal = slot.id, items[0].id
+    agent = Agent(cfg)
+    try:
+        agent.start()
+        until = time.monotonic() + 20
+        while agent.player.now_playing is None and time.monotonic() < until:
+            time.sleep(0.1)
+        assert agent.player.now_playing is not None
+        time.sleep(1.5)
+        with live.factory() as s:
+            added = schedules.add_item(s, slot_id, urgent.id, "planner")
+            s.commit()
+            urgent_item = added.id
+        time.sleep(live.settings.agent.poll_cache_seconds + 0.2)  # the server's board refreshes
+        began = time.monotonic()
+        agent.sync()  # what the emergency poll does
+        while len([r for r in agent.store.all_asrun() if r.state == "done"]) < 2:
+            assert time.monotonic() - began < 15, agent.store.all_asrun()
+            time.sleep(0.1)
+        rows = {r.item_id: r for r in agent.store.all_asrun()}
+    finally:
+        agent.stop()
+    cut = rows[normal]
+    assert (cut.status, cut.reason_code) == ("partial", "phat_tin_khan")
+    assert 1.0 < cut.seconds < 7.0
+    assert rows[urgent_item].status == "aired"
+    stopped_at = dt.datetime.fromisoformat(cut.started_at).timestamp() + cut.seconds
+    urgent_start = dt.datetime.fromisoformat(rows[urgent_item].started_at).timestamp()
+    assert urgent_start - stopped_at < 1.5  # faded within a second, then at once
+    with wave.open(str(out / f"{normal}.wav")) as w:
+        assert abs(w.getnframes() / w.getframerate() - cut.seconds) < 0.05
