@@ -51,7 +51,8 @@ def live(
 ) -> Iterator[Live]:
     """A server on a free port; a station with two tone programmes in a slot an hour ahead."""
     media = tmp_path / "media"
-    local = dataclasses.replace(settings, media=MediaSettings(folder=str(media)))
+    agent = dataclasses.replace(settings.agent, poll_cache_seconds=0)  # changes seen at once
+    local = dataclasses.replace(settings, media=MediaSettings(folder=str(media)), agent=agent)
     app = create_app(local, engine, {"TESTING": True, "SECRET_KEY": "live"})
     server, wire, url = serve(app)
     with session_factory() as s:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from content.assets import file_sha256
@@ -59,9 +59,13 @@ def schedule_version(
 
 
 def _rendition_facts(
-    session: Session, settings: Settings, programme_ids: set[int]
+    session: Session, settings: Settings, programme_ids: set[int], new_hashes: dict[int, str]
 ) -> dict[int, tuple[str | None, int, int]]:
-    """programme id -> (rendition sha256, bytes, duration ms); hashes missing are computed once."""
+    """programme id -> (rendition sha256, bytes, duration ms).
+
+    A rendition stored before its hash was kept (before migration 0011) is hashed here; the
+    hash goes into new_hashes (asset id -> sha256) for the caller to store in a writing session.
+    """
     if not programme_ids:
         return {}
     root = settings.resolve_path(settings.media.folder)
@@ -72,17 +76,25 @@ def _rendition_facts(
         if not path.is_file():
             facts[asset.programme_id or 0] = (None, 0, asset.rendition_duration_ms)
             continue
-        if asset.rendition_sha256 is None:
-            asset.rendition_sha256 = file_sha256(path)
-        size = path.stat().st_size
-        facts[asset.programme_id or 0] = (asset.rendition_sha256, size, asset.rendition_duration_ms)
+        sha = asset.rendition_sha256
+        if sha is None:
+            sha = new_hashes[asset.id] = file_sha256(path)
+        facts[asset.programme_id or 0] = (sha, path.stat().st_size, asset.rendition_duration_ms)
     return facts
 
 
 def schedule_payload(
-    session: Session, settings: Settings, channel: Channel, now: dt.datetime
+    session: Session,
+    settings: Settings,
+    channel: Channel,
+    now: dt.datetime,
+    new_hashes: dict[int, str] | None = None,
 ) -> dict[str, Any]:
-    """What the agent needs to play its window: slots, items in order with offsets, audio hashes."""
+    """What the agent needs to play its window: slots, items in order with offsets, audio hashes.
+
+    Reads only; rendition hashes computed on the way are put in new_hashes (asset id -> hash).
+    """
+    new_hashes = {} if new_hashes is None else new_hashes
     first, last = window(settings, now)
     start = local_to_utc(first, dt.time(0, 0), settings.zone)
     end = local_to_utc(last + dt.timedelta(days=1), dt.time(0, 0), settings.zone)
@@ -109,7 +121,7 @@ def schedule_payload(
         for item in session.scalars(query):
             items_by_slot[item.slot_id].append(item)
     programme_ids = {i.programme_id for items in items_by_slot.values() for i in items}
-    facts = _rendition_facts(session, settings, programme_ids)
+    facts = _rendition_facts(session, settings, programme_ids, new_hashes)
     gap_ms = round(settings.audio.gap_seconds * 1000)
     out_slots = []
     for slot in slots:
@@ -150,6 +162,14 @@ def schedule_payload(
         "max_clock_skew_seconds": a.max_clock_skew_seconds,
         "slots": out_slots,
     }
+
+
+def store_rendition_hashes(session: Session, hashes: dict[int, str]) -> None:
+    """Keep rendition hashes computed by schedule_payload (the caller commits)."""
+    for asset_id, sha in hashes.items():
+        session.execute(
+            update(AudioAsset).where(AudioAsset.id == asset_id).values(rendition_sha256=sha)
+        )
 
 
 class VersionBoard:

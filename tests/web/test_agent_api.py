@@ -462,3 +462,19 @@ def test_the_fast_path_answers_like_the_view(
 
 def bearer_of(station: Station) -> dict[str, str]:
     return {"Authorization": f"Bearer {station.token}x"}
+
+
+def test_renditions_stored_before_their_hash_was_kept_get_one(
+    agent_app: Flask, station: Station, session_factory: sessionmaker[Session]
+) -> None:
+    from content.media_models import AudioAsset
+
+    with session_factory() as s:
+        for asset in s.scalars(select(AudioAsset)):
+            asset.rendition_sha256 = None
+        s.commit()
+    r = agent_app.test_client().get("/api/v1/agent/schedule", headers=auth(station.token))
+    assert r.status_code == 200
+    assert [i["sha256"] for s in r.json["slots"] for i in s["items"]][-2:] == station.shas
+    with session_factory() as s:
+        assert sorted(s.scalars(select(AudioAsset.rendition_sha256))) == sorted(station.shas)

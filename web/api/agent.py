@@ -200,9 +200,13 @@ def agent_schedule() -> Any:
     if channel is None:
         raise ApiProblem(404, message(N_("Channel %(channel)s was not found in your area"),
                                       channel=channel_id), "not_found")  # fmt: skip
-    payload = feed.schedule_payload(session, settings, channel, now)
+    new_hashes: dict[int, str] = {}
+    payload = feed.schedule_payload(session, settings, channel, now, new_hashes)
     payload.update(version=version, server_time=now.isoformat(), agent_id=principal.agent_id)
-    session.commit()  # rendition hashes computed for the first time are kept
+    if new_hashes:  # renditions stored before their hash was kept: a short writing transaction
+        with current_app.extensions["loa_sessions"]() as writer:
+            feed.store_rendition_hashes(writer, new_hashes)
+            writer.commit()
     response = jsonify(payload)
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "no-cache"
