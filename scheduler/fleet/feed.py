@@ -11,6 +11,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from content.assets import file_sha256
 from content.media_models import AudioAsset
 from scheduler.config import Settings
-from scheduler.models import Channel, ScheduledItem, Slot, WeekSchedule
+from scheduler.models import Channel, ScheduledItem, Slot, StationAgent, WeekSchedule
 from scheduler.periods import Week, local_date_of, local_to_utc
 
 
@@ -172,20 +173,60 @@ def store_rendition_hashes(session: Session, hashes: dict[int, str]) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Board:
+    """One build of the board: every channel's version and every active agent's credential."""
+
+    built: float
+    day: dt.date
+    versions: dict[int, str]
+    empty: str  # the version of a channel with no week in the window
+    agents: dict[str, tuple[int, int]]  # credential digest -> (agent id, channel id)
+
+    def version(self, channel_id: int) -> str:
+        """A channel's version."""
+        return self.versions.get(channel_id, self.empty)
+
+
 class VersionBoard:
-    """Every channel's schedule version, rebuilt by one query at most every `refresh` seconds.
+    """Every channel's schedule version and the active agents, rebuilt at most every `refresh` s.
 
     The no-change poll of a fleet (thousands of agents, each once a minute) then costs no
-    database round trip: a schedule change reaches the agents within `refresh` seconds more.
+    database round trip: a schedule change (or a revocation) is seen within `refresh` seconds.
+    One thread rebuilds; the others keep answering from the previous build meanwhile.
     """
 
     def __init__(self, refresh: float) -> None:
         self.refresh = refresh
-        self._lock = threading.Lock()
-        self._built = -1e18
-        self._day: dt.date | None = None
-        self._versions: dict[int, str] = {}
-        self._empty = ""
+        self._rebuilding = threading.Lock()
+        self._board: Board | None = None
+
+    def _usable(self, board: Board | None, first: dt.date) -> bool:
+        return board is not None and board.day == first
+
+    def current(
+        self, session: Callable[[], Session], settings: Settings, now: dt.datetime
+    ) -> Board:
+        """The board, rebuilt first when older than `refresh` (or of another day)."""
+        first, _ = window(settings, now)
+        board = self._board
+        if (
+            board is not None
+            and board.day == first
+            and time.monotonic() - board.built <= self.refresh
+        ):
+            return board
+        # Wait for a rebuild only when there is nothing usable to answer from meanwhile.
+        if self._rebuilding.acquire(blocking=not self._usable(board, first)):
+            try:
+                board = self._board
+                stale = board is None or time.monotonic() - board.built > self.refresh
+                if stale or board is None or board.day != first:
+                    board = self._board = _build_board(session(), settings, now)
+            finally:
+                self._rebuilding.release()
+        assert board is not None
+        return board
 
     def version(
         self,
@@ -194,50 +235,43 @@ class VersionBoard:
         channel_id: int,
         now: dt.datetime,
     ) -> str:
-        """The channel's version (as schedule_version computes it), from the board.
+        """The channel's version (as schedule_version computes it).
 
         `session` gives the database session only when the board must be rebuilt.
         """
         if self.refresh <= 0:
             return schedule_version(session(), settings, channel_id, now)
-        first, _ = window(settings, now)
-        with self._lock:
-            if time.monotonic() - self._built > self.refresh or self._day != first:
-                self._rebuild(session(), settings, now)
-            found = self._versions.get(channel_id, self._empty)
-        return found
+        return self.current(session, settings, now).version(channel_id)
 
-    def fresh_version(self, settings: Settings, channel_id: int, now: dt.datetime) -> str | None:
-        """The version when the board is fresh (no database); None when it needs a rebuild."""
-        if self.refresh <= 0:
-            return None
-        first, _ = window(settings, now)
-        with self._lock:
-            if time.monotonic() - self._built > self.refresh or self._day != first:
-                return None
-            return self._versions.get(channel_id, self._empty)
 
-    def _rebuild(self, session: Session, settings: Settings, now: dt.datetime) -> None:
-        first, last = window(settings, now)
-        rows = session.execute(
-            select(
-                WeekSchedule.channel_id,
-                WeekSchedule.id,
-                WeekSchedule.week_key,
-                WeekSchedule.state,
-                WeekSchedule.version,
+def _build_board(session: Session, settings: Settings, now: dt.datetime) -> Board:
+    first, last = window(settings, now)
+    rows = session.execute(
+        select(
+            WeekSchedule.channel_id,
+            WeekSchedule.id,
+            WeekSchedule.week_key,
+            WeekSchedule.state,
+            WeekSchedule.version,
+        )
+        .where(WeekSchedule.week_key.in_(_week_keys(first, last)))
+        .order_by(WeekSchedule.channel_id, WeekSchedule.week_key)
+    ).all()
+    parts: dict[int, list[str]] = {}
+    for r in rows:
+        parts.setdefault(r.channel_id, []).append(f"{r.id}:{r.week_key}:{r.state}:{r.version}")
+    head = f"{first}|{settings.agent.horizon_days}|"
+    versions = {
+        ch: hashlib.sha256((head + ";".join(p)).encode()).hexdigest()[:20]
+        for ch, p in parts.items()
+    }
+    agents = {
+        digest: (agent_id, channel_id)
+        for digest, agent_id, channel_id in session.execute(
+            select(StationAgent.digest, StationAgent.id, StationAgent.channel_id).where(
+                StationAgent.revoked_at.is_(None)
             )
-            .where(WeekSchedule.week_key.in_(_week_keys(first, last)))
-            .order_by(WeekSchedule.channel_id, WeekSchedule.week_key)
-        ).all()
-        parts: dict[int, list[str]] = {}
-        for r in rows:
-            parts.setdefault(r.channel_id, []).append(f"{r.id}:{r.week_key}:{r.state}:{r.version}")
-        head = f"{first}|{settings.agent.horizon_days}|"
-        self._versions = {
-            ch: hashlib.sha256((head + ";".join(p)).encode()).hexdigest()[:20]
-            for ch, p in parts.items()
-        }
-        self._empty = hashlib.sha256(head.encode()).hexdigest()[:20]  # no week in the window
-        self._day = first
-        self._built = time.monotonic()
+        )
+    }
+    empty = hashlib.sha256(head.encode()).hexdigest()[:20]
+    return Board(time.monotonic(), first, versions, empty, agents)

@@ -18,6 +18,7 @@ from content.media_models import AudioAsset
 from scheduler.fleet import asrun, feed, health
 from scheduler.models import Channel, ScheduledItem, Slot, StationAgent
 from web.access import AGENT, require
+from web.agent_poll import board_of
 from web.api import api
 from web.api.spec import route, schema
 from web.api.validate import json_body
@@ -159,15 +160,6 @@ def _agent() -> StationAgent:
     return agent
 
 
-def _board(settings: Any) -> feed.VersionBoard:
-    """This process's board of schedule versions (one per app)."""
-    board = current_app.extensions.get("loa_agent_versions")
-    if board is None:
-        board = feed.VersionBoard(settings.agent.poll_cache_seconds)
-        board = current_app.extensions.setdefault("loa_agent_versions", board)
-    return board
-
-
 def _stamped(response: Response) -> Response:
     """The response with the server's clock, for the agent's offset."""
     response.headers["X-Server-Time"] = utcnow().isoformat()
@@ -189,7 +181,7 @@ def agent_schedule() -> Any:
     settings = current_app.config["LOA_SETTINGS"]
     channel_id = next(iter(principal.channel_ids))
     now = utcnow()
-    version = _board(settings).version(db, settings, channel_id, now)
+    version = board_of(current_app).version(db, settings, channel_id, now)
     etag = f'"{version}"'
     if etag in request.if_none_match or version in request.if_none_match:
         response = Response(status=304)
