@@ -1,4 +1,4 @@
-"""Cross-checks of a parsed config.toml (rules, reports, worker, audio, web) and its error.
+"""Cross-checks of the scheduler's sections of config.toml (rules, reports, notifications, audio).
 
 Split from scheduler.config, which builds the settings and calls these once they are typed.
 """
@@ -7,31 +7,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from audio.messages import N_, Message, TranslatableError
+from audio.messages import N_, Message
+from content.config_loader import ConfigError, out_of_range
+from scheduler.roles import ROLES
 
 if TYPE_CHECKING:
     from scheduler.config import Settings
 
 CHANNEL_LANGUAGE = "channel"
-WORKER_JOBS = (
-    "feeds_poll",
-    "remind_today",
-    "remind_unconfirmed",
-    "draft_next_week",
-    "report_deadlines",
-    "backup_nightly",
-    "weekly_digest",
-    "emergency_watch",
-    "agents_check",
-    "deliver_notifications",
-)
-ROLES = ("planner", "broadcaster", "supervisor", "admin")
-
-
-class ConfigError(TranslatableError):
-    """A configuration file that cannot be used; the message names the file and the key."""
-
-    code = "config"
 
 
 def check_rules(settings: Settings, where: str) -> None:
@@ -148,39 +131,8 @@ def check_report_layout(settings: Settings, where: str) -> None:
             )
 
 
-def check_worker(settings: Settings, where: str) -> None:
-    """Worker timings must be positive and consistent; jobs and roles must be known."""
-    w = settings.worker
-    for name in ("lease_seconds", "heartbeat_seconds", "heartbeat_max_age_seconds"):
-        if getattr(w, name) <= 0:
-            raise out_of_range(where, f"worker.{name}", "> 0")
-    if w.heartbeat_seconds * 2 > w.lease_seconds:
-        raise ConfigError(
-            N_("%(file)s: key '%(key)s' must be at most half of lease_seconds"),
-            code="config.worker.heartbeat",
-            file=where,
-            key="worker.heartbeat_seconds",
-        )
-    for job_id, job in w.jobs.items():
-        if job_id not in WORKER_JOBS:
-            raise ConfigError(
-                N_("%(file)s: unknown key '%(key)s'"),
-                code="config.unknown",
-                file=where,
-                key=f"worker.jobs.{job_id}",
-            )
-        if len(job.cron.split()) not in (5, 6):
-            raise ConfigError(
-                N_(
-                    "%(file)s: key '%(key)s' must have 5 fields"
-                    " (minute hour day month day_of_week) or 6 (second first)"
-                ),
-                code="config.worker.cron",
-                file=where,
-                key=f"worker.jobs.{job_id}.cron",
-            )
-        if job.misfire_grace_seconds < 1:
-            raise out_of_range(where, f"worker.jobs.{job_id}.misfire_grace_seconds", ">= 1")
+def check_notifications(settings: Settings, where: str) -> None:
+    """Recipients name known roles; retries and backups are bounded."""
     n = settings.notifications
     for i, r in enumerate(n.recipients):
         if r.role not in ROLES:
@@ -200,59 +152,13 @@ def check_worker(settings: Settings, where: str) -> None:
         raise out_of_range(where, "backup.keep", ">= 1")
 
 
-def check_agent(settings: Settings, where: str) -> None:
-    """Agent timings in range; the daily readiness check is a clock time HH:MM."""
-    a = settings.agent
-    if not 1 <= a.horizon_days <= 31:
-        raise out_of_range(where, "agent.horizon_days", "1..31")
-    if not 5 <= a.poll_seconds <= 3600:
-        raise out_of_range(where, "agent.poll_seconds", "5..3600")
-    if not 1 <= a.emergency_poll_seconds <= a.poll_seconds:
-        raise out_of_range(where, "agent.emergency_poll_seconds", "1..poll_seconds")
-    if not 1 <= a.max_clock_skew_seconds <= 86400:
-        raise out_of_range(where, "agent.max_clock_skew_seconds", "1..86400")
-    if not 0 <= a.poll_cache_seconds <= 60:
-        raise out_of_range(where, "agent.poll_cache_seconds", "0..60")
-    if not 1 <= a.silent_hours <= 720:
-        raise out_of_range(where, "agent.silent_hours", "1..720")
-    hour, sep, minute = a.ready_check_time.partition(":")
-    valid = sep and hour.isdigit() and minute.isdigit() and len(minute) == 2
-    if not valid or not (0 <= int(hour) <= 23 and 0 <= int(minute) <= 59):
-        raise ConfigError(
-            N_("%(file)s: key '%(key)s' must be a time of day like 18:00, not %(value)s"),
-            code="config.agent.time",
-            file=where,
-            key="agent.ready_check_time",
-            value=repr(a.ready_check_time),
-        )
-    prefix = a.accel_redirect_prefix
-    if prefix and not (prefix.startswith("/") and prefix.endswith("/")):
-        raise ConfigError(
-            N_("%(file)s: key '%(key)s' must start and end with '/', like /protected-media/"),
-            code="config.agent.accel",
-            file=where,
-            key="agent.accel_redirect_prefix",
-        )
-
-
-def out_of_range(where: str, key: str, allowed: str) -> ConfigError:
-    """A value outside its range: `allowed` is written as numbers ("1..28", ">= 1")."""
-    return ConfigError(
-        N_("%(file)s: key '%(key)s' must be %(allowed)s"),
-        code="config.range",
-        file=where,
-        key=key,
-        allowed=allowed,
-    )
-
-
 MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 MP3_SAMPLE_RATES = (16000, 22050, 24000, 32000, 44100, 48000)
 
 
-def check_audio_feeds(settings: Settings, where: str) -> None:
-    """Audio and feed values must be usable (ranges an MP3 encoder and a poller accept)."""
-    a, f = settings.audio, settings.feeds
+def check_audio(settings: Settings, where: str) -> None:
+    """Audio values must be usable (ranges an MP3 encoder accepts)."""
+    a = settings.audio
     checks = [
         ("audio.target_lufs", -40.0 <= a.target_lufs <= -5.0, "-40..-5"),
         ("audio.max_true_peak_dbtp", -10.0 <= a.max_true_peak_dbtp <= 0.0, "-10..0"),
@@ -261,41 +167,7 @@ def check_audio_feeds(settings: Settings, where: str) -> None:
         ("audio.channels", a.channels in (1, 2), "1, 2"),
         ("audio.silence_threshold_db", -90.0 <= a.silence_threshold_db <= -20.0, "-90..-20"),
         ("audio.gap_seconds", 0.0 <= a.gap_seconds <= 30.0, "0..30"),
-        ("feeds.timeout_seconds", 0 < f.timeout_seconds <= 300, "> 0, <= 300"),
-        ("feeds.max_bytes", 1024 <= f.max_bytes <= 100_000_000, "1024..100000000"),
-        ("feeds.default_poll_minutes", 1 <= f.default_poll_minutes <= 10080, "1..10080"),
     ]
     for key, ok, what in checks:
         if not ok:
             raise out_of_range(where, key, what)
-
-
-def check_web(settings: Settings, where: str) -> None:
-    """Web limits must be positive."""
-    if not 1 <= settings.database.pool_size <= 200:
-        raise out_of_range(where, "database.pool_size", "1..200")
-    for name in ("session_hours", "login_max_failures", "login_window_minutes", "max_upload_mb"):
-        if getattr(settings.web, name) < 1:
-            raise out_of_range(where, f"web.{name}", ">= 1")
-    if not 0 <= settings.web.trusted_proxies <= 5:
-        raise out_of_range(where, "web.trusted_proxies", "0..5")
-    if not 1 <= settings.web.page_size <= 1000:
-        raise out_of_range(where, "web.page_size", "1..1000")
-
-
-def check_emergency(settings: Settings, where: str) -> None:
-    """Issuer roles must be known roles; times and limits positive."""
-    e = settings.emergency
-    for i, role in enumerate(e.issuer_roles):
-        if role not in ROLES:
-            raise ConfigError(
-                N_("%(file)s: key '%(key)s' must be one of %(allowed)s, not %(value)s"),
-                code="config.choice",
-                file=where,
-                key=f"emergency.issuer_roles[{i}]",
-                allowed=", ".join(ROLES),
-                value=repr(role),
-            )
-    for key in ("remind_after_minutes", "expiry_hours", "max_occurrences"):
-        if getattr(e, key) < 1:
-            raise out_of_range(where, f"emergency.{key}", ">= 1")

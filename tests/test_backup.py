@@ -115,10 +115,10 @@ def _grow(eng, rows: int) -> None:
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root")
 def test_full_disk_during_backup_keeps_the_previous_one(sqlite_db, tmp_path):
     settings = make_settings(tmp_path, backup={"keep": 5})
-    with small_disk(tmp_path / "disk", "400k") as disk:
+    with small_disk(tmp_path / "disk", "1m") as disk:
         first = backup_database(sqlite_db, settings, T0, folder=disk).path
         before = first.read_bytes()
-        _grow(sqlite_db, 3000)  # the database is now far larger than the disk
+        _grow(sqlite_db, 8000)  # the database is now far larger than the disk
         with pytest.raises(BackupError) as info:
             backup_database(sqlite_db, settings, T0 + dt.timedelta(days=1), folder=disk)
         assert info.value.code == "disk_full"
@@ -168,7 +168,7 @@ def _tone_wav(path: Path, seconds: float = 5.0) -> Path:
 @pytest.mark.skipif(not shutil.which("ffmpeg"), reason="audio import needs ffmpeg")
 def test_full_disk_during_an_upload_leaves_no_partial_file(session, tmp_path):
     """content.assets.import_audio into a media folder on a full tmpfs: error, nothing left."""
-    from audio.render import RenditionFormat
+    from audio.settings import AudioSettings
     from content.assets import import_audio
     from content.media_models import AudioAsset
 
@@ -176,7 +176,7 @@ def test_full_disk_during_an_upload_leaves_no_partial_file(session, tmp_path):
     with small_disk(tmp_path / "media", "256k") as disk:
         (disk / "earlier.mp3").write_bytes(b"x" * 1000)
         with pytest.raises(OSError) as info:
-            import_audio(session, disk, wav, "planner", RenditionFormat())
+            import_audio(session, disk, wav, "planner", AudioSettings())
         session.rollback()
         assert info.value.errno == errno.ENOSPC
         left = sorted(str(p.relative_to(disk)) for p in disk.rglob("*") if p.is_file())

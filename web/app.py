@@ -14,18 +14,19 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from content.db import make_engine, make_session_factory, read_only_session_factory
-from scheduler.config import Settings, load_settings
 from web.agent_poll import AgentPollFastPath
 from web.assets import init_assets
 from web.db import init_db
 from web.i18n import init_i18n
+from web.params import init_params
 from web.problems import init_errors
 from web.security import csrf_token, init_security
+from web.settings import AppSettings, load_app_settings
 
 log = logging.getLogger("loa.web")
 
 
-def _secret_key(settings: Settings) -> str:
+def _secret_key(settings: AppSettings) -> str:
     """LOA_SECRET_KEY, else the key file (created with a random key on first start)."""
     env = os.environ.get("LOA_SECRET_KEY")
     if env:
@@ -46,12 +47,12 @@ POOL_OVERFLOW = 4
 
 
 def create_app(
-    settings: Settings | None = None,
+    settings: AppSettings | None = None,
     engine: Engine | None = None,
     overrides: dict[str, Any] | None = None,
 ) -> Flask:
     """Build the web app on the given settings and engine (read config.toml when absent)."""
-    settings = settings or load_settings()
+    settings = settings or load_app_settings()
     engine = engine or make_engine(
         settings.database.url,
         settings.base_dir,
@@ -75,6 +76,7 @@ def create_app(
     app.config.update(overrides)
     app.extensions["loa_engine"] = engine
     init_db(app, make_session_factory(engine), read_only_session_factory(engine))
+    init_params(app)
     init_security(app)
     init_i18n(app)
     init_errors(app)

@@ -1,7 +1,7 @@
 """agent: station agent credentials, the device's playout statements, rendition hashes
 
 Revision ID: 0011_agent
-Revises: 0013_emergency (rechained after main merged emergency)
+Revises: 0013_emergency
 """
 
 from __future__ import annotations

@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from content.db import transaction
 from scheduler.compliance.labels import Reader
-from scheduler.config import JobSchedule, Settings
+from scheduler.config import Settings
 from scheduler.notify.delivery import deliver_due
 from scheduler.worker import ledger
 from scheduler.worker.clock import Clock, SystemClock
 from scheduler.worker.jobs import FILE_JOBS, JOBS
+from scheduler.worker.settings import JobSchedule
 
 log = logging.getLogger("loa.worker")
 CRON_FIELDS = ("minute", "hour", "day", "month", "day_of_week")

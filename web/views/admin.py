@@ -26,6 +26,7 @@ from scheduler.areas import find_unit
 from scheduler.errors import Invalid, LoaError
 from scheduler.fleet import credentials
 from scheduler.models import AdminUnit, Channel, ChannelLanguage, LoudspeakerCluster, SlotPattern
+from scheduler.roles import ROLES
 from scheduler.units.records import UnitsError
 from scheduler.units.service import import_file, import_province
 from web import accounts, forms
@@ -33,7 +34,7 @@ from web.access import ADMIN, require
 from web.account_scope import resolve_stations, resolve_unit
 from web.db import db
 from web.i18n import translate
-from web.models import ROLES, User
+from web.models import User
 from web.problems import ApiProblem
 from web.views.home import login_required
 
