@@ -52,7 +52,6 @@ from content.media_models import AudioAsset  # noqa: E402
 from content.models import Programme  # noqa: E402
 from scheduler.agent.config import AgentConfig  # noqa: E402
 from scheduler.agent.runner import Agent  # noqa: E402
-from scheduler.config import parse_settings  # noqa: E402
 from scheduler.fleet.credentials import agent_config, token_digest  # noqa: E402
 from scheduler.fleet.feed import schedule_version  # noqa: E402
 from scheduler.models import (  # noqa: E402
@@ -64,6 +63,7 @@ from scheduler.models import (  # noqa: E402
     WeekSchedule,
 )
 from scheduler.periods import Week, local_date_of, local_to_utc  # noqa: E402
+from web.settings import parse_app_settings  # noqa: E402
 
 SLOT_TIMES = (dt.time(6, 0), dt.time(17, 30))
 ITEMS_PER_SLOT = 5
@@ -327,7 +327,7 @@ def main() -> None:  # noqa: PLR0915
     data["media"]["folder"] = str(media)
     config_path = work / "config.toml"
     config_path.write_bytes(tomli_w.dumps(data).encode())
-    settings = parse_settings(data, str(config_path), str(work))
+    settings = parse_app_settings(data, str(config_path), str(work))
     server = None
     figures: dict = {
         "bench": "agent",

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from content.db import make_session_factory
 from scheduler.compliance.engine import evaluate
-from scheduler.config import Settings, load_settings
+from scheduler.config import Settings
 from scheduler.fleet import credentials, evidence
 from scheduler.models import Airing, PlayoutRecord
 from scheduler.periods import Week, local_date_of
@@ -37,6 +37,7 @@ from tests.agent_process import (
 from tests.conftest import BACKENDS
 from tests.process_helpers import PrivateDatabase
 from web import accounts
+from web.settings import load_app_settings
 
 LEAD = 9  # seconds between creating a slot and its start: the agent starts and syncs meanwhile
 
@@ -88,7 +89,7 @@ def rig(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Rig]:
     db = PrivateDatabase(request.param, tmp_path)
     media = tmp_path / "media"
     config = server_config(tmp_path / "server.toml", db.url, media)
-    settings = load_settings(config)
+    settings = load_app_settings(config)
     with make_session_factory(db.engine)() as s:
         ch = station(s)
         progs = {
