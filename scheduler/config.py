@@ -216,6 +216,9 @@ class AgentSettings:
     max_clock_skew_seconds: int = 120
     ready_check_time: str = "18:00"
     silent_hours: int = 6
+    # The server answers the no-change poll from versions it rebuilds at most this often
+    # (seconds; 0: a database query per poll): a change reaches agents this much later.
+    poll_cache_seconds: float = 2.0
     # Serve renditions through nginx: a location prefix mapped (internal) to the media folder.
     accel_redirect_prefix: str = ""
 
@@ -229,6 +232,8 @@ class AgentSettings:
             raise out_of_range(where, "agent.emergency_poll_seconds", "1..poll_seconds")
         if not 1 <= self.max_clock_skew_seconds <= 86400:
             raise out_of_range(where, "agent.max_clock_skew_seconds", "1..86400")
+        if not 0 <= self.poll_cache_seconds <= 60:
+            raise out_of_range(where, "agent.poll_cache_seconds", "0..60")
         if not 1 <= self.silent_hours <= 720:
             raise out_of_range(where, "agent.silent_hours", "1..720")
         hour, sep, minute = self.ready_check_time.partition(":")

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from content.db import make_engine, make_session_factory, read_only_session_factory
+from web.agent_poll import AgentPollFastPath
 from web.assets import init_assets
 from web.db import init_db
 from web.i18n import init_i18n
@@ -83,6 +84,7 @@ def create_app(
     init_assets(app)
     app.jinja_env.globals["csrf_token"] = csrf_token
     _register_blueprints(app)
+    app.wsgi_app = AgentPollFastPath(app.wsgi_app, app)  # type: ignore[method-assign]
     if settings.web.trusted_proxies:
         n = settings.web.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]

@@ -31,6 +31,7 @@ class ItemView:
     pinned: bool
     airing_status: str | None = None
     airing_reason: str | None = None
+    airing_source: str | None = None  # "playout": logged by the station agent
 
 
 @dataclass
@@ -179,13 +180,14 @@ def _attach_airings(
     session: Session, channel_ids: list[int], week: Week, items: dict[int, ItemView]
 ) -> None:
     rows = session.execute(
-        select(Airing.scheduled_item_id, Airing.status, Airing.reason_code).where(
+        select(Airing.scheduled_item_id, Airing.status, Airing.reason_code, Airing.source).where(
             Airing.scheduled_item_id.in_(list(items))
         )
     ).all()
-    for item_id, status, reason in rows:
+    for item_id, status, reason, source in rows:
         items[item_id].airing_status = status
         items[item_id].airing_reason = reason
+        items[item_id].airing_source = source
 
 
 def group_by_day(view: WeekView) -> dict[dt.date, list[SlotView]]:

@@ -95,3 +95,33 @@ def disagreements(session: Session, channel_ids: list[int], limit: int = 200) ->
     ids = [r[0] for r in rows]
     found = evidence_for(session, ids)
     return [found[i] for i in ids if i in found and found[i].disagree]
+
+
+def device_share(session: Session, channel_ids: list[int], week_keys: list[int]) -> tuple[int, int]:
+    """(airings the device backs, airings that count as aired) for these channels and weeks.
+
+    An airing counts as aired when its status is aired or partial; the device backs it when
+    the agent's own statement about the item says it played (aired or partial).
+    """
+    if not channel_ids or not week_keys:
+        return 0, 0
+    rows = session.execute(
+        select(Airing.scheduled_item_id, Airing.source).where(
+            Airing.channel_id.in_(channel_ids),
+            Airing.week_key.in_(week_keys),
+            Airing.status.in_(("aired", "partial")),
+        )
+    ).all()
+    items = [r[0] for r in rows if r[0] is not None]
+    played = set()
+    if items:
+        played = set(
+            session.scalars(
+                select(PlayoutRecord.scheduled_item_id).where(
+                    PlayoutRecord.scheduled_item_id.in_(items),
+                    PlayoutRecord.status.in_(("aired", "partial")),
+                )
+            )
+        )
+    backed = sum(1 for item_id, source in rows if source == "playout" or item_id in played)
+    return backed, len(rows)

@@ -52,6 +52,21 @@ TEXTS: dict[str, tuple[str, str]] = {
             " %(unplanned)s unplanned airing(s)."
         ),
     ),
+    "agent_not_ready": (
+        N_("Station agent not ready for tomorrow: %(channel)s"),
+        N_(
+            "The station agent of %(channel)s does not hold everything it must play in the"
+            " next 24 hours (%(count)s programme(s) missing or not yet checked):\n%(lines)s\n"
+            "Check the station's computer and its link, or the programmes' audio."
+        ),
+    ),
+    "agent_silent": (
+        N_("Station agent silent: %(channel)s"),
+        N_(
+            "The station agent of %(channel)s has not reported since %(seen)s (more than"
+            " %(hours)s hours). The station may not be playing; check its computer and link."
+        ),
+    ),
 }
 
 

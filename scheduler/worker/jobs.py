@@ -432,6 +432,13 @@ def emergency_watch(session: Session, ctx: WorkerContext, at: dt.datetime) -> st
     return summary(watch(session, ctx.settings, at))
 
 
+def agents_check(session: Session, ctx: WorkerContext, at: dt.datetime) -> str:
+    """Station agents: planners told when one is not ready for tomorrow or has gone silent."""
+    from scheduler.fleet.health import check_agents
+
+    return check_agents(session, ctx.settings, at)
+
+
 JOBS: dict[str, JobFn] = {
     "feeds_poll": feeds_poll,
     "remind_today": remind_today,
@@ -441,6 +448,7 @@ JOBS: dict[str, JobFn] = {
     "backup_nightly": backup_nightly,
     "weekly_digest": weekly_digest,
     "emergency_watch": emergency_watch,
+    "agents_check": agents_check,
 }
 # Jobs that work outside the ledger's transaction (a file; network fetches stored in their own
 # short transactions; report workbooks built in a read-only session before the deduplicated

@@ -16,6 +16,7 @@ WORKER_JOBS = (
     "backup_nightly",
     "weekly_digest",
     "emergency_watch",
+    "agents_check",
     "deliver_notifications",
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import time
 import uuid
 from pathlib import Path
 
@@ -33,7 +34,11 @@ def media(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def agent_app(engine: Engine, settings: Settings, media: Path) -> Flask:
-    local = dataclasses.replace(settings, media=MediaSettings(folder=str(media)))
+    local = dataclasses.replace(
+        settings,
+        media=MediaSettings(folder=str(media)),
+        agent=dataclasses.replace(settings.agent, poll_cache_seconds=0),
+    )
     return create_app(local, engine, {"TESTING": True, "SECRET_KEY": "agent"})
 
 
@@ -339,3 +344,156 @@ def test_disagreement_is_shown_to_supervisors_and_planners(
         assert page.status_code == 200
         assert "Người và máy phát khác nhau" in page.text
         assert "máy phát tự động ghi “đã phát”" in page.text
+
+
+def _beat(client, station: Station, **extra) -> dict:  # noqa: ANN001
+    version = client.get("/api/v1/agent/schedule", headers=auth(station.token)).headers["ETag"]
+    body = {"schedule_version": version.strip('"'), "missing_items": [], "output_ok": True,
+            "unsent_events": 0, **extra}  # fmt: skip
+    assert (
+        client.post("/api/v1/agent/heartbeat", json=body, headers=auth(station.token)).status_code
+        == 200
+    )
+    return body
+
+
+def test_fleet_page_shows_readiness_and_what_is_missing(
+    agent_app: Flask, station: Station, world: World
+) -> None:
+    from tests.web.conftest import Browser
+
+    planner = Browser(agent_app.test_client())
+    planner.login("planner")
+    page = planner.get("/plan/agents")
+    assert page.status_code == 200 and "Chưa từng liên lạc" in page.text
+    client = agent_app.test_client()
+    _beat(client, station)
+    page = planner.get("/plan/agents")
+    assert "Trực tuyến" in page.text and "✓ Sẵn sàng" in page.text
+    _beat(client, station, missing_items=[station.ahead[1]])
+    page = planner.get("/plan/agents")
+    assert "✓ Sẵn sàng" not in page.text and "Thông báo" in page.text  # the missing title
+
+
+def test_worker_tells_planners_of_agents_not_ready_or_silent(
+    agent_app: Flask,
+    station: Station,
+    world: World,
+    session_factory: sessionmaker[Session],
+    settings: Settings,
+) -> None:
+    from scheduler.fleet.health import check_agents
+    from scheduler.notify.models import Notification
+
+    client = agent_app.test_client()
+    _beat(client, station, missing_items=[station.ahead[0]])
+    late = dataclasses.replace(settings, agent=AgentSettings(ready_check_time="00:00"))
+    with session_factory() as s:
+        assert check_agents(s, late, utcnow()) == "1 agent notice(s)"
+        assert check_agents(s, late, utcnow()) == "0 agent notice(s)"  # once a day
+        later = utcnow() + dt.timedelta(hours=settings.agent.silent_hours + 1)
+        assert check_agents(s, late, later) == "1 agent notice(s)"
+        s.commit()
+        events = sorted(n.event for n in s.scalars(select(Notification)))
+        assert events == ["agent_not_ready", "agent_silent"]
+        note = s.scalar(select(Notification).where(Notification.event == "agent_silent"))
+        assert note is not None and note.role == "planner" and "Máy xã A" not in note.body_en
+
+
+def test_station_page_and_compliance_show_the_device(
+    agent_app: Flask, station: Station, world: World, settings: Settings
+) -> None:
+    from scheduler.periods import Week, local_date_of
+    from tests.web.conftest import Browser
+
+    client = agent_app.test_client()
+    r = client.post("/api/v1/agent/asrun", json={"events": [_event(station.items[0])]},
+                    headers=auth(station.token))  # fmt: skip
+    assert r.json["results"][0]["result"] == "accepted"
+    week = Week.of(local_date_of(soon(-600), settings.zone))
+    b = Browser(agent_app.test_client())
+    b.login("broadcaster")
+    page = b.get(f"/station/?channel={world.channel_a}")
+    assert page.status_code == 200
+    if Week.of(local_date_of(utcnow(), settings.zone)) == week:  # (not just after Monday 00:00)
+        assert "Máy phát tự động đã ghi" in page.text
+    sup = Browser(agent_app.test_client())
+    sup.login("supervisor")
+    page = sup.get(f"/supervise/channel/{world.channel_a}/week/{week}")
+    assert "Máy phát tự động xác nhận: 1 / 1 lần phát" in page.text
+
+
+def test_the_no_change_poll_is_answered_from_a_board_of_versions(
+    engine: Engine,
+    settings: Settings,
+    media: Path,
+    station: Station,
+    session_factory: sessionmaker[Session],
+) -> None:
+    import time
+
+    from scheduler import schedules
+
+    agent = dataclasses.replace(settings.agent, poll_cache_seconds=1)
+    local = dataclasses.replace(settings, media=MediaSettings(folder=str(media)), agent=agent)
+    client = create_app(local, engine, {"TESTING": True, "SECRET_KEY": "b"}).test_client()
+    etag = client.get("/api/v1/agent/schedule", headers=auth(station.token)).headers["ETag"]
+    with session_factory() as s:
+        schedules.remove_item(s, station.ahead[1], "planner")
+        s.commit()
+    poll = {**auth(station.token), "If-None-Match": etag}
+    assert client.get("/api/v1/agent/schedule", headers=poll).status_code == 304  # board as built
+    time.sleep(1.1)
+    assert client.get("/api/v1/agent/schedule", headers=poll).status_code == 200  # rebuilt
+
+
+def test_the_fast_path_answers_like_the_view(
+    engine: Engine,
+    settings: Settings,
+    media: Path,
+    station: Station,
+    session_factory: sessionmaker[Session],
+) -> None:
+    agent = dataclasses.replace(settings.agent, poll_cache_seconds=1)
+    local = dataclasses.replace(settings, media=MediaSettings(folder=str(media)), agent=agent)
+    app = create_app(local, engine, {"TESTING": True, "SECRET_KEY": "f"})
+    client = app.test_client()
+    first = client.get("/api/v1/agent/schedule", headers=auth(station.token))
+    poll = {**auth(station.token), "If-None-Match": first.headers["ETag"]}
+    fast = client.get("/api/v1/agent/schedule", headers=poll)
+    assert fast.status_code == 304 and fast.headers["ETag"] == first.headers["ETag"]
+    assert fast.headers["X-Server-Time"] and fast.data == b""
+    assert "Content-Security-Policy" not in fast.headers  # answered before Flask
+    stale = client.get("/api/v1/agent/schedule", headers={**poll, "If-None-Match": '"old"'})
+    assert stale.status_code == 200  # a changed version: the view sends the schedule
+    people = client.get(
+        "/api/v1/agent/schedule",
+        headers={**bearer_of(station), "If-None-Match": first.headers["ETag"]},
+    )
+    assert people.status_code == 401
+    with session_factory() as s:
+        credentials.revoke(s, station.agent_id, "admin")
+        s.commit()
+    app.extensions["loa_tokens"].clear()  # what the revoke page does in its process
+    time.sleep(1.1)  # the board drops the revoked credential at its next build
+    assert client.get("/api/v1/agent/schedule", headers=poll).status_code == 401
+
+
+def bearer_of(station: Station) -> dict[str, str]:
+    return {"Authorization": f"Bearer {station.token}x"}
+
+
+def test_renditions_stored_before_their_hash_was_kept_get_one(
+    agent_app: Flask, station: Station, session_factory: sessionmaker[Session]
+) -> None:
+    from content.media_models import AudioAsset
+
+    with session_factory() as s:
+        for asset in s.scalars(select(AudioAsset)):
+            asset.rendition_sha256 = None
+        s.commit()
+    r = agent_app.test_client().get("/api/v1/agent/schedule", headers=auth(station.token))
+    assert r.status_code == 200
+    assert [i["sha256"] for s in r.json["slots"] for i in s["items"]][-2:] == station.shas
+    with session_factory() as s:
+        assert sorted(s.scalars(select(AudioAsset.rendition_sha256))) == sorted(station.shas)

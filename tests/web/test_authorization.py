@@ -248,6 +248,7 @@ CASES = [
     Case("auth.logout", "POST", lambda w, s, i: "/logout", "public", 302, api=False, scoped=False),
     Case("media.programme_audio", "GET", lambda w, s, i: f"/media/programmes/{w.programme}.mp3", "read", 404,
          api=False, scoped=False),  # no audio in the world: 404 for those allowed to read
+    Case("planner.agents", "GET", lambda w, s, i: "/plan/agents", "plan", 200, api=False, scoped=False),
     Case("planner.overview", "GET", lambda w, s, i: f"/plan?week={w.week}", "plan", 200, api=False, scoped=False),
     Case("planner.grid", "GET", lambda w, s, i: f"/plan/{ch(w, i)}?week={w.week}", "plan", 200, api=False),
     Case("planner.create", "POST", lambda w, s, i: f"/plan/{ch(w, i)}/create", "plan", 303, api=False,

@@ -19,6 +19,7 @@ from content.media_models import AudioAsset
 from scheduler.fleet import asrun, feed, health
 from scheduler.models import PLAYOUT_STATUSES, Channel, ScheduledItem, Slot, StationAgent
 from web.access import AGENT, require
+from web.agent_poll import board_of
 from web.api import api
 from web.api.bodies import json_body
 from web.api.models import AwareTime, Id, In, OneOf, Text, long_text
@@ -173,23 +174,27 @@ def _stamped(response: Response) -> Response:
 def agent_schedule() -> Any:
     """The schedule, or 304 when If-None-Match names the current version (no schedule loaded)."""
     principal = require(AGENT)
-    session = db()
     settings = current_app.config["LOA_SETTINGS"]
     channel_id = next(iter(principal.channel_ids))
     now = utcnow()
-    version = feed.schedule_version(session, settings, channel_id, now)
+    version = board_of(current_app).version(db, settings, channel_id, now)
     etag = f'"{version}"'
     if etag in request.if_none_match or version in request.if_none_match:
         response = Response(status=304)
         response.headers["ETag"] = etag
         return _stamped(response)
+    session = db()
     channel = session.get(Channel, channel_id)
     if channel is None:
         raise ApiProblem(404, message(N_("Channel %(channel)s was not found in your area"),
                                       channel=channel_id), "not_found")  # fmt: skip
-    payload = feed.schedule_payload(session, settings, channel, now)
+    new_hashes: dict[int, str] = {}
+    payload = feed.schedule_payload(session, settings, channel, now, new_hashes)
     payload.update(version=version, server_time=now.isoformat(), agent_id=principal.agent_id)
-    session.commit()  # rendition hashes computed for the first time are kept
+    if new_hashes:  # renditions stored before their hash was kept: a short writing transaction
+        with current_app.extensions["loa_sessions"]() as writer:
+            feed.store_rendition_hashes(writer, new_hashes)
+            writer.commit()
     response = jsonify(AgentSchedule.model_validate(payload).model_dump(mode="json"))
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "no-cache"

@@ -104,6 +104,122 @@ def list_agents() -> None:
             click.echo(f"{a.id}\t{a.channel_id}\t{state}\t{seen}\t{a.name}")
 
 
+def _say(msgid: str, /, **params: object) -> None:
+    """Print a catalogue message in the command's language (--lang, else Vietnamese)."""
+    click.echo(_render(msgid, **params))
+
+
+def _render(msgid: str, /, **params: object) -> str:
+    from audio.messages import message
+    from web.catalogue import render_in
+
+    options = click.get_current_context().find_root().obj
+    return render_in(message(msgid, **params), getattr(options, "language", None) or "vi")
+
+
+def _station_config(config: str, output: str | None = None):  # noqa: ANN202
+    """The agent's config, or a clear error (exit 1)."""
+    from scheduler.agent.config import AgentError, load_agent_config
+    from web.catalogue import render_in
+
+    try:
+        return load_agent_config(config, output)
+    except AgentError as exc:
+        options = click.get_current_context().find_root().obj
+        raise click.ClickException(
+            render_in(exc, getattr(options, "language", None) or "vi")
+        ) from exc
+
+
+CONFIG_OPTION = click.option(
+    "--config", "config", type=click.Path(dir_okay=False), required=True,
+    help="The agent's config file (agent.toml, written by `loa agent pair`).",
+)  # fmt: skip
+
+
+@agent_group.command("run")
+@CONFIG_OPTION
+@click.option("--output", default=None, help="null, wav:FOLDER or device:NAME (default: config).")
+def run(config: str, output: str | None) -> None:
+    """Run the agent: keep the cache in sync, play every slot on time, report what aired."""
+    import logging
+    import signal
+    import threading
+
+    from scheduler.agent.runner import Agent
+
+    cfg = _station_config(config, output)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    agent = Agent(cfg)
+    stopping = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopping.set())
+    agent.start()
+    from audio.messages import N_
+
+    _say(N_("The station agent is running (output: %(output)s)"), output=cfg.output)
+    stopping.wait()
+    agent.stop()
+
+
+@agent_group.command("sync")
+@CONFIG_OPTION
+def sync(config: str) -> None:
+    """Sync once (schedule and audio), upload the as-run log, then exit."""
+    from audio.messages import N_
+    from scheduler.agent.runner import Agent
+
+    agent = Agent(_station_config(config))
+    try:
+        report = agent.syncer.sync()
+        sent = agent.upload()
+    finally:
+        agent.store.close()
+    if report.status == 0:
+        raise click.ClickException(
+            _render(N_("The server could not be reached: %(reason)s"), reason=report.error or "")
+        )
+    _say(
+        N_("Schedule %(state)s; %(files)s file(s) fetched, %(removed)s removed, %(bytes)s bytes; "
+           "%(sent)s as-run entries sent"),
+        state=_render(N_("changed") if report.status == 200 else N_("unchanged")),
+        files=report.downloaded, removed=report.removed, bytes=report.bytes, sent=sent,
+    )  # fmt: skip
+    if report.failed:
+        raise click.ClickException(
+            _render(
+                N_("%(count)s file(s) could not be fetched: %(reason)s"),
+                count=len(report.failed),
+                reason=report.error or "",
+            )  # fmt: skip
+        )
+
+
+@agent_group.command("status")
+@CONFIG_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def status(config: str, as_json: bool) -> None:
+    """The cache, the next slots, what is missing, the as-run entries not yet sent."""
+    import json
+
+    from scheduler.agent.status import agent_status
+
+    facts = agent_status(_station_config(config))
+    if as_json:
+        click.echo(json.dumps(facts, ensure_ascii=False, indent=1))
+        return
+    from audio.messages import N_
+
+    _say(N_("Cache: %(files)s file(s), %(bytes)s bytes; clock offset %(offset)s s"),
+         files=facts["cache_files"], bytes=facts["cache_bytes"],
+         offset=facts["clock_offset_seconds"])  # fmt: skip
+    for slot in facts["next_slots"]:
+        _say(N_("Slot %(start)s: %(items)s item(s), %(missing)s missing"),
+             start=slot["local_start"], items=slot["items"], missing=slot["missing"])  # fmt: skip
+    _say(N_("Missing in the next 24 hours: %(count)s item(s)"), count=len(facts["missing_items"]))
+    _say(N_("As-run entries not yet sent: %(count)s"), count=facts["unsent_events"])
+
+
 def register(group: click.Group) -> None:
     """Attach the agent commands."""
     group.add_command(agent_group)

@@ -265,3 +265,7 @@ def _plan(week: Week, unit_code: str | None, channel_ids: list[int] | None) -> b
     if len(notes) > 10:
         flash(_("…and %(n)s more notes.", n=len(notes) - 10), "note")
     return True
+
+
+# The station agents' page: a route on this blueprint, in its own module.
+import web.views.fleet  # noqa: E402, F401

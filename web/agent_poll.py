@@ -1,0 +1,89 @@
+"""The fleet's no-change poll answered before Flask: 304 from the board of versions.
+
+Thousands of agents ask every minute whether their schedule changed; nearly always it did not.
+The board (scheduler.fleet.feed.VersionBoard, rebuilt by two queries at most every
+`[agent].poll_cache_seconds`) knows every active agent's credential and every channel's
+version, so the 304 is written here without a request context, a per-request database session
+or the after-request hooks. Anything else (a changed schedule, an unknown or revoked
+credential, the board disabled) goes to the Flask view, which answers the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from content.db import utcnow
+from scheduler.fleet.credentials import TOKEN_PREFIX
+from scheduler.fleet.feed import VersionBoard
+
+PATH = "/api/v1/agent/schedule"
+BEARER = "Bearer " + TOKEN_PREFIX
+
+
+def board_of(app: Flask) -> VersionBoard:
+    """The app's board of versions (one per process)."""
+    board = app.extensions.get("loa_agent_versions")
+    if board is None:
+        board = VersionBoard(app.config["LOA_SETTINGS"].agent.poll_cache_seconds)
+        board = app.extensions.setdefault("loa_agent_versions", board)
+    return board
+
+
+class AgentPollFastPath:
+    """WSGI middleware in front of the app for GET /api/v1/agent/schedule with If-None-Match."""
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], app: Flask) -> None:
+        self.wsgi_app = wsgi_app
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if (
+            environ.get("PATH_INFO") == PATH
+            and environ.get("REQUEST_METHOD") == "GET"
+            and "HTTP_IF_NONE_MATCH" in environ
+            and environ.get("HTTP_AUTHORIZATION", "").startswith(BEARER)
+        ):
+            answer = self._not_modified(environ)
+            if answer is not None:
+                start_response("304 NOT MODIFIED", answer)
+                return []
+        return self.wsgi_app(environ, start_response)
+
+    def _not_modified(self, environ: dict[str, Any]) -> list[tuple[str, str]] | None:
+        board = board_of(self.app)
+        if board.refresh <= 0:
+            return None
+        settings = self.app.config["LOA_SETTINGS"]
+        now = utcnow()
+        opened: list[Session] = []
+
+        def session() -> Session:
+            s: Session = self.app.extensions["loa_read_sessions"]()
+            opened.append(s)
+            return s
+
+        try:
+            built = board.current(session, settings, now)
+        finally:
+            for s in opened:
+                s.rollback()
+                s.close()
+        token = environ["HTTP_AUTHORIZATION"][7:].strip()
+        agent = built.agents.get(hashlib.sha256(token.encode()).hexdigest())
+        if agent is None:
+            return None
+        version = built.version(agent[1])
+        sent = environ["HTTP_IF_NONE_MATCH"]
+        if f'"{version}"' not in sent and version not in sent:
+            return None
+        return [
+            ("ETag", f'"{version}"'),
+            ("X-Server-Time", now.isoformat()),
+            ("Cache-Control", "no-cache"),
+            ("X-Content-Type-Options", "nosniff"),
+        ]
