@@ -27,7 +27,7 @@ from pydantic import (
 from pydantic_core import core_schema
 
 from audio.messages import N_
-from content.text import clean_optional, clean_text
+from content.text import clean_text
 from scheduler.errors import Invalid
 from scheduler.models import AIRING_STATUSES
 from scheduler.periods import Week
@@ -123,8 +123,8 @@ def _text(value: str, info: ValidationInfo) -> str:
     return clean_text(value, field=info.field_name or "text")
 
 
-def _multiline(value: str, info: ValidationInfo) -> str | None:
-    return clean_optional(value, field=info.field_name or "text", multiline=True)
+def _multiline(value: str, info: ValidationInfo) -> str:
+    return clean_text(value, field=info.field_name or "text", multiline=True)
 
 
 def _id(value: Any, info: ValidationInfo) -> int:
@@ -195,9 +195,9 @@ class OneOf:
 
 # One line of text, NFC and trimmed (content.text.clean_text).
 Text = Annotated[str, AfterValidator(_text)]
-# Free text over several lines (newlines and tabs allowed); blank is None.
+# Free text over several lines (newlines and tabs allowed), NFC and trimmed.
 LongText = Annotated[str, AfterValidator(_multiline)]
-# A row id: 1..2^63-1.
+# A row id: 1..web.params.ID_MAX.
 Id = Annotated[
     int,
     PlainValidator(_id),

@@ -21,7 +21,7 @@ def _signed_in() -> Any:
     return login_required()
 
 
-@bp.post("/deliveries/<int:delivery_id>/aired")
+@bp.post("/deliveries/<id:delivery_id>/aired")
 def confirm_aired(delivery_id: int) -> Any:
     """The broadcaster taps "aired": the station's delivery is aired, by this person, now."""
     principal = require(CONFIRM)

@@ -26,6 +26,7 @@ from scheduler.library_search import DURATIONS, LibraryQuery, search
 from scheduler.models import Channel, ScheduledItem, Slot, WeekSchedule
 from scheduler.periods import Week
 from scheduler.planner.diagnose import RuleCheck, cause_message, diagnose
+from web import params
 from web.access import PLAN, current, require_channel
 from web.api.common import today
 from web.db import db
@@ -35,7 +36,7 @@ from web.weeks import WeekView, load_weeks, week_arg
 
 bp = Blueprint("grid", __name__, url_prefix="/plan")
 bp.before_request(login_required)
-_ETAG = re.compile(r'^(?:W/)?"s(\d+)-v(\d+)"$')
+_ETAG = re.compile(r'^(?:W/)?"s(\d{1,18})-v(\d{1,18})"$')
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def _week_response(channel: Channel, week: Week, status: int = 200, **extra: Any
     return response
 
 
-@bp.get("/<int:channel_id>/week")
+@bp.get("/<id:channel_id>/week")
 def week_fragment(channel_id: int) -> Any:
     """The week as the grid shows it (HTML fragment in JSON, with its ETag)."""
     channel = require_channel(db(), channel_id, PLAN)
@@ -156,12 +157,12 @@ def _field(data: dict[str, Any], name: str) -> int | None:
     return None
 
 
-@bp.post("/<int:channel_id>/edit")
+@bp.post("/<id:channel_id>/edit")
 def edit(channel_id: int) -> Any:
     """One edit of the week: add (programme into slot), move (item to slot, position), remove."""
     session = db()
     channel = require_channel(session, channel_id, PLAN)
-    data = request.get_json(silent=True)
+    data = params.json_or_none()
     if not isinstance(data, dict):
         data = request.form.to_dict()
     op = data.get("op")
@@ -239,7 +240,7 @@ def library_context(channel: Channel, week: Week, query: LibraryQuery) -> dict[s
     return {"channel": channel, "week": week, "found": found, "query": query, "settings": settings}
 
 
-@bp.get("/<int:channel_id>/library")
+@bp.get("/<id:channel_id>/library")
 def library(channel_id: int) -> Any:
     """The library panel's results (HTML fragment): what this station may air this week."""
     session = db()

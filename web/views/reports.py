@@ -99,7 +99,7 @@ def file() -> Response:
     return redirect(url_for("reports.archive", _anchor=f"report-{filed.id}"), code=303)
 
 
-@bp.get("/<int:report_id>/<fmt>")
+@bp.get("/<id:report_id>/<fmt>")
 def download(report_id: int, fmt: str) -> Any:
     """A filed file, byte for byte as it was filed."""
     principal = require(SUPERVISE)
