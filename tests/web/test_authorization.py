@@ -142,6 +142,44 @@ def filed_of(w: World, s: Session, inside: bool) -> int:
     return filed.id
 
 
+def emergency_of(w: World, s: Session, inside: bool) -> int:
+    """A broadcast to province A (in scope) or B (outside), issued by an admin."""
+    from content.db import utcnow
+    from scheduler.emergency import issue as ops
+    from tests import factories as f
+    from tests.emergency_helpers import with_audio
+
+    programme = f.programme(s, title=f"Tin khẩn {next(_seq)}", priority="emergency")
+    with_audio(s, programme)
+    from web.settings import load_app_settings
+
+    req = ops.Request(programme.id, w.province_a if inside else w.province_b, 15)
+    b = ops.issue(s, load_app_settings(), req, ops.Issuer("root", "admin"), utcnow())
+    s.commit()
+    return b.id
+
+
+def emergency_delivery(w: World, s: Session, inside: bool) -> int:
+    """The delivery to channel A or B of a fresh broadcast."""
+    from scheduler.emergency.models import EmergencyDelivery
+
+    bid = emergency_of(w, s, inside)
+    found = s.scalar(select(EmergencyDelivery.id).where(EmergencyDelivery.broadcast_id == bid))
+    assert found is not None
+    return found
+
+
+def audio_programme(w: World, s: Session, inside: bool) -> int:
+    """A programme with audio, to correct a broadcast with."""
+    from tests import factories as f
+    from tests.emergency_helpers import with_audio
+
+    programme = f.programme(s, title=f"Đính chính {next(_seq)}", priority="emergency")
+    with_audio(s, programme)
+    s.commit()
+    return programme.id
+
+
 CASES = [
     # --- API, channel-scoped
     Case("api.get_channel", "GET", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}", "read", 200),
@@ -298,6 +336,28 @@ CASES = [
     Case("notices.inbox_page", "GET", lambda w, s, i: "/inbox", "signed_in", 200, api=False, scoped=False),
     Case("notices.read", "POST", lambda w, s, i: "/inbox/999999/read", "signed_in", 404, api=False, scoped=False),
     Case("notices.dead_page", "GET", lambda w, s, i: "/admin/dead-letters", "admin", 200, api=False, scoped=False),
+    # --- emergency broadcasts (issue 14): issuing needs [emergency].issuer_roles (planner,
+    # supervisor by default; admins always), reading the proof of air supervise, the station's
+    # one-tap confirmation confirm
+    Case("api.create_emergency", "POST", lambda w, s, i: "/api/v1/emergency", "supervise", 201,
+         body=lambda w, s, i: {"unit": "91" if i else "92", "programme_id": audio_programme(w, s, i),
+                               "within_minutes": 15}),
+    Case("api.emergency_status", "GET", lambda w, s, i: f"/api/v1/emergency/{emergency_of(w, s, i)}", "supervise", 200),
+    Case("api.cancel_emergency", "POST", lambda w, s, i: f"/api/v1/emergency/{emergency_of(w, s, i)}/cancel",
+         "supervise", 200, body=lambda w, s, i: {}),
+    Case("api.correct_emergency", "POST", lambda w, s, i: f"/api/v1/emergency/{emergency_of(w, s, i)}/correction",
+         "supervise", 200, body=lambda w, s, i: {"programme_id": audio_programme(w, s, i)}),
+    Case("api.approve_emergency", "POST", lambda w, s, i: f"/api/v1/emergency/{emergency_of(w, s, i)}/approval",
+         "supervise", 422),  # approval is off in config.toml: refused as a state, for those allowed
+    Case("emergency.broadcasts", "GET", lambda w, s, i: "/emergency/", "supervise", 200, api=False, scoped=False),
+    Case("emergency.proof_page", "GET", lambda w, s, i: f"/emergency/{emergency_of(w, s, i)}", "supervise", 200,
+         api=False),
+    Case("emergency.proof_xlsx", "GET", lambda w, s, i: f"/emergency/{emergency_of(w, s, i)}/proof.xlsx",
+         "supervise", 200, api=False),
+    Case("emergency.proof_docx", "GET", lambda w, s, i: f"/emergency/{emergency_of(w, s, i)}/report.docx",
+         "supervise", 200, api=False),
+    Case("emergency.confirm_aired", "POST",
+         lambda w, s, i: f"/emergency/deliveries/{emergency_delivery(w, s, i)}/aired", "confirm", 302, api=False),
     Case("notices.retry", "POST", lambda w, s, i: f"/admin/dead-letters/{dead_message(s)}/retry", "admin", 302,
          api=False, scoped=False),
 ]  # fmt: skip

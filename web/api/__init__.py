@@ -18,6 +18,7 @@ from web.api import (  # noqa: E402,F401
     calendar,
     channels,
     compliance,
+    emergency,
     me,
     programmes,
     rules,

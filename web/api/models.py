@@ -24,10 +24,10 @@ from pydantic import (
     WithJsonSchema,
     computed_field,
 )
-from pydantic_core import core_schema
+from pydantic_core import PydanticCustomError, core_schema
 
 from audio.messages import N_
-from content.text import clean_text
+from content.text import clean_optional, clean_text
 from scheduler.errors import Invalid
 from scheduler.models import AIRING_STATUSES
 from scheduler.periods import Week
@@ -123,8 +123,8 @@ def _text(value: str, info: ValidationInfo) -> str:
     return clean_text(value, field=info.field_name or "text")
 
 
-def _multiline(value: str, info: ValidationInfo) -> str:
-    return clean_text(value, field=info.field_name or "text", multiline=True)
+def _multiline(value: str, info: ValidationInfo) -> str | None:
+    return clean_optional(value, field=info.field_name or "text", multiline=True)
 
 
 def _id(value: Any, info: ValidationInfo) -> int:
@@ -195,8 +195,23 @@ class OneOf:
 
 # One line of text, NFC and trimmed (content.text.clean_text).
 Text = Annotated[str, AfterValidator(_text)]
-# Free text over several lines (newlines and tabs allowed), NFC and trimmed.
-LongText = Annotated[str, AfterValidator(_multiline)]
+
+
+def long_text(max_length: int, min_length: int = 0) -> Any:
+    """Free text, cleaned first (control characters refused; blank is None), then bounded."""
+
+    def check(value: str, info: ValidationInfo) -> str | None:
+        cleaned = _multiline(value, info)
+        if cleaned is not None and len(cleaned) > max_length:
+            raise PydanticCustomError("string_too_long", "too long", {"max_length": max_length})
+        if min_length and (cleaned is None or len(cleaned) < min_length):
+            raise PydanticCustomError("string_too_short", "too short", {"min_length": min_length})
+        return cleaned
+
+    bounds = {"type": "string", "maxLength": max_length, "minLength": min_length}
+    return Annotated[str, AfterValidator(check), WithJsonSchema(bounds)]
+
+
 # A row id: 1..web.params.ID_MAX.
 Id = Annotated[
     int,

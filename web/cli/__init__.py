@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "web.cli.users",
     "web.cli.serve",
     "web.cli.compliance",
+    "web.cli.emergency",
 )
 # `loa agent` runs on a station's computer: it loads none of the server's commands (no Flask).
 AGENT_MODULE = "web.cli.agent"
