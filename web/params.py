@@ -121,6 +121,8 @@ def parse_week(raw: str) -> Week:
 
 def json_depth_ok(raw: bytes, limit: int = JSON_DEPTH_MAX) -> bool:
     """True when the JSON text nests at most `limit` levels (checked without recursion)."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:  # too few brackets to nest deeper
+        return True
     depth = 0
     for token in _JSON_TOKENS.finditer(raw):
         first = token.group()[:1]
