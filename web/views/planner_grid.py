@@ -148,13 +148,9 @@ def _expected(schedule_id: int) -> int | Response:
 
 def _field(data: dict[str, Any], name: str) -> int | None:
     raw = data.get(name)
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return raw if 0 <= raw < 2**31 else None
-    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) < 10:
-        return int(raw.strip())
-    return None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw if 0 <= raw <= params.ID_MAX else None
+    return params.to_int(raw, 0, params.ID_MAX)
 
 
 @bp.post("/<id:channel_id>/edit")
@@ -228,8 +224,8 @@ def library_query() -> LibraryQuery:
         language=args.get("language") or None,
         duration=args.get("duration") if args.get("duration") in DURATIONS else None,
         fits=args.get("fits") == "1",
-        fresh_weeks=int(fresh) if fresh.isdigit() and int(fresh) <= 52 else None,
-        page=int(page) if page.isdigit() and len(page) < 6 else 1,
+        fresh_weeks=params.to_int(fresh, 0, 52),
+        page=params.to_int(page, 1, 100_000) or 1,
     )
 
 
