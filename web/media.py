@@ -43,7 +43,7 @@ def safe_path(folder: Path, relative: str) -> Path | None:
     return target if target.is_file() else None
 
 
-@bp.get("/programmes/<int:programme_id>.mp3")
+@bp.get("/programmes/<id:programme_id>.mp3")
 def programme_audio(programme_id: int) -> Any:
     """The programme's broadcast rendition (MP3), streamable and downloadable."""
     require(READ)

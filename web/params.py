@@ -1,13 +1,15 @@
 """Numbers and weeks at the edge: one converter for ids and one for ISO weeks, pages and API alike.
 
 Anything a request names (a path segment, a query or form field, a JSON member) is bounded here
-before it reaches the database or the calendar: ids are 1..2^63-1 (what every back end stores),
-weeks lie in a sane window of years. A path that names an impossible id or week is simply not
+before it reaches the database or the calendar: ids are 1..2^31-1 (the ids are INTEGER columns:
+PostgreSQL refuses a larger value with an error, SQLite overflows past 2^63), weeks lie in a sane
+window of years. A path that names an impossible id or week is simply not
 found (404); a query, form or body value is refused with a catalogue message (422).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -18,7 +20,7 @@ from audio.messages import N_
 from scheduler.errors import Invalid
 from scheduler.periods import PeriodError, Week
 
-ID_MAX = 2**63 - 1
+ID_MAX = 2**31 - 1
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 JSON_DEPTH_MAX = 64
 
@@ -50,7 +52,7 @@ class InvalidParam(Invalid):
 
 
 def to_id(raw: Any) -> int | None:
-    """An id from text or a JSON number (1..2^63-1), or None when it is no such id."""
+    """An id from text or a JSON number (1..ID_MAX), or None when it is no such id."""
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
@@ -58,6 +60,19 @@ def to_id(raw: Any) -> int | None:
     if not isinstance(raw, str) or not _ID.fullmatch(raw.strip()):
         return None
     return int(raw.strip())
+
+
+def to_int(raw: Any, low: int, high: int) -> int | None:
+    """A whole number written in plain digits within low..high, or None."""
+    if not isinstance(raw, str) or not raw.strip().isdigit() or len(raw.strip()) > 19:
+        return None
+    value = int(raw.strip())
+    return value if low <= value <= high else None
+
+
+def page_arg(name: str = "page") -> int:
+    """The page number a list asks for (1..100000; anything else is the first page)."""
+    return to_int(request.args.get(name), 1, 100_000) or 1
 
 
 def parse_id(raw: Any, field: str) -> int:
@@ -106,6 +121,8 @@ def parse_week(raw: str) -> Week:
 
 def json_depth_ok(raw: bytes, limit: int = JSON_DEPTH_MAX) -> bool:
     """True when the JSON text nests at most `limit` levels (checked without recursion)."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:  # too few brackets to nest deeper
+        return True
     depth = 0
     for token in _JSON_TOKENS.finditer(raw):
         first = token.group()[:1]
@@ -118,8 +135,21 @@ def json_depth_ok(raw: bytes, limit: int = JSON_DEPTH_MAX) -> bool:
     return True
 
 
+def json_or_none() -> Any:
+    """The request's JSON body, or None when it is not JSON, malformed or nested too deeply."""
+    if not request.is_json:
+        return None
+    raw = request.get_data(cache=True)
+    if not json_depth_ok(raw):
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+
+
 class IdConverter(BaseConverter):
-    """`<id:name>` in a route: 1..2^63-1, anything else does not match (404)."""
+    """`<id:name>` in a route: 1..ID_MAX, anything else does not match (404)."""
 
     regex = ID_PATTERN
     part_isolating = True

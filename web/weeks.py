@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from content.models import Programme, ProgrammeTopic
 from scheduler.models import Airing, ScheduledItem, Slot, WeekSchedule
 from scheduler.periods import Week
+from web import params
 from web.access import current
 
 
@@ -199,8 +200,8 @@ def group_by_day(view: WeekView) -> dict[dt.date, list[SlotView]]:
 
 
 def parse_week(raw: str) -> Week:
-    """A week a page names ('2026-W48'); a bad one is a refusal shown in the page's language."""
-    return Week.parse(raw)
+    """A week a page names ('2026-W48'), bounded by web.params; a bad one is a refusal."""
+    return params.parse_week(raw)
 
 
 def week_arg(name: str = "week") -> Week:
@@ -210,4 +211,4 @@ def week_arg(name: str = "week") -> Week:
     from web.api.common import today
 
     raw = request.args.get(name)
-    return Week.parse(raw) if raw else Week.of(today())
+    return params.parse_week(raw) if raw else Week.of(today())

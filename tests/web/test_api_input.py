@@ -130,7 +130,7 @@ def test_weeks_outside_the_window_are_422(app: Flask, world: World, week: str) -
 
 
 @pytest.mark.parametrize("path", ["/api/v1/channels/{}", "/api/v1/channels/{}/airings"])
-@pytest.mark.parametrize("bad", [str(2**63), "0", "-1", "1" + "0" * 30])
+@pytest.mark.parametrize("bad", [str(2**63), str(2**31), "0", "-1", "1" + "0" * 30])
 def test_ids_outside_the_range_are_404(app: Flask, world: World, path: str, bad: str) -> None:
     r = app.test_client().get(path.format(bad), headers=bearer(world, "admin"))
     assert r.status_code == 404 and r.mimetype == "application/problem+json"

@@ -195,8 +195,6 @@ class OneOf:
 
 # One line of text, NFC and trimmed (content.text.clean_text).
 Text = Annotated[str, AfterValidator(_text)]
-# Free text over several lines (newlines and tabs allowed); blank is None.
-LongText = Annotated[str, AfterValidator(_multiline)]
 
 
 def long_text(max_length: int, min_length: int = 0) -> Any:
@@ -214,7 +212,7 @@ def long_text(max_length: int, min_length: int = 0) -> Any:
     return Annotated[str, AfterValidator(check), WithJsonSchema(bounds)]
 
 
-# A row id: 1..2^63-1.
+# A row id: 1..web.params.ID_MAX.
 Id = Annotated[
     int,
     PlainValidator(_id),

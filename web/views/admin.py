@@ -29,7 +29,7 @@ from scheduler.models import AdminUnit, Channel, ChannelLanguage, LoudspeakerClu
 from scheduler.roles import ROLES
 from scheduler.units.records import UnitsError
 from scheduler.units.service import import_file, import_province
-from web import accounts, forms
+from web import accounts, forms, params
 from web.access import ADMIN, require
 from web.account_scope import resolve_stations, resolve_unit
 from web.db import db
@@ -102,7 +102,7 @@ def _user(user_id: int) -> User:
     return user
 
 
-@bp.post("/users/<int:user_id>/active")
+@bp.post("/users/<id:user_id>/active")
 def toggle_user(user_id: int) -> Any:
     """Disable or enable a user (a disabled user's sessions and tokens stop working)."""
     user = _user(user_id)
@@ -110,7 +110,7 @@ def toggle_user(user_id: int) -> Any:
     return _done(_("User updated."), "admin.users")
 
 
-@bp.post("/users/<int:user_id>/password")
+@bp.post("/users/<id:user_id>/password")
 def reset_password(user_id: int) -> Any:
     """Set a new password for a user."""
     try:
@@ -120,7 +120,7 @@ def reset_password(user_id: int) -> Any:
     return _done(_("Password changed."), "admin.users")
 
 
-@bp.post("/users/<int:user_id>/token")
+@bp.post("/users/<id:user_id>/token")
 def issue_token(user_id: int) -> Any:
     """Issue an API token; shown once on the next page."""
     name = forms.optional("name", N_("name")) or "api"
@@ -179,7 +179,7 @@ def import_units() -> Any:
 @bp.get("/channels")
 def channels() -> Any:
     """Channels (paged), and the form for a new one."""
-    page = max(1, request.args.get("page", 1, type=int))
+    page = params.page_arg()
     s = db()
     total = s.scalar(select(func.count(Channel.id))) or 0
     rows = list(s.scalars(select(Channel).order_by(Channel.id).limit(100).offset((page - 1) * 100)))
@@ -246,7 +246,7 @@ def _channel(channel_id: int) -> Channel:
     return channel
 
 
-@bp.get("/channels/<int:channel_id>")
+@bp.get("/channels/<id:channel_id>")
 def channel(channel_id: int) -> Any:
     """A channel with its slot patterns and loudspeaker clusters."""
     return render_template(
@@ -257,7 +257,7 @@ def channel(channel_id: int) -> Any:
     )
 
 
-@bp.post("/channels/<int:channel_id>/patterns")
+@bp.post("/channels/<id:channel_id>/patterns")
 def add_pattern(channel_id: int) -> Any:
     """Add a slot pattern (weekdays 1-7, start, minutes, valid from)."""
     ch = _channel(channel_id)
@@ -295,7 +295,7 @@ def add_pattern(channel_id: int) -> Any:
     return _done(_("Slot pattern added."), "admin.channel", channel_id=channel_id)
 
 
-@bp.post("/channels/<int:channel_id>/patterns/<int:pattern_id>/end")
+@bp.post("/channels/<id:channel_id>/patterns/<id:pattern_id>/end")
 def end_pattern(channel_id: int, pattern_id: int) -> Any:
     """End a slot pattern today (weeks already created keep their slots)."""
     ch = _channel(channel_id)
@@ -309,7 +309,7 @@ def end_pattern(channel_id: int, pattern_id: int) -> Any:
     return _done(_("Slot pattern ended."), "admin.channel", channel_id=channel_id)
 
 
-@bp.post("/channels/<int:channel_id>/clusters")
+@bp.post("/channels/<id:channel_id>/clusters")
 def add_cluster(channel_id: int) -> Any:
     """Add a loudspeaker cluster (cụm loa) of a village."""
     ch = _channel(channel_id)

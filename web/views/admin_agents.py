@@ -15,7 +15,7 @@ from web.db import db
 from web.views.admin import _actor, _channel, _done, _refused, bp
 
 
-@bp.post("/channels/<int:channel_id>/agents")
+@bp.post("/channels/<id:channel_id>/agents")
 def pair_agent(channel_id: int) -> Any:
     """A new agent credential for the channel: its config file is shown on this page, once."""
     ch = _channel(channel_id)
@@ -31,7 +31,7 @@ def pair_agent(channel_id: int) -> Any:
     return render_template("admin/agent_paired.html", channel=ch, agent=agent, config=config)
 
 
-@bp.post("/agents/<int:agent_id>/revoke")
+@bp.post("/agents/<id:agent_id>/revoke")
 def revoke_agent(agent_id: int) -> Any:
     """Revoke an agent: refused from its next request on (cached credentials forgotten)."""
     try:

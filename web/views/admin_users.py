@@ -11,7 +11,7 @@ from audio.messages import N_
 from content.text import InvalidText, clean_text
 from scheduler.errors import LoaError
 from scheduler.roles import ROLES
-from web import accounts
+from web import accounts, params
 from web.access import ADMIN, require
 from web.account_scope import search_stations, search_units, update_scope
 from web.db import db
@@ -37,7 +37,7 @@ def _query(name: str, field: str) -> str:
         return ""
 
 
-@bp.get("/users/<int:user_id>")
+@bp.get("/users/<id:user_id>")
 def edit_user(user_id: int) -> Any:
     """The user's role, area and stations, with searches to pick others by name."""
     user = _user(user_id)
@@ -54,7 +54,7 @@ def edit_user(user_id: int) -> Any:
     )  # fmt: skip
 
 
-@bp.post("/users/<int:user_id>")
+@bp.post("/users/<id:user_id>")
 def update_user(user_id: int) -> Any:
     """Save the role, the area (one unit) and the stations ticked."""
     user = _user(user_id)
@@ -65,8 +65,8 @@ def update_user(user_id: int) -> Any:
         update_scope(
             db(), user, require(ADMIN).username,
             role=form.get("role", ""),
-            unit_id=int(unit) if unit.isdigit() else None,
-            channel_ids=[int(c) for c in form.getlist("channel") if c.isdigit()],
+            unit_id=params.to_id(unit),
+            channel_ids=[i for c in form.getlist("channel") if (i := params.to_id(c))],
         )  # fmt: skip
     except LoaError as exc:
         db().rollback()
@@ -77,7 +77,7 @@ def update_user(user_id: int) -> Any:
     return redirect(url_for("admin.edit_user", **back), code=303)
 
 
-@bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+@bp.post("/users/<id:user_id>/tokens/<id:token_id>/revoke")
 def revoke_token(user_id: int, token_id: int) -> Any:
     """Revoke one of the user's API tokens: it stops working at once, in every process."""
     user = _user(user_id)

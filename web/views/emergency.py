@@ -32,7 +32,7 @@ def _signed_in() -> Any:
     return login_required()
 
 
-@bp.post("/deliveries/<int:delivery_id>/aired")
+@bp.post("/deliveries/<id:delivery_id>/aired")
 def confirm_aired(delivery_id: int) -> Any:
     """The broadcaster taps "aired": the station's delivery is aired, by this person, now."""
     principal = require(CONFIRM)
@@ -75,7 +75,7 @@ def broadcasts() -> Any:
     return render_template("emergency/list.html", rows=rows, counts=counts)
 
 
-@bp.get("/<int:broadcast_id>")
+@bp.get("/<id:broadcast_id>")
 def proof_page(broadcast_id: int) -> Any:
     """Proof of air: every station, its state, when and by whom; refreshes by itself."""
     b = _visible(broadcast_id)
@@ -86,7 +86,7 @@ def proof_page(broadcast_id: int) -> Any:
     )  # fmt: skip
 
 
-@bp.get("/<int:broadcast_id>/proof.xlsx")
+@bp.get("/<id:broadcast_id>/proof.xlsx")
 def proof_xlsx(broadcast_id: int) -> Any:
     """The proof of air as a workbook in the reader's language."""
     b = _visible(broadcast_id)
@@ -95,7 +95,7 @@ def proof_xlsx(broadcast_id: int) -> Any:
     return _file(data, f"tin-khan-{b.id}.xlsx", XLSX)
 
 
-@bp.get("/<int:broadcast_id>/report.docx")
+@bp.get("/<id:broadcast_id>/report.docx")
 def proof_docx(broadcast_id: int) -> Any:
     """The report "Báo cáo kết quả phát tin khẩn" (official layout, Vietnamese)."""
     b = _visible(broadcast_id)

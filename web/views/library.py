@@ -19,7 +19,7 @@ from content.media_models import AudioAsset
 from content.models import PRIORITIES, Programme, ProgrammeTopic
 from scheduler.errors import Invalid, LoaError
 from scheduler.media import media_root
-from web import forms
+from web import forms, params
 from web.access import PLAN, require
 from web.db import db
 from web.i18n import translate
@@ -61,7 +61,7 @@ def programmes() -> Any:
     """Programmes, newest first, searchable by title; which have audio."""
     require(PLAN)
     s = db()
-    page = max(1, request.args.get("page", 1, type=int))
+    page = params.page_arg()
     q = select(Programme)
     search = forms.query("q", N_("search"))[:100]
     if search:
@@ -156,7 +156,7 @@ def _programme(programme_id: int) -> Programme:
     return p
 
 
-@bp.post("/<int:programme_id>/approve")
+@bp.post("/<id:programme_id>/approve")
 def approve(programme_id: int) -> Any:
     """Approve a programme for broadcast (who and when are recorded)."""
     p = _programme(programme_id)
@@ -166,7 +166,7 @@ def approve(programme_id: int) -> Any:
     return _back(_("Programme approved."))
 
 
-@bp.post("/<int:programme_id>/audio")
+@bp.post("/<id:programme_id>/audio")
 @upload_route
 def upload_audio(programme_id: int) -> Any:
     """Upload the programme's audio: validated, loudness-normalised, kept with its rendition."""
@@ -205,7 +205,7 @@ def feed_inbox() -> Any:
     )
 
 
-@bp.post("/inbox/<int:item_id>/draft")
+@bp.post("/inbox/<id:item_id>/draft")
 def draft(item_id: int) -> Any:
     """Make an (unapproved) programme draft from a feed item."""
     try:
@@ -218,7 +218,7 @@ def draft(item_id: int) -> Any:
     return _back(_("Draft created in the library."), endpoint="library.feed_inbox")
 
 
-@bp.post("/inbox/<int:item_id>/dismiss")
+@bp.post("/inbox/<id:item_id>/dismiss")
 def dismiss(item_id: int) -> Any:
     """Take an item out of the inbox."""
     try:

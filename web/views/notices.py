@@ -62,7 +62,7 @@ def inbox_page() -> Any:
     return render_template("notices/inbox.html", notes=notes)
 
 
-@bp.post("/inbox/<int:note_id>/read")
+@bp.post("/inbox/<id:note_id>/read")
 def read(note_id: int) -> Any:
     """Mark one of the user's notices as read; another's (or another area's) is not found."""
     if (r := login_required()) is not None:
@@ -83,7 +83,7 @@ def dead_page() -> Any:
     return render_template("notices/dead.html", rows=dead_letters(db()))
 
 
-@bp.post("/admin/dead-letters/<int:message_id>/retry")
+@bp.post("/admin/dead-letters/<id:message_id>/retry")
 def retry(message_id: int) -> Any:
     """Admins: queue a dead message again."""
     if (r := login_required()) is not None:

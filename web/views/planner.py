@@ -14,6 +14,7 @@ from scheduler.errors import LoaError, VersionConflict
 from scheduler.models import ScheduledItem, Slot
 from scheduler.periods import Week
 from scheduler.planner import area
+from web import params
 from web.access import PLAN, current, require, require_channel
 from web.db import db
 from web.i18n import lang, translate
@@ -44,7 +45,7 @@ def overview() -> Any:
     return area_page(require(PLAN), week_arg())
 
 
-@bp.get("/<int:channel_id>")
+@bp.get("/<id:channel_id>")
 def grid(channel_id: int) -> Any:
     """The week grid (7 days x the station's slots) beside the library panel."""
     if (r := login_required()) is not None:
@@ -61,8 +62,7 @@ def _back(channel_id: int, week: Week) -> Any:
 
 
 def _version() -> int | None:
-    raw = request.form.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    return params.to_int(request.form.get("version", ""), 0, params.ID_MAX)
 
 
 def _run(channel_id: int, week: Week, action: Any, done: str) -> Any:
@@ -89,7 +89,7 @@ def _actor() -> str:
     return principal.username
 
 
-@bp.post("/<int:channel_id>/create")
+@bp.post("/<id:channel_id>/create")
 def create(channel_id: int) -> Any:
     """Create the week's slots from the channel's patterns."""
     session = db()
@@ -104,14 +104,14 @@ def create(channel_id: int) -> Any:
     )
 
 
-@bp.post("/<int:channel_id>/add")
+@bp.post("/<id:channel_id>/add")
 def add(channel_id: int) -> Any:
     """Add a programme to a slot."""
     session = db()
     require_channel(session, channel_id, PLAN)
     week = parse_week(request.form.get("week", ""))
-    slot_id = request.form.get("slot_id", type=int)
-    programme_id = request.form.get("programme_id", type=int)
+    slot_id = params.form_id("slot_id")
+    programme_id = params.form_id("programme_id")
     slot = session.get(Slot, slot_id) if slot_id else None
     if slot is None or slot.channel_id != channel_id or programme_id is None:
         flash(_("Choose a slot and a programme."), "error")
@@ -127,13 +127,13 @@ def add(channel_id: int) -> Any:
 def _item(channel_id: int) -> ScheduledItem:
     session = db()
     require_channel(session, channel_id, PLAN)
-    item = session.get(ScheduledItem, request.form.get("item_id", type=int) or 0)
+    item = session.get(ScheduledItem, params.form_id("item_id") or 0)
     if item is None or item.slot.channel_id != channel_id:
         raise ApiProblem(404, message(N_("This scheduled item was not found")), "item.not_found")
     return item
 
 
-@bp.post("/<int:channel_id>/remove")
+@bp.post("/<id:channel_id>/remove")
 def remove(channel_id: int) -> Any:
     """Remove an item."""
     item = _item(channel_id)
@@ -146,7 +146,7 @@ def remove(channel_id: int) -> Any:
     )
 
 
-@bp.post("/<int:channel_id>/move")
+@bp.post("/<id:channel_id>/move")
 def move(channel_id: int) -> Any:
     """Move an item up or down within its slot."""
     item = _item(channel_id)
@@ -162,7 +162,7 @@ def move(channel_id: int) -> Any:
     )
 
 
-@bp.post("/<int:channel_id>/publish")
+@bp.post("/<id:channel_id>/publish")
 def publish(channel_id: int) -> Any:
     """Publish the week."""
     session = db()
@@ -180,7 +180,7 @@ def publish(channel_id: int) -> Any:
     )
 
 
-@bp.post("/<int:channel_id>/copy")
+@bp.post("/<id:channel_id>/copy")
 def copy(channel_id: int) -> Any:
     """Copy the previous week (or a chosen one) into this week's empty slots."""
     session = db()
@@ -200,7 +200,7 @@ def copy(channel_id: int) -> Any:
     return response
 
 
-@bp.post("/<int:channel_id>/autoplan")
+@bp.post("/<id:channel_id>/autoplan")
 def autoplan(channel_id: int) -> Any:
     """Fill the week with the planner and say what it could not meet (planner installed)."""
     session = db()

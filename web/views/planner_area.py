@@ -21,6 +21,7 @@ from scheduler.periods import Week
 from scheduler.planner import area
 from scheduler.planner.diagnose import RuleCheck, diagnose
 from scheduler.units.text import vi_sort_key
+from web import params
 from web.access import PLAN, Principal, current, require
 from web.db import db
 from web.i18n import translate
@@ -165,7 +166,7 @@ def publish() -> Any:
         ids = list(channels)
     else:
         raw = request.form.getlist("channel_id")
-        ids = [int(x) for x in raw if x.isdigit() and len(x) < 10 and int(x) in channels]
+        ids = [i for x in raw if (i := params.to_id(x)) is not None and i in channels]
         if not ids:
             flash(_("Choose the stations to publish."), "error")
             return _back(week)

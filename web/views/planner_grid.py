@@ -26,6 +26,7 @@ from scheduler.library_search import DURATIONS, LibraryQuery, search
 from scheduler.models import Channel, ScheduledItem, Slot, WeekSchedule
 from scheduler.periods import Week
 from scheduler.planner.diagnose import RuleCheck, cause_message, diagnose
+from web import params
 from web.access import PLAN, current, require_channel
 from web.api.common import today
 from web.db import db
@@ -35,7 +36,7 @@ from web.weeks import WeekView, load_weeks, week_arg
 
 bp = Blueprint("grid", __name__, url_prefix="/plan")
 bp.before_request(login_required)
-_ETAG = re.compile(r'^(?:W/)?"s(\d+)-v(\d+)"$')
+_ETAG = re.compile(r'^(?:W/)?"s(\d{1,18})-v(\d{1,18})"$')
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def _week_response(channel: Channel, week: Week, status: int = 200, **extra: Any
     return response
 
 
-@bp.get("/<int:channel_id>/week")
+@bp.get("/<id:channel_id>/week")
 def week_fragment(channel_id: int) -> Any:
     """The week as the grid shows it (HTML fragment in JSON, with its ETag)."""
     channel = require_channel(db(), channel_id, PLAN)
@@ -147,21 +148,17 @@ def _expected(schedule_id: int) -> int | Response:
 
 def _field(data: dict[str, Any], name: str) -> int | None:
     raw = data.get(name)
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return raw if 0 <= raw < 2**31 else None
-    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) < 10:
-        return int(raw.strip())
-    return None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw if 0 <= raw <= params.ID_MAX else None
+    return params.to_int(raw, 0, params.ID_MAX)
 
 
-@bp.post("/<int:channel_id>/edit")
+@bp.post("/<id:channel_id>/edit")
 def edit(channel_id: int) -> Any:
     """One edit of the week: add (programme into slot), move (item to slot, position), remove."""
     session = db()
     channel = require_channel(session, channel_id, PLAN)
-    data = request.get_json(silent=True)
+    data = params.json_or_none()
     if not isinstance(data, dict):
         data = request.form.to_dict()
     op = data.get("op")
@@ -227,8 +224,8 @@ def library_query() -> LibraryQuery:
         language=args.get("language") or None,
         duration=args.get("duration") if args.get("duration") in DURATIONS else None,
         fits=args.get("fits") == "1",
-        fresh_weeks=int(fresh) if fresh.isdigit() and int(fresh) <= 52 else None,
-        page=int(page) if page.isdigit() and len(page) < 6 else 1,
+        fresh_weeks=params.to_int(fresh, 0, 52),
+        page=params.to_int(page, 1, 100_000) or 1,
     )
 
 
@@ -239,7 +236,7 @@ def library_context(channel: Channel, week: Week, query: LibraryQuery) -> dict[s
     return {"channel": channel, "week": week, "found": found, "query": query, "settings": settings}
 
 
-@bp.get("/<int:channel_id>/library")
+@bp.get("/<id:channel_id>/library")
 def library(channel_id: int) -> Any:
     """The library panel's results (HTML fragment): what this station may air this week."""
     session = db()

@@ -23,6 +23,7 @@ from scheduler.compliance.labels import capital, period_name
 from scheduler.errors import Invalid, NotFound
 from scheduler.models import AdminUnit, FiledReport
 from scheduler.periods import Period, PeriodError
+from web import params
 from web.access import SUPERVISE, Principal, require
 from web.db import db
 from web.views.home import login_required
@@ -75,7 +76,8 @@ def _form_area(principal: Principal) -> AdminUnit | None:
         if principal.role == "admin":
             return None  # the whole country
         raw = str(principal.unit_id or "")
-    unit = session.get(AdminUnit, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    unit_id = params.to_id(raw)
+    unit = session.get(AdminUnit, unit_id) if unit_id is not None else None
     if unit is None or not principal.covers_unit(session, unit.id):
         raise NotFound(N_("This area is not yours."), code="unit.out_of_scope")
     return unit
@@ -99,7 +101,7 @@ def file() -> Response:
     return redirect(url_for("reports.archive", _anchor=f"report-{filed.id}"), code=303)
 
 
-@bp.get("/<int:report_id>/<fmt>")
+@bp.get("/<id:report_id>/<fmt>")
 def download(report_id: int, fmt: str) -> Any:
     """A filed file, byte for byte as it was filed."""
     principal = require(SUPERVISE)

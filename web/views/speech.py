@@ -175,13 +175,13 @@ def _edit(p: Programme, status: int = 200, **context: Any) -> Any:
     )
 
 
-@bp.get("/<int:programme_id>/text")
+@bp.get("/<id:programme_id>/text")
 def edit(programme_id: int) -> Any:
     """A programme's text, to correct and read aloud again."""
     return _edit(_programme(programme_id))
 
 
-@bp.post("/<int:programme_id>/text/preview")
+@bp.post("/<id:programme_id>/text/preview")
 def check_edit(programme_id: int) -> Any:
     """Hear the corrected text before it replaces the programme's audio."""
     p = _programme(programme_id)
@@ -192,7 +192,7 @@ def check_edit(programme_id: int) -> Any:
     return _edit(p, shown=shown)
 
 
-@bp.post("/<int:programme_id>/text")
+@bp.post("/<id:programme_id>/text")
 def update(programme_id: int) -> Any:
     """Replace the text and read it aloud again; the old audio stays until the new is stored."""
     p = _programme(programme_id)
@@ -208,7 +208,7 @@ def update(programme_id: int) -> Any:
     return redirect(url_for("speech.edit", programme_id=p.id), code=303)
 
 
-@bp.post("/inbox/<int:item_id>/draft-audio")
+@bp.post("/inbox/<id:item_id>/draft-audio")
 def draft_audio(item_id: int) -> Any:
     """A feed item turned into a programme draft with its text read aloud."""
     try:

@@ -23,6 +23,7 @@ from scheduler.errors import NotFound
 from scheduler.models import Channel
 from scheduler.periods import Week
 from scheduler.units.text import vi_sort_key
+from web import params
 from web.access import CONFIRM, require, require_channel
 from web.api.common import today
 from web.assets import minify_js, version, versioned
@@ -76,7 +77,7 @@ def my_station() -> Any:
     channels = _channels()
     if not channels:
         raise NotFound(N_("No station is assigned to you yet."), code="station.none")
-    wanted = request.args.get("channel", type=int)
+    wanted = params.query_id("channel")
     channel = require_channel(db(), wanted, CONFIRM) if wanted else channels[0]
     day = today()
     week = Week.of(day)

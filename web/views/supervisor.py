@@ -25,6 +25,7 @@ from scheduler.fleet.evidence import device_share, evidence_for
 from scheduler.models import AdminUnit, Channel
 from scheduler.periods import Period, PeriodError, Week
 from scheduler.units.text import vi_sort_key
+from web import params
 from web.access import SUPERVISE, Principal, require, require_channel
 from web.api.common import today
 from web.db import db
@@ -39,7 +40,7 @@ from web.supervision import (
     weekly_matrix,
 )
 from web.views.home import login_required
-from web.weeks import load_weeks, parse_week
+from web.weeks import load_weeks
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervise")
 bp.before_request(login_required)  # pages: anonymous visitors go to sign-in
@@ -123,7 +124,7 @@ def _week_statuses(
 def chosen_area(principal: Principal) -> AdminUnit | None:
     """The area asked for (within the user's subtree), else the user's own unit."""
     session = db()
-    wanted = request.args.get("unit", type=int)
+    wanted = params.query_id("unit")
     if wanted is not None:
         unit = session.get(AdminUnit, wanted)
         if unit is None or not principal.covers_unit(session, unit.id):
@@ -238,7 +239,7 @@ def export_csv() -> Any:
     )
 
 
-@bp.get("/channel/<int:channel_id>")
+@bp.get("/channel/<id:channel_id>")
 def channel(channel_id: int) -> Any:
     """One channel's weeks over the period (drill-down from the heat map)."""
     if (r := login_required()) is not None:
@@ -259,15 +260,15 @@ def channel(channel_id: int) -> Any:
     )
 
 
-@bp.get("/channel/<int:channel_id>/week/<week>")
-def channel_week(channel_id: int, week: str) -> Any:
+@bp.get("/channel/<id:channel_id>/week/<week:week>")
+def channel_week(channel_id: int, week: Week) -> Any:
     """A channel's week: each item with what aired (partial minutes) and the rules it counted."""
     if (r := login_required()) is not None:
         return r
     require(SUPERVISE)
     session = db()
     ch = require_channel(session, channel_id, SUPERVISE)
-    wk: Week = parse_week(week)
+    wk = week
     settings = current_app.config["LOA_SETTINGS"]
     view = load_weeks(session, [channel_id], wk)[channel_id]
     airings = airing_ops.airings_of_week(session, channel_id, wk)
