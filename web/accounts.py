@@ -177,12 +177,11 @@ def _sign_out_everywhere(session: Session, user: User) -> None:
 
 
 def start_session(session: Session, user: User, lifetime: dt.timedelta) -> str:
-    """A new server-side session for a signed-in browser; its id goes in the signed cookie."""
+    """A new server-side session for a signed-in browser; its id goes in the signed cookie
+    (expired sessions of every user are deleted on the way, so the table stays small)."""
     sid = secrets.token_urlsafe(32)
-    horizon = utcnow() - lifetime  # the user's expired sessions are swept on the way
-    session.execute(
-        delete(WebSession).where(WebSession.user_id == user.id, WebSession.created_at < horizon)
-    )
+    horizon = utcnow() - lifetime  # expired sessions (anyone's) are swept on the way
+    session.execute(delete(WebSession).where(WebSession.created_at < horizon))
     session.add(WebSession(digest=token_digest(sid), user_id=user.id))
     session.flush()
     return sid

@@ -200,3 +200,20 @@ def test_disabled_token_stops_at_once_under_two_gunicorn_workers(tmp_path: Path,
             proc.wait()
         database.drop()
     assert "2 worker processes" in log.read_text()
+
+
+def test_expired_sessions_are_swept_at_the_next_sign_in(app, world, session_factory):
+    import datetime as dt
+
+    from web.models import WebSession
+
+    old = Browser(app.test_client())
+    assert old.login("planner") == 302
+    with session_factory() as s:
+        for row in s.scalars(select(WebSession)):
+            row.created_at -= dt.timedelta(hours=13)  # older than [web] session_hours
+        s.commit()
+    assert old.client.get("/plan").status_code == 302  # expired: signed out
+    assert Browser(app.test_client()).login("supervisor") == 302
+    with session_factory() as s:
+        assert [r.user_id for r in s.scalars(select(WebSession))] == [_user(s, "supervisor").id]

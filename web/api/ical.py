@@ -6,9 +6,16 @@ import datetime as dt
 
 from content.export_safe import ical_fold, ical_text
 
-# Values escaped (no bare CR, no NUL) and lines folded by the one export-safety module.
-text = ical_text
-fold = ical_fold
+
+def text(value: str) -> str:
+    """A TEXT value escaped: backslash, ';', ',', every line break (a bare CR too), no NUL or
+    other control character (content.export_safe, shared by every export)."""
+    return ical_text(value)
+
+
+def fold(line: str) -> str:
+    """Fold a content line at 75 octets (RFC 5545 3.1), never inside a UTF-8 character."""
+    return ical_fold(line)
 
 
 def stamp(t: dt.datetime) -> str:
