@@ -21,6 +21,7 @@ from content.settings import DatabaseSettings, FeedSettings, MediaSettings
 from scheduler.config_checks import (
     CHANNEL_LANGUAGE,
     check_audio,
+    check_emergency,
     check_notifications,
     check_report_layout,
     check_reports,
@@ -152,6 +153,17 @@ class NotificationSettings:
 
 
 @dataclass(frozen=True)
+class EmergencySettings:
+    """Emergency broadcasts: who may issue, second-person approval, reminders, limits."""
+
+    issuer_roles: tuple[str, ...] = ("planner", "supervisor")
+    approval: bool = False
+    remind_after_minutes: int = 10
+    expiry_hours: int = 24
+    max_occurrences: int = 48
+
+
+@dataclass(frozen=True)
 class BackupSettings:
     """Where nightly SQLite backups go and how many are kept."""
 
@@ -198,6 +210,7 @@ class Settings:
     worker: WorkerSettings = field(default_factory=WorkerSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
+    emergency: EmergencySettings = field(default_factory=EmergencySettings)
     speech: SpeechSettings = field(default_factory=SpeechSettings)
     source: str = field(default="<defaults>", metadata=NOT_IN_FILE)
     base_dir: str = field(default=".", metadata=NOT_IN_FILE)
@@ -243,6 +256,7 @@ class Settings:
         check_audio(self, where)
         self.feeds.check(where)
         self.database.check(where)
+        check_emergency(self, where)
         try:
             speech = checked_speech(self.speech, base_dir)
         except SpeechProblem as exc:

@@ -93,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.media import bp as media_bp
     from web.views.admin import bp as admin_bp
     from web.views.auth import bp as auth_bp
+    from web.views.emergency import bp as emergency_bp
     from web.views.home import bp as home_bp
     from web.views.library import bp as library_bp
     from web.views.notices import bp as notices_bp
@@ -119,3 +120,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api)
     app.register_blueprint(health_bp)
     app.register_blueprint(notices_bp)
+    app.register_blueprint(emergency_bp)

@@ -6,6 +6,7 @@ import hmac
 import secrets
 import threading
 import time
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request, session
 from sqlalchemy import select
@@ -100,6 +101,23 @@ def _from_session() -> Principal | None:
     return principal_of(user)
 
 
+def safe_next(target: str | None) -> str | None:
+    """A same-site path to go to after a form (sign-in, language), else None: no open redirect.
+
+    Browsers drop tabs and line breaks inside URLs and read a backslash as a slash, so
+    `/\t/evil.example` would become `//evil.example`: any control character or backslash is
+    refused outright, and what is left must be a path with neither scheme nor host.
+    """
+    if not target or len(target) > 2000 or not target.startswith("/"):
+        return None
+    if "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return None
+    return target
+
+
 def csrf_token() -> str:
     """The session's CSRF token (created on first use); forms and the page scripts send it."""
     token = session.get("csrf")
@@ -153,4 +171,8 @@ def init_security(app: Flask) -> None:
         h.setdefault("Referrer-Policy", "same-origin")
         if "Cache-Control" not in h and request.endpoint != "static":
             h["Cache-Control"] = "no-store"
+        elif g.get("principal") is not None and response.cache_control.public:
+            # What a signed-in user downloads (media, reports) is theirs: no shared cache keeps it.
+            response.cache_control.public = False
+            response.cache_control.private = True
         return response

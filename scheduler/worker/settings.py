@@ -15,6 +15,7 @@ WORKER_JOBS = (
     "report_deadlines",
     "backup_nightly",
     "weekly_digest",
+    "emergency_watch",
     "deliver_notifications",
 )
 

@@ -274,7 +274,7 @@ CASES = [
     Case("admin.rules", "GET", lambda w, s, i: "/admin/rules", "admin", 200, api=False, scoped=False),
     # --- worker notices, dead letters and health (issue 7)
     Case("notices.inbox_page", "GET", lambda w, s, i: "/inbox", "signed_in", 200, api=False, scoped=False),
-    Case("notices.read", "POST", lambda w, s, i: "/inbox/999999/read", "signed_in", 302, api=False, scoped=False),
+    Case("notices.read", "POST", lambda w, s, i: "/inbox/999999/read", "signed_in", 404, api=False, scoped=False),
     Case("notices.dead_page", "GET", lambda w, s, i: "/admin/dead-letters", "admin", 200, api=False, scoped=False),
     Case("notices.retry", "POST", lambda w, s, i: f"/admin/dead-letters/{dead_message(s)}/retry", "admin", 302,
          api=False, scoped=False),
@@ -383,3 +383,98 @@ def test_scope_filters_lists(env: Env) -> None:
         assert {c["id"] for c in got.json["items"]} == channels, role
     units = client.get("/api/v1/units", headers={"Authorization": f"Bearer {w.tokens['planner']}"})
     assert {u["id"] for u in units.json["items"]} == {w.province_a, w.commune_a}
+
+
+# --- issue 18, item 1: writes whose object lies outside the scope the path or role suggests.
+# These tests run on every backend (the `browser`/`world` fixtures), unlike the matrix above.
+
+
+def _notice(s: Session, role: str, *, unit: int | None = None, channel: int | None = None) -> int:
+    from scheduler.notify.models import Notification
+
+    note = Notification(dedupe_key=f"n-{next(_seq)}", event="e", role=role, unit_id=unit,
+                        channel_id=channel, subject_vi="Thông báo", subject_en="Notice",
+                        body_vi="-", body_en="-")  # fmt: skip
+    s.add(note)
+    s.commit()
+    return note.id
+
+
+def _read_at(s: Session, note_id: int) -> object:
+    from scheduler.notify.models import Notification
+
+    s.expire_all()
+    note = s.get(Notification, note_id)
+    assert note is not None
+    read_at = note.read_at
+    s.rollback()  # no read transaction left open (SQLite would lock the app out)
+    return read_at
+
+
+@pytest.mark.parametrize(
+    "role, inside, outside",
+    [
+        ("planner", {"unit": "province_a"}, {"unit": "province_b"}),
+        ("supervisor", {"unit": "commune_a"}, {"unit": "commune_b"}),
+        ("broadcaster", {"channel": "channel_a"}, {"channel": "channel_b"}),
+    ],
+)
+def test_inbox_read_checks_the_notices_scope(app, world, session, role, inside, outside):
+    """Marking a notice read needs the notice in one's inbox: other areas and roles get 404."""
+    browser = Browser(app.test_client())  # no kept request context: each request ends
+    where = {k: getattr(world, v) for k, v in inside.items()}
+    elsewhere = {k: getattr(world, v) for k, v in outside.items()}
+    mine = _notice(session, role, **where)
+    theirs = _notice(session, role, **elsewhere)
+    other_role = _notice(session, "admin" if role != "admin" else "planner", **where)
+    assert browser.login(role) == 302
+    assert browser.post(f"/inbox/{theirs}/read").status_code == 404
+    assert browser.post(f"/inbox/{other_role}/read").status_code == 404
+    assert _read_at(session, theirs) is None and _read_at(session, other_role) is None
+    assert browser.post(f"/inbox/{mine}/read").status_code == 302
+    assert _read_at(session, mine) is not None
+
+
+def _status(resp: Any) -> int:
+    """The status of a response, closed at once (its request's transaction ends)."""
+    with resp:
+        return resp.status_code
+
+
+def test_writes_with_an_object_of_another_channel_change_nothing(app, world, session):
+    """A path in scope naming an item or slot of a channel out of scope: refused, nothing written."""
+    browser = Browser(app.test_client())
+    from scheduler.models import ScheduledItem
+
+    sched_b = schedules.get_week(session, world.channel_b, world.week)
+    assert sched_b is not None
+    slot_b = sched_b.slots[1].id
+    before = session.scalar(select(ScheduledItem.position).where(ScheduledItem.id == world.item_b))
+    session.commit()
+    assert browser.login("planner") == 302
+    a = world.channel_a
+    week = str(world.week)
+    refused = [
+        _status(browser.post(f"/plan/{a}/add", {"week": week, "slot_id": slot_b,
+                                                 "programme_id": world.programme})),
+        _status(browser.post(f"/plan/{a}/remove", {"item_id": world.item_b})),
+        _status(browser.post(f"/plan/{a}/move", {"item_id": world.item_b, "direction": "up"})),
+        _status(browser.client.post(f"/plan/{a}/edit", json={"op": "remove", "item_id": world.item_b},
+                                    headers={"X-CSRF-Token": browser.csrf, "If-Match": "*"})),
+    ]  # fmt: skip
+    assert refused[1:3] == [404, 404] and refused[3] == 422 and refused[0] == 303
+    api = app.test_client()
+    token = {"Authorization": f"Bearer {world.tokens['planner']}", "If-Match": "*"}
+    assert _status(api.patch(f"/api/v1/items/{world.item_b}", json={"position": 0},
+                             headers=token)) == 404  # fmt: skip
+    assert _status(api.post(f"/api/v1/channels/{a}/schedule/items", headers=token,
+                            json={"slot_id": slot_b, "programme_id": world.programme})) in (404, 422)  # fmt: skip
+    brd = {"Authorization": f"Bearer {world.tokens['broadcaster']}"}
+    assert _status(api.post(f"/api/v1/items/{world.item_b}/confirmation", json={"status": "aired"},
+                            headers=brd)) == 404  # fmt: skip
+    session.expire_all()
+    items_b = session.scalars(
+        select(ScheduledItem).where(ScheduledItem.slot_id.in_([sl.id for sl in sched_b.slots]))
+    ).all()
+    assert [i.id for i in items_b] == [world.item_b]
+    assert session.get(ScheduledItem, world.item_b).position == before  # type: ignore[union-attr]

@@ -4,6 +4,7 @@ deadlines and the heat map's CSV, for a chosen period and area (read-only)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
@@ -50,6 +51,15 @@ def reader() -> Reader:
     return Reader(lang(), get_translations().gettext)
 
 
+def _iso_day(raw: str) -> str:
+    """A typed dd/mm/yyyy date as ISO (the period parser's form); other text unchanged."""
+    raw = raw.strip()
+    try:
+        return dt.datetime.strptime(raw, "%d/%m/%Y").date().isoformat()
+    except ValueError:
+        return raw
+
+
 def chosen_period() -> Period:
     """The period asked for: a code from the picker, or a date range (from, to)."""
     if request.args.get("kind") == "range" or (
@@ -57,7 +67,7 @@ def chosen_period() -> Period:
     ):
         first, last = request.args.get("from", ""), request.args.get("to", "")
         try:
-            period = Period.parse(f"{first.strip()}..{last.strip()}")
+            period = Period.parse(f"{_iso_day(first)}..{_iso_day(last)}")
         except PeriodError as exc:
             raise Invalid(
                 N_("Give the date range as two dates, the end not before the start."),
