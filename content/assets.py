@@ -116,6 +116,7 @@ def import_audio(
             duration_ms=max(1, round(info.duration_seconds * 1000)),
             input_lufs=measured,
             rendition_path=rendition_rel,
+            rendition_sha256=file_sha256(root / rendition_rel),
             rendition_profile=profile_name(fmt),
             rendition_duration_ms=max(1, round(result.duration_seconds * 1000)),
             rendition_lufs=result.output.integrated_lufs if measured is not None else None,
@@ -211,6 +212,7 @@ def rerender(
         result = render(original, root / new_rel, fmt, info)
         with session.begin_nested():
             asset.rendition_path = new_rel
+            asset.rendition_sha256 = file_sha256(root / new_rel)
             asset.rendition_profile = profile_name(fmt)
             asset.rendition_duration_ms = max(1, round(result.duration_seconds * 1000))
             asset.rendition_lufs = result.output.integrated_lufs if measured else None

@@ -21,7 +21,6 @@ from content.settings import DatabaseSettings, FeedSettings, MediaSettings
 from scheduler.config_checks import (
     CHANNEL_LANGUAGE,
     check_audio,
-    check_emergency,
     check_notifications,
     check_report_layout,
     check_reports,
@@ -162,6 +161,22 @@ class EmergencySettings:
     expiry_hours: int = 24
     max_occurrences: int = 48
 
+    def check(self, where: str) -> None:
+        """Issuer roles must be known roles; times and limits positive."""
+        for i, role in enumerate(self.issuer_roles):
+            if role not in ROLES:
+                raise ConfigError(
+                    N_("%(file)s: key '%(key)s' must be one of %(allowed)s, not %(value)s"),
+                    code="config.choice",
+                    file=where,
+                    key=f"emergency.issuer_roles[{i}]",
+                    allowed=", ".join(ROLES),
+                    value=repr(role),
+                )
+        for key in ("remind_after_minutes", "expiry_hours", "max_occurrences"):
+            if getattr(self, key) < 1:
+                raise out_of_range(where, f"emergency.{key}", ">= 1")
+
 
 @dataclass(frozen=True)
 class BackupSettings:
@@ -190,6 +205,51 @@ class ReportLayout:
 
 
 @dataclass(frozen=True)
+class AgentSettings:
+    """Station agents (issue 13): how far ahead they cache, how often they poll, health limits."""
+
+    horizon_days: int = 7
+    poll_seconds: int = 60
+    emergency_poll_seconds: int = 10
+    max_clock_skew_seconds: int = 120
+    ready_check_time: str = "18:00"
+    silent_hours: int = 6
+    # Serve renditions through nginx: a location prefix mapped (internal) to the media folder.
+    accel_redirect_prefix: str = ""
+
+    def check(self, where: str) -> None:
+        """Agent timings in range; the daily readiness check is a clock time HH:MM."""
+        if not 1 <= self.horizon_days <= 31:
+            raise out_of_range(where, "agent.horizon_days", "1..31")
+        if not 5 <= self.poll_seconds <= 3600:
+            raise out_of_range(where, "agent.poll_seconds", "5..3600")
+        if not 1 <= self.emergency_poll_seconds <= self.poll_seconds:
+            raise out_of_range(where, "agent.emergency_poll_seconds", "1..poll_seconds")
+        if not 1 <= self.max_clock_skew_seconds <= 86400:
+            raise out_of_range(where, "agent.max_clock_skew_seconds", "1..86400")
+        if not 1 <= self.silent_hours <= 720:
+            raise out_of_range(where, "agent.silent_hours", "1..720")
+        hour, sep, minute = self.ready_check_time.partition(":")
+        valid = sep and hour.isdigit() and minute.isdigit() and len(minute) == 2
+        if not valid or not (0 <= int(hour) <= 23 and 0 <= int(minute) <= 59):
+            raise ConfigError(
+                N_("%(file)s: key '%(key)s' must be a time of day like 18:00, not %(value)s"),
+                code="config.agent.time",
+                file=where,
+                key="agent.ready_check_time",
+                value=repr(self.ready_check_time),
+            )
+        prefix = self.accel_redirect_prefix
+        if prefix and not (prefix.startswith("/") and prefix.endswith("/")):
+            raise ConfigError(
+                N_("%(file)s: key '%(key)s' must start and end with '/', like /protected-media/"),
+                code="config.agent.accel",
+                file=where,
+                key="agent.accel_redirect_prefix",
+            )
+
+
+@dataclass(frozen=True)
 class Settings:
     """What config.toml says to the scheduler and the layers below it, validated."""
 
@@ -208,6 +268,7 @@ class Settings:
     reports: tuple[ReportPeriod, ...] = ()
     report_layout: ReportLayout = field(default_factory=ReportLayout)
     worker: WorkerSettings = field(default_factory=WorkerSettings)
+    agent: AgentSettings = field(default_factory=AgentSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
     emergency: EmergencySettings = field(default_factory=EmergencySettings)
@@ -254,9 +315,10 @@ class Settings:
         self.worker.check(where)
         check_notifications(self, where)
         check_audio(self, where)
+        self.emergency.check(where)
+        self.agent.check(where)
         self.feeds.check(where)
         self.database.check(where)
-        check_emergency(self, where)
         try:
             speech = checked_speech(self.speech, base_dir)
         except SpeechProblem as exc:

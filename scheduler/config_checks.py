@@ -171,21 +171,3 @@ def check_audio(settings: Settings, where: str) -> None:
     for key, ok, what in checks:
         if not ok:
             raise out_of_range(where, key, what)
-
-
-def check_emergency(settings: Settings, where: str) -> None:
-    """Issuer roles must be known roles; times and limits positive."""
-    e = settings.emergency
-    for i, role in enumerate(e.issuer_roles):
-        if role not in ROLES:
-            raise ConfigError(
-                N_("%(file)s: key '%(key)s' must be one of %(allowed)s, not %(value)s"),
-                code="config.choice",
-                file=where,
-                key=f"emergency.issuer_roles[{i}]",
-                allowed=", ".join(ROLES),
-                value=repr(role),
-            )
-    for key in ("remind_after_minutes", "expiry_hours", "max_occurrences"):
-        if getattr(e, key) < 1:
-            raise out_of_range(where, f"emergency.{key}", ">= 1")

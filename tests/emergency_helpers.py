@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
+import struct
+import wave
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -60,3 +64,17 @@ def build_area(session: Session) -> Area:
     a.stations_a, a.station_b, a.programme = [s1.id, s2.id, s3.id], sb.id, prog.id
     session.commit()
     return a
+
+
+def tone_wav(path: Path, seconds: float = 3.0, rate: int = 16000) -> Path:
+    """A spoken-level 440 Hz tone as 16-bit mono WAV (a stand-in for a recorded warning)."""
+    frames = b"".join(
+        struct.pack("<h", int(9000 * math.sin(2 * math.pi * 440 * i / rate)))
+        for i in range(int(seconds * rate))
+    )
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(frames)
+    return path

@@ -12,6 +12,8 @@ from flask import Flask, Response, current_app, g, request, session
 from sqlalchemy import select
 
 from audio.messages import N_, message
+from scheduler.fleet.credentials import TOKEN_PREFIX as AGENT_TOKEN_PREFIX
+from scheduler.models import StationAgent
 from web.access import Principal
 from web.accounts import token_digest
 from web.db import db
@@ -78,6 +80,10 @@ def _from_token(header: str) -> Principal:
     principal = cache.get(digest)
     if principal is not None:
         return principal
+    if token.strip().startswith(AGENT_TOKEN_PREFIX):
+        principal = _agent_principal(digest)
+        cache.put(digest, principal)
+        return principal
     row = db().scalar(
         select(ApiToken).where(ApiToken.digest == digest, ApiToken.revoked_at.is_(None))
     )
@@ -88,6 +94,26 @@ def _from_token(header: str) -> Principal:
     principal = principal_of(row.user, via_token=True)
     cache.put(digest, principal)
     return principal
+
+
+def _agent_principal(digest: str) -> Principal:
+    """A station agent's credential: bound to its one channel, allowed only the agent API."""
+    agent = db().scalar(
+        select(StationAgent).where(StationAgent.digest == digest, StationAgent.revoked_at.is_(None))
+    )
+    if agent is None:
+        raise ApiProblem(
+            401, message(N_("The access token is unknown or was revoked")), "unauthenticated"
+        )
+    return Principal(
+        user_id=0,
+        username=f"agent:{agent.id}",
+        display_name=agent.name,
+        role="agent",
+        channel_ids=frozenset({agent.channel_id}),
+        via_token=True,
+        agent_id=agent.id,
+    )
 
 
 def _from_session() -> Principal | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from audio.messages import N_
@@ -201,7 +201,7 @@ def cancel(
     now: dt.datetime,
     reason: str | None = None,
 ) -> int:
-    """Stop the broadcast: stations that have not started it will not air it. Returns them."""
+    """Stop the broadcast: stations that have not started it will not air it (their number)."""
     b = get(session, broadcast_id)
     check_issuer(session, settings, who, b.unit_id)
     if b.state == "cancelled":
@@ -211,11 +211,13 @@ def cancel(
     b.cancel_reason = clean_optional(reason, field=N_("the reason"), multiline=True)
     b.version += 1
     b.updated_at = now
-    stopped = session.execute(
-        update(EmergencyDelivery)
-        .where(EmergencyDelivery.broadcast_id == b.id, EmergencyDelivery.state.in_(OPEN_STATES))
-        .values(state="cancelled", updated_at=now)
-    ).rowcount
+    still_open = (EmergencyDelivery.broadcast_id == b.id, EmergencyDelivery.state.in_(OPEN_STATES))
+    stopped = session.scalar(
+        select(func.count(func.distinct(EmergencyDelivery.channel_id))).where(*still_open)
+    )
+    session.execute(
+        update(EmergencyDelivery).where(*still_open).values(state="cancelled", updated_at=now)
+    )
     session.flush()
     audit.record(session, who.name, "emergency.cancel", "emergency", b.id, before=before,
                  after={**b.snapshot(), "stopped": stopped})  # fmt: skip

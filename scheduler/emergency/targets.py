@@ -187,3 +187,41 @@ def programme_from_speech(
     """An approved emergency programme whose audio is the text read aloud (offline)."""
     fields = _fields(settings, title)
     return programme_from_text(session, speech_setup(settings), fields, text, actor, approve=True)
+
+
+def parse_times(values: list[str] | tuple[str, ...]) -> tuple[dt.time, ...]:
+    """Local times of day "HH:MM" (06:00, 17:30), refused when not one."""
+    out = []
+    for raw in values:
+        text = raw.strip()
+        try:
+            out.append(dt.time.fromisoformat(text) if len(text) == 5 else _bad_time(text))
+        except ValueError:
+            _bad_time(text)
+    return tuple(sorted(set(out)))
+
+
+def _bad_time(text: str) -> dt.time:
+    raise Invalid(
+        N_("“%(text)s” is not a time of day; write HH:MM (for example 06:00)."),
+        code="emergency.time", text=text,
+    )  # fmt: skip
+
+
+def parse_until(text: str, now: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """A local time of day (the next one after now) or an RFC 3339 moment, as UTC."""
+    text = text.strip()
+    if len(text) == 5:
+        (t,) = parse_times([text])
+        local = now.astimezone(zone)
+        at = dt.datetime.combine(local.date(), t, tzinfo=zone)
+        if at <= local:
+            at = dt.datetime.combine(local.date() + dt.timedelta(days=1), t, tzinfo=zone)
+        return at.astimezone(dt.UTC)
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        _bad_time(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(dt.UTC)

@@ -24,6 +24,7 @@ from audio.messages import N_, message
 from content import audit
 from scheduler.areas import find_unit
 from scheduler.errors import Invalid, LoaError
+from scheduler.fleet import credentials
 from scheduler.models import AdminUnit, Channel, ChannelLanguage, LoudspeakerCluster, SlotPattern
 from scheduler.roles import ROLES
 from scheduler.units.records import UnitsError
@@ -252,6 +253,7 @@ def channel(channel_id: int) -> Any:
     return render_template(
         "admin/channel.html",
         channel=_channel(channel_id),
+        agents=credentials.agents_of(db(), frozenset({channel_id})),
         settings=current_app.config["LOA_SETTINGS"],
     )
 
@@ -351,4 +353,5 @@ def rules() -> Any:
 
 
 # A user's role, area and stations: routes on this blueprint, in their own module.
+import web.views.admin_agents  # noqa: E402, F401
 import web.views.admin_users  # noqa: E402, F401

@@ -21,6 +21,7 @@ from scheduler.compliance.export_flat import csv_bytes, number
 from scheduler.compliance.labels import Reader, capital, period_name, status_name, week_name
 from scheduler.config import Rule, Settings
 from scheduler.errors import Invalid, NotFound
+from scheduler.fleet.evidence import evidence_for
 from scheduler.models import AdminUnit, Channel
 from scheduler.periods import Period, PeriodError, Week
 from scheduler.units.text import vi_sort_key
@@ -280,6 +281,7 @@ def channel_week(channel_id: int, week: str) -> Any:
         statuses=statuses,
         rule_numbers={rule.id: i for i, (rule, _) in enumerate(statuses, start=1)},
         by_item={a.scheduled_item_id: a for a in airings if a.scheduled_item_id is not None},
+        evidence=evidence_for(session, [i.id for sl in view.slots for i in sl.items]),
         counted=counted,
         unplanned=[a for a in airings if a.scheduled_item_id is None],
         reasons=settings.not_aired_reasons,
