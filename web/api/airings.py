@@ -17,6 +17,7 @@ from web.api import api
 from web.api.common import airing_json, week_arg, week_param
 from web.api.spec import route, schema
 from web.api.validate import json_body, parse_datetime
+from web.confirmation import confirm_and_commit
 from web.db import db
 from web.problems import ApiProblem
 
@@ -117,7 +118,7 @@ def confirm_item(item_id: int) -> Any:
     # The scope is checked on the item's channel before anything is written; anything outside
     # the caller's area is answered 404, errors included.
     try:
-        airing, created = ops.confirm_and_commit(
+        airing, created = confirm_and_commit(
             session,
             current_app.config["LOA_SETTINGS"],
             item_id,
