@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.schema import DropTable
 
 from content.models import Programme, ProgrammeTopic
-from scheduler.config import CHANNEL_LANGUAGE, Rule
+from scheduler.config import Rule
+from scheduler.rules import programme_passes
 
 _META = MetaData()
 CLASS_TABLE = Table(
@@ -67,33 +68,13 @@ def load_programmes(session: Session) -> list[ProgrammeFacts]:
     ]
 
 
-def passes_programme_filters(rule: Rule, p: ProgrammeFacts) -> bool:
-    """Topic (any of), type, fixed language and duration filters, on the programme itself.
-
-    For a rule naming the channel's own language, a non-Vietnamese programme passes here and
-    its language is checked per channel later.
-    """
-    if rule.topics and not p.topics.intersection(rule.topics):
-        return False
-    if rule.programme_types and p.programme_type not in rule.programme_types:
-        return False
-    if rule.languages:
-        fixed = {c for c in rule.languages if c != CHANNEL_LANGUAGE}
-        if p.language not in fixed and not (rule.uses_channel_language and p.language != "vi"):
-            return False
-    minutes = p.seconds / 60
-    if rule.min_duration_minutes is not None and minutes < rule.min_duration_minutes:
-        return False
-    return rule.max_duration_minutes is None or minutes <= rule.max_duration_minutes
-
-
 def rule_masks(rules: list[Rule], programmes: list[ProgrammeFacts]) -> dict[int, int]:
     """Programme id -> bit mask of the rules whose programme filters it passes (non-zero only)."""
     out: dict[int, int] = {}
     for p in programmes:
         mask = 0
         for i, rule in enumerate(rules):
-            if passes_programme_filters(rule, p):
+            if programme_passes(rule, p.topics, p.programme_type, p.language, p.seconds):
                 mask |= 1 << i
         if mask:
             out[p.id] = mask

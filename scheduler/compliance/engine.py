@@ -36,8 +36,9 @@ from scheduler.compliance.model import (
     UnitInfo,
 )
 from scheduler.compliance.selection import parse_period, rule_periods, select_rules
-from scheduler.config import CHANNEL_LANGUAGE, Rule, Settings
+from scheduler.config import Rule, Settings
 from scheduler.periods import Period, Week
+from scheduler.rules import covers, fixed_languages, partial_minimum_seconds
 
 
 @dataclass
@@ -51,15 +52,6 @@ class _Plan:
     fixed_languages: frozenset[str]
     min_seconds: float | None
     running: frozenset[int] = frozenset()  # buckets of rule periods still in progress
-
-
-def covers(rule: Rule, ch: ChannelInfo, codes: frozenset[str]) -> bool:
-    """Kind, optional unit subtree (by code, through merges) and own minority language."""
-    if ch.kind not in rule.channel_kinds:
-        return False
-    if rule.unit is not None and rule.unit not in codes:
-        return False
-    return not (rule.uses_channel_language and not ch.minority_languages)
 
 
 def _plans(
@@ -82,9 +74,12 @@ def _plans(
             # A period still in progress is shown as running, never as missed (DESIGN 4).
             running = frozenset(i for i, p in enumerate(periods) if p.week_end >= today)
         buckets = {w.key: i for i, p in enumerate(periods) for w in p.weeks()}
-        covered = {cid: ch for cid, ch in channels.items() if covers(rule, ch, codes[cid])}
-        fixed = frozenset(c for c in rule.languages if c != CHANNEL_LANGUAGE)
-        mins = rule.min_duration_minutes * 60 if rule.min_duration_minutes is not None else None
+        covered = {
+            cid: ch
+            for cid, ch in channels.items()
+            if covers(rule, ch.kind, codes[cid], ch.minority_languages)
+        }
+        fixed, mins = fixed_languages(rule), partial_minimum_seconds(rule)
         plans.append(_Plan(rule, periods, buckets, covered, fixed, mins, running))
     return plans
 
