@@ -31,7 +31,7 @@ import migrations  # noqa: E402
 from content.db import make_engine, make_session_factory, utcnow  # noqa: E402
 from scheduler.config import MediaSettings  # noqa: E402
 from scheduler.demo import build_demo  # noqa: E402
-from scheduler.demo_audio import add_demo_audio, programmes_of_the_week  # noqa: E402
+from scheduler.demo.audio import add_demo_audio, programmes_of_the_week  # noqa: E402
 from scheduler.models import AdminUnit  # noqa: E402
 from scheduler.periods import Week, local_date_of  # noqa: E402
 from scheduler.units.text import fold  # noqa: E402

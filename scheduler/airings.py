@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
-from psycopg.types.json import Jsonb
-from sqlalchemy import Connection, Executable, Select, bindparam, func, insert, literal, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, make_transient_to_detached
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from content import audit
-from content.db import fetch_one_raw, utcnow
-from content.models import AuditEntry, Programme
+from content.db import utcnow
+from content.models import Programme
+from scheduler.airing_store import store_for
 from scheduler.config import Settings
 from scheduler.errors import N_, Invalid, NotFound
 from scheduler.models import AIRING_SOURCES, AIRING_STATUSES, Airing, Channel, ScheduledItem, Slot
@@ -113,122 +109,9 @@ def _duration(status: str, full: int, given: int | None) -> int:
     return given
 
 
-def _facts_statement() -> Select[Any]:
-    """Channel, slot start, programme and planned offset of an item (built once, cached)."""
-    before = aliased(ScheduledItem)
-    earlier = aliased(Programme)
-    offset = (
-        select(func.coalesce(func.sum(earlier.duration_seconds), 0))
-        .select_from(before)
-        .join(earlier, earlier.id == before.programme_id)
-        .where(before.slot_id == ScheduledItem.slot_id, before.position < ScheduledItem.position)
-        .scalar_subquery()
-    )
-    return (
-        select(
-            ScheduledItem.id,
-            ScheduledItem.programme_id,
-            Slot.channel_id,
-            Slot.starts_at,
-            Programme.duration_seconds,
-            offset.label("offset"),
-        )
-        .join(Slot, Slot.id == ScheduledItem.slot_id)
-        .join(Programme, Programme.id == ScheduledItem.programme_id)
-        .where(ScheduledItem.id == bindparam("item_id"))
-    )
-
-
-_FACTS = _facts_statement()
-
-
-class _Facts(NamedTuple):
-    """What a confirmation needs to know about its item."""
-
-    id: int
-    programme_id: int
-    channel_id: int
-    starts_at: dt.datetime
-    duration_seconds: int
-    offset: int
-
-
-def _for_psycopg(stmt: Executable) -> tuple[str, dict[str, Any]]:
-    """A statement compiled once for psycopg: its SQL and its constant parameters."""
-    compiled = stmt.compile(dialect=psycopg_dialect())
-    return str(compiled), {k: v for k, v in compiled.params.items() if v is not None}
-
-
-_PG_FACTS = _for_psycopg(_FACTS)
-
-
-def _item_facts(conn: Connection, item_id: int) -> _Facts | None:
-    """The item's facts; on PostgreSQL straight from the cursor (no result layer)."""
-    if conn.dialect.name == "postgresql":
-        sql, constants = _PG_FACTS
-        raw = fetch_one_raw(conn, sql, {**constants, "item_id": item_id})
-    else:
-        raw = conn.execute(_FACTS, {"item_id": item_id}).one_or_none()
-    return _Facts(*raw) if raw is not None else None
-
-
-_AIRINGS = Airing.__table__
-_AUDIT = AuditEntry.__table__
-_AIRING_COLUMNS = (
-    "channel_id", "scheduled_item_id", "programme_id", "local_date", "week_key", "source",
-    "client_ref", "confirmed_by", "confirmed_at", "status", "started_at", "duration_seconds",
-    "reason_code", "reason_text",
-)  # fmt: skip
-
-
-def _audited_insert_pg() -> Select[Any]:
-    """PostgreSQL: insert the airing and its audit entry in one statement (one round trip)."""
-    ins = (
-        pg_insert(_AIRINGS)
-        .values({c: bindparam(c, type_=_AIRINGS.c[c].type) for c in _AIRING_COLUMNS})
-        .on_conflict_do_nothing(index_elements=["scheduled_item_id"])
-        .returning(_AIRINGS.c.id)
-        .cte("ins")
-    )
-    entry = select(
-        bindparam("audit_at", type_=_AUDIT.c.at.type),
-        bindparam("audit_actor", type_=_AUDIT.c.actor.type),
-        literal("airing.confirm", _AUDIT.c.action.type),
-        literal("airing", _AUDIT.c.entity.type),
-        ins.c.id,
-        bindparam("audit_after", type_=_AUDIT.c.after.type),
-    )
-    columns = ["at", "actor", "action", "entity", "entity_id", "after"]
-    aud = insert(_AUDIT).from_select(columns, entry).cte("aud")
-    return select(ins.c.id).add_cte(aud)
-
-
-_PG_INSERT = _for_psycopg(_audited_insert_pg())
-
-
-def _insert_new(conn: Connection, row: dict[str, Any], actor: str) -> int | None:
-    """INSERT the airing and its audit entry unless the item has one; its id, or None on a repeat.
-
-    No unit-of-work flush on the busiest endpoint; on PostgreSQL one statement, run straight
-    on the cursor.
-    """
-    entry = audit.entry_values(actor, "airing.confirm", "airing", None, after=_snapshot_of(row))
-    if conn.dialect.name == "postgresql":
-        sql, constants = _PG_INSERT
-        params = {**constants, **row, "audit_at": entry["at"], "audit_actor": actor,
-                  "audit_after": Jsonb(entry["after"])}  # fmt: skip
-        found = fetch_one_raw(conn, sql, params)
-        return int(found[0]) if found is not None else None
-    stmt = (
-        sqlite_insert(_AIRINGS)
-        .values(row)
-        .on_conflict_do_nothing(index_elements=["scheduled_item_id"])
-        .returning(_AIRINGS.c.id)
-    )
-    airing_id = conn.execute(stmt).scalar_one_or_none()
-    if airing_id is not None:
-        conn.execute(insert(_AUDIT), {**entry, "entity_id": airing_id})
-    return airing_id
+def audit_entry(row: dict[str, Any], actor: str) -> dict[str, Any]:
+    """The audit entry of a first confirmation (its airing id is known after the insert)."""
+    return audit.entry_values(actor, "airing.confirm", "airing", None, after=_snapshot_of(row))
 
 
 def _aware(value: dt.datetime, name: str) -> dt.datetime:
@@ -239,28 +122,7 @@ def _aware(value: dt.datetime, name: str) -> dt.datetime:
     return value.astimezone(dt.UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class AiringRecord:
-    """A new airing as the one-statement path wrote it (no ORM object on the busiest endpoint)."""
-
-    id: int
-    channel_id: int
-    scheduled_item_id: int | None
-    programme_id: int
-    local_date: dt.date
-    week_key: int
-    source: str
-    client_ref: str | None
-    confirmed_by: str
-    confirmed_at: dt.datetime
-    status: str
-    started_at: dt.datetime
-    duration_seconds: int
-    reason_code: str | None
-    reason_text: str | None
-
-
-def _new_row(
+def new_row(
     conn: Connection,
     settings: Settings,
     item_id: int,
@@ -279,7 +141,7 @@ def _new_row(
     """Check a confirmation against its item's facts; the airing row a first one inserts."""
     _check_status(settings, status, reason_code, reason_text)
     _check_source(source)
-    item = _item_facts(conn, item_id)
+    item = store_for(conn).item_facts(conn, item_id)
     if item is None or (allowed is not None and not allowed(item.channel_id)):
         raise NotFound(
             N_("Scheduled item %(item)s does not exist"), code="item.not_found", item=item_id
@@ -359,14 +221,15 @@ def confirm_item(
     # Core on the session's connection (flushing first, as a query would): no ORM result layer.
     session.flush()
     now = now or utcnow()
-    row = _new_row(
+    row = new_row(
         session.connection(), settings, item_id, status, actor, started_at=started_at,
         duration_seconds=duration_seconds, reason_code=reason_code, reason_text=reason_text,
         source=source, channel_id=channel_id, allowed=allowed, now=now,
     )  # fmt: skip
     # One statement settles races: a concurrent or repeated confirmation finds the row taken
     # (PostgreSQL waits for the other transaction) and becomes an audited update instead.
-    airing_id = _insert_new(session.connection(), row, actor)
+    conn = session.connection()
+    airing_id = store_for(conn).insert_first(conn, row, audit_entry(row, actor))
     if airing_id is None:
         values = {k: row[k] for k in _COMPARED}
         return _update_existing(session, settings, item_id, values, actor, source, now), False
@@ -374,53 +237,6 @@ def confirm_item(
     make_transient_to_detached(airing)
     session.add(airing)  # persistent without a reload: every column is known
     return airing, True
-
-
-def confirm_and_commit(
-    session: Session,
-    settings: Settings,
-    item_id: int,
-    status: str,
-    actor: str,
-    *,
-    started_at: dt.datetime | None = None,
-    duration_seconds: int | None = None,
-    reason_code: str | None = None,
-    reason_text: str | None = None,
-    source: str = "web",
-    channel_id: int | None = None,
-    allowed: Callable[[int], bool] | None = None,
-    now: dt.datetime | None = None,
-) -> tuple[Airing | AiringRecord, bool]:
-    """confirm_item, committed; on PostgreSQL a first confirmation needs no BEGIN or COMMIT.
-
-    With a session that has not begun, its connection runs in autocommit: the item's facts are
-    read, then the airing and its audit entry are inserted by one statement (atomic by itself).
-    A repeat (the item has an airing) closes the session and takes confirm_item's transaction,
-    which reads and updates the airing under a row lock.
-    """
-    details: dict[str, Any] = {
-        "started_at": started_at, "duration_seconds": duration_seconds,
-        "reason_code": reason_code, "reason_text": reason_text, "source": source,
-        "channel_id": channel_id, "allowed": allowed,
-    }  # fmt: skip
-    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
-        airing, created = confirm_item(
-            session, settings, item_id, status, actor, now=now, **details
-        )
-        session.commit()
-        return airing, created
-    conn = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    now = now or utcnow()
-    row = _new_row(conn, settings, item_id, status, actor, now=now, **details)
-    airing_id = _insert_new(conn, row, actor)
-    if airing_id is not None:
-        session.commit()  # nothing left to commit: releases the connection
-        return AiringRecord(id=airing_id, **row), True
-    session.close()  # back to a transaction on the next use
-    airing, created = confirm_item(session, settings, item_id, status, actor, now=now, **details)
-    session.commit()
-    return airing, created
 
 
 def _update_existing(
@@ -433,9 +249,8 @@ def _update_existing(
     now: dt.datetime,
 ) -> Airing:
     """Apply a repeated confirmation to the existing airing, auditing every attempt."""
-    query = select(Airing).where(Airing.scheduled_item_id == item_id)
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        query = query.with_for_update()
+    # A row lock on PostgreSQL; SQLite has none (SQLAlchemy leaves FOR UPDATE out there).
+    query = select(Airing).where(Airing.scheduled_item_id == item_id).with_for_update()
     existing = session.scalars(query.execution_options(populate_existing=True)).one()
     before = _snapshot(existing)
     changed = {k: v for k, v in values.items() if getattr(existing, k) != v}

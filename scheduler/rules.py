@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from scheduler.config import Rule
+from scheduler.config import CHANNEL_LANGUAGE, Rule
 
 STATUSES = ("target_met", "minimum_met", "below_minimum", "not_applicable")
 COUNTED_STATUSES = ("aired", "partial")
@@ -58,13 +58,62 @@ class AiringFacts:
     actual_seconds: int | None = None
 
 
+def covers(
+    rule: Rule, kind: str, unit_codes: frozenset[str], minority_languages: frozenset[str]
+) -> bool:
+    """The one statement of what a rule covers: the channel's kind, area and own language.
+
+    unit_codes: the codes of the channel's unit and all its ancestors (the compliance engine
+    follows merges too); minority_languages: the channel's languages other than Vietnamese.
+    """
+    if kind not in rule.channel_kinds:
+        return False
+    if rule.unit is not None and rule.unit not in unit_codes:
+        return False
+    return not (rule.uses_channel_language and not minority_languages)
+
+
 def rule_covers_channel(rule: Rule, channel: ChannelFacts) -> bool:
     """True when the rule is about this channel at all (kind, area, own minority language)."""
-    if channel.kind not in rule.channel_kinds:
+    return covers(rule, channel.kind, channel.unit_codes, channel.minority_languages)
+
+
+def fixed_languages(rule: Rule) -> frozenset[str]:
+    """The languages a rule names outright (its "channel" marker aside)."""
+    return frozenset(code for code in rule.languages if code != CHANNEL_LANGUAGE)
+
+
+def programme_passes(
+    rule: Rule, topics: frozenset[str], programme_type: str, language: str, seconds: int
+) -> bool:
+    """Topic (any of), type, language and duration filters, on the programme itself.
+
+    For a rule naming the channel's own language, a non-Vietnamese programme passes here and
+    its language is checked per channel (language_allowed).
+    """
+    if rule.topics and not topics.intersection(rule.topics):
         return False
-    if rule.unit is not None and rule.unit not in channel.unit_codes:
+    if rule.programme_types and programme_type not in rule.programme_types:
         return False
-    return not (rule.uses_channel_language and not channel.minority_languages)
+    own_language = rule.uses_channel_language and language != "vi"
+    if rule.languages and language not in fixed_languages(rule) and not own_language:
+        return False
+    minutes = seconds / 60
+    if rule.min_duration_minutes is not None and minutes < rule.min_duration_minutes:
+        return False
+    return rule.max_duration_minutes is None or minutes <= rule.max_duration_minutes
+
+
+def language_allowed(rule: Rule, language: str, minority_languages: frozenset[str]) -> bool:
+    """The language filter on one channel: named outright, or the channel's own language."""
+    if not rule.languages or language in fixed_languages(rule):
+        return True
+    return rule.uses_channel_language and language in minority_languages
+
+
+def partial_minimum_seconds(rule: Rule) -> float | None:
+    """How long a partial airing must have lasted to count (the rule's minimum duration)."""
+    return rule.min_duration_minutes * 60 if rule.min_duration_minutes is not None else None
 
 
 def airing_counts(rule: Rule, channel: ChannelFacts, airing: AiringFacts) -> bool:
@@ -74,25 +123,15 @@ def airing_counts(rule: Rule, channel: ChannelFacts, airing: AiringFacts) -> boo
             return False
     elif airing.status not in COUNTED_STATUSES:
         return False
-    if rule.topics and not airing.topics.intersection(rule.topics):
+    if not programme_passes(
+        rule, airing.topics, airing.programme_type, airing.language, airing.programme_seconds
+    ):
         return False
-    if rule.programme_types and airing.programme_type not in rule.programme_types:
+    if not language_allowed(rule, airing.language, channel.minority_languages):
         return False
-    if rule.languages:
-        allowed = {code for code in rule.languages if code != "channel"}
-        if rule.uses_channel_language:
-            allowed |= channel.minority_languages
-        if airing.language not in allowed:
-            return False
-    minutes = airing.programme_seconds / 60
-    if rule.min_duration_minutes is not None:
-        if minutes < rule.min_duration_minutes:
-            return False
-        if airing.status == "partial" and (
-            (airing.actual_seconds or 0) / 60 < rule.min_duration_minutes
-        ):
-            return False
-    return rule.max_duration_minutes is None or minutes <= rule.max_duration_minutes
+    least = rule.min_duration_minutes
+    return not (airing.status == "partial" and least is not None
+                and (airing.actual_seconds or 0) / 60 < least)  # fmt: skip
 
 
 def measure(rule: Rule, counted: Iterable[AiringFacts]) -> float:

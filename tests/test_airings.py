@@ -17,6 +17,7 @@ from scheduler.errors import Invalid, NotFound
 from scheduler.models import Airing
 from scheduler.periods import Week
 from tests import factories as f
+from web import confirmation
 
 W48 = Week(2026, 48)
 LATER = dt.datetime(2026, 12, 31, tzinfo=dt.UTC)
@@ -172,7 +173,7 @@ def _confirm_then_commit(s, settings, item_id, status, actor, **kw):
     return out
 
 
-@pytest.mark.parametrize("op", [_confirm_then_commit, airings.confirm_and_commit])
+@pytest.mark.parametrize("op", [_confirm_then_commit, confirmation.confirm_and_commit])
 def test_twenty_threads_confirming_the_same_item(engine, session_factory, settings, planned, op):
     """Concurrent confirmations of one item leave exactly one airing; every attempt audited."""
     ch, week, i1, i2 = planned
@@ -244,12 +245,12 @@ def test_confirm_and_commit_writes_what_confirm_item_writes(
     """The committed path (one statement on PostgreSQL) leaves the same airing and audit entry."""
     ch, week, i1, i2 = planned
     with session_factory() as s:
-        a, created = airings.confirm_and_commit(
+        a, created = confirmation.confirm_and_commit(
             s, settings, i2.id, status, "bt", now=LATER, **kwargs
         )
         assert created and a.scheduled_item_id == i2.id
         # PostgreSQL takes the one-statement path, which returns a plain record.
-        assert isinstance(a, airings.AiringRecord) == (engine.dialect.name == "postgresql")
+        assert isinstance(a, confirmation.AiringRecord) == (engine.dialect.name == "postgresql")
         returned = {k: getattr(a, k) for k in ("status", "started_at", "duration_seconds")}
     with session_factory() as s:
         fast = _airing_and_audit(s)
@@ -267,9 +268,11 @@ def test_confirm_and_commit_writes_what_confirm_item_writes(
 def test_confirm_and_commit_repeat_takes_the_audited_update(session_factory, settings, planned):
     ch, week, i1, i2 = planned
     with session_factory() as s:
-        first, created = airings.confirm_and_commit(s, settings, i1.id, "aired", "bt", now=LATER)
+        first, created = confirmation.confirm_and_commit(
+            s, settings, i1.id, "aired", "bt", now=LATER
+        )
     with session_factory() as s:
-        again, created2 = airings.confirm_and_commit(
+        again, created2 = confirmation.confirm_and_commit(
             s, settings, i1.id, "partial", "bt2", duration_seconds=60, now=LATER
         )
     assert created and not created2 and again.id == first.id and again.status == "partial"
@@ -294,7 +297,7 @@ def test_confirm_and_commit_refusals_write_nothing(
 ):
     ch, week, i1, i2 = planned
     with session_factory() as s, pytest.raises(error):
-        airings.confirm_and_commit(
+        confirmation.confirm_and_commit(
             s, settings, i1.id, status, "bt", allowed=allowed, now=LATER, **kwargs
         )
     with session_factory() as s:
@@ -313,7 +316,7 @@ def test_confirm_and_commit_inside_a_transaction_commits_it(session_factory, set
     ch, week, i1, i2 = planned
     with session_factory() as s:
         s.get(Airing, 1)  # begins the transaction
-        airings.confirm_and_commit(s, settings, i1.id, "aired", "bt", now=LATER)
+        confirmation.confirm_and_commit(s, settings, i1.id, "aired", "bt", now=LATER)
         assert not s.in_transaction()
     with session_factory() as s:
         assert count(s) == 1

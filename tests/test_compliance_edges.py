@@ -7,7 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scheduler.airings import confirm_item
@@ -302,8 +302,10 @@ def test_rule_classes_relation_on_each_backend(session: Session) -> None:
     try:
         both = [(1, 1, "vi", 300), (2, 3, "o'k", 600)]
         for bit, expected in ((None, both), (0b01, both), (0b10, both[1:])):
-            sql = f"SELECT programme_id, mask, lang, secs FROM {classes.source(bit)} ORDER BY 1"
-            assert [tuple(r) for r in conn.execute(text(sql))] == expected
+            t = classes.source(bit)
+            pid = t.c.programme_id
+            query = select(pid, t.c.mask, t.c.lang, t.c.secs).order_by(pid)
+            assert [tuple(r) for r in conn.execute(query)] == expected
         assert classes.source(0b100) is None
     finally:
         close_classes(conn, classes)

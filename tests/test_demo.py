@@ -173,7 +173,7 @@ def test_demo_clips_speak_the_title_or_fall_back_to_tones(tmp_path, settings, mo
     import soundfile
 
     from audio.speech import SpeechUnavailable
-    from scheduler import demo_audio
+    from scheduler.demo import audio as demo_audio
 
     class Programme:
         id = 4321

@@ -20,7 +20,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from audio.messages import N_, Message
 from content.db import utcnow
-from scheduler.ops.check import check_database, check_migrations, check_worker
+from scheduler.health import check_database, check_migrations, check_worker
 from web.catalogue import LANGUAGES, render_in
 from web.i18n import lang, translate
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -10,27 +9,19 @@ from flask import Blueprint, abort, current_app, send_file
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from content.media_models import AudioAsset
 from web.access import READ, require
 from web.db import db
 
 bp = Blueprint("media", __name__, url_prefix="/media")
 
 
-def _asset_model() -> Any | None:
-    """content's AudioAsset model once the content layer has it, else None."""
-    try:
-        module = importlib.import_module("content.media_models")
-    except ImportError:
-        return None
-    return getattr(module, "AudioAsset", None)
-
-
 def programmes_with_audio(session: Session, programme_ids: list[int]) -> set[int]:
     """Which of these programmes have a broadcast rendition."""
-    model = _asset_model()
-    if model is None or not programme_ids:
+    if not programme_ids:
         return set()
-    query = select(model.programme_id).where(model.programme_id.in_(set(programme_ids)))
+    ids = set(programme_ids)
+    query = select(AudioAsset.programme_id).where(AudioAsset.programme_id.in_(ids))
     return set(session.scalars(query))
 
 
@@ -47,10 +38,7 @@ def safe_path(folder: Path, relative: str) -> Path | None:
 def programme_audio(programme_id: int) -> Any:
     """The programme's broadcast rendition (MP3), streamable and downloadable."""
     require(READ)
-    model = _asset_model()
-    if model is None:
-        abort(404)
-    asset = db().scalar(select(model).where(model.programme_id == programme_id))
+    asset = db().scalar(select(AudioAsset).where(AudioAsset.programme_id == programme_id))
     if asset is None:
         abort(404)
     settings = current_app.config["LOA_SETTINGS"]

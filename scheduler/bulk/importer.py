@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from audio.messages import N_, Message, TranslatableError, message
+from audio.messages import N_, Message, message
 from content.db import utcnow
 from content.models import PRIORITIES, Programme, ProgrammeTopic
 from scheduler import airings as airing_ops
@@ -17,6 +16,7 @@ from scheduler import schedules
 from scheduler.areas import find_unit
 from scheduler.bulk import parse
 from scheduler.bulk.outcome import BulkImportError, ImportSummary, RowError
+from scheduler.bulk.rows import RowFailed, RowReader
 from scheduler.bulk.tables import Rows
 from scheduler.config import Settings
 from scheduler.errors import LoaError
@@ -24,49 +24,8 @@ from scheduler.models import Channel, ChannelLanguage, ScheduledItem, Slot, Slot
 from scheduler.periods import PeriodError, Week, local_to_utc
 
 
-class _RowFailed(Exception):
-    """Internal: the current row has errors already recorded."""
-
-
-class _Importer:
+class _Importer(RowReader):
     """Applies rows section by section inside the caller's transaction."""
-
-    def __init__(self, session: Session, settings: Settings, actor: str) -> None:
-        self.session = session
-        self.settings = settings
-        self.actor = actor
-        self.errors: list[RowError] = []
-        self.summary = ImportSummary()
-        self.section = ""
-        self.row = 0
-        self.failed_codes: dict[str, set[str]] = {"channels": set(), "programmes": set()}
-
-    def fail(self, column: str, reason: Message | TranslatableError) -> _RowFailed:
-        self.errors.append(RowError(self.section, self.row, column, reason))
-        return _RowFailed()
-
-    def get(
-        self, row: dict[str, Any], column: str, parser: Callable[[Any], Any], required: bool
-    ) -> Any:
-        try:
-            value = parser(row.get(column))
-        except TranslatableError as exc:
-            raise self.fail(column, exc) from None
-        if required and value in (None, []):
-            raise self.fail(column, message(N_("a value is required")))
-        return value
-
-    def known(self, column: str, value: str | None, vocabulary: dict[str, Any], what: str) -> None:
-        if value is not None and value not in vocabulary:
-            raise self.fail(
-                column,
-                message(
-                    N_("unknown %(what)s '%(value)s' (known: %(known)s)"),
-                    what=Message(what),
-                    value=value,
-                    known=", ".join(vocabulary),
-                ),
-            )
 
     def run(self, rows: Rows) -> ImportSummary:
         handlers = {
@@ -87,7 +46,7 @@ class _Importer:
                             outcome, schedule_id = outcome
                             publish.add(schedule_id)
                         self.summary.add(section, outcome)
-                except _RowFailed:
+                except RowFailed:
                     if section in self.failed_codes and row.get("code") is not None:
                         self.failed_codes[section].add(str(row["code"]))
                     continue
@@ -98,31 +57,6 @@ class _Importer:
         if self.errors:
             raise BulkImportError(self.errors)
         return self.summary
-
-    def channel_by_code(self, row: dict[str, Any], column: str = "channel_code") -> Channel:
-        code = self.get(row, column, parse.text, True)
-        channel = self.session.scalar(select(Channel).where(Channel.code == code))
-        if channel is None:
-            if code in self.failed_codes["channels"]:
-                raise self.fail(
-                    column, message(N_("channel '%(code)s' has errors in its own row"), code=code)
-                )
-            raise self.fail(column, message(N_("no channel has the code '%(code)s'"), code=code))
-        return channel
-
-    def programme_by_code(self, row: dict[str, Any]) -> Programme:
-        code = self.get(row, "programme_code", parse.text, True)
-        programme = self.session.scalar(select(Programme).where(Programme.code == code))
-        if programme is None:
-            if code in self.failed_codes["programmes"]:
-                raise self.fail(
-                    "programme_code",
-                    message(N_("programme '%(code)s' has errors in its own row"), code=code),
-                )
-            raise self.fail(
-                "programme_code", message(N_("no programme has the code '%(code)s'"), code=code)
-            )
-        return programme
 
     def channel(self, row: dict[str, Any]) -> str:
         s = self.settings
@@ -280,25 +214,6 @@ class _Importer:
             programme.topic_links = [ProgrammeTopic(topic=t) for t in sorted(set(topics))]
         self.session.flush()
         return "changed" if changed else "unchanged"
-
-    def find_slot(self, channel: Channel, day: dt.date, start: dt.time) -> Slot:
-        week = Week.of(day)
-        schedule = schedules.materialise_week(
-            self.session, self.settings, channel.id, week, self.actor
-        )
-        at = local_to_utc(day, start, self.settings.zone)
-        for slot in schedule.slots:
-            if slot.starts_at == at:
-                return slot
-        raise self.fail(
-            "start",
-            message(
-                N_("channel %(channel)s has no slot at %(start)s on %(day)s"),
-                channel=channel.code,
-                start=f"{start:%H:%M}",
-                day=f"{day:%d/%m/%Y}",
-            ),
-        )
 
     def schedule_item(self, row: dict[str, Any]) -> str | tuple[str, int]:
         day = self.get(row, "date", parse.date, True)

@@ -9,16 +9,29 @@ rows; the counted/not-aired split and the partial-duration check happen inside S
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    FromClause,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection
 
-from content.db import UTCDateTime
 from scheduler.compliance.classes import RuleClasses
+from scheduler.compliance.sql import CrossJoin, week_index
+from scheduler.models import Airing, ScheduledItem, Slot, WeekSchedule
 
 
 @dataclass(frozen=True)
@@ -35,36 +48,29 @@ class RuleQuery:
     minutes: bool  # sum seconds
 
 
-def _run(conn: Connection, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """Run on the session's DBAPI connection: plain tuples, no Row objects (hot path)."""
-    if conn.dialect.name == "postgresql":
-        sql = re.sub(r":(\w+)", r"%(\1)s", sql)
-    elif conn.dialect.name == "sqlite":
-        params = {
-            k: v.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-            if isinstance(v, dt.datetime)
-            else v
-            for k, v in params.items()
-        }
-    else:  # another backend: go through SQLAlchemy
-        stmt = text(sql).bindparams(
-            *(
-                bindparam(k, type_=UTCDateTime())
-                for k, v in params.items()
-                if isinstance(v, dt.datetime)
-            )  # fmt: skip
-        )
-        return [tuple(r) for r in conn.execute(stmt, params)]
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+def _rows(conn: Connection, query: Executable) -> list[Any]:
+    """Run a Core query; its rows as the driver's plain tuples, without SQLAlchemy's Row layer."""
+    # The fold reads about a million rows at national scale: Row objects cost ~1 s more.
+    result = conn.execute(query)
     try:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+        return list(result.cursor.fetchall())
     finally:
-        cursor.close()
+        result.close()
 
 
-def _ids(ids: Sequence[int]) -> str:
-    return ", ".join(str(int(i)) for i in ids) or "NULL"
+def _keys(
+    channel: ColumnElement[Any],
+    week: ColumnElement[Any],
+    t: FromClause,
+    q: RuleQuery,
+    programme: ColumnElement[Any],
+) -> tuple[list[ColumnElement[Any]], list[ColumnElement[Any]]]:
+    """The selected key columns (language and programme as constants when not grouped on)."""
+    lang = t.c.lang if q.by_language else literal("")
+    pid = programme if q.by_programme else literal(0)
+    group = [channel, week] + [k for k, on in ((t.c.lang, q.by_language),
+                                               (programme, q.by_programme)) if on]  # fmt: skip
+    return [channel, week, lang, pid], group
 
 
 def airing_rows(conn: Connection, classes: RuleClasses, q: RuleQuery) -> list[Any]:
@@ -72,29 +78,27 @@ def airing_rows(conn: Connection, classes: RuleClasses, q: RuleQuery) -> list[An
     t = classes.source(q.bit)
     if t is None:
         return []
-    ok = "a.status = 'aired' OR (a.status = 'partial'"
-    ok += " AND a.duration_seconds >= :min_secs)" if q.min_seconds is not None else ")"
-    keys = ["a.channel_id", "a.week_key"]
-    lang = "t.lang" if q.by_language else "''"
-    pid = "a.programme_id" if q.by_programme else "0"
-    keys += [k for k in (lang, pid) if k not in ("''", "0")]
-    secs = f"SUM(CASE WHEN {ok} THEN a.duration_seconds ELSE 0 END)" if q.minutes else "0"
-    if q.channel_ids is not None:
-        source = f"airings a CROSS JOIN {t}"
-        where = f" AND a.channel_id IN ({_ids(q.channel_ids)})"
-    else:
-        source, where = f"{t} CROSS JOIN airings a", ""
-    sql = (
-        f"SELECT a.channel_id, a.week_key, {lang}, {pid}, "
-        f"SUM(CASE WHEN {ok} THEN 1 ELSE 0 END), {secs}, "
-        "SUM(CASE WHEN a.status IN ('not_aired', 'cancelled') THEN 1 ELSE 0 END) "
-        f"FROM {source} WHERE t.programme_id = a.programme_id "
-        f"AND a.week_key BETWEEN :lo AND :hi{where} GROUP BY {', '.join(keys)}"
-    )
-    params: dict[str, Any] = {"lo": q.lo, "hi": q.hi}
+    a = Airing.__table__.alias("a")
+    partial = a.c.status == "partial"
     if q.min_seconds is not None:
-        params["min_secs"] = q.min_seconds
-    return _run(conn, sql, params)
+        partial = and_(partial, a.c.duration_seconds >= bindparam("min_secs", q.min_seconds))
+    ok = or_(a.c.status == "aired", partial)
+    secs = func.sum(case((ok, a.c.duration_seconds), else_=0)) if q.minutes else literal(0)
+    missed = func.sum(case((a.c.status.in_(("not_aired", "cancelled")), 1), else_=0))
+    keys, group = _keys(a.c.channel_id, a.c.week_key, t, q, a.c.programme_id)
+    where = [t.c.programme_id == a.c.programme_id, a.c.week_key.between(q.lo, q.hi)]
+    if q.channel_ids is not None:
+        source = CrossJoin(a, t)
+        where.append(a.c.channel_id.in_(q.channel_ids))
+    else:
+        source = CrossJoin(t, a)
+    query = (
+        select(*keys, func.sum(case((ok, 1), else_=0)), secs, missed)
+        .select_from(source)
+        .where(*where)
+        .group_by(*group)
+    )
+    return _rows(conn, query)
 
 
 def item_rows(
@@ -104,43 +108,36 @@ def item_rows(
     t = classes.source(q.bit)
     if t is None:
         return []
-    keys = ["s.channel_id", "ws.week_key"]
-    lang = "t.lang" if q.by_language else "''"
-    pid = "si.programme_id" if q.by_programme else "0"
-    keys += [k for k in (lang, pid) if k not in ("''", "0")]
-    joins = "JOIN week_schedules ws ON ws.id = s.schedule_id"
+    s = Slot.__table__.alias("s")
+    si = ScheduledItem.__table__.alias("si")
+    ws = WeekSchedule.__table__.alias("ws")
+    keys, group = _keys(s.c.channel_id, ws.c.week_key, t, q, si.c.programme_id)
+    where = [
+        t.c.programme_id == si.c.programme_id,
+        si.c.slot_id == s.c.id,
+        ws.c.week_key.between(q.lo, q.hi),
+    ]
     if q.channel_ids is not None:
-        source = f"slots s CROSS JOIN scheduled_items si CROSS JOIN {t} {joins}"
-        where = (
-            f" AND s.channel_id IN ({_ids(q.channel_ids)})"
-            " AND s.starts_at >= :t0 AND s.starts_at < :t1"
-        )
+        source = CrossJoin(CrossJoin(s, si), t).join(ws, ws.c.id == s.c.schedule_id)
+        where += [s.c.channel_id.in_(q.channel_ids), s.c.starts_at >= span[0],
+                  s.c.starts_at < span[1]]  # fmt: skip
     else:
-        source = f"{t} CROSS JOIN scheduled_items si JOIN slots s ON s.id = si.slot_id {joins}"
-        where = ""
-    sql = (
-        f"SELECT s.channel_id, ws.week_key, {lang}, {pid}, COUNT(*), SUM(t.secs) "
-        f"FROM {source} WHERE t.programme_id = si.programme_id AND si.slot_id = s.id "
-        f"AND ws.week_key BETWEEN :lo AND :hi{where} GROUP BY {', '.join(keys)}"
+        source = CrossJoin(t, si).join(s, s.c.id == si.c.slot_id)
+        source = source.join(ws, ws.c.id == s.c.schedule_id)
+    query = (
+        select(*keys, func.count(), func.sum(t.c.secs))
+        .select_from(source)
+        .where(*where)
+        .group_by(*group)
     )
-    params: dict[str, Any] = {"lo": q.lo, "hi": q.hi}
-    if q.channel_ids is not None:
-        params.update(t0=span[0], t1=span[1])
-    return _run(conn, sql, params)
+    return _rows(conn, query)
 
 
 EPOCH_MONDAY = dt.date(1970, 1, 5)
 
 
-def week_index_sql(dialect: str, column: str) -> str:
-    """SQL for the number of whole weeks between EPOCH_MONDAY and a date column."""
-    if dialect == "postgresql":
-        return f"(({column} - DATE '1970-01-05') / 7)"
-    return f"CAST((julianday({column}) - 2440591.5) / 7 AS INTEGER)"  # 2440591.5 = 1970-01-05
-
-
 def week_key_of_index(index: int) -> int:
-    """The ISO week key (year * 100 + week) of a week index from week_index_sql."""
+    """The ISO week key (year * 100 + week) of a week index (scheduler.compliance.sql)."""
     iso = (EPOCH_MONDAY + dt.timedelta(weeks=index)).isocalendar()
     return iso.year * 100 + iso.week
 
@@ -148,6 +145,10 @@ def week_key_of_index(index: int) -> int:
 # Look up the slots of items without an airing one by one when they are at most this share of
 # all slots (PostgreSQL); a hash join over every slot wins when they are many.
 PENDING_LOOKUP_SHARE = 0.1
+# Written as the partial index of migration 0007 is ("has_airing = false"), so both back ends
+# match the query to that index.
+UNCONFIRMED = literal_column("false")
+_SLOT_ESTIMATE = text("SELECT reltuples FROM pg_class WHERE oid = CAST('slots' AS regclass)")
 
 
 def _few_pending(conn: Connection) -> bool:
@@ -158,16 +159,16 @@ def _few_pending(conn: Connection) -> bool:
     """
     if conn.dialect.name != "postgresql":
         return False
-    total = _run(conn, "SELECT reltuples FROM pg_class WHERE oid = CAST('slots' AS regclass)", {})
-    slots = float(total[0][0]) if total else 0.0
+    slots = float(conn.execute(_SLOT_ESTIMATE).scalar() or 0.0)
     if slots <= 0:
         return False
     limit = int(slots * PENDING_LOOKUP_SHARE)
-    sql = (
-        "SELECT count(*) FROM (SELECT 1 FROM scheduled_items WHERE has_airing = false "
-        "LIMIT :limit) p"
+    items = ScheduledItem.__table__
+    pending = select(literal(1)).where(items.c.has_airing == UNCONFIRMED).limit(limit + 1)
+    return (
+        int(conn.execute(select(func.count()).select_from(pending.subquery("p"))).scalar_one())
+        <= limit
     )
-    return int(_run(conn, sql, {"limit": limit + 1})[0][0]) <= limit
 
 
 def unconfirmed_rows(
@@ -190,36 +191,43 @@ def unconfirmed_rows(
     t = classes.source()
     if t is None:
         return []
+    si = ScheduledItem.__table__.alias("si")
+    slots = Slot.__table__
+    where = []
     if channel_ids is not None:
-        source = f"slots s CROSS JOIN scheduled_items si CROSS JOIN {t}"
-        where = f" AND s.channel_id IN ({_ids(channel_ids)}) AND s.starts_at >= :t0"
+        s: FromClause = slots.alias("s")
+        source = CrossJoin(CrossJoin(s, si), t)
+        where += [s.c.channel_id.in_(channel_ids), s.c.starts_at >= span[0]]
     elif _few_pending(conn):
         # Few items lack an airing: look their slots up one by one (OFFSET 0 keeps PostgreSQL
         # from flattening the lookup into a hash join that reads every slot of the country).
-        source = (
-            f"{t} CROSS JOIN scheduled_items si CROSS JOIN LATERAL (SELECT id, channel_id, "
-            "local_date, starts_at FROM slots WHERE slots.id = si.slot_id OFFSET 0) s"
+        lookup = (
+            select(slots.c.id, slots.c.channel_id, slots.c.local_date, slots.c.starts_at)
+            .where(slots.c.id == si.c.slot_id)
+            .offset(literal_column("0"))
         )
-        where = ""
+        s = lookup.lateral("s")
+        source = CrossJoin(CrossJoin(t, si), s)
     else:
-        source = f"{t} CROSS JOIN scheduled_items si CROSS JOIN slots s"
-        where = ""
-    week = week_index_sql(conn.dialect.name, "s.local_date")
-    sql = (
-        f"SELECT s.channel_id, {week}, t.mask, t.lang, COUNT(*) FROM {source} "
-        "WHERE t.programme_id = si.programme_id AND si.slot_id = s.id "
-        f"AND s.starts_at < :now AND s.local_date BETWEEN :first AND :last{where} "
-        "AND si.has_airing = false "
-        f"GROUP BY s.channel_id, {week}, t.mask, t.lang"
+        s = slots.alias("s")
+        source = CrossJoin(CrossJoin(t, si), s)
+    week = week_index(s.c.local_date)
+    query = (
+        select(s.c.channel_id, week, t.c.mask, t.c.lang, func.count())
+        .select_from(source)
+        .where(
+            t.c.programme_id == si.c.programme_id,
+            si.c.slot_id == s.c.id,
+            s.c.starts_at < min(now, span[1]),
+            s.c.local_date.between(first, last),
+            *where,
+            si.c.has_airing == UNCONFIRMED,
+        )
+        .group_by(s.c.channel_id, week, t.c.mask, t.c.lang)
     )
-    params: dict[str, Any] = {"first": first, "last": last, "now": min(now, span[1])}
-    if conn.dialect.name == "sqlite":
-        params.update(first=first.isoformat(), last=last.isoformat())
-    if channel_ids is not None:
-        params["t0"] = span[0]
     keys: dict[int, int] = {}
     out = []
-    for cid, index, mask, lang, n in _run(conn, sql, params):
+    for cid, index, mask, lang, n in _rows(conn, query):
         key = keys.get(index)
         if key is None:
             key = keys[index] = week_key_of_index(int(index))

@@ -11,12 +11,25 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text
+from sqlalchemy import (
+    Column,
+    FromClause,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    column,
+    insert,
+    select,
+    values,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import DropTable
 
 from content.models import Programme, ProgrammeTopic
-from scheduler.config import CHANNEL_LANGUAGE, Rule
+from scheduler.config import Rule
+from scheduler.rules import programme_passes
 
 _META = MetaData()
 CLASS_TABLE = Table(
@@ -55,33 +68,13 @@ def load_programmes(session: Session) -> list[ProgrammeFacts]:
     ]
 
 
-def passes_programme_filters(rule: Rule, p: ProgrammeFacts) -> bool:
-    """Topic (any of), type, fixed language and duration filters, on the programme itself.
-
-    For a rule naming the channel's own language, a non-Vietnamese programme passes here and
-    its language is checked per channel later.
-    """
-    if rule.topics and not p.topics.intersection(rule.topics):
-        return False
-    if rule.programme_types and p.programme_type not in rule.programme_types:
-        return False
-    if rule.languages:
-        fixed = {c for c in rule.languages if c != CHANNEL_LANGUAGE}
-        if p.language not in fixed and not (rule.uses_channel_language and p.language != "vi"):
-            return False
-    minutes = p.seconds / 60
-    if rule.min_duration_minutes is not None and minutes < rule.min_duration_minutes:
-        return False
-    return rule.max_duration_minutes is None or minutes <= rule.max_duration_minutes
-
-
 def rule_masks(rules: list[Rule], programmes: list[ProgrammeFacts]) -> dict[int, int]:
     """Programme id -> bit mask of the rules whose programme filters it passes (non-zero only)."""
     out: dict[int, int] = {}
     for p in programmes:
         mask = 0
         for i, rule in enumerate(rules):
-            if passes_programme_filters(rule, p):
+            if programme_passes(rule, p.topics, p.programme_type, p.language, p.seconds):
                 mask |= 1 << i
         if mask:
             out[p.id] = mask
@@ -100,8 +93,8 @@ class RuleClasses:
     rows: tuple[tuple[int, int, str, int], ...]  # (programme id, rule mask, language, seconds)
     inline: bool
 
-    def source(self, bit: int | None = None) -> str | None:
-        """A FROM item naming t, restricted to the rows of rule `bit` (None: all rows).
+    def source(self, bit: int | None = None) -> FromClause | None:
+        """The relation t(programme_id, mask, lang, secs) of rule `bit`'s rows (None: all rows).
 
         None when no programme passes that rule's filters (the query would find nothing).
         """
@@ -109,13 +102,15 @@ class RuleClasses:
         if not rows:
             return None
         if not self.inline:
-            where = f" WHERE (mask & {int(bit)}) <> 0" if bit is not None else ""
-            return f"(SELECT * FROM {CLASS_TABLE.name}{where}) t"
-        values = ", ".join(
-            f"({int(pid)}, {int(mask)}, '{str(lang).replace(chr(39), chr(39) * 2)}', {int(secs)})"
-            for pid, mask, lang, secs in rows
-        )
-        return f"(VALUES {values}) AS t(programme_id, mask, lang, secs)"
+            query = select(CLASS_TABLE)
+            if bit is not None:
+                query = query.where(CLASS_TABLE.c.mask.op("&")(bit) != 0)
+            return query.subquery("t")
+        columns = (
+            column("programme_id", Integer), column("mask", Integer),
+            column("lang", String), column("secs", Integer),
+        )  # fmt: skip
+        return values(*columns, name="t", literal_binds=True).data(rows)
 
 
 def open_classes(
@@ -125,7 +120,7 @@ def open_classes(
     rows = tuple((p.id, masks[p.id], p.language, p.seconds) for p in programmes if p.id in masks)
     inline = conn.dialect.name == "postgresql"
     if not inline:
-        conn.execute(text(f"DROP TABLE IF EXISTS {CLASS_TABLE.name}"))
+        conn.execute(DropTable(CLASS_TABLE, if_exists=True))
         CLASS_TABLE.create(conn)
         if rows:
             keys = ("programme_id", "mask", "lang", "secs")
@@ -136,4 +131,4 @@ def open_classes(
 def close_classes(conn: Connection, classes: RuleClasses) -> None:
     """Drop the temporary table, if one was made."""
     if not classes.inline:
-        conn.execute(text(f"DROP TABLE IF EXISTS {CLASS_TABLE.name}"))
+        conn.execute(DropTable(CLASS_TABLE, if_exists=True))

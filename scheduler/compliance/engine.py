@@ -7,7 +7,6 @@ SQL, folded into per-rule counts over plain tuples. No ORM objects are loaded.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import gc
 from collections import defaultdict
@@ -36,56 +35,10 @@ from scheduler.compliance.model import (
     RuleResult,
     UnitInfo,
 )
-from scheduler.config import CHANNEL_LANGUAGE, Rule, Settings
-from scheduler.errors import N_, Invalid, NotFound
-from scheduler.periods import Period, PeriodError, Week, period_of_week
-
-
-def parse_period(period: Period | str) -> Period:
-    """A Period from a Period or its text; a bad text raises Invalid."""
-    if isinstance(period, Period):
-        return period
-    try:
-        return Period.parse(period)
-    except PeriodError as exc:
-        raise Invalid.carry(exc) from exc
-
-
-def select_rules(
-    settings: Settings, rule_ids: Iterable[str] | None, basis: str | None
-) -> list[Rule]:
-    """The configured rules asked for (all by default), with the basis overridden if given."""
-    if basis is not None and basis not in ("aired", "planned"):
-        raise Invalid(
-            N_("Unknown basis '%(basis)s' (use aired or planned)"), code="basis", basis=basis
-        )
-    if rule_ids is None:
-        rules = list(settings.rules)
-    else:
-        rules = []
-        for rid in rule_ids:
-            try:
-                rules.append(settings.rule(rid))
-            except KeyError:
-                known = ", ".join(r.id for r in settings.rules)
-                raise NotFound(
-                    N_("There is no rule '%(rule)s' (known: %(known)s)"),
-                    code="rule.not_found",
-                    rule=rid,
-                    known=known,
-                ) from None
-    if basis is not None:
-        rules = [dataclasses.replace(r, basis=basis) for r in rules]  # type: ignore[arg-type]
-    return rules
-
-
-def rule_periods(period: Period, rule: Rule) -> list[Period]:
-    """The rule's own periods that the window's weeks fall in (docs/compliance.md)."""
-    seen: dict[str, Period] = {}
-    for w in period.weeks():
-        p = period_of_week(w, rule.period)
-        seen.setdefault(p.label, p)
-    return list(seen.values())
+from scheduler.compliance.selection import parse_period, rule_periods, select_rules
+from scheduler.config import Rule, Settings
+from scheduler.periods import Period, Week
+from scheduler.rules import covers, fixed_languages, partial_minimum_seconds
 
 
 @dataclass
@@ -99,15 +52,6 @@ class _Plan:
     fixed_languages: frozenset[str]
     min_seconds: float | None
     running: frozenset[int] = frozenset()  # buckets of rule periods still in progress
-
-
-def covers(rule: Rule, ch: ChannelInfo, codes: frozenset[str]) -> bool:
-    """Kind, optional unit subtree (by code, through merges) and own minority language."""
-    if ch.kind not in rule.channel_kinds:
-        return False
-    if rule.unit is not None and rule.unit not in codes:
-        return False
-    return not (rule.uses_channel_language and not ch.minority_languages)
 
 
 def _plans(
@@ -130,9 +74,12 @@ def _plans(
             # A period still in progress is shown as running, never as missed (DESIGN 4).
             running = frozenset(i for i, p in enumerate(periods) if p.week_end >= today)
         buckets = {w.key: i for i, p in enumerate(periods) for w in p.weeks()}
-        covered = {cid: ch for cid, ch in channels.items() if covers(rule, ch, codes[cid])}
-        fixed = frozenset(c for c in rule.languages if c != CHANNEL_LANGUAGE)
-        mins = rule.min_duration_minutes * 60 if rule.min_duration_minutes is not None else None
+        covered = {
+            cid: ch
+            for cid, ch in channels.items()
+            if covers(rule, ch.kind, codes[cid], ch.minority_languages)
+        }
+        fixed, mins = fixed_languages(rule), partial_minimum_seconds(rule)
         plans.append(_Plan(rule, periods, buckets, covered, fixed, mins, running))
     return plans
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from content.db import utcnow
 from content.models import Programme, ProgrammeTopic
-from scheduler.compliance.engine import evaluate, parse_period
+from scheduler.compliance.engine import evaluate
 from scheduler.compliance.facts import load_channels
 from scheduler.compliance.model import ChannelRuleResult, ComplianceResult, UnitInfo
 from scheduler.compliance.rollup import (
@@ -21,6 +21,7 @@ from scheduler.compliance.rollup import (
     report_units,
     rollup,
 )
+from scheduler.compliance.selection import parse_period
 from scheduler.compliance.words_vi import period_title, unit_type_key
 from scheduler.config import Settings
 from scheduler.emergency.proof import PeriodLine, period_lines

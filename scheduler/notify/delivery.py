@@ -164,11 +164,12 @@ def deliver_due(
         )
     for msg_id in ids:
         with factory() as s, s.begin():
-            query = select(OutboxMessage).where(
-                OutboxMessage.id == msg_id, OutboxMessage.state == "pending"
+            # SQLite has no row locks: SQLAlchemy leaves FOR UPDATE out there.
+            query = (
+                select(OutboxMessage)
+                .where(OutboxMessage.id == msg_id, OutboxMessage.state == "pending")
+                .with_for_update(skip_locked=True)
             )
-            if s.bind is not None and s.bind.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
             msg = s.scalar(query)
             if msg is None:
                 continue

@@ -1,1 +1,1 @@
-"""Operations: backup and restore, health checks, structured logs."""
+"""Operations: backup and restore, structured logs (health checks: scheduler.health)."""

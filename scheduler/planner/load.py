@@ -166,9 +166,7 @@ def recent_programmes(
         return out
     conn = _conn(session)
     pid = cast(ScheduledItem.programme_id, String)
-    joined = (
-        func.group_concat(pid, ",") if conn.dialect.name == "sqlite" else func.string_agg(pid, ",")
-    )
+    joined = func.aggregate_strings(pid, ",")
     first, last = week.shift(-weeks), week.shift(weeks)
     for part in _chunks(channel_ids):
         query = (

@@ -17,7 +17,7 @@ from content.db import make_engine, make_session_factory
 from content.media_models import AudioAsset
 from scheduler.config import MediaSettings, Settings
 from scheduler.demo import build_demo
-from scheduler.demo_audio import add_demo_audio, programmes_of_the_week
+from scheduler.demo.audio import add_demo_audio, programmes_of_the_week
 from scheduler.models import Airing, Channel, ScheduledItem, Slot
 from scheduler.periods import Week, local_date_of
 from tests import factories as f

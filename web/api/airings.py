@@ -19,6 +19,7 @@ from web.api.bodies import json_body, query_args
 from web.api.common import WeekQuery
 from web.api.models import Airing, AwareTime, Id, In, OneOf, Text, long_text
 from web.api.spec import route
+from web.confirmation import confirm_and_commit
 from web.db import db
 from web.problems import ApiProblem
 
@@ -89,7 +90,7 @@ def confirm_item(item_id: int) -> Any:
     # The scope is checked on the item's channel before anything is written; anything outside
     # the caller's area is answered 404, errors included.
     try:
-        airing, created = ops.confirm_and_commit(
+        airing, created = confirm_and_commit(
             session,
             current_app.config["LOA_SETTINGS"],
             item_id,

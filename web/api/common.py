@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from content.db import utcnow
-from scheduler.airings import AiringRecord
+from scheduler.airing_store import AiringRecord
 from scheduler.models import Airing as AiringRow
 from scheduler.periods import Week
 from web.api.models import Airing, Out, Paging, Query, WeekName

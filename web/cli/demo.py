@@ -9,7 +9,7 @@ import migrations
 from audio.messages import N_
 from content.db import utcnow
 from scheduler.demo import build_demo, demo_present
-from scheduler.demo_audio import add_demo_audio, programmes_of_the_week
+from scheduler.demo.audio import add_demo_audio, programmes_of_the_week
 from scheduler.errors import LoaError
 from scheduler.models import Channel
 from scheduler.periods import Week, local_date_of

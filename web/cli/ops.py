@@ -8,8 +8,8 @@ import click
 
 from audio.messages import N_, message
 from content.db import utcnow
+from scheduler.health import run_checks
 from scheduler.ops.backup import BackupError, backup_database, restore_sqlite
-from scheduler.ops.check import run_checks
 from web.cli.context import LoaContext, pass_loa
 
 

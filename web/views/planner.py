@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -13,7 +12,7 @@ from scheduler import schedules as ops
 from scheduler.errors import LoaError, VersionConflict
 from scheduler.models import ScheduledItem, Slot
 from scheduler.periods import Week
-from scheduler.planner import area
+from scheduler.planner import area, plan_week
 from web import params
 from web.access import PLAN, current, require, require_channel
 from web.db import db
@@ -26,15 +25,6 @@ from web.weeks import parse_week, week_arg
 
 bp = Blueprint("planner", __name__, url_prefix="/plan")
 bp.before_request(login_required)  # pages: anonymous visitors go to sign-in
-
-
-def planner_module() -> Any | None:
-    """scheduler.planner when it is installed (auto-plan), else None."""
-    try:
-        module = importlib.import_module("scheduler.planner")
-    except ImportError:
-        return None
-    return module if hasattr(module, "plan_week") else None
 
 
 @bp.get("")
@@ -239,15 +229,9 @@ def autoplan_area() -> Any:
 
 def _plan(week: Week, unit_code: str | None, channel_ids: list[int] | None) -> bool:
     """Run plan_week; flash what it did and its shortfalls. False when nothing was done."""
-    module = planner_module()
-    if module is None:
-        flash(_("Automatic planning is not available."), "error")
-        return False
     settings = current_app.config["LOA_SETTINGS"]
     try:
-        result = module.plan_week(
-            db(), settings, week, unit_code, channel_ids=channel_ids, user=_actor()
-        )
+        result = plan_week(db(), settings, week, unit_code, channel_ids=channel_ids, user=_actor())
     except LoaError as exc:
         db().rollback()
         flash(_("Not done: %(why)s", why=translate(exc)), "error")

@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 
 from scheduler.config import Settings
-from scheduler.demo_library import LibraryItem
+from scheduler.demo.library import LibraryItem
 from scheduler.models import Channel
 from scheduler.periods import Week, local_date_of
 

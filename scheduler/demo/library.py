@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from content.models import Programme, ProgrammeTopic
-from scheduler.demo_content import (
+from scheduler.demo.content import (
     EXPIRED,
     GIAM_NGHEO_THEMES,
     MINORITY_FEATURES,
