@@ -23,9 +23,12 @@ demo: $(STAMP)
 	$(BIN)/loa users demo
 	$(BIN)/loa serve --host $(HOST) --port $(PORT)
 
+# Static checks first (lint, format, types), then the tests.
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy

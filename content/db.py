@@ -7,9 +7,9 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, MetaData, Table, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
@@ -62,6 +62,9 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dt.datetime: UTCDateTime()}
+    # Every Loa model maps a Table (none maps a select or a join): narrower than the FromClause
+    # DeclarativeBase declares, so bulk Core statements on `Model.__table__` type-check.
+    __table__: ClassVar[Table]
 
 
 def utcnow() -> dt.datetime:
@@ -218,7 +221,7 @@ def fetch_one_raw(conn: Connection, sql: str, params: dict[str, Any]) -> tuple[A
     error = conn.dialect.loaded_dbapi.Error
     try:
         cursor.execute(sql, params)
-        return cursor.fetchone()  # type: ignore[no-any-return]
+        return cursor.fetchone()
     except error as exc:
         lost = conn.dialect.is_disconnect(exc, dbapi_conn, cursor)
         if lost:

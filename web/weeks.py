@@ -166,6 +166,7 @@ def _attach_airings(
         )
     ).all()
     for item_id, status, reason in rows:
+        assert item_id is not None  # matched by the IN list
         items[item_id].airing_status = status
         items[item_id].airing_reason = reason
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, false, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -140,7 +140,9 @@ def inbox(
     everywhere: bool = False,
 ) -> list[Notification]:
     """Notices for a user: by role within their units and channels, or to them by name."""
-    scope = [Notification.unit_id.is_(None) & Notification.channel_id.is_(None)]
+    scope: list[ColumnElement[bool]] = [
+        Notification.unit_id.is_(None) & Notification.channel_id.is_(None)
+    ]
     if everywhere:
         scope.append(Notification.id.is_not(None))
     if unit_ids:
@@ -150,7 +152,7 @@ def inbox(
     query = select(Notification).where(
         or_(
             (Notification.role == role) & Notification.user_name.is_(None) & or_(*scope),
-            Notification.user_name == user_name if user_name else False,
+            Notification.user_name == user_name if user_name else false(),
         )
     )
     return list(session.scalars(query.order_by(Notification.created_at.desc()).limit(limit)))

@@ -72,6 +72,7 @@ def fast_insert(session: Session, table: Table, columns: Sequence[str], rows: li
     cols = ", ".join(columns)
     if dialect.name == "postgresql":
         raw = conn.connection.driver_connection
+        assert raw is not None  # a live connection, checked out for this transaction
         with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({cols}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
@@ -234,7 +235,7 @@ def clear_unpinned(session: Session, week: Week, channel_ids: list[int], actor: 
     conn = session.connection()
     gone: list[tuple[int, int, int]] = []  # item, channel, programme
     for part in _chunks(channel_ids):
-        gone += [tuple(r) for r in conn.execute(
+        gone += [r._tuple() for r in conn.execute(
             select(ScheduledItem.id, WeekSchedule.channel_id, ScheduledItem.programme_id)
             .join(Slot, Slot.id == ScheduledItem.slot_id)
             .join(WeekSchedule, WeekSchedule.id == Slot.schedule_id)

@@ -183,9 +183,9 @@ class _Importer:
                 AdminUnit.structure == self.structure, AdminUnit.level == level
             )
             self.ids.update({(level, code): i for code, i in self.session.execute(stmt)})
-            for row in new_rows:
-                key = (level, row["parent_id"], row["search_name"])
-                self.added.setdefault(key, []).append(self.ids[(level, row["code"])])
+            for new in new_rows:
+                key = (level, new["parent_id"], new["search_name"])
+                self.added.setdefault(key, []).append(self.ids[(level, new["code"])])
         if updates:
             bulk_update(self.session, updates)
         s.new += len(new_rows)

@@ -20,7 +20,7 @@ from scheduler.config import Settings
 from web.cli.context import LoaContext, pass_loa
 
 
-class LoaServer(BaseApplication):  # type: ignore[misc]
+class LoaServer(BaseApplication):
     """gunicorn running Loa on settings already read: each worker builds its own app."""
 
     def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
@@ -35,7 +35,9 @@ class LoaServer(BaseApplication):  # type: ignore[misc]
         if "control_socket_disable" in self.cfg.settings:  # gunicorn >= 27: no socket in $HOME
             self.cfg.set("control_socket_disable", True)
 
-    def load(self) -> Flask:
+    # Flask is a WSGI app; types-gunicorn types it as a callable whose start_response takes no
+    # exc_info, narrower than Flask.__call__ accepts, so the override is reported.
+    def load(self) -> Flask:  # type: ignore[override]
         """The app, built in the worker (its own database connections)."""
         from web.app import create_app
 
