@@ -152,6 +152,7 @@ def make_engine(url: str, base_dir: str | Path = ".", **kwargs: Any) -> Engine:
             fairy = conn.connection
             if fairy.info.get(_GUARDED, False) != read_only:
                 guard = _deny_file_writes if read_only else None
+                # Only SQLite connections reach here; the DBAPI protocol has no set_authorizer.
                 fairy.dbapi_connection.set_authorizer(guard)  # type: ignore[union-attr]
                 fairy.info[_GUARDED] = read_only
             conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

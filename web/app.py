@@ -82,6 +82,7 @@ def create_app(
     _register_blueprints(app)
     if settings.web.trusted_proxies:
         n = settings.web.trusted_proxies
+        # Flask's documented way to wrap the WSGI app; mypy reports assigning to a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     return app
 

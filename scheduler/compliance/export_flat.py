@@ -120,7 +120,7 @@ def result_csv(result: ComplianceResult, settings: Settings, reader: Reader | No
         writer.writerow([
             rule_name(settings, str(r["rule_id"]), t), r["channel_id"], r["channel_name"],
             vocab(settings, "kind", str(r["channel_kind"]), t), r["unit_code"], r["unit_name"],
-            capital(rule_period_name(str(r["period"]), t)), number(float(r["count"]), t),  # type: ignore[arg-type]
+            capital(rule_period_name(str(r["period"]), t)), number(float(r["count"]), t),
             r["minimum"], "" if r["target"] is None else r["target"],
             status_name(str(r["status"]), t), r["not_aired"], r["unconfirmed"],
         ])  # fmt: skip

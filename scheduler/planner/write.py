@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, update
@@ -46,7 +46,7 @@ def fast_insert(session: Session, table: Table, columns: Sequence[str], rows: li
         return
     conn = session.connection()
     dialect = conn.dialect
-    procs = []
+    procs: list[Callable[[Any], Any] | None] = []
     for name in columns:
         # The exact processing SQLAlchemy applies itself (SQLite stores its own datetime text).
         proc = table.c[name].type._cached_bind_processor(dialect)
@@ -57,7 +57,9 @@ def fast_insert(session: Session, table: Table, columns: Sequence[str], rows: li
         def convert(i: int, value: Any) -> Any:
             got = memo[i].get(value, memo)
             if got is memo:
-                got = memo[i][value] = procs[i](value)  # type: ignore[misc]
+                proc = procs[i]
+                assert proc is not None  # only columns with a processor are converted
+                got = memo[i][value] = proc(value)
             return got
 
         which = [i for i, p in enumerate(procs) if p is not None]

@@ -283,7 +283,7 @@ def _province_codes(units: UnitList) -> dict[str, str]:
         parent[r.code] = r.parent_code
     for r in units.records:
         cur = r.code
-        while parent.get(cur):
-            cur = parent[cur]  # type: ignore[assignment]
+        while up := parent.get(cur):
+            cur = up
         out[r.code] = cur
     return out
