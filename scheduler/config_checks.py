@@ -180,6 +180,11 @@ def check_worker(settings: Settings, where: str) -> None:
             )
         if job.misfire_grace_seconds < 1:
             raise out_of_range(where, f"worker.jobs.{job_id}.misfire_grace_seconds", ">= 1")
+    _check_notifications(settings, where)
+
+
+def _check_notifications(settings: Settings, where: str) -> None:
+    """Notice recipients must have known roles; delivery attempts and backups must be sane."""
     n = settings.notifications
     for i, r in enumerate(n.recipients):
         if r.role not in ROLES:

@@ -32,7 +32,7 @@ def font(
     return run
 
 
-def para(
+def para(  # noqa: PLR0913 - python-docx run and paragraph properties, named at every call
     container: Document | BlockItemContainer,
     text: str = "",
     size: float = 13,

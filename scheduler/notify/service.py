@@ -29,7 +29,7 @@ def _unit_codes_up(session: Session, unit_id: int | None) -> set[str]:
     return codes
 
 
-def notify(
+def notify(  # noqa: PLR0913 - keyword-only: the fields of the one notice it adds
     session: Session,
     settings: Settings,
     *,

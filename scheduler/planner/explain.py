@@ -159,7 +159,7 @@ def _amount(rule: Rule, units: float, lang: str) -> str:
     return f"{units:g} " + ("airings" if rule.count == "airings" else "programmes")
 
 
-def explain(
+def explain(  # noqa: PLR0913 - all the facts one sentence about a rule draws on
     settings: Settings,
     facts: WeekFacts,
     view: RuleView,

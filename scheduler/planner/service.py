@@ -202,7 +202,7 @@ def _named(cid: int, note: Message, names: dict[int, str]) -> Message:
     return message(N_("%(channel)s: %(note)s"), channel=names.get(cid, f"#{cid}"), note=note)
 
 
-def plan_week(
+def plan_week(  # noqa: PLR0913 - the planner's entry point; callers name its options
     session: Session,
     settings: Settings,
     week: Week | str,

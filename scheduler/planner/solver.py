@@ -169,7 +169,7 @@ class _Solver:
                 out.append(c)
         return out
 
-    def _dfs(self, rem: list[int]) -> bool:
+    def _dfs(self, rem: list[int]) -> bool:  # noqa: C901 - branch and bound, prunings inline
         self.nodes += 1
         if self.budget is not None and self.nodes > self.budget:
             raise _OutOfBudget
@@ -226,7 +226,7 @@ class _Solver:
 
     # -- the rule phase ----------------------------------------------------------------------
 
-    def run(self) -> dict[int, str]:
+    def run(self) -> dict[int, str]:  # noqa: C901 - greedy, exact search, then the why
         """Meet the needs as well as possible; return why each unmet need was left."""
         needs = self.problem.needs
         mins = [nd.minimum for nd in needs]
