@@ -2,15 +2,16 @@
 
 from audio.analysis import AnalysisOptions, AudioInfo, analyse, probe, validate
 from audio.errors import AudioError
-from audio.render import Loudness, RenderResult, RenditionFormat, measure_loudness, render
+from audio.render import Loudness, RenderResult, measure_loudness, render
+from audio.settings import AudioSettings
 
 __all__ = [
     "AnalysisOptions",
     "AudioError",
+    "AudioSettings",
     "AudioInfo",
     "Loudness",
     "RenderResult",
-    "RenditionFormat",
     "analyse",
     "measure_loudness",
     "probe",

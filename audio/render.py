@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audio import ffmpeg
-from audio.analysis import AnalysisOptions, AudioInfo, analyse, input_args
+from audio.analysis import AudioInfo, analyse, input_args
 from audio.errors import ProcessingFailed
 from audio.files import atomic_path
 from audio.messages import N_, message
+from audio.settings import AudioSettings
 
 # Below this integrated loudness ebur128 has measured nothing (too short or gated out).
 UNMEASURED_LUFS = -69.0
@@ -23,29 +24,8 @@ MAX_GAIN_DB = 30.0
 # Aim inside 0.75 LU of the target (the promise is 1 LU) so most files need one render pass.
 LOUDNESS_TOLERANCE_LU = 0.75
 ENCODERS = {".mp3": ["-c:a", "libmp3lame"], ".wav": ["-c:a", "pcm_s16le"]}
-
-
-@dataclass(frozen=True)
-class RenditionFormat:
-    """The broadcast rendition: loudness target, true-peak ceiling, MP3 bitrate, rate, channels."""
-
-    target_lufs: float = -16.0
-    max_true_peak_dbtp: float = -1.0
-    bitrate_kbps: int = 128
-    sample_rate: int = 44100
-    channels: int = 1
-    trim_silence: bool = True
-    silence_threshold_db: float = -50.0
-    # The limiter works on samples; MP3 coding and inter-sample peaks add a little on top.
-    limiter_margin_db: float = 1.0
-
-    def analysis_options(self, true_peak: bool = False) -> AnalysisOptions:
-        """Analysis in this rendition's format, so measured loudness is what will be heard."""
-        return AnalysisOptions(
-            channels=self.channels,
-            silence_threshold_db=self.silence_threshold_db,
-            true_peak=true_peak,
-        )
+# The limiter works on samples; MP3 coding and inter-sample peaks add a little on top.
+LIMITER_MARGIN_DB = 1.0
 
 
 @dataclass(frozen=True)
@@ -94,7 +74,7 @@ def measure_loudness(path: str | Path, container: str | None = None) -> Loudness
     )
 
 
-def gain_for(info: AudioInfo, fmt: RenditionFormat) -> float:
+def gain_for(info: AudioInfo, fmt: AudioSettings) -> float:
     """Gain (dB) that brings the measured loudness to the target; 0 when it is unmeasurable."""
     if info.loudness_lufs is None or info.loudness_lufs <= UNMEASURED_LUFS:
         return 0.0
@@ -104,7 +84,7 @@ def gain_for(info: AudioInfo, fmt: RenditionFormat) -> float:
 def render(
     src: str | Path,
     dest: str | Path,
-    fmt: RenditionFormat | None = None,
+    fmt: AudioSettings | None = None,
     info: AudioInfo | None = None,
     trim: bool | None = None,
 ) -> RenderResult:
@@ -114,7 +94,7 @@ def render(
     applied in a second pass, and the result is measured again: when MP3 coding pushed the true
     peak over the ceiling, it is rendered once more with a lower limiter ceiling.
     """
-    fmt = fmt or RenditionFormat()
+    fmt = fmt or AudioSettings()
     info = info or analyse(src, fmt.analysis_options())
     dest = Path(dest)
     encoder = ENCODERS.get(dest.suffix.lower())
@@ -126,7 +106,7 @@ def render(
         0.0, info.duration_seconds)  # fmt: skip
     span = (start, end) if start > 0 or end < info.duration_seconds else None
     gain = gain_for(info, fmt)
-    ceiling = fmt.max_true_peak_dbtp - fmt.limiter_margin_db
+    ceiling = fmt.max_true_peak_dbtp - LIMITER_MARGIN_DB
     with atomic_path(dest, suffix=dest.suffix) as tmp:
         for _attempt in range(MAX_ATTEMPTS):
             _encode(src, tmp, fmt, encoder, gain, ceiling, span)
@@ -163,7 +143,7 @@ def render(
 def _encode(
     src: str | Path,
     out: Path,
-    fmt: RenditionFormat,
+    fmt: AudioSettings,
     encoder: list[str],
     gain: float,
     ceiling_db: float,

@@ -11,7 +11,7 @@ from audio.analysis import input_args
 from audio.errors import ProcessingFailed, Unreadable
 from audio.files import atomic_path
 from audio.messages import N_, message
-from audio.render import RenditionFormat
+from audio.settings import AudioSettings
 
 _TIME = re.compile(r"time=(\d+):(\d\d):(\d\d(?:\.\d+)?)")
 
@@ -28,7 +28,7 @@ class SlotReel:
 def assemble(
     parts: list[Path],
     dest: str | Path,
-    fmt: RenditionFormat | None = None,
+    fmt: AudioSettings | None = None,
     gap_seconds: float = 1.0,
     intro: Path | None = None,
     outro: Path | None = None,
@@ -38,7 +38,7 @@ def assemble(
     The parts are expected to be broadcast renditions (already loudness-normalised); everything
     is streamed through one ffmpeg process, so a long slot never sits in memory.
     """
-    fmt = fmt or RenditionFormat()
+    fmt = fmt or AudioSettings()
     if not parts:
         raise ProcessingFailed(message(N_("a slot reel needs at least one programme")))
     for part in [p for p in (intro, *parts, outro) if p is not None]:

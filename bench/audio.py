@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from audio import ffmpeg  # noqa: E402
-from audio.render import RenditionFormat  # noqa: E402
+from audio.settings import AudioSettings  # noqa: E402
 from content.assets import import_audio  # noqa: E402
 from content.db import make_engine, make_session_factory, transaction  # noqa: E402
 
@@ -48,7 +48,7 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def plain_transcode(src: Path, dest: Path, fmt: RenditionFormat) -> float:
+def plain_transcode(src: Path, dest: Path, fmt: AudioSettings) -> float:
     """Time a bare ffmpeg MP3 -> MP3 transcode to the rendition's rate, channels and bitrate."""
     t0 = time.perf_counter()
     rate, channels, bitrate = str(fmt.sample_rate), str(fmt.channels), f"{fmt.bitrate_kbps}k"
@@ -65,7 +65,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=15.0)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    fmt = RenditionFormat()
+    fmt = AudioSettings()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         src = root / "programme.mp3"

@@ -36,8 +36,8 @@ from sqlalchemy import text  # noqa: E402
 
 import migrations  # noqa: E402
 from content.db import make_engine, make_session_factory  # noqa: E402
-from scheduler.config import load_settings  # noqa: E402
 from scheduler.periods import Week  # noqa: E402
+from web.settings import load_app_settings  # noqa: E402
 
 YEAR = 2025
 NOW = dt.datetime(YEAR + 1, 1, 20, tzinfo=dt.UTC)
@@ -256,7 +256,7 @@ def measure(
 
     kwargs = {"connect_args": {"options": f"-csearch_path={schema}"}} if schema else {}
     engine = make_engine(url, **kwargs)
-    settings = load_settings(ROOT / "config.toml")
+    settings = load_app_settings(ROOT / "config.toml")
     factory = make_session_factory(engine)
     base_times, eval_times, status_times = [], [], []
     rows = 0

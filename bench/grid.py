@@ -42,11 +42,11 @@ from sqlalchemy.orm import Session  # noqa: E402
 import migrations  # noqa: E402
 from content.db import make_engine, utcnow  # noqa: E402
 from content.models import Programme, ProgrammeTopic  # noqa: E402
-from scheduler.config import load_settings  # noqa: E402
 from scheduler.models import Channel, Slot, WeekSchedule  # noqa: E402
 from scheduler.periods import Week, local_date_of  # noqa: E402
 from scheduler.planner import plan_week  # noqa: E402
 from web import accounts  # noqa: E402
+from web.settings import load_app_settings  # noqa: E402
 
 PROGRAMMES = 2000
 STATIONS = 300
@@ -103,7 +103,7 @@ def library(session: Session, rng: random.Random) -> None:
 
 def build(url: str) -> dict[str, object]:
     """Create the data: stations, library, history, next week's draft, a planner."""
-    settings = load_settings()
+    settings = load_app_settings()
     engine = make_engine(url)
     migrations.upgrade(engine)
     rng = random.Random(20)

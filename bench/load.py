@@ -40,11 +40,11 @@ from sqlalchemy import insert, text  # noqa: E402
 import migrations  # noqa: E402
 from content.db import make_engine  # noqa: E402
 from content.models import Programme  # noqa: E402
-from scheduler.config import load_settings  # noqa: E402
 from scheduler.models import AdminUnit, Channel, ScheduledItem, Slot, WeekSchedule  # noqa: E402
 from scheduler.periods import Week, local_date_of, local_to_utc  # noqa: E402
 from web.accounts import token_digest  # noqa: E402
 from web.models import ApiToken, User, UserChannel  # noqa: E402
+from web.settings import load_app_settings  # noqa: E402
 
 SLOT_HOURS = (5, 11, 17)
 ITEMS_PER_SLOT = 2
@@ -53,7 +53,7 @@ WEEKS = 4
 
 def seed(engine, clients: int) -> list[tuple[str, list[int]]]:
     """One station, token and item list per broadcaster; bulk inserts (seconds, not minutes)."""
-    settings = load_settings()
+    settings = load_app_settings()
     zone = settings.zone
     now = dt.datetime.now(dt.UTC)
     this_week = Week.of(local_date_of(now, zone))

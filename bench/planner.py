@@ -26,10 +26,10 @@ from sqlalchemy.orm import Session  # noqa: E402
 import migrations  # noqa: E402
 from content.db import make_engine, utcnow  # noqa: E402
 from content.models import Programme, ProgrammeTopic  # noqa: E402
-from scheduler.config import load_settings  # noqa: E402
 from scheduler.models import AdminUnit, Channel, ChannelLanguage, SlotPattern  # noqa: E402
 from scheduler.periods import Week  # noqa: E402
 from scheduler.planner import plan_week  # noqa: E402
+from web.settings import load_app_settings  # noqa: E402
 
 WEEK = Week(2026, 50)
 TOPICS = (
@@ -120,7 +120,7 @@ def run(url: str, scale: str, provinces: int, per_province: int, programmes: int
     """Build the data, plan two weeks of history untimed, then time the planned week."""
     engine = make_engine(url)
     migrations.upgrade(engine)
-    settings = load_settings()
+    settings = load_app_settings()
     rng = random.Random(49)
     with Session(engine) as session, session.begin():
         library(session, rng, programmes)

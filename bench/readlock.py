@@ -30,8 +30,8 @@ from sqlalchemy import select  # noqa: E402
 import migrations  # noqa: E402
 from content.db import make_engine, make_session_factory, read_only_session_factory  # noqa: E402
 from scheduler import airings  # noqa: E402
-from scheduler.config import load_settings  # noqa: E402
 from scheduler.models import Airing  # noqa: E402
+from web.settings import load_app_settings  # noqa: E402
 
 
 def _compliance_bench():  # noqa: ANN202
@@ -122,7 +122,7 @@ def main() -> None:
         print(f"generated {counts} in {time.perf_counter() - t0:.1f} s", flush=True)
         engine.dispose()
         engine = make_engine(f"sqlite:///{path}")
-    settings = load_settings(ROOT / "config.toml")
+    settings = load_app_settings(ROOT / "config.toml")
     with make_session_factory(engine)() as s:
         item_ids = list(
             s.scalars(

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import migrations  # noqa: E402
 from audio import render  # noqa: E402
 from audio.reading import Reader, syllable_count  # noqa: E402
-from audio.render import RenditionFormat  # noqa: E402
+from audio.settings import AudioSettings  # noqa: E402
 from audio.speech import Voice, synthesize  # noqa: E402
 from content.db import make_engine, make_session_factory, transaction  # noqa: E402
 from content.speech import ProgrammeFields, SpeechSetup, programme_from_text  # noqa: E402
@@ -84,7 +84,7 @@ def main() -> None:
     parser.add_argument("--voice", default="vi")
     args = parser.parse_args()
     voice = Voice(name=args.voice)
-    fmt = RenditionFormat()
+    fmt = AudioSettings()
     reader = Reader()
     words = len(BULLETIN.split())
     times: dict[str, list[float]] = {"reading": [], "synthesis": [], "rendition": [], "whole": []}

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 import migrations  # noqa: E402
 from content.db import make_engine, make_session_factory, utcnow  # noqa: E402
-from scheduler.config import MediaSettings, load_settings  # noqa: E402
+from scheduler.config import MediaSettings  # noqa: E402
 from scheduler.demo import build_demo  # noqa: E402
 from scheduler.demo_audio import add_demo_audio, programmes_of_the_week  # noqa: E402
 from scheduler.models import AdminUnit  # noqa: E402
@@ -38,6 +38,7 @@ from scheduler.units.text import fold  # noqa: E402
 from tests.web.live_helpers import SLOW_3G, serve, throttle, throttle_workers  # noqa: E402
 from web import accounts  # noqa: E402
 from web.app import create_app  # noqa: E402
+from web.settings import load_app_settings  # noqa: E402
 
 PASSWORD = "bench-station-2026"
 TARGETS = {"first_bytes": 30 * 1024, "repeat_bytes": 10 * 1024, "usable_s": 2.0}
@@ -45,7 +46,7 @@ TARGETS = {"first_bytes": 30 * 1024, "repeat_bytes": 10 * 1024, "usable_s": 2.0}
 
 def build(tmp: Path, communes: int) -> tuple[object, object, int]:
     """The demo province in a SQLite file; returns (settings, engine, items on the page)."""
-    settings = load_settings(ROOT / "config.toml")
+    settings = load_app_settings(ROOT / "config.toml")
     settings = dataclasses.replace(settings, media=MediaSettings(folder=str(tmp / "media")))
     engine = make_engine(f"sqlite:///{tmp / 'loa.db'}")
     migrations.upgrade(engine)

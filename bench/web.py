@@ -45,7 +45,6 @@ import migrations  # noqa: E402
 from content.db import make_engine, make_session_factory, utcnow  # noqa: E402
 from content.models import Programme, ProgrammeTopic  # noqa: E402
 from scheduler import schedules  # noqa: E402
-from scheduler.config import load_settings  # noqa: E402
 from scheduler.models import (  # noqa: E402
     AdminUnit,
     Channel,
@@ -56,6 +55,7 @@ from scheduler.models import (  # noqa: E402
 )
 from scheduler.periods import Week, local_date_of  # noqa: E402
 from web import accounts  # noqa: E402
+from web.settings import load_app_settings  # noqa: E402
 
 CHANNELS = 200
 PASSWORD = "bench-password-1"
@@ -63,7 +63,7 @@ PASSWORD = "bench-password-1"
 
 def build(url: str) -> dict[str, object]:
     """Create the data; return ids and tokens the measurements need."""
-    settings = load_settings()
+    settings = load_app_settings()
     engine = make_engine(url)
     migrations.upgrade(engine)
     factory = make_session_factory(engine)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from audio import AudioError, AudioInfo, RenditionFormat, analyse, render
+from audio import AudioError, AudioInfo, AudioSettings, analyse, render
 from audio.files import atomic_copy
 from audio.render import UNMEASURED_LUFS
 from content.audit import record
@@ -42,13 +42,13 @@ def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def profile_name(fmt: RenditionFormat) -> str:
+def profile_name(fmt: AudioSettings) -> str:
     """Short name of a rendition format, part of the rendition's file name."""
     ch = "mono" if fmt.channels == 1 else "stereo"
     return f"{fmt.bitrate_kbps}k-{fmt.sample_rate}-{ch}-{abs(fmt.target_lufs):g}lufs"
 
 
-def _rendition_rel(sha256: str, fmt: RenditionFormat) -> str:
+def _rendition_rel(sha256: str, fmt: AudioSettings) -> str:
     """Where a file's rendition in a profile is stored, under the media folder."""
     return f"renditions/{sha256[:2]}/{sha256}-{profile_name(fmt)}.mp3"
 
@@ -74,7 +74,7 @@ def import_audio(
     media_root: str | Path,
     path: str | Path,
     actor: str,
-    fmt: RenditionFormat,
+    fmt: AudioSettings,
     programme: Programme | None = None,
     original_name: str | None = None,
 ) -> ImportedAudio:
@@ -116,6 +116,7 @@ def import_audio(
             duration_ms=max(1, round(info.duration_seconds * 1000)),
             input_lufs=measured,
             rendition_path=rendition_rel,
+            rendition_sha256=file_sha256(root / rendition_rel),
             rendition_profile=profile_name(fmt),
             rendition_duration_ms=max(1, round(result.duration_seconds * 1000)),
             rendition_lufs=result.output.integrated_lufs if measured is not None else None,
@@ -172,7 +173,7 @@ class Rerendered:
     old_path: str | None = None
 
 
-def needs_rendition(asset: AudioAsset, media_root: str | Path, fmt: RenditionFormat) -> bool:
+def needs_rendition(asset: AudioAsset, media_root: str | Path, fmt: AudioSettings) -> bool:
     """True when the asset's rendition is of another profile or its file is gone."""
     current = asset.rendition_profile == profile_name(fmt)
     return not current or not (Path(media_root) / asset.rendition_path).is_file()
@@ -182,7 +183,7 @@ def rerender(
     session: Session,
     asset: AudioAsset,
     media_root: str | Path,
-    fmt: RenditionFormat,
+    fmt: AudioSettings,
     actor: str,
     force: bool = False,
 ) -> Rerendered:
@@ -211,6 +212,7 @@ def rerender(
         result = render(original, root / new_rel, fmt, info)
         with session.begin_nested():
             asset.rendition_path = new_rel
+            asset.rendition_sha256 = file_sha256(root / new_rel)
             asset.rendition_profile = profile_name(fmt)
             asset.rendition_duration_ms = max(1, round(result.duration_seconds * 1000))
             asset.rendition_lufs = result.output.integrated_lufs if measured else None

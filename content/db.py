@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import JSON, DateTime, MetaData, Table, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, CursorResult, Engine, Result, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -65,6 +65,12 @@ class Base(DeclarativeBase):
     # Every Loa model maps a Table (none maps a select or a join): narrower than the FromClause
     # DeclarativeBase declares, so bulk Core statements on `Model.__table__` type-check.
     __table__: ClassVar[Table]
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE matched (Session.execute types every result as a plain Result)."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
 
 
 def utcnow() -> dt.datetime:

@@ -43,6 +43,8 @@ class AudioAsset(Base):
     duration_ms: Mapped[int] = mapped_column(Integer)
     input_lufs: Mapped[float | None] = mapped_column(Float)
     rendition_path: Mapped[str] = mapped_column(String(255))
+    # SHA-256 of the rendition file: station agents fetch and check it by this (issue 13).
+    rendition_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     rendition_profile: Mapped[str] = mapped_column(String(80))
     rendition_duration_ms: Mapped[int] = mapped_column(Integer)
     rendition_lufs: Mapped[float | None] = mapped_column(Float)

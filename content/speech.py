@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from audio import AudioError, RenditionFormat, render
+from audio import AudioError, AudioSettings, render
 from audio.reading import Reader
 from audio.speech import Speech, SpeechError, Voice, estimate_seconds, speak
 from content.assets import attach_to_programme, import_audio
@@ -42,7 +42,7 @@ class SpeechSetup:
     voice: Voice
     reader: Reader
     media_root: Path
-    rendition: RenditionFormat
+    rendition: AudioSettings
     max_characters: int = 20_000
 
 

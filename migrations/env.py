@@ -10,9 +10,9 @@ config = context.config
 engine = config.attributes.get("engine")
 if engine is None:  # pragma: no cover - only when alembic's own CLI is used
     from content.db import make_engine
-    from scheduler.config import load_settings
+    from web.settings import load_app_settings
 
-    settings = load_settings()
+    settings = load_app_settings()
     engine = make_engine(settings.database.url, settings.base_dir)
 
 with engine.connect() as connection:

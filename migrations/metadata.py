@@ -10,6 +10,7 @@ def target_metadata() -> MetaData:
     import content.media_models  # noqa: F401
     import content.models  # noqa: F401
     import content.script_models  # noqa: F401
+    import scheduler.emergency.models  # noqa: F401
     import scheduler.models  # noqa: F401
     import scheduler.notify.models  # noqa: F401
     import scheduler.worker.models  # noqa: F401

@@ -1,35 +1,50 @@
-"""Load and validate config.toml once, at a process entry point, into plain settings objects."""
+"""The scheduler's settings and the one loader: config.toml, read once at a process entry point.
+
+Each layer owns its sections (audio.settings, content.settings, scheduler.worker.settings,
+web.settings); `Settings` gathers the scheduler's and the lower layers'. An entry point passes
+the aggregate it needs (the web app and CLI: web.settings.AppSettings) to `load_settings`.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal, Self, TypeVar, overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from audio.messages import N_, Message
-from content.text import InvalidText, clean_text
+from audio.messages import N_
+from audio.settings import AudioSettings
+from content.config_loader import NOT_IN_FILE, ConfigError, build, out_of_range, read_toml
+from content.settings import DatabaseSettings, FeedSettings, MediaSettings
 from scheduler.config_checks import (
     CHANNEL_LANGUAGE,
-    ROLES,
-    WORKER_JOBS,
-    ConfigError,
-    check_audio_feeds,
+    check_audio,
+    check_notifications,
     check_report_layout,
     check_reports,
     check_rules,
-    check_web,
-    check_worker,
-    out_of_range,
 )
+from scheduler.roles import ROLES
 from scheduler.speech_config import SpeechProblem, SpeechSettings, checked_speech
+from scheduler.worker.settings import WORKER_JOBS, JobSchedule, WorkerSettings
 
-__all__ = ["CHANNEL_LANGUAGE", "ROLES", "WORKER_JOBS", "ConfigError", "Settings", "load_settings"]
+__all__ = [
+    "CHANNEL_LANGUAGE",
+    "ROLES",
+    "WORKER_JOBS",
+    "AudioSettings",
+    "ConfigError",
+    "DatabaseSettings",
+    "FeedSettings",
+    "JobSchedule",
+    "MediaSettings",
+    "Settings",
+    "WorkerSettings",
+    "load_settings",
+    "parse_settings",
+]
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
 PERIOD_KINDS = ("week", "month", "quarter", "half", "year")
@@ -48,14 +63,6 @@ class Label:
 
 
 @dataclass(frozen=True)
-class DatabaseSettings:
-    """Where the data lives."""
-
-    url: str = "sqlite:///instance/loa.db"
-    pool_size: int = 16
-
-
-@dataclass(frozen=True)
 class LocaleSettings:
     """Planning zone and default UI language."""
 
@@ -64,58 +71,11 @@ class LocaleSettings:
 
 
 @dataclass(frozen=True)
-class MediaSettings:
-    """Where programme audio is stored."""
-
-    folder: str = "instance/media"
-
-
-@dataclass(frozen=True)
-class AudioSettings:
-    """Loudness target and broadcast rendition format (issue 5); see [audio] in config.toml."""
-
-    target_lufs: float = -16.0
-    max_true_peak_dbtp: float = -1.0
-    bitrate_kbps: int = 128
-    sample_rate: int = 44100
-    channels: int = 1
-    trim_silence: bool = True
-    silence_threshold_db: float = -50.0
-    gap_seconds: float = 1.0
-    intro_jingle: str = ""
-    outro_jingle: str = ""
-
-
-@dataclass(frozen=True)
-class FeedSettings:
-    """Feed polling limits (issue 5); see [feeds] in config.toml."""
-
-    timeout_seconds: float = 20.0
-    max_bytes: int = 5_000_000
-    default_poll_minutes: int = 60
-    user_agent: str = "Loa feed reader (+https://example.invalid/loa)"
-
-
-@dataclass(frozen=True)
 class PlanningSettings:
     """Planner constraints."""
 
     no_repeat_weeks: int = 4
     target_margin_percent: int = 50
-
-
-@dataclass(frozen=True)
-class WebSettings:
-    """The web application: session secret, cookies, sign-in limits, upload size."""
-
-    secret_key_file: str = "instance/secret_key"
-    secure_cookies: bool = True
-    session_hours: int = 12
-    login_max_failures: int = 5
-    login_window_minutes: int = 15
-    max_upload_mb: int = 200
-    page_size: int = 50
-    trusted_proxies: int = 0
 
 
 @dataclass(frozen=True)
@@ -157,29 +117,6 @@ class ReportPeriod:
 
 
 @dataclass(frozen=True)
-class JobSchedule:
-    """When a worker job fires (crontab in the planning zone) and how late it may still run."""
-
-    cron: str
-    misfire_grace_seconds: int = 3600
-    enabled: bool = True
-
-
-@dataclass(frozen=True)
-class WorkerSettings:
-    """The background worker: lease, heartbeat, retries, reminder thresholds and job times."""
-
-    lease_seconds: int = 60
-    heartbeat_seconds: int = 15
-    heartbeat_max_age_seconds: int = 120
-    db_retry_max_seconds: int = 30
-    unconfirmed_after_hours: int = 6
-    report_remind_days: tuple[int, ...] = (7, 1)
-    reports_folder: str = "instance/reports"
-    jobs: dict[str, JobSchedule] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class Recipient:
     """An email address that receives the notifications of a role (optionally for one area)."""
 
@@ -215,6 +152,33 @@ class NotificationSettings:
 
 
 @dataclass(frozen=True)
+class EmergencySettings:
+    """Emergency broadcasts: who may issue, second-person approval, reminders, limits."""
+
+    issuer_roles: tuple[str, ...] = ("planner", "supervisor")
+    approval: bool = False
+    remind_after_minutes: int = 10
+    expiry_hours: int = 24
+    max_occurrences: int = 48
+
+    def check(self, where: str) -> None:
+        """Issuer roles must be known roles; times and limits positive."""
+        for i, role in enumerate(self.issuer_roles):
+            if role not in ROLES:
+                raise ConfigError(
+                    N_("%(file)s: key '%(key)s' must be one of %(allowed)s, not %(value)s"),
+                    code="config.choice",
+                    file=where,
+                    key=f"emergency.issuer_roles[{i}]",
+                    allowed=", ".join(ROLES),
+                    value=repr(role),
+                )
+        for key in ("remind_after_minutes", "expiry_hours", "max_occurrences"):
+            if getattr(self, key) < 1:
+                raise out_of_range(where, f"emergency.{key}", ">= 1")
+
+
+@dataclass(frozen=True)
 class BackupSettings:
     """Where nightly SQLite backups go and how many are kept."""
 
@@ -241,8 +205,53 @@ class ReportLayout:
 
 
 @dataclass(frozen=True)
+class AgentSettings:
+    """Station agents (issue 13): how far ahead they cache, how often they poll, health limits."""
+
+    horizon_days: int = 7
+    poll_seconds: int = 60
+    emergency_poll_seconds: int = 10
+    max_clock_skew_seconds: int = 120
+    ready_check_time: str = "18:00"
+    silent_hours: int = 6
+    # Serve renditions through nginx: a location prefix mapped (internal) to the media folder.
+    accel_redirect_prefix: str = ""
+
+    def check(self, where: str) -> None:
+        """Agent timings in range; the daily readiness check is a clock time HH:MM."""
+        if not 1 <= self.horizon_days <= 31:
+            raise out_of_range(where, "agent.horizon_days", "1..31")
+        if not 5 <= self.poll_seconds <= 3600:
+            raise out_of_range(where, "agent.poll_seconds", "5..3600")
+        if not 1 <= self.emergency_poll_seconds <= self.poll_seconds:
+            raise out_of_range(where, "agent.emergency_poll_seconds", "1..poll_seconds")
+        if not 1 <= self.max_clock_skew_seconds <= 86400:
+            raise out_of_range(where, "agent.max_clock_skew_seconds", "1..86400")
+        if not 1 <= self.silent_hours <= 720:
+            raise out_of_range(where, "agent.silent_hours", "1..720")
+        hour, sep, minute = self.ready_check_time.partition(":")
+        valid = sep and hour.isdigit() and minute.isdigit() and len(minute) == 2
+        if not valid or not (0 <= int(hour) <= 23 and 0 <= int(minute) <= 59):
+            raise ConfigError(
+                N_("%(file)s: key '%(key)s' must be a time of day like 18:00, not %(value)s"),
+                code="config.agent.time",
+                file=where,
+                key="agent.ready_check_time",
+                value=repr(self.ready_check_time),
+            )
+        prefix = self.accel_redirect_prefix
+        if prefix and not (prefix.startswith("/") and prefix.endswith("/")):
+            raise ConfigError(
+                N_("%(file)s: key '%(key)s' must start and end with '/', like /protected-media/"),
+                code="config.agent.accel",
+                file=where,
+                key="agent.accel_redirect_prefix",
+            )
+
+
+@dataclass(frozen=True)
 class Settings:
-    """Everything config.toml says, validated."""
+    """What config.toml says to the scheduler and the layers below it, validated."""
 
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     locale: LocaleSettings = field(default_factory=LocaleSettings)
@@ -250,7 +259,6 @@ class Settings:
     planning: PlanningSettings = field(default_factory=PlanningSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     feeds: FeedSettings = field(default_factory=FeedSettings)
-    web: WebSettings = field(default_factory=WebSettings)
     topics: dict[str, Label] = field(default_factory=dict)
     programme_types: dict[str, Label] = field(default_factory=dict)
     languages: dict[str, Label] = field(default_factory=dict)
@@ -260,11 +268,13 @@ class Settings:
     reports: tuple[ReportPeriod, ...] = ()
     report_layout: ReportLayout = field(default_factory=ReportLayout)
     worker: WorkerSettings = field(default_factory=WorkerSettings)
+    agent: AgentSettings = field(default_factory=AgentSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
+    emergency: EmergencySettings = field(default_factory=EmergencySettings)
     speech: SpeechSettings = field(default_factory=SpeechSettings)
-    source: str = "<defaults>"
-    base_dir: str = "."
+    source: str = field(default="<defaults>", metadata=NOT_IN_FILE)
+    base_dir: str = field(default=".", metadata=NOT_IN_FILE)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -283,189 +293,76 @@ class Settings:
         p = Path(path)
         return p if p.is_absolute() else Path(self.base_dir) / p
 
-
-_INTERNAL = {"source", "base_dir"}
-
-
-def _convert(value: Any, hint: Any, key: str, where: str) -> Any:
-    """Check value against a type hint and convert lists/tables; raise ConfigError naming key."""
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
-        non_none = [a for a in args if a is not type(None)]
-        return _convert(value, non_none[0], key, where)
-    if origin is Literal:
-        if value not in args:
-            allowed = ", ".join(repr(a) for a in args)
+    def check(self, where: str, base_dir: str) -> Self:
+        """Cross-check the sections; return the settings with the speech voice resolved."""
+        try:
+            ZoneInfo(self.locale.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ConfigError(
-                N_("%(file)s: key '%(key)s' must be one of %(allowed)s, not %(value)s"),
-                code="config.choice",
+                N_("%(file)s: key '%(key)s': unknown time zone %(value)s"),
+                code="config.timezone",
                 file=where,
-                key=key,
-                allowed=allowed,
-                value=repr(value),
-            )
-        return value
-    if origin is tuple:
-        if not isinstance(value, list):
+                key="locale.timezone",
+                value=repr(self.locale.timezone),
+            ) from exc
+        if self.planning.no_repeat_weeks < 0:
+            raise out_of_range(where, "planning.no_repeat_weeks", ">= 0")
+        if not 0 <= self.planning.target_margin_percent <= 1000:
+            raise out_of_range(where, "planning.target_margin_percent", "0..1000")
+        check_rules(self, where)
+        check_reports(self, where)
+        check_report_layout(self, where)
+        self.worker.check(where)
+        check_notifications(self, where)
+        check_audio(self, where)
+        self.emergency.check(where)
+        self.agent.check(where)
+        self.feeds.check(where)
+        self.database.check(where)
+        try:
+            speech = checked_speech(self.speech, base_dir)
+        except SpeechProblem as exc:
             raise ConfigError(
-                N_("%(file)s: key '%(key)s' must be a list, not %(value)s"),
-                code="config.type",
+                N_("%(file)s: key '%(key)s': %(problem)s"),
+                code="config.speech",
                 file=where,
-                key=key,
-                value=repr(value),
-            )
-        return tuple(_convert(v, args[0], f"{key}[{i}]", where) for i, v in enumerate(value))
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise ConfigError(
-                N_("%(file)s: key '%(key)s' must be a table"),
-                code="config.type",
-                file=where,
-                key=key,
-            )
-        return {k: _convert(v, args[1], f"{key}.{k}", where) for k, v in value.items()}
-    if dataclasses.is_dataclass(hint):
-        return _build(hint, value, key, where)
-    wanted = _SCALARS.get(hint)
-    if wanted is not None:
-        kinds, what = wanted
-        if isinstance(value, bool) is not (hint is bool) or not isinstance(value, kinds):
-            raise ConfigError(
-                N_("%(file)s: key '%(key)s' must be %(what)s, not %(value)s"),
-                code="config.type",
-                file=where,
-                key=key,
-                what=Message(what),
-                value=repr(value),
-            )
-        if hint is float:
-            return float(value)
-        if hint is str:
-            return _clean(value, key, where)
-    return value
+                key=exc.key,
+                problem=exc.message,
+            ) from exc
+        return dataclasses.replace(self, speech=speech)
 
 
-_SCALARS: dict[Any, tuple[Any, str]] = {
-    float: ((int, float), N_("a number")),
-    int: (int, N_("an integer")),
-    str: (str, N_("a string")),
-    bool: (bool, N_("true or false")),
-}
+S = TypeVar("S", bound=Settings)
 
 
-def _not_table(where: str, key: str) -> ConfigError:
-    return ConfigError(
-        N_("%(file)s: key '%(key)s' must be a table"), code="config.type", file=where, key=key
-    )
-
-
-def _clean(value: str, key: str, where: str) -> str:
-    """Config text at the door: NFC, no control characters (labels and rule names are shown)."""
-    try:
-        return clean_text(value, field=key)
-    except InvalidText as exc:
-        raise ConfigError(
-            N_("%(file)s: key '%(key)s': %(problem)s"),
-            code="config.text",
-            file=where,
-            key=key,
-            problem=exc,
-        ) from exc
-
-
-def _build(cls: Any, data: Any, prefix: str, where: str) -> Any:
-    """Build dataclass cls from a TOML table, rejecting unknown and missing keys."""
-    if not isinstance(data, dict):
-        raise ConfigError(
-            N_("%(file)s: key '%(key)s' must be a table"),
-            code="config.type",
-            file=where,
-            key=prefix,
-        )
-    hints = typing.get_type_hints(cls)
-    internal = _INTERNAL if cls is Settings else set()
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in internal}
-    kwargs: dict[str, Any] = {}
-    for key, value in data.items():
-        full = f"{prefix}.{key}" if prefix else key
-        if key not in fields:
-            raise ConfigError(
-                N_("%(file)s: unknown key '%(key)s'"), code="config.unknown", file=where, key=full
-            )
-        kwargs[key] = _convert(value, hints[key], full, where)
-    for name, f in fields.items():
-        no_default = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        if name not in kwargs and no_default:
-            full = f"{prefix}.{name}" if prefix else name
-            raise ConfigError(
-                N_("%(file)s: the key '%(key)s' is missing"),
-                code="config.missing",
-                file=where,
-                key=full,
-            )
-    return cls(**kwargs)
-
-
-def parse_settings(data: dict[str, Any], where: str, base_dir: str = ".") -> Settings:
-    """Validate a parsed TOML document and return Settings."""
-    settings = _build(Settings, data, "", where)
+@overload
+def parse_settings(data: dict[str, object], where: str, base_dir: str = ".") -> Settings: ...
+@overload
+def parse_settings(data: dict[str, object], where: str, base_dir: str, schema: type[S]) -> S: ...
+def parse_settings(
+    data: dict[str, object], where: str, base_dir: str = ".", schema: type[S] | None = None
+) -> S | Settings:
+    """Validate a parsed TOML document into `schema` (the entry point's aggregate)."""
+    settings: Settings = build(schema or Settings, data, "", where)
     settings = dataclasses.replace(settings, source=where, base_dir=base_dir)
-    try:
-        ZoneInfo(settings.locale.timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(
-            N_("%(file)s: key '%(key)s': unknown time zone %(value)s"),
-            code="config.timezone",
-            file=where,
-            key="locale.timezone",
-            value=repr(settings.locale.timezone),
-        ) from exc
-    if settings.planning.no_repeat_weeks < 0:
-        raise out_of_range(where, "planning.no_repeat_weeks", ">= 0")
-    if not 0 <= settings.planning.target_margin_percent <= 1000:
-        raise out_of_range(where, "planning.target_margin_percent", "0..1000")
-    check_rules(settings, where)
-    check_reports(settings, where)
-    check_report_layout(settings, where)
-    check_worker(settings, where)
-    check_audio_feeds(settings, where)
-    check_web(settings, where)
-    try:
-        speech = checked_speech(settings.speech, base_dir)
-    except SpeechProblem as exc:
-        raise ConfigError(
-            N_("%(file)s: key '%(key)s': %(problem)s"),
-            code="config.speech",
-            file=where,
-            key=exc.key,
-            problem=exc.message,
-        ) from exc
-    return dataclasses.replace(settings, speech=speech)
+    return settings.check(where, base_dir)
 
 
-def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
+@overload
+def load_settings(path: str | os.PathLike[str] | None = None) -> Settings: ...
+@overload
+def load_settings(path: str | os.PathLike[str] | None, schema: type[S]) -> S: ...
+def load_settings(
+    path: str | os.PathLike[str] | None = None, schema: type[S] | None = None
+) -> S | Settings:
     """Read the config file (LOA_CONFIG or the default), validate it, apply LOA_DATABASE_URL."""
     chosen = Path(path or os.environ.get("LOA_CONFIG") or DEFAULT_CONFIG)
-    where = str(chosen)
-    try:
-        with chosen.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError as exc:
-        raise ConfigError(
-            N_("%(file)s: the configuration file was not found"), code="config.file", file=where
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(
-            N_("%(file)s: the configuration file is not valid TOML (%(reason)s)"),
-            code="config.toml",
-            file=where,
-            reason=str(exc),
-        ) from exc
-    settings = parse_settings(data, where, base_dir=str(chosen.resolve().parent))
+    data = read_toml(chosen)
+    settings = parse_settings(data, str(chosen), str(chosen.resolve().parent), schema or Settings)
     url = os.environ.get("LOA_DATABASE_URL")
     if url:
-        settings = dataclasses.replace(settings, database=DatabaseSettings(url=url))
+        # Only the URL: [database].pool_size and the rest of the section still apply.
+        settings = dataclasses.replace(
+            settings, database=dataclasses.replace(settings.database, url=url)
+        )
     return settings

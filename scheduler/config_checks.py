@@ -1,4 +1,4 @@
-"""Cross-checks of a parsed config.toml (rules, reports, worker, audio, web) and its error.
+"""Cross-checks of the scheduler's sections of config.toml (rules, reports, notifications, audio).
 
 Split from scheduler.config, which builds the settings and calls these once they are typed.
 """
@@ -8,29 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from audio.messages import N_, Message, TranslatableError
+from audio.messages import N_, Message
+from content.config_loader import ConfigError, out_of_range
+from scheduler.roles import ROLES
 
 if TYPE_CHECKING:
     from scheduler.config import Settings
 
 CHANNEL_LANGUAGE = "channel"
-WORKER_JOBS = (
-    "feeds_poll",
-    "remind_today",
-    "remind_unconfirmed",
-    "draft_next_week",
-    "report_deadlines",
-    "backup_nightly",
-    "weekly_digest",
-    "deliver_notifications",
-)
-ROLES = ("planner", "broadcaster", "supervisor", "admin")
-
-
-class ConfigError(TranslatableError):
-    """A configuration file that cannot be used; the message names the file and the key."""
-
-    code = "config"
 
 
 def check_rules(settings: Settings, where: str) -> None:
@@ -147,44 +132,8 @@ def check_report_layout(settings: Settings, where: str) -> None:
             )
 
 
-def check_worker(settings: Settings, where: str) -> None:
-    """Worker timings must be positive and consistent; jobs and roles must be known."""
-    w = settings.worker
-    for name in ("lease_seconds", "heartbeat_seconds", "heartbeat_max_age_seconds"):
-        if getattr(w, name) <= 0:
-            raise out_of_range(where, f"worker.{name}", "> 0")
-    if w.heartbeat_seconds * 2 > w.lease_seconds:
-        raise ConfigError(
-            N_("%(file)s: key '%(key)s' must be at most half of lease_seconds"),
-            code="config.worker.heartbeat",
-            file=where,
-            key="worker.heartbeat_seconds",
-        )
-    for job_id, job in w.jobs.items():
-        if job_id not in WORKER_JOBS:
-            raise ConfigError(
-                N_("%(file)s: unknown key '%(key)s'"),
-                code="config.unknown",
-                file=where,
-                key=f"worker.jobs.{job_id}",
-            )
-        if len(job.cron.split()) not in (5, 6):
-            raise ConfigError(
-                N_(
-                    "%(file)s: key '%(key)s' must have 5 fields"
-                    " (minute hour day month day_of_week) or 6 (second first)"
-                ),
-                code="config.worker.cron",
-                file=where,
-                key=f"worker.jobs.{job_id}.cron",
-            )
-        if job.misfire_grace_seconds < 1:
-            raise out_of_range(where, f"worker.jobs.{job_id}.misfire_grace_seconds", ">= 1")
-    _check_notifications(settings, where)
-
-
-def _check_notifications(settings: Settings, where: str) -> None:
-    """Notice recipients must have known roles; delivery attempts and backups must be sane."""
+def check_notifications(settings: Settings, where: str) -> None:
+    """Recipients name known roles; retries and backups are bounded."""
     n = settings.notifications
     for i, r in enumerate(n.recipients):
         if r.role not in ROLES:
@@ -204,24 +153,13 @@ def _check_notifications(settings: Settings, where: str) -> None:
         raise out_of_range(where, "backup.keep", ">= 1")
 
 
-def out_of_range(where: str, key: str, allowed: str) -> ConfigError:
-    """A value outside its range: `allowed` is written as numbers ("1..28", ">= 1")."""
-    return ConfigError(
-        N_("%(file)s: key '%(key)s' must be %(allowed)s"),
-        code="config.range",
-        file=where,
-        key=key,
-        allowed=allowed,
-    )
-
-
 MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 MP3_SAMPLE_RATES = (16000, 22050, 24000, 32000, 44100, 48000)
 
 
-def check_audio_feeds(settings: Settings, where: str) -> None:
-    """Audio and feed values must be usable (ranges an MP3 encoder and a poller accept)."""
-    a, f = settings.audio, settings.feeds
+def check_audio(settings: Settings, where: str) -> None:
+    """Audio values must be usable (ranges an MP3 encoder accepts)."""
+    a = settings.audio
     checks = [
         ("audio.target_lufs", -40.0 <= a.target_lufs <= -5.0, "-40..-5"),
         ("audio.max_true_peak_dbtp", -10.0 <= a.max_true_peak_dbtp <= 0.0, "-10..0"),
@@ -230,23 +168,7 @@ def check_audio_feeds(settings: Settings, where: str) -> None:
         ("audio.channels", a.channels in (1, 2), "1, 2"),
         ("audio.silence_threshold_db", -90.0 <= a.silence_threshold_db <= -20.0, "-90..-20"),
         ("audio.gap_seconds", 0.0 <= a.gap_seconds <= 30.0, "0..30"),
-        ("feeds.timeout_seconds", 0 < f.timeout_seconds <= 300, "> 0, <= 300"),
-        ("feeds.max_bytes", 1024 <= f.max_bytes <= 100_000_000, "1024..100000000"),
-        ("feeds.default_poll_minutes", 1 <= f.default_poll_minutes <= 10080, "1..10080"),
     ]
     for key, ok, what in checks:
         if not ok:
             raise out_of_range(where, key, what)
-
-
-def check_web(settings: Settings, where: str) -> None:
-    """Web limits must be positive."""
-    if not 1 <= settings.database.pool_size <= 200:
-        raise out_of_range(where, "database.pool_size", "1..200")
-    for name in ("session_hours", "login_max_failures", "login_window_minutes", "max_upload_mb"):
-        if getattr(settings.web, name) < 1:
-            raise out_of_range(where, f"web.{name}", ">= 1")
-    if not 0 <= settings.web.trusted_proxies <= 5:
-        raise out_of_range(where, "web.trusted_proxies", "0..5")
-    if not 1 <= settings.web.page_size <= 1000:
-        raise out_of_range(where, "web.page_size", "1..1000")

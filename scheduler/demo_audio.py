@@ -25,7 +25,7 @@ from content.assets import import_audio
 from content.media_models import AudioAsset
 from content.models import Programme
 from scheduler.config import Settings
-from scheduler.media import media_root, rendition_format
+from scheduler.media import media_root
 from scheduler.models import ScheduledItem, Slot
 from scheduler.periods import Week
 from scheduler.speech import reader as speech_reader
@@ -93,7 +93,7 @@ def add_demo_audio(
             )
         )
     )
-    root, fmt = media_root(settings), rendition_format(settings)
+    root, fmt = media_root(settings), settings.audio
     added = 0
     with tempfile.TemporaryDirectory(prefix="loa-demo-audio-") as tmp:
         for programme in programmes:

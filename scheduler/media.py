@@ -1,4 +1,4 @@
-"""Settings -> audio/content arguments: rendition format, media folder, feed polling."""
+"""Settings -> audio/content arguments: media folder, jingles, feed polling."""
 
 from __future__ import annotations
 
@@ -6,24 +6,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from audio import RenditionFormat
 from content.feeds.fetch import FetchLimits
 from content.feeds.store import PollOutcome, due_sources, poll_many
 from scheduler.config import Settings
-
-
-def rendition_format(settings: Settings) -> RenditionFormat:
-    """The broadcast rendition described by [audio] in config.toml."""
-    a = settings.audio
-    return RenditionFormat(
-        target_lufs=a.target_lufs,
-        max_true_peak_dbtp=a.max_true_peak_dbtp,
-        bitrate_kbps=a.bitrate_kbps,
-        sample_rate=a.sample_rate,
-        channels=a.channels,
-        trim_silence=a.trim_silence,
-        silence_threshold_db=a.silence_threshold_db,
-    )
 
 
 def media_root(settings: Settings) -> Path:

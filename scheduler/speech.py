@@ -12,7 +12,7 @@ from audio.speech import Voice, speak
 from content.speech import ProgrammeFields, SpeechSetup
 from scheduler.config import Settings
 from scheduler.errors import Invalid
-from scheduler.media import media_root, rendition_format
+from scheduler.media import media_root
 
 
 def voice(settings: Settings) -> Voice:
@@ -38,7 +38,7 @@ def speech_setup(settings: Settings) -> SpeechSetup:
         voice=voice(settings),
         reader=reader(settings),
         media_root=media_root(settings),
-        rendition=rendition_format(settings),
+        rendition=settings.audio,
         max_characters=settings.speech.max_characters,
     )
 

@@ -17,7 +17,8 @@ import migrations
 import web.catalogue  # noqa: F401 - installs the catalogues, as the CLI, app and worker do
 from content.db import make_engine, make_session_factory
 from migrations.metadata import target_metadata
-from scheduler.config import Settings, load_settings
+from scheduler.config import Settings
+from web.settings import load_app_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # Command output is asserted in English unless a test asks for a language (--lang vi, LOA_LANG);
@@ -140,4 +141,4 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     """The project's default config.toml."""
-    return load_settings(ROOT / "config.toml")
+    return load_app_settings(ROOT / "config.toml")

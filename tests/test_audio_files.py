@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from audio import AudioError, RenditionFormat, analyse, render
+from audio import AudioError, AudioSettings, analyse, render
 from audio.errors import EmptyAudio, InvalidHeader, Truncated
 from content.assets import import_audio
 from content.errors import InvalidContent
@@ -58,7 +58,7 @@ def test_every_file_imported_or_refused_with_nothing_stored(
     session: Session, tmp_path: Path
 ) -> None:
     """Through content.assets: rows, original, rendition and its loudness, or nothing at all."""
-    fmt = RenditionFormat()
+    fmt = AudioSettings()
     media = tmp_path / "media"
     for path in FILES:
         before = sorted(media.rglob("*")) if media.exists() else []

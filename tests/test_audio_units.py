@@ -11,7 +11,8 @@ from audio import analyse
 from audio.errors import InvalidHeader, ToolMissing, Truncated
 from audio.ffmpeg import ffmpeg_path
 from audio.wav import read_header
-from scheduler.config import ConfigError, parse_settings
+from scheduler.config import ConfigError
+from web.settings import parse_app_settings
 
 
 def _wav(
@@ -81,4 +82,4 @@ def test_ffmpeg_override_must_exist(monkeypatch: pytest.MonkeyPatch) -> None:
 )  # fmt: skip
 def test_audio_and_feed_config_validated(table: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        parse_settings(table, "test.toml")
+        parse_app_settings(table, "test.toml")

@@ -168,7 +168,7 @@ def _tone_wav(path: Path, seconds: float = 5.0) -> Path:
 @pytest.mark.skipif(not shutil.which("ffmpeg"), reason="audio import needs ffmpeg")
 def test_full_disk_during_an_upload_leaves_no_partial_file(session, tmp_path):
     """content.assets.import_audio into a media folder on a full tmpfs: error, nothing left."""
-    from audio.render import RenditionFormat
+    from audio.settings import AudioSettings
     from content.assets import import_audio
     from content.media_models import AudioAsset
 
@@ -176,7 +176,7 @@ def test_full_disk_during_an_upload_leaves_no_partial_file(session, tmp_path):
     with small_disk(tmp_path / "media", "256k") as disk:
         (disk / "earlier.mp3").write_bytes(b"x" * 1000)
         with pytest.raises(OSError) as info:
-            import_audio(session, disk, wav, "planner", RenditionFormat())
+            import_audio(session, disk, wav, "planner", AudioSettings())
         session.rollback()
         assert info.value.errno == errno.ENOSPC
         left = sorted(str(p.relative_to(disk)) for p in disk.rglob("*") if p.is_file())

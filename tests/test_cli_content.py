@@ -14,13 +14,13 @@ from sqlalchemy import func, select
 from content.db import make_engine, make_session_factory, transaction
 from content.media_models import AudioAsset, FeedItem
 from content.models import Programme
-from scheduler.config import load_settings
 from scheduler.periods import Week
 from scheduler.schedules import add_item, materialise_week
 from tests import factories
 from tests.audio_helpers import ebur128, reference_duration
 from tests.conftest import ROOT
 from web.cli import main
+from web.settings import load_app_settings
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ def test_slot_reels(loa: tuple[CliRunner, Path], testdata: Path, tmp_path: Path)
         code, out = _run(loa, "programmes", "add", "--title", title, "--topic", "ntm",
                          "--audio", str(_audio(testdata, name)))  # fmt: skip
         assert code == 0, out
-    settings = load_settings(loa[1])
+    settings = load_app_settings(loa[1])
     engine = make_engine(f"sqlite:///{tmp_path / 'loa.db'}")
     day = dt.date(2026, 11, 24)
     with transaction(make_session_factory(engine)) as s:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.config import ConfigError, load_settings, parse_settings
+from scheduler.config import ConfigError
 from tests.conftest import ROOT
+from web.settings import load_app_settings, parse_app_settings
 
 
 def base() -> dict:
@@ -50,7 +51,7 @@ def test_bad_values_name_the_key_and_file(mutate, message):
     data = base()
     mutate(data)
     with pytest.raises(ConfigError) as err:
-        parse_settings(data, "/etc/loa.toml")
+        parse_app_settings(data, "/etc/loa.toml")
     assert message in str(err.value)
     assert "/etc/loa.toml" in str(err.value)
 
@@ -59,9 +60,9 @@ def test_malformed_toml_and_missing_file(tmp_path: Path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[database\nurl = 1", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid TOML"):
-        load_settings(bad)
+        load_app_settings(bad)
     with pytest.raises(ConfigError, match="configuration file was not found"):
-        load_settings(tmp_path / "none.toml")
+        load_app_settings(tmp_path / "none.toml")
 
 
 def test_env_overrides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -69,15 +70,25 @@ def test_env_overrides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     other.write_text('[locale]\ntimezone = "Europe/Berlin"\n', encoding="utf-8")
     monkeypatch.setenv("LOA_CONFIG", str(other))
     monkeypatch.setenv("LOA_DATABASE_URL", "sqlite:////tmp/x.db")
-    s = load_settings()
+    s = load_app_settings()
     assert s.locale.timezone == "Europe/Berlin"
     assert s.database.url == "sqlite:////tmp/x.db"
     assert s.source == str(other)
+
+
+def test_database_url_from_env_keeps_pool_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """LOA_DATABASE_URL replaces the URL only: [database].pool_size still applies (production)."""
+    config = tmp_path / "loa.toml"
+    config.write_text('[database]\nurl = "sqlite:///a.db"\npool_size = 40\n', encoding="utf-8")
+    monkeypatch.setenv("LOA_DATABASE_URL", "postgresql://loa@db/loa")
+    s = load_app_settings(config)
+    assert s.database.url == "postgresql://loa@db/loa"
+    assert s.database.pool_size == 40
 
 
 def test_report_layout_text_is_cleaned_at_the_door():
     data = base()
     data["report_layout"].update(signer_name="  Nguye\u0302\u0303n Văn A ", sign_as="TL.",
                                  on_behalf_of="CHÁNH VĂN PHÒNG")  # fmt: skip
-    layout = parse_settings(data, "x.toml").report_layout
+    layout = parse_app_settings(data, "x.toml").report_layout
     assert layout.signer_name == "Nguyễn Văn A" and layout.sign_as == "TL."

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from audio import RenditionFormat
+from audio import AudioSettings
 from content.assets import (
     attach_to_programme,
     file_sha256,
@@ -25,7 +25,7 @@ from content.models import AuditEntry
 from tests import factories
 from tests.audio_helpers import ebur128, reference_duration
 
-FMT = RenditionFormat()
+FMT = AudioSettings()
 
 
 def _audio(testdata: Path, name: str) -> Path:

@@ -20,12 +20,12 @@ from content.media_models import FeedItem, FeedSource
 from content.models import Programme
 from scheduler.bulk.importer import import_rows
 from scheduler.bulk.tables import read_file
-from scheduler.config import parse_settings
 from scheduler.models import AdminUnit, Channel
 from scheduler.units.queries import list_units
 from scheduler.units.service import import_file
 from tests import factories as f
 from tests.conftest import ROOT
+from web.settings import parse_app_settings
 
 TITLE = "Xây dựng nông thôn mới ở bản Phìn Hồ"
 NFD = unicodedata.normalize("NFD", TITLE)
@@ -136,10 +136,10 @@ def test_feed_entries_in_a_legacy_encoding(session: Session, settings) -> None:
 
 def test_config_labels_are_nfc(settings) -> None:
     data = {"topics": {"ntm": {"vi": nfd("Nông thôn mới"), "en": "New rural development"}}}
-    parsed = parse_settings(data, "test.toml")
+    parsed = parse_app_settings(data, "test.toml")
     assert parsed.topics["ntm"].vi == "Nông thôn mới"
     with pytest.raises(ValueError, match="control character"):
-        parse_settings({"topics": {"x": {"vi": "a\x00", "en": "a"}}}, "test.toml")
+        parse_app_settings({"topics": {"x": {"vi": "a\x00", "en": "a"}}}, "test.toml")
 
 
 def _cli_url(engine: Engine, request: pytest.FixtureRequest) -> str:

@@ -19,12 +19,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from scheduler.config import Rule, Settings, load_settings
+from scheduler.config import Rule, Settings
 from scheduler.periods import Week, period_of_week
 from scheduler.planner.core import plan_facts
 from scheduler.planner.explain import STAGES
 from scheduler.planner.facts import ProgrammeFacts, SlotFacts, WeekFacts
 from scheduler.rules import AiringFacts, ChannelFacts, airing_counts, rule_covers_channel
+from web.settings import load_app_settings
 
 cp_model = pytest.importorskip("ortools.sat.python.cp_model")
 
@@ -64,7 +65,7 @@ def _rule(rng: random.Random, i: int, kind: str) -> Rule:
 def tight_instance(seed: int) -> tuple[Settings, WeekFacts]:
     """A week where airtime is scarce and rules overlap: greedy choices can be wrong."""
     rng = random.Random(seed)
-    base = load_settings()
+    base = load_app_settings()
     progs = {
         pid: ProgrammeFacts(pid, f"P{pid}", rng.choice(["tin", "chuyen_muc"]), "vi",
                             rng.choice([60, 120, 180, 240, 300, 360, 420]), "normal", True,
@@ -99,7 +100,7 @@ def instance(seed: int) -> tuple[Settings, WeekFacts]:
     if seed >= TIGHT_FROM:
         return tight_instance(seed)
     rng = random.Random(seed)
-    base = load_settings()
+    base = load_app_settings()
     progs: dict[int, ProgrammeFacts] = {}
     days = WEEK.days()
     for pid in range(1, rng.randint(5, 12) + 1):

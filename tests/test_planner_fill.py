@@ -18,11 +18,12 @@ import random
 
 import pytest
 
-from scheduler.config import Rule, Settings, load_settings
+from scheduler.config import Rule, Settings
 from scheduler.periods import Week, period_of_week
 from scheduler.planner.core import FactsPlan, plan_facts
 from scheduler.planner.facts import ProgrammeFacts, SlotFacts, WeekFacts
 from scheduler.rules import AiringFacts, ChannelFacts, airing_counts, rule_covers_channel
+from web.settings import load_app_settings
 
 WEEK = Week(2026, 51)
 WEEKS = 300
@@ -81,7 +82,7 @@ def random_week(seed: int, standing: bool) -> tuple[Settings, WeekFacts]:
     period = {1: others}
     rules = tuple(_rule(rng, i) for i in range(rng.randint(1, 3)))
     margin = MARGINS[seed % len(MARGINS)]
-    settings = dataclasses.replace(load_settings(), rules=rules)
+    settings = dataclasses.replace(load_app_settings(), rules=rules)
     facts = WeekFacts(WEEK, rules, 2, [ch], {1: slots}, progs, recent, period, margin)
     return settings, facts
 

@@ -11,11 +11,11 @@ from content.db import make_engine, make_session_factory
 from content.media_models import AudioAsset
 from content.models import Programme
 from content.script_models import ProgrammeScript
-from scheduler.config import load_settings
 from tests.audio_helpers import ebur128, reference_duration
 from tests.speech_helpers import espeak  # noqa: F401 - fixture
 from tests.test_cli_content import _run, loa  # noqa: F401 - fixture
 from web.cli import main
+from web.settings import load_app_settings
 
 NOTICE = "UBND xã thông báo: từ 7h30 ngày 05/12/2026 tạm dừng cấp nước trên QL3."
 
@@ -81,7 +81,7 @@ def test_programme_from_a_text_file_then_edited(loa, tmp_path: Path) -> None:  #
                       str(tmp_path / "notice.txt"))  # fmt: skip
     assert code == 0, text
     assert "added from text" in text and "waiting for approval" in text
-    settings = load_settings(config)
+    settings = load_app_settings(config)
     factory = make_session_factory(make_engine(settings.database.url, settings.base_dir))
     with factory() as session:  # closed before the next command needs the write lock
         p = session.scalar(select(Programme))

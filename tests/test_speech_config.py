@@ -7,9 +7,10 @@ import unicodedata
 import pytest
 
 from audio.reading import DEFAULT_ABBREVIATIONS
-from scheduler.config import ConfigError, parse_settings
+from scheduler.config import ConfigError
 from scheduler.speech import reader, voice
 from tests.test_config import base
+from web.settings import parse_app_settings
 
 
 def test_shipped_section_is_valid_and_agrees_with_the_built_in_table(settings):
@@ -46,7 +47,7 @@ def test_bad_speech_values_name_the_key_and_file(mutate, message):
     data = base()
     mutate(data)
     with pytest.raises(ConfigError) as err:
-        parse_settings(data, "/etc/loa.toml")
+        parse_app_settings(data, "/etc/loa.toml")
     assert message in str(err.value) and "/etc/loa.toml" in str(err.value)
 
 
@@ -56,7 +57,7 @@ def test_piper_model_relative_to_the_config_file(tmp_path):
     (tmp_path / "voices" / "vi.onnx.json").write_text("{}")
     data = base()
     data["speech"].update(backend="piper", piper_model="voices/vi.onnx", voice="any")
-    settings = parse_settings(data, str(tmp_path / "loa.toml"), base_dir=str(tmp_path))
+    settings = parse_app_settings(data, str(tmp_path / "loa.toml"), base_dir=str(tmp_path))
     assert voice(settings).piper_model == str(tmp_path / "voices" / "vi.onnx")
 
 
@@ -64,7 +65,7 @@ def test_abbreviations_enter_as_nfc_and_extend_the_defaults():
     data = base()
     key = unicodedata.normalize("NFD", "HĐTN")
     data["speech"]["abbreviations"][key] = unicodedata.normalize("NFD", "Hội đồng thi đua")
-    settings = parse_settings(data, "/etc/loa.toml")
+    settings = parse_app_settings(data, "/etc/loa.toml")
     assert settings.speech.abbreviations["HĐTN"] == "Hội đồng thi đua"
     assert reader(settings).read("HĐTN xã, UBND") == "Hội đồng thi đua xã, Ủy ban nhân dân."
 
@@ -72,7 +73,7 @@ def test_abbreviations_enter_as_nfc_and_extend_the_defaults():
 def test_section_may_be_absent():
     data = base()
     del data["speech"]
-    settings = parse_settings(data, "/etc/loa.toml")
+    settings = parse_app_settings(data, "/etc/loa.toml")
     assert reader(settings).read("MTTQ") == "Mặt trận Tổ quốc."
 
 

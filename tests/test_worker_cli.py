@@ -7,9 +7,10 @@ from click.testing import CliRunner
 
 import migrations
 from content.db import make_engine
-from scheduler.config import ConfigError, parse_settings
+from scheduler.config import ConfigError
 from tests.worker_helpers import config_data, write_config
 from web.cli import main
+from web.settings import parse_app_settings
 
 
 @pytest.mark.parametrize(
@@ -39,7 +40,7 @@ def test_bad_worker_config_names_the_key(change, message):
     data = config_data()
     change(data)
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
-        parse_settings(data, "bad.toml")
+        parse_app_settings(data, "bad.toml")
 
 
 def test_run_job_once_then_skipped_and_status(tmp_path):

@@ -10,15 +10,15 @@ import pytest
 from sqlalchemy import select
 
 from content.db import make_session_factory
-from scheduler.config import load_settings
 from scheduler.periods import Week, local_date_of
 from scheduler.schedules import add_item, materialise_week, publish_week
 from scheduler.worker.models import JobRun
 from tests import factories as f
 from tests.conftest import BACKENDS, ROOT
 from tests.process_helpers import PrivateDatabase, config_for, scalar, wait_for, workers
+from web.settings import load_app_settings
 
-ZONE = load_settings(ROOT / "config.toml").zone
+ZONE = load_app_settings(ROOT / "config.toml").zone
 
 
 @pytest.fixture(params=BACKENDS)
@@ -35,7 +35,7 @@ def _second_soon(lead: float = 3.0) -> tuple[str, dt.datetime]:
 
 
 def _station_with_today(db: PrivateDatabase) -> int:
-    settings = load_settings(ROOT / "config.toml")
+    settings = load_app_settings(ROOT / "config.toml")
     today = local_date_of(dt.datetime.now(dt.UTC), ZONE)
     with make_session_factory(db.engine)() as s:
         province = f.unit(s, "Tỉnh Thử", level="province", code="91")

@@ -12,10 +12,11 @@ import tomli_w
 from sqlalchemy.engine import Engine
 
 from content.db import make_session_factory
-from scheduler.config import Settings, parse_settings
+from scheduler.config import Settings
 from scheduler.worker.clock import FixedClock
 from scheduler.worker.runner import WorkerContext, install
 from tests.conftest import ROOT
+from web.settings import parse_app_settings
 
 
 def config_data(
@@ -43,7 +44,7 @@ def make_settings(base_dir: Path, **kwargs: Any) -> Settings:
         data["notifications"].update(notifications)
     if backup:
         data["backup"].update(backup)
-    return parse_settings(data, "test-config", base_dir=str(base_dir))
+    return parse_app_settings(data, "test-config", base_dir=str(base_dir))
 
 
 def write_config(path: Path, database_url: str, **kwargs: Any) -> Path:

@@ -19,12 +19,15 @@ PLAN = "plan"  # edit and publish schedules
 CONFIRM = "confirm"  # confirm airings, log unplanned ones
 ADMIN = "admin"  # users, units, channels, patterns
 SUPERVISE = "supervise"  # compliance of an area, reports, exports
+AGENT = "agent"  # a station agent: its own channel's schedule, audio, as-run log and health
 ROLE_ACTIONS = {
     "admin": {READ, PLAN, CONFIRM, ADMIN, SUPERVISE},
     "planner": {READ, PLAN, SUPERVISE},
     "broadcaster": {READ, CONFIRM},
     "supervisor": {READ, SUPERVISE},
+    "agent": {AGENT},
 }
+CHANNEL_BOUND = ("broadcaster", "agent")  # roles scoped to a list of channels
 
 
 @dataclass
@@ -38,6 +41,7 @@ class Principal:
     unit_id: int | None = None
     channel_ids: frozenset[int] = frozenset()
     via_token: bool = False
+    agent_id: int | None = None
     _unit_ids: frozenset[int] | None = field(default=None, repr=False)
 
     def may(self, action: str) -> bool:
@@ -48,7 +52,7 @@ class Principal:
         """Units in scope (None = everywhere, for admins)."""
         if self.role == "admin":
             return None
-        if self.role == "broadcaster":
+        if self.role in CHANNEL_BOUND:
             return frozenset()
         if self._unit_ids is None:
             ids = subtree_ids(session, self.unit_id) if self.unit_id is not None else []
@@ -59,7 +63,7 @@ class Principal:
         """Channel ids in scope (None = all channels)."""
         if self.role == "admin":
             return None
-        if self.role == "broadcaster":
+        if self.role in CHANNEL_BOUND:
             return self.channel_ids
         units = self.unit_ids(session) or frozenset()
         if not units:
@@ -71,7 +75,7 @@ class Principal:
         """True when the channel lies in this principal's scope."""
         if self.role == "admin":
             return True
-        if self.role == "broadcaster":
+        if self.role in CHANNEL_BOUND:
             return channel.id in self.channel_ids
         units = self.unit_ids(session) or frozenset()
         return channel.unit_id in units
@@ -80,7 +84,7 @@ class Principal:
         """Like covers_channel, without loading the channel for admins and broadcasters."""
         if self.role == "admin":
             return True
-        if self.role == "broadcaster":
+        if self.role in CHANNEL_BOUND:
             return channel_id in self.channel_ids
         channel = session.get(Channel, channel_id)
         return channel is not None and self.covers_channel(session, channel)

@@ -12,8 +12,9 @@ from audio.messages import N_
 from content import audit
 from scheduler.errors import Invalid, NotFound
 from scheduler.models import AdminUnit, Channel
+from scheduler.roles import ROLES
 from scheduler.units.text import fold, vi_sort_key
-from web.models import ROLES, User, UserChannel
+from web.models import User, UserChannel
 
 SEARCH_LIMIT = 30
 SCOPED_BY_UNIT = ("planner", "supervisor")

@@ -14,7 +14,8 @@ from content import audit
 from content.db import utcnow
 from scheduler.errors import N_, Conflict, Invalid, NotFound
 from scheduler.models import AdminUnit, Channel
-from web.models import ROLES, ApiToken, LoginFailure, User, UserChannel
+from scheduler.roles import ROLES
+from web.models import ApiToken, LoginFailure, User, UserChannel
 
 MIN_PASSWORD = 10
 # werkzeug's scrypt (memory-hard); tests switch to a cheap method to stay fast.

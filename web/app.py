@@ -14,17 +14,17 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from content.db import make_engine, make_session_factory, read_only_session_factory
-from scheduler.config import Settings, load_settings
 from web.assets import init_assets
 from web.db import init_db
 from web.i18n import init_i18n
 from web.problems import init_errors
 from web.security import csrf_token, init_security
+from web.settings import AppSettings, load_app_settings
 
 log = logging.getLogger("loa.web")
 
 
-def _secret_key(settings: Settings) -> str:
+def _secret_key(settings: AppSettings) -> str:
     """LOA_SECRET_KEY, else the key file (created with a random key on first start)."""
     env = os.environ.get("LOA_SECRET_KEY")
     if env:
@@ -45,12 +45,12 @@ POOL_OVERFLOW = 4
 
 
 def create_app(
-    settings: Settings | None = None,
+    settings: AppSettings | None = None,
     engine: Engine | None = None,
     overrides: dict[str, Any] | None = None,
 ) -> Flask:
     """Build the web app on the given settings and engine (read config.toml when absent)."""
-    settings = settings or load_settings()
+    settings = settings or load_app_settings()
     engine = engine or make_engine(
         settings.database.url,
         settings.base_dir,
@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.media import bp as media_bp
     from web.views.admin import bp as admin_bp
     from web.views.auth import bp as auth_bp
+    from web.views.emergency import bp as emergency_bp
     from web.views.home import bp as home_bp
     from web.views.library import bp as library_bp
     from web.views.notices import bp as notices_bp
@@ -120,3 +121,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api)
     app.register_blueprint(health_bp)
     app.register_blueprint(notices_bp)
+    app.register_blueprint(emergency_bp)

@@ -75,6 +75,14 @@ def fmt_time(instant: dt.datetime | None) -> str:
     return f"{instant.astimezone(zone):%H:%M}"
 
 
+def fmt_time_seconds(instant: dt.datetime | None) -> str:
+    """Local HH:MM:SS of an aware instant (proof of air)."""
+    if instant is None:
+        return ""
+    zone = current_app.config["LOA_SETTINGS"].zone
+    return f"{instant.astimezone(zone):%H:%M:%S}"
+
+
 def fmt_datetime(instant: dt.datetime | None) -> str:
     """Local dd/mm/yyyy HH:MM of an aware instant."""
     if instant is None:
@@ -103,6 +111,7 @@ def init_i18n(app: Flask) -> None:
         weekday_date=fmt_day,
         week_label=fmt_week,
         hhmm=fmt_time,
+        hhmmss=fmt_time_seconds,
         datetime_local=fmt_datetime,
     )
     app.jinja_env.globals.update(lang=lang, label=label, LANGUAGES=LANGUAGES)

@@ -10,8 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from content.db import Base, utcnow
 from scheduler.models import AdminUnit, Channel
 
-ROLES = ("admin", "planner", "broadcaster", "supervisor")
-
 
 class User(Base):
     """A person who signs in; role decides what they may do, unit or channels where."""

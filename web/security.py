@@ -6,11 +6,14 @@ import hmac
 import secrets
 import threading
 import time
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request, session
 from sqlalchemy import select
 
 from audio.messages import N_, message
+from scheduler.fleet.credentials import TOKEN_PREFIX as AGENT_TOKEN_PREFIX
+from scheduler.models import StationAgent
 from web.access import Principal
 from web.accounts import token_digest
 from web.db import db
@@ -77,6 +80,10 @@ def _from_token(header: str) -> Principal:
     principal = cache.get(digest)
     if principal is not None:
         return principal
+    if token.strip().startswith(AGENT_TOKEN_PREFIX):
+        principal = _agent_principal(digest)
+        cache.put(digest, principal)
+        return principal
     row = db().scalar(
         select(ApiToken).where(ApiToken.digest == digest, ApiToken.revoked_at.is_(None))
     )
@@ -89,6 +96,26 @@ def _from_token(header: str) -> Principal:
     return principal
 
 
+def _agent_principal(digest: str) -> Principal:
+    """A station agent's credential: bound to its one channel, allowed only the agent API."""
+    agent = db().scalar(
+        select(StationAgent).where(StationAgent.digest == digest, StationAgent.revoked_at.is_(None))
+    )
+    if agent is None:
+        raise ApiProblem(
+            401, message(N_("The access token is unknown or was revoked")), "unauthenticated"
+        )
+    return Principal(
+        user_id=0,
+        username=f"agent:{agent.id}",
+        display_name=agent.name,
+        role="agent",
+        channel_ids=frozenset({agent.channel_id}),
+        via_token=True,
+        agent_id=agent.id,
+    )
+
+
 def _from_session() -> Principal | None:
     uid = session.get("uid")
     if uid is None:
@@ -98,6 +125,23 @@ def _from_session() -> Principal | None:
         session.clear()
         return None
     return principal_of(user)
+
+
+def safe_next(target: str | None) -> str | None:
+    """A same-site path to go to after a form (sign-in, language), else None: no open redirect.
+
+    Browsers drop tabs and line breaks inside URLs and read a backslash as a slash, so
+    `/\t/evil.example` would become `//evil.example`: any control character or backslash is
+    refused outright, and what is left must be a path with neither scheme nor host.
+    """
+    if not target or len(target) > 2000 or not target.startswith("/"):
+        return None
+    if "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return None
+    return target
 
 
 def csrf_token() -> str:
@@ -153,4 +197,8 @@ def init_security(app: Flask) -> None:
         h.setdefault("Referrer-Policy", "same-origin")
         if "Cache-Control" not in h and request.endpoint != "static":
             h["Cache-Control"] = "no-store"
+        elif g.get("principal") is not None and response.cache_control.public:
+            # What a signed-in user downloads (media, reports) is theirs: no shared cache keeps it.
+            response.cache_control.public = False
+            response.cache_control.private = True
         return response

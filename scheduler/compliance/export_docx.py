@@ -210,6 +210,7 @@ def _content(doc: DocxDocument, report: Report, settings: Settings) -> None:
         grid(doc, ["Nhóm", "Nội dung", "Số lượt phát", "Số phút"], rows, [2.5, 7.5, 3.0, 3.0])
     else:
         para(doc, "Trong kỳ chưa có lượt phát nào được xác nhận.", indent=True)
+    _emergencies(doc, report, settings)
     para(doc, "V. ĐỀ XUẤT, KIẾN NGHỊ", 13, bold=True)
     para(
         doc,
@@ -217,6 +218,26 @@ def _content(doc: DocxDocument, report: Report, settings: Settings) -> None:
         "nhật ký phát sóng; các đơn vị liên quan phối hợp cung cấp nội dung.",
         indent=True,
     )
+
+
+def _emergencies(doc: DocxDocument, report: Report, settings: Settings) -> None:
+    """Emergency broadcasts of the period: a table of their own, outside the rules' counts."""
+    if not report.emergencies:
+        return
+    para(
+        doc,
+        f"Trong kỳ có {num(len(report.emergencies))} tin khẩn (tính riêng, không tính vào "
+        "mức độ đạt chỉ tiêu tần suất phát sóng):",
+        indent=True,
+    )
+    rows = [
+        [str(i), f"{e.effective_at.astimezone(settings.zone):%H:%M %d/%m/%Y}", e.title,
+         num(e.stations), num(e.aired),
+         f"{num(e.within_deadline)} ({pct(e.within_deadline / e.stations)})"]
+        for i, e in enumerate(report.emergencies, start=1)
+    ]  # fmt: skip
+    headers = ["STT", "Thời điểm", "Tin khẩn", "Số đài", "Đã phát", "Trong thời hạn"]
+    grid(doc, headers, rows, [1.0, 3.0, 6.0, 1.8, 1.8, 2.9])
 
 
 def _notes(doc: DocxDocument, report: Report) -> None:

@@ -141,6 +141,19 @@ def _summary(wb: Workbook, report: Report, settings: Settings, t: Reader) -> Non
             cell.font = HEADER_FONT
 
 
+def _emergency_sheet(wb: Workbook, report: Report, settings: Settings, t: Reader) -> None:
+    """The period's emergency broadcasts over the report's stations."""
+    _sheet(
+        wb,
+        t(N_("Emergency broadcasts")),
+        [(t(N_("Issued at")), 18, "DD/MM/YYYY HH:MM"), (t(N_("Broadcast")), 40, None),
+         (t(N_("Stations")), 10, INT), (t(N_("Aired")), 10, INT),
+         (t(N_("Aired within the deadline")), 14, INT)],
+        [(e.effective_at.astimezone(settings.zone).replace(tzinfo=None), e.title, e.stations,
+          e.aired, e.within_deadline) for e in report.emergencies],
+    )  # fmt: skip
+
+
 def report_workbook(report: Report, settings: Settings, reader: Reader | None = None) -> Workbook:
     """The periodic report as a workbook, one sheet per part, in the reader's language."""
     t = reader or Reader()
@@ -192,6 +205,8 @@ def report_workbook(report: Report, settings: Settings, reader: Reader | None = 
          (t(N_("Minutes")), 12, DEC)],
         content,
     )  # fmt: skip
+    if report.emergencies:  # counted apart from the rules: a sheet of their own
+        _emergency_sheet(wb, report, settings, t)
     _sheet(
         wb,
         t(N_("Planned and aired")),

@@ -23,6 +23,7 @@ from scheduler.compliance.rollup import (
 )
 from scheduler.compliance.words_vi import period_title, unit_type_key
 from scheduler.config import Settings
+from scheduler.emergency.proof import PeriodLine, period_lines
 from scheduler.models import Airing, ScheduledItem, Slot, WeekSchedule
 from scheduler.periods import Period
 
@@ -80,6 +81,8 @@ class Report:
     commune_types: dict[str, tuple[int, int]] = field(default_factory=dict)
     # Rule periods still in progress when the report was built (shown apart, never as missed).
     in_progress: list[str] = field(default_factory=list)
+    # Emergency broadcasts of the period, counted apart from the rules (their own table).
+    emergencies: list[PeriodLine] = field(default_factory=list)
 
     @property
     def rules_in_area(self) -> list[str]:
@@ -338,4 +341,15 @@ def build_report(
         by_language=languages,
         commune_types=commune_types(result),
         in_progress=in_progress(result),
+        emergencies=_emergencies(session, settings, window, ids),
     )
+
+
+def _emergencies(
+    session: Session, settings: Settings, window: Period, channel_ids: list[int] | None
+) -> list[PeriodLine]:
+    """The period's emergency broadcasts over the report's stations (local calendar dates)."""
+    zone = settings.zone
+    start = dt.datetime.combine(window.start, dt.time(), tzinfo=zone)
+    end = dt.datetime.combine(window.end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    return period_lines(session, channel_ids, start, end)

@@ -1,6 +1,7 @@
 """Scheduler tables: units, channels, slot patterns, weekly schedules, the airing log and the
 report archive."""
 
+from scheduler.models.agents import PLAYOUT_STATUSES, PlayoutRecord, StationAgent
 from scheduler.models.airings import AIRING_SOURCES, AIRING_STATUSES, Airing
 from scheduler.models.channels import Channel, ChannelLanguage, LoudspeakerCluster, SlotPattern
 from scheduler.models.reports import REPORT_FORMATS, FiledReport, FiledReportFile
@@ -11,6 +12,7 @@ __all__ = [
     "AIRING_SOURCES",
     "AIRING_STATUSES",
     "LEVELS",
+    "PLAYOUT_STATUSES",
     "REPORT_FORMATS",
     "SCHEDULE_STATES",
     "STRUCTURES",
@@ -21,8 +23,10 @@ __all__ = [
     "FiledReport",
     "FiledReportFile",
     "LoudspeakerCluster",
+    "PlayoutRecord",
     "ScheduledItem",
     "Slot",
     "SlotPattern",
+    "StationAgent",
     "WeekSchedule",
 ]

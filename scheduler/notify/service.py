@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, select, update
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -130,6 +131,32 @@ def webhook_payload(note: Notification) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class NoticeReader:
+    """Whose notices: a role within units and channels (everywhere: admins), and a user name."""
+
+    role: str
+    unit_ids: list[int] | None = None
+    channel_ids: list[int] | None = None
+    user_name: str | None = None
+    everywhere: bool = False
+
+    def visible(self) -> ColumnElement[bool]:
+        """The SQL condition of the notices this reader may see (and mark read)."""
+        scope: list[ColumnElement[bool]] = [
+            Notification.unit_id.is_(None) & Notification.channel_id.is_(None)
+        ]
+        if self.everywhere:
+            scope.append(Notification.id.is_not(None))
+        if self.unit_ids:
+            scope.append(Notification.unit_id.in_(self.unit_ids))
+        if self.channel_ids:
+            scope.append(Notification.channel_id.in_(self.channel_ids))
+        by_role = (Notification.role == self.role) & Notification.user_name.is_(None)
+        named = Notification.user_name == self.user_name if self.user_name else false()
+        return or_(by_role & or_(*scope), named)
+
+
 def inbox(
     session: Session,
     role: str,
@@ -140,31 +167,21 @@ def inbox(
     everywhere: bool = False,
 ) -> list[Notification]:
     """Notices for a user: by role within their units and channels, or to them by name."""
-    scope: list[ColumnElement[bool]] = [
-        Notification.unit_id.is_(None) & Notification.channel_id.is_(None)
-    ]
-    if everywhere:
-        scope.append(Notification.id.is_not(None))
-    if unit_ids:
-        scope.append(Notification.unit_id.in_(unit_ids))
-    if channel_ids:
-        scope.append(Notification.channel_id.in_(channel_ids))
-    query = select(Notification).where(
-        or_(
-            (Notification.role == role) & Notification.user_name.is_(None) & or_(*scope),
-            Notification.user_name == user_name if user_name else false(),
-        )
-    )
+    reader = NoticeReader(role, unit_ids, channel_ids, user_name, everywhere)
+    query = select(Notification).where(reader.visible())
     return list(session.scalars(query.order_by(Notification.created_at.desc()).limit(limit)))
 
 
 def mark_read(
-    session: Session, notification_id: int, now: dt.datetime, role: str | None = None
-) -> None:
-    """Mark one notice as read (only one addressed to role, when given)."""
-    query = update(Notification).where(
-        Notification.id == notification_id, Notification.read_at.is_(None)
+    session: Session, notification_id: int, now: dt.datetime, reader: NoticeReader
+) -> bool:
+    """Mark one notice the reader may see as read; False when there is none (or out of scope)."""
+    note = session.scalar(
+        select(Notification).where(Notification.id == notification_id, reader.visible())
     )
-    if role is not None:
-        query = query.where(Notification.role == role)
-    session.execute(query.values(read_at=now))
+    if note is None:
+        return False
+    if note.read_at is None:
+        note.read_at = now
+    session.flush()
+    return True

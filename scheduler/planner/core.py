@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scheduler.config import Settings
+from scheduler.config import Label, Settings
 from scheduler.periods import period_of_week
 from scheduler.planner.explain import Shortfall, explain, funnel
 from scheduler.planner.facts import (
@@ -128,7 +128,7 @@ def plan_facts(
     """Plan every channel of the facts (pure: no database)."""
     builder = ProblemBuilder(facts, fill)
     out = FactsPlan()
-    names = {r.id: r.name_vi for r in facts.rules}
+    names = {r.id: Label(r.name_vi, r.name_en) for r in facts.rules}
     # The exact search is bounded per channel and, so that a pathological area cannot stall a
     # run, over the whole run: once spent, channels get the greedy plan (cause search_limit).
     left = None if budget is None else budget * RUN_BUDGET_CHANNELS
@@ -164,10 +164,10 @@ def plan_facts(
                 for j in range(len(views))
                 if j != i and plan.met_minimum(problem.needs, j) and problem.needs[j].minimum > 0
             ]
-            cause, vi, en = explain(settings, facts, view, ch, fun, goal, level, reason, others)
+            cause, why = explain(settings, facts, view, ch, fun, goal, level, reason, others)
             scale = 60 if view.rule.count == "minutes" else 1
             out.shortfalls.append(
                 Shortfall(ch.id, view.rule.id, level, goal / scale, plan.gained[i] / scale,
-                          cause, vi, en)
+                          cause, why)
             )  # fmt: skip
     return out

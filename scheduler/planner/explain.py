@@ -1,4 +1,4 @@
-"""Why a rule could not be met on a channel, in words a planner understands (Vietnamese, English).
+"""Why a rule could not be met on a channel, in words a planner understands (catalogue messages).
 
 The library is narrowed step by step, the way a planner would look for a programme: what the rule
 asks for, in a language the channel airs, approved, valid that week, short enough for the free
@@ -8,9 +8,13 @@ When every step leaves enough, the cause is airtime: alone, or together with the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from scheduler.config import Rule, Settings
+from audio.messages import N_, Joined, Localized, Message, message, render_in
+from scheduler.config import Label, Rule, Settings
+from scheduler.periods import Week
 from scheduler.planner.facts import ProgrammeFacts, RuleView, WeekFacts
 from scheduler.rules import ChannelFacts
 
@@ -27,17 +31,21 @@ class Shortfall:
     needed: float  # in the rule's measure (airings, programmes or minutes) this week
     planned: float
     cause: str  # a STAGES entry, no_slots, airtime, joint, search_limit
-    text_vi: str
-    text_en: str
+    reason: Message
 
     def in_language(self, language: str) -> str:
         """The explanation in `language` (a message parameter renders so)."""
-        return self.text_en if language == "en" else self.text_vi
+        return render_in(self.reason, language)
 
+    @property
+    def text_vi(self) -> str:
+        """The explanation in Vietnamese."""
+        return self.in_language("vi")
 
-def _label(settings: Settings, table: str, code: str, lang: str) -> str:
-    names = getattr(settings, table).get(code)
-    return getattr(names, lang) if names else code
+    @property
+    def text_en(self) -> str:
+        """The explanation in English."""
+        return self.in_language("en")
 
 
 def _lower_first(text: str) -> str:
@@ -49,34 +57,70 @@ def _minutes(seconds: float) -> str:
     return f"{m:.0f}" if abs(m - round(m)) < 0.05 else f"{m:.1f}"
 
 
-def describe(settings: Settings, rule: Rule, ch: ChannelFacts, lang: str) -> str:
+@dataclass(frozen=True)
+class _Either:
+    """Configured names joined with "or"; lower-cased first letters where the language wants."""
+
+    names: tuple[Localized, ...]
+    lower: tuple[str, ...] = ("vi", "en")
+
+    def in_language(self, language: str) -> str:
+        """The names in `language`, joined with the catalogue's "or"."""
+        shown = [n.in_language(language) for n in self.names]
+        if language in self.lower:
+            shown = [_lower_first(n) for n in shown]
+        either = render_in(Message(N_("or")), language)
+        return f" {either} ".join(shown)
+
+
+@dataclass(frozen=True)
+class _Each:
+    """The Vietnamese particle "đều" before a negative said of several programmes (no English)."""
+
+    several: bool
+
+    def in_language(self, language: str) -> str:
+        """ "đều " in Vietnamese when several programmes are meant; nothing in English."""
+        return "đều " if self.several and language == "vi" else ""
+
+
+@dataclass(frozen=True)
+class _Words:
+    """Messages shown one after another, separated by a space (a noun phrase and its modifiers)."""
+
+    parts: tuple[Any, ...]
+
+    def in_language(self, language: str) -> str:
+        """Each part rendered in `language`, joined by spaces."""
+        return " ".join(render_in(p, language) for p in self.parts)
+
+
+def _labels(settings: Settings, table: str, codes: Sequence[str]) -> tuple[Localized, ...]:
+    names = getattr(settings, table)
+    return tuple(names.get(c) or Label(c, c) for c in codes)
+
+
+def describe(settings: Settings, rule: Rule, ch: ChannelFacts) -> _Words:
     """What the rule asks for, as a noun phrase ("chương trình về NTM bằng tiếng H'Mông")."""
-    vi = lang == "vi"
-    kinds = [
-        _lower_first(_label(settings, "programme_types", t, lang)) for t in rule.programme_types
-    ]
-    head = " hoặc ".join(kinds) if vi and kinds else ("chương trình" if vi else "")
-    if not vi:
-        head = " or ".join(kinds) if kinds else "programme"
-    parts = [head]
+    kinds = _labels(settings, "programme_types", rule.programme_types)
+    parts: list[Any] = [_Either(kinds) if kinds else Message(N_("programme"))]
     if rule.topics:
-        topics = [_label(settings, "topics", t, lang) for t in rule.topics]
-        parts.append(("về " + " hoặc ".join(topics)) if vi else ("on " + " or ".join(topics)))
+        topics = _Either(_labels(settings, "topics", rule.topics), lower=())
+        parts.append(message(N_("on %(topics)s"), topics=topics))
     langs = [code for code in rule.languages if code != "channel"]
     if rule.uses_channel_language:
         langs += sorted(ch.minority_languages)
     if langs:
-        names = [_label(settings, "languages", code, lang) for code in langs]
-        names = [_lower_first(n) for n in names] if vi else names
-        parts.append(("bằng " + " hoặc ".join(names)) if vi else ("in " + " or ".join(names)))
+        names = _Either(_labels(settings, "languages", langs), lower=("vi",))
+        parts.append(message(N_("in %(languages)s"), languages=names))
     lo, hi = rule.min_duration_minutes, rule.max_duration_minutes
     if lo is not None and hi is not None:
-        parts.append(f"dài từ {lo:g} đến {hi:g} phút" if vi else f"of {lo:g} to {hi:g} minutes")
+        parts.append(message(N_("of %(lo)s to %(hi)s minutes"), lo=f"{lo:g}", hi=f"{hi:g}"))
     elif lo is not None:
-        parts.append(f"dài ít nhất {lo:g} phút" if vi else f"of at least {lo:g} minutes")
+        parts.append(message(N_("of at least %(lo)s minutes"), lo=f"{lo:g}"))
     elif hi is not None:
-        parts.append(f"dài không quá {hi:g} phút" if vi else f"of at most {hi:g} minutes")
-    return " ".join(parts)
+        parts.append(message(N_("of at most %(hi)s minutes"), hi=f"{hi:g}"))
+    return _Words(tuple(parts))
 
 
 @dataclass
@@ -144,19 +188,45 @@ def _mask(free: dict[int, int]) -> int:
     return mask
 
 
-def _have(rule: Rule, units: int, lang: str) -> str:
+def _have(rule: Rule, units: int) -> Message | str:
     """How much of the library is left: a count, or minutes for a minutes rule."""
     if rule.count == "minutes":
-        return f"{_minutes(units)} " + ("phút" if lang == "vi" else "minutes of")
+        return message(N_("%(minutes)s minutes of"), minutes=_minutes(units))
     return str(units)
 
 
-def _amount(rule: Rule, units: float, lang: str) -> str:
+def _amount(rule: Rule, units: float) -> Message:
     if rule.count == "minutes":
-        return f"{_minutes(units)} " + ("phút" if lang == "vi" else "minutes")
-    if lang == "vi":
-        return f"{units:g} " + ("lần phát" if rule.count == "airings" else "chương trình")
-    return f"{units:g} " + ("airings" if rule.count == "airings" else "programmes")
+        return message(N_("%(minutes)s minutes"), minutes=_minutes(units))
+    if rule.count == "airings":
+        return message(N_("%(n)s airings"), n=f"{units:g}")
+    return message(N_("%(n)s programmes"), n=f"{units:g}")
+
+
+def _found(
+    settings: Settings, rule: Rule, ch: ChannelFacts, fun: Funnel, week: Week, n: int
+) -> tuple[list[Message], dict[str, Message]]:
+    """What each narrowing step keeps, as a phrase ("approved"), by stage after "content"."""
+    langs = _Either(_labels(settings, "languages", sorted(ch.languages)), lower=("vi",))
+    return [
+        message(N_("in %(languages)s"), languages=langs),
+        Message(N_("approved")),
+        message(N_("valid in week %(week)s"), week=week),
+        message(
+            N_("no longer than %(minutes)s minutes (the largest free airtime in one slot)"),
+            minutes=_minutes(fun.longest_free),
+        ),
+        message(N_("not aired on this channel within %(n)s weeks before or after"), n=n),
+    ], {
+        "language": message(N_("none is in %(languages)s"), languages=langs),
+        "approval": Message(N_("none is approved")),
+        "validity": message(N_("none is valid in week %(week)s"), week=week),
+        "length": message(
+            N_("all are longer than %(minutes)s minutes, the largest free airtime in one slot"),
+            minutes=_minutes(fun.longest_free),
+        ),
+        "repeat": message(N_("all aired on this channel within %(n)s weeks before or after"), n=n),
+    }
 
 
 def explain(  # noqa: PLR0913 - all the facts one sentence about a rule draws on
@@ -168,112 +238,61 @@ def explain(  # noqa: PLR0913 - all the facts one sentence about a rule draws on
     need: int,
     level: str,
     solver_reason: str | None,
-    others: list[str],
-) -> tuple[str, str, str]:
-    """The cause code and its Vietnamese and English sentences."""
+    others: Sequence[Localized],
+) -> tuple[str, Message]:
+    """The cause code and the sentence that explains it."""
     rule = view.rule
     week = facts.week
-    n = facts.no_repeat_weeks
     if not facts.slots.get(ch.id):
-        return (
-            "no_slots",
-            f"đài không có khung giờ phát sóng nào trong tuần {week}",
-            f"the channel has no slot in week {week}",
-        )
+        return "no_slots", message(N_("the channel has no slot in week %(week)s"), week=week)
     stage = fun.first_short(need)
     if stage is not None:
-        vi_bits = [describe(settings, rule, ch, "vi")]
-        en_bits = [describe(settings, rule, ch, "en")]
-        order = STAGES.index(stage)
-        langs_vi = " hoặc ".join(
-            _lower_first(_label(settings, "languages", c, "vi")) for c in sorted(ch.languages)
-        )
-        langs_en = " or ".join(_label(settings, "languages", c, "en") for c in sorted(ch.languages))
-        extra = [
-            ("bằng " + langs_vi, "in " + langs_en),
-            ("được duyệt", "approved"),
-            (f"còn hiệu lực trong tuần {week}", f"valid in week {week}"),
-            (
-                f"dài không quá {_minutes(fun.longest_free)} phút (chỗ trống lớn nhất trong một "
-                "khung giờ)",
-                f"no longer than {_minutes(fun.longest_free)} minutes (the largest free airtime "
-                "in one slot)",
-            ),
-            (
-                f"chưa phát trên đài này trong {n} tuần trước và sau",
-                f"not aired on this channel within {n} weeks before or after",
-            ),
-        ]
-        m = _minutes(fun.longest_free)
-        negative = {
-            "language": (f"không bằng {langs_vi}", f"none is in {langs_en}"),
-            "approval": ("chưa được duyệt", "none is approved"),
-            "validity": (f"không còn hiệu lực trong tuần {week}", f"none is valid in week {week}"),
-            "length": (
-                f"dài hơn {m} phút, chỗ trống lớn nhất trong một khung giờ",
-                f"all are longer than {m} minutes, the largest free airtime in one slot",
-            ),
-            "repeat": (
-                f"đã phát trên đài này trong {n} tuần trước hoặc sau",
-                f"all aired on this channel within {n} weeks before or after",
-            ),
-        }
-        wanted_vi = f"cần {_amount(rule, need, 'vi')}"
-        wanted_en = f"{_amount(rule, need, 'en')} needed"
+        what = describe(settings, rule, ch)
+        wanted = message(N_("%(amount)s needed"), amount=_amount(rule, need))
         got = fun.units(stage)
         if stage == "content":
-            what_vi, what_en = vi_bits[0], en_bits[0]
             if got == 0:
-                return stage, f"không có {what_vi}", f"there is no {what_en}"
-            return (
-                stage,
-                f"chỉ có {_have(rule, got, 'vi')} {what_vi}; {wanted_vi}",
-                f"only {_have(rule, got, 'en')} found: {what_en}; {wanted_en}",
-            )
-        for k, (vi, en) in enumerate(extra[: order - 1]):
+                return stage, message(N_("there is no %(what)s"), what=what)
+            return stage, message(
+                N_("only %(have)s found: %(what)s; %(wanted)s"),
+                have=_have(rule, got), what=what, wanted=wanted,
+            )  # fmt: skip
+        order = STAGES.index(stage)
+        extra, negative = _found(settings, rule, ch, fun, week, facts.no_repeat_weeks)
+        bits: list[Any] = [what]
+        for k, bit in enumerate(extra[: order - 1]):
             if k == 0 and rule.languages:
                 continue  # the rule already names the language
-            vi_bits.append(vi)
-            en_bits.append(en)
+            bits.append(bit)
         prev = fun.units(STAGES[order - 1])
-        head_vi = f"có {_have(rule, prev, 'vi')} {', '.join(vi_bits)}"
-        head_en = f"{_have(rule, prev, 'en')} found: {', '.join(en_bits)}"
+        head = message(N_("%(have)s found: %(bits)s"), have=_have(rule, prev), bits=bits)
         if got == 0:
-            all_vi = "đều " if prev > 1 or rule.count == "minutes" else ""
-            neg_vi, neg_en = negative[stage]
-            return stage, f"{head_vi}, nhưng {all_vi}{neg_vi}", f"{head_en}, but {neg_en}"
-        pos_vi, pos_en = extra[order - 1]
-        return (
-            stage,
-            f"{head_vi}, nhưng chỉ {_have(rule, got, 'vi')} {pos_vi}; {wanted_vi}",
-            f"{head_en}, but only {_have(rule, got, 'en')} {pos_en}; {wanted_en}",
-        )
+            each = _Each(prev > 1 or rule.count == "minutes")
+            return stage, message(
+                N_("%(head)s, but %(each)s%(negative)s"),
+                head=head, each=each, negative=negative[stage],
+            )  # fmt: skip
+        return stage, message(
+            N_("%(head)s, but only %(have)s %(found)s; %(wanted)s"),
+            head=head, have=_have(rule, got), found=extra[order - 1], wanted=wanted,
+        )  # fmt: skip
     if solver_reason == "search_limit":
-        return (
-            "search_limit",
-            "bộ lập lịch không tìm được cách xếp trong giới hạn tìm kiếm; hãy xếp tay",
-            "the planner found no arrangement within its search limit; place it by hand",
+        return "search_limit", Message(
+            N_("the planner found no arrangement within its search limit; place it by hand")
         )
     if solver_reason == "joint" and others:
-        return (
-            "joint",
-            "không đủ thời lượng trống để đáp ứng cùng lúc với các quy định khác: "
-            + "; ".join(others),
-            "not enough free airtime to meet it together with the other rules: "
-            + "; ".join(others),
+        return "joint", message(
+            N_("not enough free airtime to meet it together with the other rules: %(rules)s"),
+            rules=Joined(others),
         )
     if solver_reason == "target":
-        return (
-            "airtime",
-            "đã đạt mức tối thiểu; thời lượng trống không đủ để đạt mục tiêu cùng các quy định "
-            "khác",
-            "the minimum is met; the free airtime cannot also reach the target with the other "
-            "rules",
+        return "airtime", Message(
+            N_(
+                "the minimum is met; the free airtime cannot also reach the target with the "
+                "other rules"
+            )
         )
-    return (
-        "airtime",
-        f"các khung giờ còn trống trong tuần không đủ chỗ cho {_amount(rule, need, 'vi')} "
-        f"{describe(settings, rule, ch, 'vi')}",
-        f"the free airtime of the week cannot hold {_amount(rule, need, 'en')} of "
-        f"{describe(settings, rule, ch, 'en')}",
-    )
+    return "airtime", message(
+        N_("the free airtime of the week cannot hold %(amount)s of %(what)s"),
+        amount=_amount(rule, need), what=describe(settings, rule, ch),
+    )  # fmt: skip

@@ -152,7 +152,7 @@ def _other_weeks(
         rows = _conn(session).execute(query).all()
         # Filtered here, not in SQL: an IN list of programmes leads SQLite to scan every
         # station's items of those programmes instead of these stations' weeks.
-        out += [r._tuple() for r in rows if wanted is None or r[2] in wanted]
+        out += [(c, w, p) for c, w, p in rows if wanted is None or p in wanted]
     return out
 
 

@@ -237,7 +237,7 @@ def clear_unpinned(session: Session, week: Week, channel_ids: list[int], actor: 
     conn = session.connection()
     gone: list[tuple[int, int, int]] = []  # item, channel, programme
     for part in _chunks(channel_ids):
-        gone += [r._tuple() for r in conn.execute(
+        gone += [(i, c, p) for i, c, p in conn.execute(
             select(ScheduledItem.id, WeekSchedule.channel_id, ScheduledItem.programme_id)
             .join(Slot, Slot.id == ScheduledItem.slot_id)
             .join(WeekSchedule, WeekSchedule.id == Slot.schedule_id)

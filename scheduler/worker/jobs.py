@@ -425,6 +425,13 @@ def backup_nightly(session: Session, ctx: WorkerContext, at: dt.datetime) -> str
     return str(result)
 
 
+def emergency_watch(session: Session, ctx: WorkerContext, at: dt.datetime) -> str:
+    """Emergency broadcasts: tell stations, remind, escalate, list at the deadline, close."""
+    from scheduler.emergency.watch import summary, watch
+
+    return summary(watch(session, ctx.settings, at))
+
+
 JOBS: dict[str, JobFn] = {
     "feeds_poll": feeds_poll,
     "remind_today": remind_today,
@@ -433,6 +440,7 @@ JOBS: dict[str, JobFn] = {
     "report_deadlines": report_deadlines,
     "backup_nightly": backup_nightly,
     "weekly_digest": weekly_digest,
+    "emergency_watch": emergency_watch,
 }
 # Jobs that work outside the ledger's transaction (a file; network fetches stored in their own
 # short transactions; report workbooks built in a read-only session before the deduplicated

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
-from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from content.db import rowcount
 from scheduler.worker.models import WorkerHeartbeat, WorkerLease
 
 LEASE_NAME = "worker"
@@ -22,12 +21,6 @@ def instance_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _rowcount(result: Result[Any]) -> int:
-    """Rows an UPDATE matched (Session.execute types DML results as the plain Result)."""
-    assert isinstance(result, CursorResult)
-    return result.rowcount
-
-
 def try_acquire(session: Session, holder: str, now: dt.datetime, ttl: dt.timedelta) -> bool:
     """Renew our lease, or take it over once expired; True when we hold it afterwards."""
     expires = now + ttl
@@ -36,14 +29,14 @@ def try_acquire(session: Session, holder: str, now: dt.datetime, ttl: dt.timedel
         .where(WorkerLease.name == LEASE_NAME, WorkerLease.holder == holder)
         .values(expires_at=expires)
     )
-    if _rowcount(renewed) == 1:
+    if rowcount(renewed) == 1:
         return True
     taken = session.execute(
         update(WorkerLease)
         .where(WorkerLease.name == LEASE_NAME, WorkerLease.expires_at < now)
         .values(holder=holder, expires_at=expires, acquired_at=now)
     )
-    if _rowcount(taken) == 1:
+    if rowcount(taken) == 1:
         return True
     if session.get(WorkerLease, LEASE_NAME, populate_existing=True) is not None:
         return False

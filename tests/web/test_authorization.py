@@ -42,6 +42,7 @@ ALLOWED = {
     "admin": {"admin"},
     "signed_in": {"admin", "planner", "supervisor", "broadcaster"},
     "public": set(ROLES),
+    "agent": set(),  # station agents only (their credential is tested in test_agent_scope)
 }
 _seq = itertools.count(1)
 
@@ -117,6 +118,15 @@ def dead_message(s: Session) -> int:
     return msg.id
 
 
+def agent_of(w: World, s: Session) -> int:
+    """A fresh agent credential of channel A (to revoke)."""
+    from scheduler.fleet import credentials
+
+    agent, _ = credentials.pair(s, w.channel_a, f"agent {next(_seq)}", "t")
+    s.commit()
+    return agent.id
+
+
 def filed_of(w: World, s: Session, inside: bool) -> int:
     """A filed report of the area in scope (province A) or out of it (province B)."""
     from scheduler.models import FiledReport, FiledReportFile
@@ -130,6 +140,44 @@ def filed_of(w: World, s: Session, inside: bool) -> int:
     s.add(filed)
     s.commit()
     return filed.id
+
+
+def emergency_of(w: World, s: Session, inside: bool) -> int:
+    """A broadcast to province A (in scope) or B (outside), issued by an admin."""
+    from content.db import utcnow
+    from scheduler.emergency import issue as ops
+    from tests import factories as f
+    from tests.emergency_helpers import with_audio
+
+    programme = f.programme(s, title=f"Tin khẩn {next(_seq)}", priority="emergency")
+    with_audio(s, programme)
+    from web.settings import load_app_settings
+
+    req = ops.Request(programme.id, w.province_a if inside else w.province_b, 15)
+    b = ops.issue(s, load_app_settings(), req, ops.Issuer("root", "admin"), utcnow())
+    s.commit()
+    return b.id
+
+
+def emergency_delivery(w: World, s: Session, inside: bool) -> int:
+    """The delivery to channel A or B of a fresh broadcast."""
+    from scheduler.emergency.models import EmergencyDelivery
+
+    bid = emergency_of(w, s, inside)
+    found = s.scalar(select(EmergencyDelivery.id).where(EmergencyDelivery.broadcast_id == bid))
+    assert found is not None
+    return found
+
+
+def audio_programme(w: World, s: Session, inside: bool) -> int:
+    """A programme with audio, to correct a broadcast with."""
+    from tests import factories as f
+    from tests.emergency_helpers import with_audio
+
+    programme = f.programme(s, title=f"Đính chính {next(_seq)}", priority="emergency")
+    with_audio(s, programme)
+    s.commit()
+    return programme.id
 
 
 CASES = [
@@ -170,6 +218,14 @@ CASES = [
     Case("health.healthz", "GET", lambda w, s, i: "/healthz", "public", 200, api=False, scoped=False),
     Case("api.ping", "GET", lambda w, s, i: "/api/v1/ping", "public", 200, scoped=False),
     Case("api.openapi", "GET", lambda w, s, i: "/api/v1/openapi.json", "public", 200, scoped=False),
+    # --- API of station agents: people's tokens are refused (403)
+    Case("api.agent_schedule", "GET", lambda w, s, i: "/api/v1/agent/schedule", "agent", 200, scoped=False),
+    Case("api.agent_rendition", "GET", lambda w, s, i: "/api/v1/agent/renditions/" + "0" * 64, "agent", 404,
+         scoped=False),
+    Case("api.agent_asrun", "POST", lambda w, s, i: "/api/v1/agent/asrun", "agent", 200, scoped=False,
+         body=lambda w, s, i: {"events": []}),
+    Case("api.agent_heartbeat", "POST", lambda w, s, i: "/api/v1/agent/heartbeat", "agent", 200, scoped=False,
+         body=lambda w, s, i: {}),
     # --- pages
     Case("home.index", "GET", lambda w, s, i: "/", "signed_in", 302, api=False, scoped=False),
     Case("home.channels", "GET", lambda w, s, i: "/channels", "read", 200, api=False, scoped=False),
@@ -271,11 +327,37 @@ CASES = [
          "admin", 303, api=False, scoped=False),
     Case("admin.add_cluster", "POST", lambda w, s, i: f"/admin/channels/{w.channel_a}/clusters", "admin", 303, api=False,
          scoped=False, body=lambda w, s, i: {"name": "Cụm loa thôn 1", "speakers": "4"}),
+    Case("admin.pair_agent", "POST", lambda w, s, i: f"/admin/channels/{w.channel_a}/agents", "admin", 200,
+         api=False, scoped=False, body=lambda w, s, i: {"name": "Máy xã A"}),
+    Case("admin.revoke_agent", "POST", lambda w, s, i: f"/admin/agents/{agent_of(w, s)}/revoke", "admin", 303,
+         api=False, scoped=False),
     Case("admin.rules", "GET", lambda w, s, i: "/admin/rules", "admin", 200, api=False, scoped=False),
     # --- worker notices, dead letters and health (issue 7)
     Case("notices.inbox_page", "GET", lambda w, s, i: "/inbox", "signed_in", 200, api=False, scoped=False),
-    Case("notices.read", "POST", lambda w, s, i: "/inbox/999999/read", "signed_in", 302, api=False, scoped=False),
+    Case("notices.read", "POST", lambda w, s, i: "/inbox/999999/read", "signed_in", 404, api=False, scoped=False),
     Case("notices.dead_page", "GET", lambda w, s, i: "/admin/dead-letters", "admin", 200, api=False, scoped=False),
+    # --- emergency broadcasts (issue 14): issuing needs [emergency].issuer_roles (planner,
+    # supervisor by default; admins always), reading the proof of air supervise, the station's
+    # one-tap confirmation confirm
+    Case("api.create_emergency", "POST", lambda w, s, i: "/api/v1/emergency", "supervise", 201,
+         body=lambda w, s, i: {"unit": "91" if i else "92", "programme_id": audio_programme(w, s, i),
+                               "within_minutes": 15}),
+    Case("api.emergency_status", "GET", lambda w, s, i: f"/api/v1/emergency/{emergency_of(w, s, i)}", "supervise", 200),
+    Case("api.cancel_emergency", "POST", lambda w, s, i: f"/api/v1/emergency/{emergency_of(w, s, i)}/cancel",
+         "supervise", 200, body=lambda w, s, i: {}),
+    Case("api.correct_emergency", "POST", lambda w, s, i: f"/api/v1/emergency/{emergency_of(w, s, i)}/correction",
+         "supervise", 200, body=lambda w, s, i: {"programme_id": audio_programme(w, s, i)}),
+    Case("api.approve_emergency", "POST", lambda w, s, i: f"/api/v1/emergency/{emergency_of(w, s, i)}/approval",
+         "supervise", 422),  # approval is off in config.toml: refused as a state, for those allowed
+    Case("emergency.broadcasts", "GET", lambda w, s, i: "/emergency/", "supervise", 200, api=False, scoped=False),
+    Case("emergency.proof_page", "GET", lambda w, s, i: f"/emergency/{emergency_of(w, s, i)}", "supervise", 200,
+         api=False),
+    Case("emergency.proof_xlsx", "GET", lambda w, s, i: f"/emergency/{emergency_of(w, s, i)}/proof.xlsx",
+         "supervise", 200, api=False),
+    Case("emergency.proof_docx", "GET", lambda w, s, i: f"/emergency/{emergency_of(w, s, i)}/report.docx",
+         "supervise", 200, api=False),
+    Case("emergency.confirm_aired", "POST",
+         lambda w, s, i: f"/emergency/deliveries/{emergency_delivery(w, s, i)}/aired", "confirm", 302, api=False),
     Case("notices.retry", "POST", lambda w, s, i: f"/admin/dead-letters/{dead_message(s)}/retry", "admin", 302,
          api=False, scoped=False),
 ]  # fmt: skip
@@ -383,3 +465,144 @@ def test_scope_filters_lists(env: Env) -> None:
         assert {c["id"] for c in got.json["items"]} == channels, role
     units = client.get("/api/v1/units", headers={"Authorization": f"Bearer {w.tokens['planner']}"})
     assert {u["id"] for u in units.json["items"]} == {w.province_a, w.commune_a}
+
+
+# --- issue 18, item 1: writes whose object lies outside the scope the path or role suggests.
+# These tests run on every backend (the `browser`/`world` fixtures), unlike the matrix above.
+
+
+def _notice(s: Session, role: str, *, unit: int | None = None, channel: int | None = None) -> int:
+    from scheduler.notify.models import Notification
+
+    note = Notification(dedupe_key=f"n-{next(_seq)}", event="e", role=role, unit_id=unit,
+                        channel_id=channel, subject_vi="Thông báo", subject_en="Notice",
+                        body_vi="-", body_en="-")  # fmt: skip
+    s.add(note)
+    s.commit()
+    return note.id
+
+
+def _read_at(s: Session, note_id: int) -> object:
+    from scheduler.notify.models import Notification
+
+    s.expire_all()
+    note = s.get(Notification, note_id)
+    assert note is not None
+    read_at = note.read_at
+    s.rollback()  # no read transaction left open (SQLite would lock the app out)
+    return read_at
+
+
+@pytest.mark.parametrize(
+    "role, inside, outside",
+    [
+        ("planner", {"unit": "province_a"}, {"unit": "province_b"}),
+        ("supervisor", {"unit": "commune_a"}, {"unit": "commune_b"}),
+        ("broadcaster", {"channel": "channel_a"}, {"channel": "channel_b"}),
+    ],
+)
+def test_inbox_read_checks_the_notices_scope(app, world, session, role, inside, outside):
+    """Marking a notice read needs the notice in one's inbox: other areas and roles get 404."""
+    browser = Browser(app.test_client())  # no kept request context: each request ends
+    where = {k: getattr(world, v) for k, v in inside.items()}
+    elsewhere = {k: getattr(world, v) for k, v in outside.items()}
+    mine = _notice(session, role, **where)
+    theirs = _notice(session, role, **elsewhere)
+    other_role = _notice(session, "admin" if role != "admin" else "planner", **where)
+    assert browser.login(role) == 302
+    assert browser.post(f"/inbox/{theirs}/read").status_code == 404
+    assert browser.post(f"/inbox/{other_role}/read").status_code == 404
+    assert _read_at(session, theirs) is None and _read_at(session, other_role) is None
+    assert browser.post(f"/inbox/{mine}/read").status_code == 302
+    assert _read_at(session, mine) is not None
+
+
+def _status(resp: Any) -> int:
+    """The status of a response, closed at once (its request's transaction ends)."""
+    with resp:
+        return resp.status_code
+
+
+def test_writes_with_an_object_of_another_channel_change_nothing(app, world, session):
+    """A path in scope naming an item or slot of a channel out of scope: refused, nothing written."""
+    browser = Browser(app.test_client())
+    from scheduler.models import ScheduledItem
+
+    sched_b = schedules.get_week(session, world.channel_b, world.week)
+    assert sched_b is not None
+    slot_b = sched_b.slots[1].id
+    before = session.scalar(select(ScheduledItem.position).where(ScheduledItem.id == world.item_b))
+    session.commit()
+    assert browser.login("planner") == 302
+    a = world.channel_a
+    week = str(world.week)
+    refused = [
+        _status(browser.post(f"/plan/{a}/add", {"week": week, "slot_id": slot_b,
+                                                 "programme_id": world.programme})),
+        _status(browser.post(f"/plan/{a}/remove", {"item_id": world.item_b})),
+        _status(browser.post(f"/plan/{a}/move", {"item_id": world.item_b, "direction": "up"})),
+        _status(browser.client.post(f"/plan/{a}/edit", json={"op": "remove", "item_id": world.item_b},
+                                    headers={"X-CSRF-Token": browser.csrf, "If-Match": "*"})),
+    ]  # fmt: skip
+    assert refused[1:3] == [404, 404] and refused[3] == 422 and refused[0] == 303
+    api = app.test_client()
+    token = {"Authorization": f"Bearer {world.tokens['planner']}", "If-Match": "*"}
+    assert _status(api.patch(f"/api/v1/items/{world.item_b}", json={"position": 0},
+                             headers=token)) == 404  # fmt: skip
+    assert _status(api.post(f"/api/v1/channels/{a}/schedule/items", headers=token,
+                            json={"slot_id": slot_b, "programme_id": world.programme})) in (404, 422)  # fmt: skip
+    brd = {"Authorization": f"Bearer {world.tokens['broadcaster']}"}
+    assert _status(api.post(f"/api/v1/items/{world.item_b}/confirmation", json={"status": "aired"},
+                            headers=brd)) == 404  # fmt: skip
+    session.expire_all()
+    items_b = session.scalars(
+        select(ScheduledItem).where(ScheduledItem.slot_id.in_([sl.id for sl in sched_b.slots]))
+    ).all()
+    assert [i.id for i in items_b] == [world.item_b]
+    assert session.get(ScheduledItem, world.item_b).position == before  # type: ignore[union-attr]
+
+
+def test_agent_scope(env: Env, tmp_path: Path) -> None:
+    """An agent's credential reaches its own channel's agent API and nothing else."""
+    from content.media_models import AudioAsset
+    from scheduler.fleet import credentials
+    from tests.agent_helpers import slot_at, soon
+    from tests.factories import programme
+
+    w = env.world
+    settings = env.app.config["LOA_SETTINGS"]
+    with env.factory() as s:
+        _, token = credentials.pair(s, w.channel_a, "Máy xã A", "t")
+        other = programme(s, title="Chỉ đài B", seconds=60)
+        s.add(AudioAsset(programme_id=other.id, sha256="1" * 64, original_name="x", original_path="x",
+                         original_bytes=1, container="mp3", codec="mp3", channels=1, sample_rate=44100,
+                         duration_ms=1000, rendition_path="x.mp3", rendition_sha256="2" * 64,
+                         rendition_profile="p", rendition_duration_ms=1000, created_by="t"))  # fmt: skip
+        slot_at(s, settings, w.channel_b, soon(3600), [other.id])
+        s.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    client = env.app.test_client()
+    for case in CASES:
+        if not case.api or case.action in ("public", "agent"):
+            continue
+        with env.factory() as s:
+            path = case.path(w, s, True)
+            body = case.body(w, s, True) if case.body else None
+        kwargs: dict[str, Any] = {"headers": {**headers, **case.headers}}
+        if body is not None:
+            kwargs["json"] = body
+        with client.open(path, method=case.method, **kwargs) as resp:
+            assert resp.status_code == 403, f"{case.id}: an agent got {resp.status_code}"
+    assert client.get("/api/v1/agent/schedule", headers=headers).status_code == 200
+    # Another channel's audio: unknown to this agent.
+    assert client.get("/api/v1/agent/renditions/" + "2" * 64, headers=headers).status_code == 404
+    # Another channel's airings: rejected, nothing written.
+    event = {"event_id": "e" * 16, "item_id": w.item_b, "status": "aired",
+             "started_at": f"{w.week.monday}T06:00:00+07:00",
+             "device_started_at": f"{w.week.monday}T06:00:00+07:00"}  # fmt: skip
+    r = client.post("/api/v1/agent/asrun", json={"events": [event]}, headers=headers)
+    assert r.status_code == 200 and r.json["results"][0]["result"] == "rejected"
+    with env.factory() as s:
+        from scheduler.models import Airing
+
+        assert s.scalar(select(Airing).where(Airing.scheduled_item_id == w.item_b)) is None

@@ -6,8 +6,9 @@ import tomllib
 
 import pytest
 
-from scheduler.config import ConfigError, parse_settings
+from scheduler.config import ConfigError
 from tests.conftest import ROOT
+from web.settings import parse_app_settings
 
 
 def _data() -> dict:
@@ -32,4 +33,4 @@ def test_bad_web_values(key: str, value: object, message: str) -> None:
     data = _data()
     data["web"][key] = value
     with pytest.raises(ConfigError, match=message.replace(".", r"\.")):
-        parse_settings(data, "test.toml")
+        parse_app_settings(data, "test.toml")

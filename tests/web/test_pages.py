@@ -82,6 +82,9 @@ def test_period_picker_offers_periods_in_words(browser: Browser, world: World) -
     assert (
         ranged.status_code == 200 and f"Từ {monday:%d/%m/%Y} đến {sunday:%d/%m/%Y}" in ranged.text
     )
+    typed = browser.get(f"/supervise?kind=range&from={monday:%d/%m/%Y}&to={sunday:%d/%m/%Y}")
+    assert f'value="{monday:%d/%m/%Y}"' in typed.text  # typed dd/mm/yyyy, whatever the locale
+    assert f"Từ {monday:%d/%m/%Y} đến {sunday:%d/%m/%Y}" in typed.text
     bad = browser.get("/supervise?period=Q4-2026")
     assert bad.status_code == 422 and "không phải kỳ báo cáo" in bad.text
     assert browser.get("/supervise?kind=range&from=2026-12-01&to=2026-01-01").status_code == 422

@@ -6,9 +6,10 @@ import dataclasses
 
 import pytest
 
-from scheduler.config import ConfigError, parse_settings
+from scheduler.config import ConfigError
 from tests.web.test_config_web import _data
 from web.app import create_app
+from web.settings import parse_app_settings
 
 
 def _app(settings, engine, proxies: int):  # noqa: ANN001, ANN202
@@ -36,7 +37,7 @@ def test_trusted_proxies_range() -> None:
     data = _data()
     data["web"]["trusted_proxies"] = 9
     with pytest.raises(ConfigError, match=r"web\.trusted_proxies"):
-        parse_settings(data, "test.toml")
+        parse_app_settings(data, "test.toml")
 
 
 def test_pool_holds_a_worker_threads(settings, tmp_path) -> None:  # noqa: ANN001
@@ -51,4 +52,4 @@ def test_pool_size_range() -> None:
     data = _data()
     data["database"]["pool_size"] = 0
     with pytest.raises(ConfigError, match=r"database\.pool_size"):
-        parse_settings(data, "test.toml")
+        parse_app_settings(data, "test.toml")

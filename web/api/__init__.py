@@ -9,7 +9,16 @@ from sqlalchemy import text
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from web.api import admin, airings, channels, resources, schedules, spec  # noqa: E402,F401
+from web.api import (  # noqa: E402,F401
+    admin,
+    agent,
+    airings,
+    channels,
+    emergency,
+    resources,
+    schedules,
+    spec,
+)
 from web.db import db  # noqa: E402
 
 

@@ -16,7 +16,7 @@ from audio.slot import assemble
 from content.assets import needs_rendition, rerender
 from content.errors import InvalidContent
 from content.media_models import AudioAsset
-from scheduler.media import jingle, media_root, rendition_format
+from scheduler.media import jingle, media_root
 from scheduler.models.channels import Channel
 from scheduler.models.schedules import Slot
 from web.cli.context import LoaContext, pass_loa
@@ -33,7 +33,7 @@ def audio_group() -> None:
 @pass_loa
 def probe(loa: LoaContext, file: Path, as_json: bool) -> None:
     """Decode FILE: format, real duration, loudness, or why it is refused."""
-    fmt = rendition_format(loa.settings)
+    fmt = loa.settings.audio
     try:
         info = analyse(file, fmt.analysis_options(true_peak=True))
     except AudioError as exc:
@@ -63,7 +63,7 @@ def normalise(
     trim: bool | None,
 ) -> None:
     """Loudness-normalise FILE (EBU R128) into the broadcast format."""
-    fmt = rendition_format(loa.settings)
+    fmt = loa.settings.audio
     if target is not None:
         fmt = dataclasses.replace(fmt, target_lufs=target)
     if true_peak is not None:
@@ -100,7 +100,7 @@ def slot(
 ) -> None:
     """One MP3 per slot of a channel on a date (PC or USB play)."""
     settings = loa.settings
-    fmt = rendition_format(settings)
+    fmt = settings.audio
     root = media_root(settings)
     with loa.session() as session:
         channel = session.get(Channel, channel_id)
@@ -171,7 +171,7 @@ def rerender_cmd(loa: LoaContext, everything: bool, dry_run: bool) -> None:
     removed once the new one is recorded. Run again after a failure: finished ones are skipped.
     """
     settings = loa.settings
-    fmt = rendition_format(settings)
+    fmt = settings.audio
     root = media_root(settings)
     with loa.read_session() as session:
         ids = [

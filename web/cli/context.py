@@ -13,9 +13,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from audio.messages import N_, Message, TranslatableError, message
+from content.config_loader import ConfigError
 from content.db import make_engine, make_session_factory, read_only_session_factory, transaction
-from scheduler.config import ConfigError, Settings, load_settings
 from web.catalogue import render_in
+from web.settings import AppSettings, load_app_settings
 
 
 class CommandError(click.ClickException):
@@ -64,10 +65,10 @@ class LoaContext:
         click.echo(self.text(message(msgid, **params)), err=err)
 
     @cached_property
-    def settings(self) -> Settings:
+    def settings(self) -> AppSettings:
         """The validated configuration; a bad file ends the command with its message."""
         try:
-            return load_settings(self.config_path)
+            return load_app_settings(self.config_path)
         except ConfigError as exc:
             # The file's [locale].language is unknown: --lang / LOA_LANG, else Vietnamese.
             problem = message(N_("Configuration error: %(problem)s"), problem=exc)

@@ -15,7 +15,7 @@ from content.errors import ContentError
 from content.models import PRIORITIES, Programme, ProgrammeTopic
 from content.speech import ProgrammeFields
 from content.text import clean_optional, clean_text
-from scheduler.media import media_root, rendition_format
+from scheduler.media import media_root
 from web.cli.context import LoaContext, pass_loa
 from web.cli.speech import add_from_text
 
@@ -90,7 +90,7 @@ def add(
             note = ""
             if audio_file is not None:
                 imported = import_audio(
-                    session, media_root(settings), audio_file, actor, rendition_format(settings)
+                    session, media_root(settings), audio_file, actor, settings.audio
                 )
                 if imported.duplicate and imported.asset.programme_id is not None:
                     owner = imported.asset.programme_id

@@ -16,14 +16,14 @@ from gunicorn.app.base import BaseApplication
 
 import migrations
 from audio.messages import N_
-from scheduler.config import Settings
 from web.cli.context import LoaContext, pass_loa
+from web.settings import AppSettings
 
 
 class LoaServer(BaseApplication):
     """gunicorn running Loa on settings already read: each worker builds its own app."""
 
-    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+    def __init__(self, settings: AppSettings, options: dict[str, Any]) -> None:
         self._settings = settings
         self._options = options
         super().__init__()

@@ -14,9 +14,10 @@ from scheduler.areas import find_unit
 from scheduler.demo import DEMO_PREFIX
 from scheduler.errors import LoaError
 from scheduler.models import AdminUnit, Channel
+from scheduler.roles import ROLES
 from web import accounts
 from web.cli.context import LoaContext, pass_loa
-from web.models import ROLES, User
+from web.models import User
 
 DEMO_PASSWORD = "loa-demo-2026"
 

@@ -24,7 +24,9 @@ from audio.messages import N_, message
 from content import audit
 from scheduler.areas import find_unit
 from scheduler.errors import Invalid, LoaError
+from scheduler.fleet import credentials
 from scheduler.models import AdminUnit, Channel, ChannelLanguage, LoudspeakerCluster, SlotPattern
+from scheduler.roles import ROLES
 from scheduler.units.records import UnitsError
 from scheduler.units.service import import_file, import_province
 from web import accounts, forms
@@ -32,7 +34,7 @@ from web.access import ADMIN, require
 from web.account_scope import resolve_stations, resolve_unit
 from web.db import db
 from web.i18n import translate
-from web.models import ROLES, User
+from web.models import User
 from web.problems import ApiProblem
 from web.views.home import login_required
 
@@ -251,6 +253,7 @@ def channel(channel_id: int) -> Any:
     return render_template(
         "admin/channel.html",
         channel=_channel(channel_id),
+        agents=credentials.agents_of(db(), frozenset({channel_id})),
         settings=current_app.config["LOA_SETTINGS"],
     )
 
@@ -350,4 +353,5 @@ def rules() -> Any:
 
 
 # A user's role, area and stations: routes on this blueprint, in their own module.
+import web.views.admin_agents  # noqa: E402, F401
 import web.views.admin_users  # noqa: E402, F401

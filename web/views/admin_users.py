@@ -10,11 +10,12 @@ from flask_babel import gettext as _
 from audio.messages import N_
 from content.text import InvalidText, clean_text
 from scheduler.errors import LoaError
+from scheduler.roles import ROLES
 from web.access import ADMIN, require
 from web.account_scope import search_stations, search_units, update_scope
 from web.db import db
 from web.i18n import translate
-from web.models import ROLES, User
+from web.models import User
 from web.problems import ApiProblem
 from web.views.admin import bp
 

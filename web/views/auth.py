@@ -25,15 +25,14 @@ from web.access import current
 from web.db import db
 from web.i18n import LANGUAGES, translate
 from web.models import User
+from web.security import safe_next
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths are followed after sign-in (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("home.index")
+    """Only same-site paths are followed after sign-in (no open redirect): else the home page."""
+    return safe_next(target) or url_for("home.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -18,7 +18,7 @@ from content.errors import ContentError
 from content.media_models import AudioAsset
 from content.models import PRIORITIES, Programme, ProgrammeTopic
 from scheduler.errors import Invalid, LoaError
-from scheduler.media import media_root, rendition_format
+from scheduler.media import media_root
 from web import forms
 from web.access import PLAN, require
 from web.db import db
@@ -183,7 +183,7 @@ def upload_audio(programme_id: int) -> Any:
             path = Path(tmp) / f"upload{suffix}"  # never the client's file name
             upload.save(path)
             result = import_audio(
-                db(), media_root(settings), path, _actor(), rendition_format(settings),
+                db(), media_root(settings), path, _actor(), settings.audio,
                 programme=p, original_name=Path(upload.filename).name[:255],
             )  # fmt: skip
             attach_to_programme(db(), result.asset, p, _actor())

@@ -7,13 +7,15 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, url_for
 from sqlalchemy import select
 
+from audio.messages import N_, message
 from content.db import utcnow
 from scheduler.errors import LoaError
 from scheduler.models import AdminUnit
 from scheduler.notify.delivery import dead_letters, retry_dead
-from scheduler.notify.service import inbox, mark_read
+from scheduler.notify.service import NoticeReader, inbox, mark_read
 from web.access import ADMIN, current, require
 from web.db import db
+from web.problems import ApiProblem
 from web.views.home import login_required
 
 bp = Blueprint("notices", __name__)
@@ -31,37 +33,43 @@ def _ancestors(session: Any, unit_ids: frozenset[int]) -> set[int]:
     return out
 
 
+def _reader() -> NoticeReader:
+    """The signed-in user as a reader of notices: role, area (and the units above), channels."""
+    p = current()
+    assert p is not None
+    session = db()
+    units = p.unit_ids(session)
+    if units is None:  # admins see every notice addressed to admins
+        return NoticeReader(p.role, user_name=p.username, everywhere=True)
+    return NoticeReader(
+        p.role,
+        unit_ids=sorted(units | _ancestors(session, units)),
+        channel_ids=sorted(p.channel_ids),
+        user_name=p.username,
+    )
+
+
 @bp.get("/inbox")
 def inbox_page() -> Any:
     """The signed-in user's notices: by role, within their area or channels."""
     if (r := login_required()) is not None:
         return r
-    p = current()
-    assert p is not None
-    session = db()
-    units = p.unit_ids(session)
-    unit_scope = None if units is None else sorted(units | _ancestors(session, units))
-    if units is None:  # admins see every notice addressed to admins
-        notes = inbox(session, p.role, user_name=p.username, everywhere=True)
-    else:
-        notes = inbox(
-            session,
-            p.role,
-            unit_ids=unit_scope,
-            channel_ids=sorted(p.channel_ids),
-            user_name=p.username,
-        )
+    reader = _reader()
+    notes = inbox(
+        db(), reader.role, reader.unit_ids, reader.channel_ids, reader.user_name,
+        everywhere=reader.everywhere,
+    )  # fmt: skip
     return render_template("notices/inbox.html", notes=notes)
 
 
 @bp.post("/inbox/<int:note_id>/read")
 def read(note_id: int) -> Any:
-    """Mark one of the user's notices as read."""
+    """Mark one of the user's notices as read; another's (or another area's) is not found."""
     if (r := login_required()) is not None:
         return r
-    p = current()
-    assert p is not None
-    mark_read(db(), note_id, utcnow(), role=None if p.role == "admin" else p.role)
+    if not mark_read(db(), note_id, utcnow(), _reader()):
+        db().rollback()
+        raise ApiProblem(404, message(N_("Notice %(id)s was not found"), id=note_id), "not_found")
     db().commit()
     return redirect(url_for("notices.inbox_page"))
 

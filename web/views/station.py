@@ -18,6 +18,7 @@ from sqlalchemy import select
 from audio.messages import N_
 from content.db import utcnow
 from content.models import Programme
+from scheduler.emergency.airing import for_station
 from scheduler.errors import NotFound
 from scheduler.models import Channel
 from scheduler.periods import Week
@@ -85,8 +86,11 @@ def my_station() -> Any:
     settings = current_app.config["LOA_SETTINGS"]
     local_now = now.astimezone(settings.zone)
     offset = local_now.utcoffset()
+    emergencies = for_station(db(), channel.id, now)
     return render_template(
         "station.html",
+        emergencies=emergencies,
+        emergency_audio=programmes_with_audio(db(), [d.programme_id for d in emergencies]),
         channel=channel,
         channels=channels,
         home_channel=channels[0].id,

@@ -4,6 +4,7 @@ deadlines and the heat map's CSV, for a chosen period and area (read-only)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
@@ -20,6 +21,7 @@ from scheduler.compliance.export_flat import csv_bytes, number
 from scheduler.compliance.labels import Reader, capital, period_name, status_name, week_name
 from scheduler.config import Rule, Settings
 from scheduler.errors import Invalid, NotFound
+from scheduler.fleet.evidence import evidence_for
 from scheduler.models import AdminUnit, Channel
 from scheduler.periods import Period, PeriodError, Week
 from scheduler.units.text import vi_sort_key
@@ -50,6 +52,15 @@ def reader() -> Reader:
     return Reader(lang(), get_translations().gettext)
 
 
+def _iso_day(raw: str) -> str:
+    """A typed dd/mm/yyyy date as ISO (the period parser's form); other text unchanged."""
+    raw = raw.strip()
+    try:
+        return dt.datetime.strptime(raw, "%d/%m/%Y").date().isoformat()
+    except ValueError:
+        return raw
+
+
 def chosen_period() -> Period:
     """The period asked for: a code from the picker, or a date range (from, to)."""
     if request.args.get("kind") == "range" or (
@@ -57,7 +68,7 @@ def chosen_period() -> Period:
     ):
         first, last = request.args.get("from", ""), request.args.get("to", "")
         try:
-            period = Period.parse(f"{first.strip()}..{last.strip()}")
+            period = Period.parse(f"{_iso_day(first)}..{_iso_day(last)}")
         except PeriodError as exc:
             raise Invalid(
                 N_("Give the date range as two dates, the end not before the start."),
@@ -270,6 +281,7 @@ def channel_week(channel_id: int, week: str) -> Any:
         statuses=statuses,
         rule_numbers={rule.id: i for i, (rule, _) in enumerate(statuses, start=1)},
         by_item={a.scheduled_item_id: a for a in airings if a.scheduled_item_id is not None},
+        evidence=evidence_for(session, [i.id for sl in view.slots for i in sl.items]),
         counted=counted,
         unplanned=[a for a in airings if a.scheduled_item_id is None],
         reasons=settings.not_aired_reasons,

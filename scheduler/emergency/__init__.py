@@ -1,0 +1,1 @@
+"""Emergency broadcasts ("phát tin khẩn"): issue to an area, deliver, prove every airing."""
