@@ -115,10 +115,10 @@ def _grow(eng, rows: int) -> None:
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root")
 def test_full_disk_during_backup_keeps_the_previous_one(sqlite_db, tmp_path):
     settings = make_settings(tmp_path, backup={"keep": 5})
-    with small_disk(tmp_path / "disk", "400k") as disk:
+    with small_disk(tmp_path / "disk", "1m") as disk:
         first = backup_database(sqlite_db, settings, T0, folder=disk).path
         before = first.read_bytes()
-        _grow(sqlite_db, 3000)  # the database is now far larger than the disk
+        _grow(sqlite_db, 8000)  # the database is now far larger than the disk
         with pytest.raises(BackupError) as info:
             backup_database(sqlite_db, settings, T0 + dt.timedelta(days=1), folder=disk)
         assert info.value.code == "disk_full"

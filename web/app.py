@@ -17,6 +17,7 @@ from content.db import make_engine, make_session_factory, read_only_session_fact
 from web.assets import init_assets
 from web.db import init_db
 from web.i18n import init_i18n
+from web.params import init_params
 from web.problems import init_errors
 from web.security import csrf_token, init_security
 from web.settings import AppSettings, load_app_settings
@@ -74,6 +75,7 @@ def create_app(
     app.config.update(overrides)
     app.extensions["loa_engine"] = engine
     init_db(app, make_session_factory(engine), read_only_session_factory(engine))
+    init_params(app)
     init_security(app)
     init_i18n(app)
     init_errors(app)

@@ -84,6 +84,23 @@ _PAGE_TEXT = {
 }
 
 
+# What the API says for an HTTP error (werkzeug's descriptions are English and speak of pages).
+_API_TEXT = {
+    **_PAGE_TEXT,
+    404: N_("Nothing was found at this address."),
+    405: N_("This method is not allowed at this address."),
+    406: N_("The answer cannot be given in the format asked for."),
+    415: N_("Send the body as application/json"),
+}
+_API_OTHER = N_("The request could not be handled (HTTP %(status)s).")
+
+
+def _api_text(status: int) -> str:
+    """An HTTP error's text for the API, in the language of Accept-Language."""
+    known = _API_TEXT.get(status)
+    return translate(Message(known) if known else Message(_API_OTHER, {"status": status}))
+
+
 def _page_text(exc: HTTPException, status: int) -> str:
     """The exception's own message, or one in the page's language instead of werkzeug's."""
     stock = type(exc).description
@@ -118,13 +135,12 @@ def init_errors(app: Flask) -> None:
     def _http_error(exc: HTTPException) -> Any:
         status = exc.code or 500
         if _wants_problem():
-            return problem(status, exc.description or _title(status), "http")
+            return problem(status, _api_text(status), "http", params={"status": status})
         return _page(status, _page_text(exc, status))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        detail = "internal error; it was logged"
         if _wants_problem():
-            return problem(500, detail, "internal")
+            return problem(500, _api_text(500), "internal")
         return _page(500, translate(Message(_PAGE_TEXT[500])))

@@ -162,7 +162,7 @@ def test_server_errors_are_logged_not_shown(
     monkeypatch,
     caplog,  # noqa: ANN001
 ) -> None:
-    import web.api.resources as resources
+    import web.api.rules as resources
 
     def boom() -> None:
         raise RuntimeError("secret internals: password=hunter2")

@@ -2,171 +2,114 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
 from flask import jsonify
+from pydantic import AliasPath, Field, PlainSerializer, WithJsonSchema
 from sqlalchemy import select
 
 from content import inbox
-from scheduler.models import LoudspeakerCluster, SlotPattern
+from scheduler.models import LoudspeakerCluster as ClusterRow
+from scheduler.models import SlotPattern as PatternRow
 from web.access import ADMIN, PLAN, READ, require, require_channel
 from web.api import api
-from web.api.common import iso, page_params, page_schema, paged_json
-from web.api.spec import route, schema
+from web.api.bodies import query_args
+from web.api.common import paged
+from web.api.models import Day, Instant, Out, Page, Paging
+from web.api.spec import route
 from web.db import db
-from web.models import User
+from web.models import User as UserRow
 
-PATTERN = schema(
-    "SlotPattern",
-    {
-        "type": "object",
-        "required": ["id", "weekdays", "start_time", "duration_minutes", "valid_from"],
-        "properties": {
-            "id": {"type": "integer"},
-            "name": {"type": "string", "nullable": True},
-            "weekdays": {"type": "string"},
-            "start_time": {"type": "string"},
-            "duration_minutes": {"type": "integer"},
-            "valid_from": {"type": "string", "format": "date"},
-            "valid_to": {"type": "string", "format": "date", "nullable": True},
-        },
-    },
-)
-CLUSTER = schema(
-    "LoudspeakerCluster",
-    {
-        "type": "object",
-        "required": ["id", "name", "speakers"],
-        "properties": {
-            "id": {"type": "integer"},
-            "name": {"type": "string"},
-            "speakers": {"type": "integer"},
-            "village_unit_id": {"type": "integer", "nullable": True},
-        },
-    },
-)
-USER = schema(
-    "User",
-    {
-        "type": "object",
-        "required": ["id", "username", "role", "active"],
-        "properties": {
-            "id": {"type": "integer"},
-            "username": {"type": "string"},
-            "display_name": {"type": "string"},
-            "role": {"type": "string"},
-            "unit_id": {"type": "integer", "nullable": True},
-            "channel_ids": {"type": "array", "items": {"type": "integer"}},
-            "active": {"type": "boolean"},
-        },
-    },
-)
-FEED_ITEM = schema(
-    "FeedItem",
-    {
-        "type": "object",
-        "required": ["id", "source_id", "title", "status"],
-        "properties": {
-            "id": {"type": "integer"},
-            "source_id": {"type": "integer"},
-            "source_name": {"type": "string"},
-            "title": {"type": "string"},
-            "link": {"type": "string", "nullable": True},
-            "text": {"type": "string"},
-            "published_at": {"type": "string", "format": "date-time", "nullable": True},
-            "status": {"type": "string"},
-        },
-    },
-)
+# A time of day as HH:MM.
+HourMinute = Annotated[
+    dt.time,
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
+    WithJsonSchema({"type": "string", "example": "06:00"}),
+]
 
 
-@route(api, "/channels/<int:channel_id>/patterns", "GET", summary="A channel's slot patterns",
-       tag="channels", responses={200: {"type": "array", "items": PATTERN}})  # fmt: skip
+class SlotPattern(Out):
+    """A recurring airtime of a channel."""
+
+    id: int
+    name: str | None
+    weekdays: str
+    start_time: HourMinute
+    duration_minutes: int
+    valid_from: Day
+    valid_to: Day | None
+
+
+class LoudspeakerCluster(Out):
+    """A cluster of loudspeakers (cụm loa) of a channel."""
+
+    id: int
+    name: str
+    speakers: int
+    village_unit_id: int | None
+
+
+class User(Out):
+    """An account as the API shows it (never its password hash)."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    unit_id: int | None
+    channel_ids: list[int]
+    active: bool
+
+
+class FeedItem(Out):
+    """An item of the feed inbox."""
+
+    id: int
+    source_id: int
+    source_name: str = Field(validation_alias=AliasPath("source", "name"))
+    title: str
+    link: str | None
+    text: str
+    published_at: Instant | None
+    status: str
+
+
+@route(api, "/channels/<id:channel_id>/patterns", "GET", summary="A channel's slot patterns",
+       tag="channels", responses={200: list[SlotPattern]})  # fmt: skip
 def list_patterns(channel_id: int) -> Any:
     """Recurring airtimes of the channel."""
     session = db()
     require_channel(session, channel_id, READ)
     rows = session.scalars(
-        select(SlotPattern).where(SlotPattern.channel_id == channel_id).order_by(SlotPattern.id)
+        select(PatternRow).where(PatternRow.channel_id == channel_id).order_by(PatternRow.id)
     )
-    return jsonify(
-        [
-            {
-                "id": p.id,
-                "name": p.name,
-                "weekdays": p.weekdays,
-                "start_time": p.start_time.strftime("%H:%M"),
-                "duration_minutes": p.duration_minutes,
-                "valid_from": iso(p.valid_from),
-                "valid_to": iso(p.valid_to),
-            }
-            for p in rows
-        ]
-    )
+    return jsonify(SlotPattern.dump_all(rows))
 
 
-@route(api, "/channels/<int:channel_id>/clusters", "GET", summary="A channel's clusters (cụm loa)",
-       tag="channels", responses={200: {"type": "array", "items": CLUSTER}})  # fmt: skip
+@route(api, "/channels/<id:channel_id>/clusters", "GET", summary="A channel's clusters (cụm loa)",
+       tag="channels", responses={200: list[LoudspeakerCluster]})  # fmt: skip
 def list_clusters(channel_id: int) -> Any:
     """Cụm loa of the channel."""
     session = db()
     require_channel(session, channel_id, READ)
     rows = session.scalars(
-        select(LoudspeakerCluster)
-        .where(LoudspeakerCluster.channel_id == channel_id)
-        .order_by(LoudspeakerCluster.id)
+        select(ClusterRow).where(ClusterRow.channel_id == channel_id).order_by(ClusterRow.id)
     )
-    return jsonify(
-        [
-            {
-                "id": c.id,
-                "name": c.name,
-                "speakers": c.speakers,
-                "village_unit_id": c.village_unit_id,
-            }
-            for c in rows
-        ]
-    )
+    return jsonify(LoudspeakerCluster.dump_all(rows))
 
 
 @route(api, "/users", "GET", summary="Users with role and scope (admin)", tag="users",
-       params=page_params(), responses={200: page_schema(USER)})  # fmt: skip
+       query=Paging, responses={200: Page[User]})  # fmt: skip
 def list_users() -> Any:
     """Every account, paged."""
     require(ADMIN)
-    return paged_json(db(), select(User), _user_json, User.id)
-
-
-def _user_json(u: User) -> dict[str, Any]:
-    """An account as the API shows it (never its password hash)."""
-    return {
-        "id": u.id,
-        "username": u.username,
-        "display_name": u.display_name,
-        "role": u.role,
-        "unit_id": u.unit_id,
-        "channel_ids": u.channel_ids,
-        "active": u.active,
-    }
+    return paged(db(), select(UserRow), User, query_args(Paging), UserRow.id)
 
 
 @route(api, "/feed-items", "GET", summary="New items of the feed inbox (planners)", tag="library",
-       responses={200: {"type": "array", "items": FEED_ITEM}})  # fmt: skip
+       responses={200: list[FeedItem]})  # fmt: skip
 def list_feed_items() -> Any:
     """The newest 100 undecided feed items."""
     require(PLAN)
-    return jsonify(
-        [
-            {
-                "id": it.id,
-                "source_id": it.source_id,
-                "source_name": it.source.name,
-                "title": it.title,
-                "link": it.link,
-                "text": it.text,
-                "published_at": iso(it.published_at),
-                "status": it.status,
-            }
-            for it in inbox.list_items(db(), "new", limit=100)
-        ]
-    )
+    return jsonify(FeedItem.dump_all(inbox.list_items(db(), "new", limit=100)))

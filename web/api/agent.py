@@ -7,20 +7,22 @@ An agent's credential reaches its own channel only; people's tokens are refused 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from flask import Response, current_app, jsonify, request, send_file
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from audio.messages import N_, message
 from content.db import utcnow
 from content.media_models import AudioAsset
 from scheduler.fleet import asrun, feed, health
-from scheduler.models import Channel, ScheduledItem, Slot, StationAgent
+from scheduler.models import PLAYOUT_STATUSES, Channel, ScheduledItem, Slot, StationAgent
 from web.access import AGENT, require
 from web.api import api
-from web.api.spec import route, schema
-from web.api.validate import json_body
+from web.api.bodies import json_body
+from web.api.models import AwareTime, Id, In, OneOf, Text, long_text
+from web.api.spec import route
 from web.db import db
 from web.media import safe_path
 from web.problems import ApiProblem
@@ -31,121 +33,115 @@ SERVER_TIME = {
         "schema": {"type": "string"},
     }
 }
-ITEM = schema(
-    "AgentItem",
-    {
-        "type": "object",
-        "required": ["id", "position", "programme_id", "duration_ms", "offset_ms"],
-        "properties": {
-            "id": {"type": "integer"},
-            "position": {"type": "integer"},
-            "programme_id": {"type": "integer"},
-            "title": {"type": "string"},
-            "priority": {"type": "string", "enum": ["normal", "priority", "emergency"]},
-            "duration_ms": {"type": "integer"},
-            "offset_ms": {"type": "integer"},
-            "sha256": {"type": "string", "nullable": True},
-            "bytes": {"type": "integer"},
-        },
-    },
-)
-SCHEDULE = schema(
-    "AgentSchedule",
-    {
-        "type": "object",
-        "required": ["version", "server_time", "timezone", "slots"],
-        "properties": {
-            "version": {"type": "string"},
-            "server_time": {"type": "string", "format": "date-time"},
-            "agent_id": {"type": "integer"},
-            "channel": {"type": "object"},
-            "timezone": {"type": "string"},
-            "from_date": {"type": "string", "format": "date"},
-            "to_date": {"type": "string", "format": "date"},
-            "horizon_days": {"type": "integer"},
-            "poll_seconds": {"type": "integer"},
-            "emergency_poll_seconds": {"type": "integer"},
-            "max_clock_skew_seconds": {"type": "integer"},
-            "slots": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["id", "starts_at", "duration_seconds", "items"],
-                    "properties": {
-                        "id": {"type": "integer"},
-                        "starts_at": {"type": "string", "format": "date-time"},
-                        "local_date": {"type": "string", "format": "date"},
-                        "duration_seconds": {"type": "integer"},
-                        "items": {"type": "array", "items": ITEM},
-                    },
-                },
-            },
-        },
-    },
-)
-EVENT = {
-    "type": "object",
-    "required": ["event_id", "item_id", "status", "started_at", "device_started_at"],
-    "properties": {
-        "event_id": {"type": "string", "minLength": 8, "maxLength": 64},
-        "item_id": {"type": "integer"},
-        "status": {"type": "string", "enum": ["aired", "partial", "not_aired"]},
-        "started_at": {"type": "string", "format": "date-time"},
-        "device_started_at": {"type": "string", "format": "date-time"},
-        "seconds_played": {"type": "number", "minimum": 0},
-        "sha256": {"type": "string", "nullable": True, "maxLength": 64},
-        "clock_offset_seconds": {"type": "number"},
-        "reason_code": {"type": "string", "nullable": True, "maxLength": 40},
-        "reason_text": {"type": "string", "nullable": True, "maxLength": 300},
-    },
-}
-ASRUN_BODY = {
-    "type": "object",
-    "required": ["events"],
-    "properties": {"events": {"type": "array", "items": EVENT}},
-}
-ASRUN_RESULT = schema(
-    "AsRunResults",
-    {
-        "type": "object",
-        "required": ["results"],
-        "properties": {
-            "results": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["event_id", "result"],
-                    "properties": {
-                        "event_id": {"type": "string"},
-                        "result": {"type": "string", "enum": ["accepted", "duplicate", "rejected"]},
-                        "airing_id": {"type": "integer"},
-                        "code": {"type": "string"},
-                        "detail": {"type": "string"},
-                        "skew_flagged": {"type": "boolean"},
-                    },
-                },
-            }
-        },
-    },
-)
-HEARTBEAT_BODY = {
-    "type": "object",
-    "properties": {
-        "version": {"type": "string", "maxLength": 40},
-        "disk_free_bytes": {"type": "integer", "minimum": 0},
-        "cache_files": {"type": "integer", "minimum": 0},
-        "cache_bytes": {"type": "integer", "minimum": 0},
-        "schedule_version": {"type": "string", "maxLength": 40},
-        "ready_until": {"type": "string", "nullable": True, "format": "date-time"},
-        "missing_items": {"type": "array", "items": {"type": "integer"}},
-        "last_play_at": {"type": "string", "nullable": True, "format": "date-time"},
-        "output": {"type": "string", "maxLength": 200},
-        "output_ok": {"type": "boolean"},
-        "clock_offset_seconds": {"type": "number"},
-        "unsent_events": {"type": "integer", "minimum": 0},
-    },
-}
-OK = {"type": "object", "required": ["ok"], "properties": {"ok": {"type": "boolean"}}}
+
+
+class AgentItem(BaseModel):
+    """A programme to play in a slot, at its offset, with the hash of its audio."""
+
+    id: int
+    position: int
+    programme_id: int
+    title: str
+    priority: Annotated[str, OneOf(("normal", "priority", "emergency"))]
+    duration_ms: int
+    offset_ms: int
+    sha256: str | None
+    bytes: int
+
+
+class AgentSlot(BaseModel):
+    """A published slot of the agent's window."""
+
+    id: int
+    starts_at: str = Field(json_schema_extra={"format": "date-time"})
+    local_date: str = Field(json_schema_extra={"format": "date"})
+    duration_seconds: int
+    items: list[AgentItem]
+
+
+class AgentChannel(BaseModel):
+    """The agent's channel."""
+
+    id: int
+    name: str
+
+
+class AgentSchedule(BaseModel):
+    """The agent's window of published slots, with the settings it plays by."""
+
+    version: str
+    server_time: str = Field(json_schema_extra={"format": "date-time"})
+    agent_id: int
+    channel: AgentChannel
+    timezone: str
+    from_date: str = Field(json_schema_extra={"format": "date"})
+    to_date: str = Field(json_schema_extra={"format": "date"})
+    horizon_days: int
+    poll_seconds: int
+    emergency_poll_seconds: int
+    max_clock_skew_seconds: int
+    slots: list[AgentSlot]
+
+
+class AsRunEvent(In):
+    """What the device played (or did not), as it logged it."""
+
+    event_id: Text = Field(min_length=8, max_length=64)
+    item_id: Id
+    status: Annotated[str, OneOf(PLAYOUT_STATUSES)]
+    started_at: AwareTime
+    device_started_at: AwareTime
+    seconds_played: float | None = Field(None, ge=0, le=10**7)
+    sha256: Text | None = Field(None, max_length=64)
+    clock_offset_seconds: float | None = Field(None, ge=-(10**9), le=10**9)
+    reason_code: Text | None = Field(None, max_length=40)
+    reason_text: long_text(300) | None = None  # type: ignore[valid-type]
+
+
+class AsRun(In):
+    """A batch of as-run events."""
+
+    events: list[AsRunEvent] = Field(max_length=10000)
+
+
+class AsRunResult(BaseModel):
+    """What became of one event."""
+
+    event_id: str
+    result: Annotated[str, OneOf(("accepted", "duplicate", "rejected"))]
+    airing_id: int | None = None
+    code: str | None = None
+    detail: str | None = None
+    skew_flagged: bool | None = None
+
+
+class AsRunResults(BaseModel):
+    """What became of each event of the batch."""
+
+    results: list[AsRunResult]
+
+
+class Heartbeat(In):
+    """The agent's health as it reports it."""
+
+    version: Text | None = Field(None, max_length=40)
+    disk_free_bytes: int | None = Field(None, ge=0, le=2**62)
+    cache_files: int | None = Field(None, ge=0, le=2**62)
+    cache_bytes: int | None = Field(None, ge=0, le=2**62)
+    schedule_version: Text | None = Field(None, max_length=40)
+    ready_until: AwareTime | None = None
+    missing_items: list[int] | None = Field(None, max_length=10000)
+    last_play_at: AwareTime | None = None
+    output: Text | None = Field(None, max_length=200)
+    output_ok: bool | None = None
+    clock_offset_seconds: float | None = Field(None, ge=-(10**9), le=10**9)
+    unsent_events: int | None = Field(None, ge=0, le=2**62)
+
+
+class Ok(BaseModel):
+    """Done."""
+
+    ok: bool
 
 
 def _agent() -> StationAgent:
@@ -171,7 +167,7 @@ def _stamped(response: Response) -> Response:
     "GET",
     summary="The agent's channel: published slots of today and the next horizon days",
     tag="agent",
-    responses={200: SCHEDULE, 304: None},
+    responses={200: AgentSchedule, 304: None},
     headers={200: SERVER_TIME, 304: SERVER_TIME},
 )
 def agent_schedule() -> Any:
@@ -194,7 +190,7 @@ def agent_schedule() -> Any:
     payload = feed.schedule_payload(session, settings, channel, now)
     payload.update(version=version, server_time=now.isoformat(), agent_id=principal.agent_id)
     session.commit()  # rendition hashes computed for the first time are kept
-    response = jsonify(payload)
+    response = jsonify(AgentSchedule.model_validate(payload).model_dump(mode="json"))
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "no-cache"
     return _stamped(response)
@@ -216,12 +212,12 @@ def _rendition_in_scope(sha256: str, channel_id: int) -> AudioAsset | None:
 
 @route(
     api,
-    "/agent/renditions/<string:sha256>",
+    "/agent/renditions/<sha256>",
     "GET",
     summary="A broadcast rendition by its SHA-256 (ETag, Range; X-Accel-Redirect behind nginx)",
     tag="agent",
     content_type="audio/mpeg",
-    responses={200: {"type": "string", "format": "binary"}, 206: None, 304: None, 416: None},
+    responses={200: "string", 206: None, 304: None, 416: None},
 )
 def agent_rendition(sha256: str) -> Any:
     """The file, if a programme scheduled on the agent's channel has it; 404 otherwise."""
@@ -256,17 +252,17 @@ def agent_rendition(sha256: str) -> Any:
     "POST",
     summary="Upload a batch of as-run events (idempotent by event_id); they become airings",
     tag="agent",
-    body=ASRUN_BODY,
-    responses={200: ASRUN_RESULT},
+    body=AsRun,
+    responses={200: AsRunResults},
     headers={200: SERVER_TIME},
 )
 def agent_asrun() -> Any:
     """Store each event once: accepted, duplicate (already stored) or rejected with a code."""
     agent = _agent()
-    body = json_body(ASRUN_BODY)
+    events = json_body(AsRun).model_dump(mode="json", exclude_unset=True)["events"]
     session = db()
     settings = current_app.config["LOA_SETTINGS"]
-    results = asrun.record_batch(session, settings, agent, body["events"])
+    results = asrun.record_batch(session, settings, agent, events)
     agent.last_seen_at = utcnow()
     session.commit()
     return _stamped(jsonify({"results": [r.as_json() for r in results]}))
@@ -278,14 +274,14 @@ def agent_asrun() -> Any:
     "POST",
     summary="The agent's health: version, disk, cache, readiness, last play, audio output",
     tag="agent",
-    body=HEARTBEAT_BODY,
-    responses={200: OK},
+    body=Heartbeat,
+    responses={200: Ok},
     headers={200: SERVER_TIME},
 )
 def agent_heartbeat() -> Any:
     """Remember the agent's last report and when it was seen."""
     agent = _agent()
-    body = json_body(HEARTBEAT_BODY)
-    health.beat(agent, body, utcnow())
+    report = json_body(Heartbeat).model_dump(mode="json", exclude_unset=True)
+    health.beat(agent, report, utcnow())
     db().commit()
     return _stamped(jsonify({"ok": True}))

@@ -4,194 +4,120 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import jsonify
+from pydantic import AliasPath, Field
 from sqlalchemy import select
 
-from scheduler.models import Channel
+from scheduler.models import Channel as ChannelRow
 from web.access import READ, require, require_channel
 from web.api import api
-from web.api.common import iso, page_params, page_schema, paged_json, week_arg, week_param
-from web.api.spec import query, route, schema
+from web.api.bodies import query_args
+from web.api.common import WeekQuery, paged
+from web.api.models import Day, Instant, Out, Page, Paging, WeekName
+from web.api.spec import route
 from web.db import db
-from web.weeks import WeekView, load_weeks
+from web.weeks import load_weeks
 
-CHANNEL = schema(
-    "Channel",
-    {
-        "type": "object",
-        "required": ["id", "name", "kind", "unit_id"],
-        "properties": {
-            "id": {"type": "integer"},
-            "code": {"type": "string", "nullable": True},
-            "name": {"type": "string"},
-            "kind": {"type": "string"},
-            "unit_id": {"type": "integer"},
-            "unit_code": {"type": "string"},
-            "unit_name": {"type": "string"},
-            "languages": {"type": "array", "items": {"type": "string"}},
-            "active_from": {"type": "string", "format": "date"},
-            "active_to": {"type": "string", "format": "date", "nullable": True},
-        },
-    },
-)
-ITEM = schema(
-    "ScheduledItem",
-    {
-        "type": "object",
-        "required": ["id", "position", "programme_id", "title", "duration_seconds"],
-        "properties": {
-            "id": {"type": "integer"},
-            "position": {"type": "integer"},
-            "programme_id": {"type": "integer"},
-            "title": {"type": "string"},
-            "programme_type": {"type": "string"},
-            "language": {"type": "string"},
-            "duration_seconds": {"type": "integer"},
-            "topics": {"type": "array", "items": {"type": "string"}},
-            "pinned": {"type": "boolean"},
-            "airing_status": {"type": "string", "nullable": True},
-        },
-    },
-)
-SLOT = schema(
-    "Slot",
-    {
-        "type": "object",
-        "required": ["id", "starts_at", "local_date", "duration_minutes", "items"],
-        "properties": {
-            "id": {"type": "integer"},
-            "starts_at": {"type": "string", "format": "date-time"},
-            "local_date": {"type": "string", "format": "date"},
-            "duration_minutes": {"type": "integer"},
-            "items": {"type": "array", "items": ITEM},
-        },
-    },
-)
-WEEK = schema(
-    "WeekSchedule",
-    {
-        "type": "object",
-        "required": ["channel_id", "week", "state", "version", "slots"],
-        "properties": {
-            "channel_id": {"type": "integer"},
-            "week": {"type": "string"},
-            "schedule_id": {"type": "integer", "nullable": True},
-            "state": {"type": "string", "enum": ["none", "draft", "published"]},
-            "version": {"type": "integer"},
-            "slots": {"type": "array", "items": SLOT},
-        },
-    },
-)
+
+class Channel(Out):
+    """A station's channel as the API shows it."""
+
+    id: int
+    code: str | None
+    name: str
+    kind: str
+    unit_id: int
+    unit_code: str = Field(validation_alias=AliasPath("unit", "code"))
+    unit_name: str = Field(validation_alias=AliasPath("unit", "name"))
+    languages: list[str]
+    active_from: Day
+    active_to: Day | None
+
+
+class ScheduledItem(Out):
+    """A programme placed in a slot, with what became of it."""
+
+    id: int
+    position: int
+    programme_id: int
+    title: str
+    programme_type: str
+    language: str
+    duration_seconds: int
+    topics: list[str]
+    pinned: bool
+    airing_status: str | None
+
+
+class Slot(Out):
+    """A concrete airtime with its items."""
+
+    id: int
+    starts_at: Instant
+    local_date: Day
+    duration_minutes: int
+    items: list[ScheduledItem]
+
+
+class WeekSchedule(Out):
+    """One channel's week: state, version (its ETag) and slots."""
+
+    channel_id: int
+    week: WeekName
+    schedule_id: int | None
+    state: str = Field(json_schema_extra={"enum": ["none", "draft", "published"]})
+    version: int
+    slots: list[Slot]
+
+
 ETAG_HEADER = {"ETag": {"description": "version of the week", "schema": {"type": "string"}}}
 
 
-def channel_json(c: Channel) -> dict[str, Any]:
-    """A channel as the API shows it."""
-    return {
-        "id": c.id,
-        "code": c.code,
-        "name": c.name,
-        "kind": c.kind,
-        "unit_id": c.unit_id,
-        "unit_code": c.unit.code,
-        "unit_name": c.unit.name,
-        "languages": c.languages,
-        "active_from": iso(c.active_from),
-        "active_to": iso(c.active_to),
-    }
+class ChannelQuery(Paging):
+    """Channels of one kind, paged."""
+
+    kind: str | None = Field(None, max_length=40, description="only channels of this kind")
 
 
-def week_json(view: WeekView) -> dict[str, Any]:
-    """A week schedule as the API shows it."""
-    return {
-        "channel_id": view.channel_id,
-        "week": str(view.week),
-        "schedule_id": view.schedule_id,
-        "state": view.state,
-        "version": view.version,
-        "slots": [
-            {
-                "id": s.id,
-                "starts_at": iso(s.starts_at),
-                "local_date": iso(s.local_date),
-                "duration_minutes": s.duration_minutes,
-                "items": [
-                    {
-                        "id": i.id,
-                        "position": i.position,
-                        "programme_id": i.programme_id,
-                        "title": i.title,
-                        "programme_type": i.programme_type,
-                        "language": i.language,
-                        "duration_seconds": i.duration_seconds,
-                        "topics": i.topics,
-                        "pinned": i.pinned,
-                        "airing_status": i.airing_status,
-                    }
-                    for i in s.items
-                ],
-            }
-            for s in view.slots
-        ],
-    }
-
-
-@route(
-    api,
-    "/channels",
-    "GET",
-    summary="Channels in your area",
-    tag="channels",
-    params=[
-        *page_params(),
-        query("kind", {"type": "string", "maxLength": 40}, "only channels of this kind"),
-    ],
-    responses={200: page_schema(CHANNEL)},
-)
+@route(api, "/channels", "GET", summary="Channels in your area", tag="channels",
+       query=ChannelQuery, responses={200: Page[Channel]})  # fmt: skip
 def list_channels() -> Any:
     """The channels the caller may see, paged."""
     principal = require(READ)
+    args = query_args(ChannelQuery)
     session = db()
-    query_ = select(Channel)
+    query_ = select(ChannelRow)
     scope = principal.channel_scope(session)
     if scope is not None:
-        query_ = query_.where(Channel.id.in_(list(scope)))
-    kind = request.args.get("kind")
-    if kind:
-        query_ = query_.where(Channel.kind == kind)
-    return paged_json(session, query_, channel_json, Channel.id)
+        query_ = query_.where(ChannelRow.id.in_(list(scope)))
+    if args.kind:
+        query_ = query_.where(ChannelRow.kind == args.kind)
+    return paged(session, query_, Channel, args, ChannelRow.id)
 
 
-@route(
-    api,
-    "/channels/<int:channel_id>",
-    "GET",
-    summary="One channel",
-    tag="channels",
-    responses={200: CHANNEL},
-)
+@route(api, "/channels/<id:channel_id>", "GET", summary="One channel", tag="channels",
+       responses={200: Channel})  # fmt: skip
 def get_channel(channel_id: int) -> Any:
     """A channel in the caller's area."""
-    channel = require_channel(db(), channel_id, READ)
-    return jsonify(channel_json(channel))
+    return jsonify(Channel.dump(require_channel(db(), channel_id, READ)))
 
 
 @route(
     api,
-    "/channels/<int:channel_id>/schedule",
+    "/channels/<id:channel_id>/schedule",
     "GET",
     summary="A channel's schedule for one ISO week, with its ETag",
     tag="schedules",
-    params=[week_param()],
-    responses={200: WEEK},
+    query=WeekQuery,
+    responses={200: WeekSchedule},
     headers={200: ETAG_HEADER},
 )
 def get_week(channel_id: int) -> Any:
     """The week's slots and items; send the ETag back as If-Match when editing."""
     session = db()
     require_channel(session, channel_id, READ)
-    week = week_arg()
+    week = query_args(WeekQuery).chosen()
     view = load_weeks(session, [channel_id], week)[channel_id]
-    response = jsonify(week_json(view))
+    response = jsonify(WeekSchedule.dump(view))
     response.headers["ETag"] = view.etag
     return response

@@ -7,9 +7,10 @@ outside the scope is answered 404, as every other resource.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from audio.messages import N_, message
@@ -26,88 +27,107 @@ from scheduler.emergency.targets import (
 from scheduler.models import AdminUnit
 from web.access import READ, SUPERVISE, Principal, require
 from web.api import api
-from web.api.spec import query, route, schema
-from web.api.validate import json_body, parse_datetime
+from web.api.bodies import json_body, query_args
+from web.api.models import AwareTime, Id, In, OneOf, Query, Text, long_text
+from web.api.spec import route
 from web.db import db
 from web.emergency_access import issuer_of
 from web.problems import ApiProblem
 
-_ROW = {
-    "type": "object",
-    "properties": {
-        "delivery_id": {"type": "integer"}, "channel_id": {"type": "integer"},
-        "channel": {"type": "string"}, "kind": {"type": "string"}, "unit": {"type": "string"},
-        "unit_code": {"type": "string"}, "state": {"type": "string", "enum": list(DELIVERY_STATES)},
-        "delivered_at": {"type": "string", "format": "date-time", "nullable": True},
-        "aired_at": {"type": "string", "format": "date-time", "nullable": True},
-        "aired_by": {"type": "string", "nullable": True},
-        "aired_via": {"type": "string", "enum": ["agent", "person"], "nullable": True},
-        "seconds": {"type": "integer", "nullable": True},
-        "failure_reason": {"type": "string", "nullable": True},
-        "escalated": {"type": "boolean"},
-        "minutes_to_air": {"type": "number", "nullable": True},
-        "within_deadline": {"type": "boolean"},
-    },
-}  # fmt: skip
-STATUS = schema(
-    "EmergencyStatus",
-    {
-        "type": "object",
-        "required": ["id", "title", "state", "stations", "counts", "items"],
-        "properties": {
-            "id": {"type": "integer"}, "title": {"type": "string"},
-            "state": {"type": "string", "enum": ["awaiting_approval", "active", "cancelled"]},
-            "version": {"type": "integer"}, "programme_id": {"type": "integer"},
-            "unit_id": {"type": "integer"}, "deadline_minutes": {"type": "integer"},
-            "issued_by": {"type": "string"},
-            "issued_at": {"type": "string", "format": "date-time"},
-            "effective_at": {"type": "string", "format": "date-time", "nullable": True},
-            "expires_at": {"type": "string", "format": "date-time"},
-            "occurrence": {"type": "integer"}, "occurrences": {"type": "integer"},
-            "stations": {"type": "integer"},
-            "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
-            "aired_by_agent": {"type": "integer"}, "within_deadline": {"type": "integer"},
-            "share_within_deadline": {"type": "number", "nullable": True},
-            "items": {"type": "array", "items": _ROW},
-        },
-    },
-)  # fmt: skip
-_HHMM = {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"}
-CREATE_BODY = {
-    "type": "object",
-    "required": ["unit", "within_minutes"],
-    "additionalProperties": False,
-    "properties": {
-        "unit": {"type": "string", "minLength": 1, "maxLength": 20, "description": "GSO code"},
-        "programme_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-        "text": {"type": "string", "minLength": 1, "maxLength": 20000,
-                 "description": "read aloud offline ([speech]) when no programme is given"},
-        "title": {"type": "string", "maxLength": 300},
-        "reason": {"type": "string", "maxLength": 2000},
-        "within_minutes": {"type": "integer", "minimum": 1, "maximum": 1440},
-        "channel_kinds": {"type": "array", "items": {"type": "string"}, "maxItems": 20},
-        "channel_ids": {"type": "array", "items": {"type": "integer"}, "maxItems": 20000},
-        "repeat_times": {"type": "array", "items": _HHMM, "maxItems": 24},
-        "every_minutes": {"type": "integer", "minimum": 1, "maximum": 1440},
-        "until": {"type": "string", "maxLength": 40, "description": "HH:MM local or RFC 3339"},
-        "expires_at": {"type": "string", "format": "date-time"},
-    },
-}  # fmt: skip
-CANCEL_BODY = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {"reason": {"type": "string", "maxLength": 2000}},
-}
-CORRECTION_BODY = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["programme_id"],
-    "properties": {
-        "programme_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-        "title": {"type": "string", "maxLength": 300},
-    },
-}
-_OCCURRENCE = query("occurrence", {"type": "integer", "minimum": 0}, "0 = the first airing")
+Moment = Annotated[str | None, Field(json_schema_extra={"format": "date-time"})]
+
+
+class StationState(BaseModel):
+    """One station of the area: its state, when and by whom the broadcast aired."""
+
+    delivery_id: int
+    channel_id: int
+    channel: str
+    kind: str
+    unit: str
+    unit_code: str
+    state: Annotated[str, OneOf(DELIVERY_STATES)]
+    delivered_at: Moment
+    aired_at: Moment
+    aired_by: str | None
+    aired_via: Annotated[str, OneOf(("agent", "person"))] | None
+    seconds: int | None
+    failure_reason: str | None
+    escalated: bool
+    minutes_to_air: float | None
+    within_deadline: bool
+
+
+class EmergencyStatus(BaseModel):
+    """A broadcast and the proof of air of one of its occurrences."""
+
+    id: int
+    title: str
+    state: Annotated[str, OneOf(("awaiting_approval", "active", "cancelled"))]
+    version: int
+    programme_id: int
+    unit_id: int
+    deadline_minutes: int
+    issued_by: str
+    issued_at: Moment
+    effective_at: Moment
+    approved_by: str | None
+    expires_at: Moment
+    cancelled_at: Moment
+    reason: str | None
+    occurrence: int
+    occurrences: int
+    due_at: Moment
+    deadline: Moment
+    stations: int
+    counts: dict[str, int]
+    aired_by_agent: int
+    within_deadline: int
+    share_within_deadline: float | None
+    items: list[StationState]
+
+
+HHMM = Annotated[str, Field(pattern=r"^[0-2][0-9]:[0-5][0-9]$")]
+
+
+class EmergencyIn(In):
+    """An emergency broadcast to issue: a programme or a text read aloud offline."""
+
+    unit: Annotated[Text, Field(min_length=1, max_length=20, description="GSO code")]
+    within_minutes: int = Field(ge=1, le=1440)
+    programme_id: Id | None = None
+    text: long_text(20000, 1) | None = Field(  # type: ignore[valid-type]
+        None, description="read aloud offline ([speech]) when no programme is given"
+    )
+    title: Annotated[Text, Field(max_length=300)] | None = None
+    reason: long_text(2000) | None = None  # type: ignore[valid-type]
+    channel_kinds: list[Text] = Field(default_factory=list, max_length=20)
+    channel_ids: list[Id] = Field(default_factory=list, max_length=20000)
+    repeat_times: list[HHMM] = Field(default_factory=list, max_length=24)
+    every_minutes: int | None = Field(None, ge=1, le=1440)
+    until: Annotated[Text, Field(max_length=40, description="HH:MM local or RFC 3339")] | None = (
+        None
+    )
+    expires_at: AwareTime | None = None
+
+
+class CancelIn(In):
+    """Why a broadcast is cancelled."""
+
+    reason: long_text(2000) | None = None  # type: ignore[valid-type]
+
+
+class CorrectionIn(In):
+    """The programme that replaces the broadcast's audio wherever it has not aired yet."""
+
+    programme_id: Id
+    title: Annotated[Text, Field(max_length=300)] | None = None
+
+
+class OccurrenceQuery(Query):
+    """Which airing of a repeated broadcast."""
+
+    occurrence: int = Field(0, ge=0, le=100000, description="0 = the first airing")
 
 
 def _not_found(what: str, **params: Any) -> ApiProblem:
@@ -138,42 +158,41 @@ def _in_scope(principal: Principal, broadcast_id: int) -> EmergencyBroadcast:
 
 
 def _status(b: EmergencyBroadcast, occurrence: int = 0) -> dict[str, Any]:
-    return proof(db(), b, occurrence).as_json()
+    payload = proof(db(), b, occurrence).as_json()
+    return EmergencyStatus.model_validate(payload).model_dump(mode="json")
 
 
 @route(api, "/emergency", "POST", summary="Issue an emergency broadcast to an area",
-       tag="emergency", body=CREATE_BODY, responses={201: STATUS})  # fmt: skip
+       tag="emergency", body=EmergencyIn, responses={201: EmergencyStatus})  # fmt: skip
 def create_emergency() -> Any:
     """Issue at once (or for approval when [emergency].approval); the status document back."""
     principal, who = _issuer()
-    body = json_body(CREATE_BODY)
+    body = json_body(EmergencyIn)
     session = db()
     settings = current_app.config["LOA_SETTINGS"]
     unit = session.scalar(
-        select(AdminUnit).where(AdminUnit.code == body["unit"], AdminUnit.valid_to.is_(None))
+        select(AdminUnit).where(AdminUnit.code == body.unit, AdminUnit.valid_to.is_(None))
     )
     if unit is None or not principal.covers_unit(session, unit.id):
-        raise _not_found(N_("Unit %(code)s was not found in your area."), code=body["unit"])
+        raise _not_found(N_("Unit %(code)s was not found in your area."), code=body.unit)
     now = utcnow()
-    if ("programme_id" in body) == ("text" in body):
+    if (body.programme_id is None) == (body.text is None):
         raise ApiProblem(
             422, message(N_("Give either programme_id or text.")), "emergency.programme"
         )
-    if "text" in body:
-        title = body.get("title") or body["text"][:80]
-        programme_id = programme_from_speech(session, settings, body["text"], title, who.name).id
+    if body.text is not None:
+        title = body.title or body.text[:80]
+        programme_id = programme_from_speech(session, settings, body.text, title, who.name).id
     else:
-        programme_id = body["programme_id"]
-    until = parse_until(body["until"], now, settings.zone) if body.get("until") else None
-    expires = body.get("expires_at")
+        assert body.programme_id is not None
+        programme_id = body.programme_id
+    until = parse_until(body.until, now, settings.zone) if body.until else None
     req = ops.Request(
-        programme_id=programme_id, unit_id=unit.id, deadline_minutes=body["within_minutes"],
-        title=body.get("title"), reason=body.get("reason"),
-        channel_kinds=tuple(body.get("channel_kinds", ())),
-        channel_ids=tuple(body.get("channel_ids", ())),
-        repeats=Repeats(parse_times(body.get("repeat_times", [])), body.get("every_minutes"),
-                        until),
-        expires_at=parse_datetime(expires, "body.expires_at") if expires else None,
+        programme_id=programme_id, unit_id=unit.id, deadline_minutes=body.within_minutes,
+        title=body.title, reason=body.reason,
+        channel_kinds=tuple(body.channel_kinds), channel_ids=tuple(body.channel_ids),
+        repeats=Repeats(parse_times(body.repeat_times), body.every_minutes, until),
+        expires_at=body.expires_at,
     )  # fmt: skip
     b = ops.issue(session, settings, req, who, now)
     payload = _status(b)
@@ -181,48 +200,47 @@ def create_emergency() -> Any:
     return jsonify(payload), 201
 
 
-@route(api, "/emergency/<int:broadcast_id>", "GET", summary="Status and proof of air",
-       tag="emergency", params=[_OCCURRENCE], responses={200: STATUS})  # fmt: skip
+@route(api, "/emergency/<id:broadcast_id>", "GET", summary="Status and proof of air",
+       tag="emergency", query=OccurrenceQuery, responses={200: EmergencyStatus})  # fmt: skip
 def emergency_status(broadcast_id: int) -> Any:
     """Every station of the area with its state, when and by whom it aired."""
     principal = require(SUPERVISE)
     b = _in_scope(principal, broadcast_id)
-    occurrence = max(0, request.args.get("occurrence", 0, type=int) or 0)
-    return jsonify(_status(b, occurrence))
+    return jsonify(_status(b, query_args(OccurrenceQuery).occurrence))
 
 
-@route(api, "/emergency/<int:broadcast_id>/cancel", "POST", summary="Cancel a broadcast",
-       tag="emergency", body=CANCEL_BODY, responses={200: STATUS})  # fmt: skip
+@route(api, "/emergency/<id:broadcast_id>/cancel", "POST", summary="Cancel a broadcast",
+       tag="emergency", body=CancelIn, responses={200: EmergencyStatus})  # fmt: skip
 def cancel_emergency(broadcast_id: int) -> Any:
     """Stations that have not started it will not air it."""
     principal, who = _issuer()
-    body = json_body(CANCEL_BODY)
+    body = json_body(CancelIn)
     b = _in_scope(principal, broadcast_id)
     settings = current_app.config["LOA_SETTINGS"]
-    ops.cancel(db(), settings, b.id, who, utcnow(), body.get("reason"))
+    ops.cancel(db(), settings, b.id, who, utcnow(), body.reason)
     payload = _status(b)
     db().commit()
     return jsonify(payload)
 
 
-@route(api, "/emergency/<int:broadcast_id>/correction", "POST",
+@route(api, "/emergency/<id:broadcast_id>/correction", "POST",
        summary="Replace the audio wherever it has not aired yet", tag="emergency",
-       body=CORRECTION_BODY, responses={200: STATUS})  # fmt: skip
+       body=CorrectionIn, responses={200: EmergencyStatus})  # fmt: skip
 def correct_emergency(broadcast_id: int) -> Any:
     """A correction: the new programme replaces the old one where not yet aired."""
     principal, who = _issuer()
-    body = json_body(CORRECTION_BODY)
+    body = json_body(CorrectionIn)
     b = _in_scope(principal, broadcast_id)
     settings = current_app.config["LOA_SETTINGS"]
-    ops.correct(db(), settings, b.id, body["programme_id"], who, utcnow(), body.get("title"))
+    ops.correct(db(), settings, b.id, body.programme_id, who, utcnow(), body.title)
     payload = _status(b)
     db().commit()
     return jsonify(payload)
 
 
-@route(api, "/emergency/<int:broadcast_id>/approval", "POST",
+@route(api, "/emergency/<id:broadcast_id>/approval", "POST",
        summary="Approve a broadcast issued by another person ([emergency].approval)",
-       tag="emergency", responses={200: STATUS})  # fmt: skip
+       tag="emergency", responses={200: EmergencyStatus})  # fmt: skip
 def approve_emergency(broadcast_id: int) -> Any:
     """The second person's approval: the broadcast goes out now."""
     principal, who = _issuer()
