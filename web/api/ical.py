@@ -15,7 +15,8 @@ def fold(line: str) -> str:
     raw = line.encode()
     if len(raw) <= 75:
         return line
-    parts, chunk = [], b""
+    parts: list[str] = []
+    chunk = b""
     for ch in line:
         b = ch.encode()
         if len(chunk) + len(b) > (75 if not parts else 74):
