@@ -23,9 +23,13 @@ demo: $(STAMP)
 	$(BIN)/loa users demo
 	$(BIN)/loa serve --host $(HOST) --port $(PORT)
 
+# Static checks first (lint, format, types, import contracts), then the tests.
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy && $(BIN)/lint-imports

@@ -104,11 +104,12 @@ def render(
         )
     start, end = info.speech_bounds() if (fmt.trim_silence if trim is None else trim) else (
         0.0, info.duration_seconds)  # fmt: skip
+    span = (start, end) if start > 0 or end < info.duration_seconds else None
     gain = gain_for(info, fmt)
     ceiling = fmt.max_true_peak_dbtp - LIMITER_MARGIN_DB
     with atomic_path(dest, suffix=dest.suffix) as tmp:
         for _attempt in range(MAX_ATTEMPTS):
-            _encode(src, tmp, fmt, encoder, gain, ceiling, start, end, info)
+            _encode(src, tmp, fmt, encoder, gain, ceiling, span)
             out = measure_loudness(tmp, dest.suffix.lower().lstrip("."))
             over = out.true_peak_dbtp - fmt.max_true_peak_dbtp
             short = 0.0
@@ -146,16 +147,15 @@ def _encode(
     encoder: list[str],
     gain: float,
     ceiling_db: float,
-    start: float,
-    end: float,
-    info: AudioInfo,
+    span: tuple[float, float] | None,
 ) -> None:
-    """One ffmpeg pass: trim, convert, gain, limiter, encode."""
+    """One ffmpeg pass: trim to span (None: keep all), convert, gain, limiter, encode."""
     args, _ = input_args(src)
     layout = "mono" if fmt.channels == 1 else "stereo"
     limit = min(1.0, max(0.0625, 10 ** (ceiling_db / 20)))
     trim = ""
-    if start > 0 or end < info.duration_seconds:
+    if span is not None:
+        start, end = span
         trim = f"atrim=start={start:.4f}:end={end:.4f},asetpts=N/SR/TB,"
     chain = (
         f"{trim}aresample={fmt.sample_rate},aformat=sample_fmts=flt:channel_layouts={layout},"

@@ -102,6 +102,11 @@ def _convert(value: Any, hint: Any, key: str, where: str) -> Any:
         return {k: _convert(v, args[1], f"{key}.{k}", where) for k, v in value.items()}
     if dataclasses.is_dataclass(hint):
         return build(hint, value, key, where)
+    return _scalar(value, hint, key, where)
+
+
+def _scalar(value: Any, hint: Any, key: str, where: str) -> Any:
+    """A leaf value of the kind its hint names (a bool is no int); floats widened, text cleaned."""
     wanted = _SCALARS.get(hint)
     if wanted is not None:
         kinds, what = wanted

@@ -7,11 +7,11 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, MetaData, Table, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, CursorResult, Engine, Result, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -62,6 +62,15 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dt.datetime: UTCDateTime()}
+    # Every Loa model maps a Table (none maps a select or a join): narrower than the FromClause
+    # DeclarativeBase declares, so bulk Core statements on `Model.__table__` type-check.
+    __table__: ClassVar[Table]
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE matched (Session.execute types every result as a plain Result)."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
 
 
 def utcnow() -> dt.datetime:
@@ -149,6 +158,7 @@ def make_engine(url: str, base_dir: str | Path = ".", **kwargs: Any) -> Engine:
             fairy = conn.connection
             if fairy.info.get(_GUARDED, False) != read_only:
                 guard = _deny_file_writes if read_only else None
+                # Only SQLite connections reach here; the DBAPI protocol has no set_authorizer.
                 fairy.dbapi_connection.set_authorizer(guard)  # type: ignore[union-attr]
                 fairy.info[_GUARDED] = read_only
             conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
@@ -218,7 +228,7 @@ def fetch_one_raw(conn: Connection, sql: str, params: dict[str, Any]) -> tuple[A
     error = conn.dialect.loaded_dbapi.Error
     try:
         cursor.execute(sql, params)
-        return cursor.fetchone()  # type: ignore[no-any-return]
+        return cursor.fetchone()
     except error as exc:
         lost = conn.dialect.is_disconnect(exc, dbapi_conn, cursor)
         if lost:

@@ -68,7 +68,9 @@ def ical_fold(line: str) -> str:
     """Fold a content line at 75 octets (RFC 5545 3.1), never inside a UTF-8 character."""
     if len(line.encode()) <= 75:
         return line
-    parts, chunk, size = [], [], 0
+    parts: list[str] = []
+    chunk: list[str] = []
+    size = 0
     for ch in line:
         n = len(ch.encode())
         if size + n > (75 if not parts else 74):  # continuation lines start with a space

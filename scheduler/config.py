@@ -11,7 +11,7 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Self, TypeVar
+from typing import Literal, Self, TypeVar, overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from audio.messages import N_
@@ -344,20 +344,30 @@ class Settings:
 S = TypeVar("S", bound=Settings)
 
 
+@overload
+def parse_settings(data: dict[str, object], where: str, base_dir: str = ".") -> Settings: ...
+@overload
+def parse_settings(data: dict[str, object], where: str, base_dir: str, schema: type[S]) -> S: ...
 def parse_settings(
-    data: dict[str, object], where: str, base_dir: str = ".", schema: type[S] = Settings
-) -> S:
+    data: dict[str, object], where: str, base_dir: str = ".", schema: type[S] | None = None
+) -> S | Settings:
     """Validate a parsed TOML document into `schema` (the entry point's aggregate)."""
-    settings = build(schema, data, "", where)
+    settings: Settings = build(schema or Settings, data, "", where)
     settings = dataclasses.replace(settings, source=where, base_dir=base_dir)
     return settings.check(where, base_dir)
 
 
-def load_settings(path: str | os.PathLike[str] | None = None, schema: type[S] = Settings) -> S:
+@overload
+def load_settings(path: str | os.PathLike[str] | None = None) -> Settings: ...
+@overload
+def load_settings(path: str | os.PathLike[str] | None, schema: type[S]) -> S: ...
+def load_settings(
+    path: str | os.PathLike[str] | None = None, schema: type[S] | None = None
+) -> S | Settings:
     """Read the config file (LOA_CONFIG or the default), validate it, apply LOA_DATABASE_URL."""
     chosen = Path(path or os.environ.get("LOA_CONFIG") or DEFAULT_CONFIG)
     data = read_toml(chosen)
-    settings = parse_settings(data, str(chosen), str(chosen.resolve().parent), schema)
+    settings = parse_settings(data, str(chosen), str(chosen.resolve().parent), schema or Settings)
     url = os.environ.get("LOA_DATABASE_URL")
     if url:
         # Only the URL: [database].pool_size and the rest of the section still apply.

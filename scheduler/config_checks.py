@@ -5,6 +5,7 @@ Split from scheduler.config, which builds the settings and calls these once they
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from audio.messages import N_, Message
@@ -20,7 +21,7 @@ CHANNEL_LANGUAGE = "channel"
 def check_rules(settings: Settings, where: str) -> None:
     """Cross-check rules against the configured vocabularies."""
     seen: set[str] = set()
-    vocab = {
+    vocab: dict[str, tuple[Mapping[str, object], str]] = {
         "channel_kinds": (settings.channel_kinds, N_("channel kind")),
         "topics": (settings.topics, N_("topic")),
         "programme_types": (settings.programme_types, N_("programme type")),

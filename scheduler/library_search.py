@@ -109,7 +109,7 @@ def _weeks_with(
     return out
 
 
-def search(
+def search(  # noqa: C901 - one pass of independent filters over the candidate rows
     session: Session,
     channel: Channel,
     week: Week,

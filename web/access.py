@@ -97,7 +97,8 @@ class Principal:
 
 def current() -> Principal | None:
     """The principal of this request, if signed in."""
-    return g.get("principal")
+    principal: Principal | None = g.get("principal")  # flask.g holds Any
+    return principal
 
 
 def require(action: str) -> Principal:

@@ -27,7 +27,7 @@ BEARER = "Bearer " + TOKEN_PREFIX
 
 def board_of(app: Flask) -> VersionBoard:
     """The app's board of versions (one per process)."""
-    board = app.extensions.get("loa_agent_versions")
+    board: VersionBoard | None = app.extensions.get("loa_agent_versions")
     if board is None:
         board = VersionBoard(app.config["LOA_SETTINGS"].agent.poll_cache_seconds)
         board = app.extensions.setdefault("loa_agent_versions", board)

@@ -87,6 +87,7 @@ def create_app(
     app.wsgi_app = AgentPollFastPath(app.wsgi_app, app)  # type: ignore[method-assign]
     if settings.web.trusted_proxies:
         n = settings.web.trusted_proxies
+        # Flask's documented way to wrap the WSGI app; mypy reports assigning to a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     return app
 

@@ -34,4 +34,5 @@ def db() -> Session:
         reading = has_request_context() and request.method in READING_METHODS
         key = "loa_read_sessions" if reading else "loa_sessions"
         g.db = current_app.extensions[key]()
-    return g.db
+    session: Session = g.db  # flask.g holds Any
+    return session

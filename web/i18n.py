@@ -63,7 +63,8 @@ def fmt_day(day: dt.date | None) -> str:
 
 def fmt_week(week: Week) -> str:
     """'Tuần 48 (23/11–29/11/2026)' (or 'Week 48 (...)' in English)."""
-    return gettext("Week %(n)s", n=week.week) + f" ({week.monday:%d/%m}–{week.sunday:%d/%m/%Y})"
+    label: str = gettext("Week %(n)s", n=week.week)  # flask_babel is untyped
+    return label + f" ({week.monday:%d/%m}–{week.sunday:%d/%m/%Y})"
 
 
 def fmt_time(instant: dt.datetime | None) -> str:

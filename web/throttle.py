@@ -14,10 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import Flask, Response, request
+from flask import Flask, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
 
 from content.db import utcnow
 from web.models import LoginFailure

@@ -186,6 +186,7 @@ def _attach_airings(
         )
     ).all()
     for item_id, status, reason, source in rows:
+        assert item_id is not None  # matched by the IN list
         items[item_id].airing_status = status
         items[item_id].airing_reason = reason
         items[item_id].airing_source = source

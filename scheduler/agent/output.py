@@ -33,7 +33,8 @@ def ffmpeg() -> str:
     """The ffmpeg binary Loa ships (imported late: only when something plays)."""
     import imageio_ffmpeg
 
-    return imageio_ffmpeg.get_ffmpeg_exe()
+    exe: str = imageio_ffmpeg.get_ffmpeg_exe()  # imageio_ffmpeg is untyped
+    return exe
 
 
 class Sink(Protocol):

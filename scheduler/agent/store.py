@@ -151,7 +151,7 @@ class Store:
         with self._lock:
             return {r[0] for r in self._db.execute("SELECT item_id FROM asrun")}
 
-    def start_item(
+    def start_item(  # noqa: PLR0913 - the columns of one as-run row, named by the caller
         self,
         item_id: int,
         slot_id: int,

@@ -39,7 +39,7 @@ def slot_start(slot: dict[str, Any]) -> float:
 
 def slot_end(slot: dict[str, Any]) -> float:
     """When a slot ends."""
-    return slot_start(slot) + slot["duration_seconds"]
+    return slot_start(slot) + float(slot["duration_seconds"])
 
 
 def merge_frozen(old: dict[str, Any] | None, new: dict[str, Any], now: float) -> dict[str, Any]:

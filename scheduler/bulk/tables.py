@@ -183,7 +183,7 @@ def _xlsx_value(value: Any) -> Any:
 def write_xlsx(path: Path, sections: dict[str, list[dict[str, Any]]]) -> None:
     """Write sections as sheets with a bold frozen header row."""
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # a new workbook starts with one empty sheet
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     for name, rows in sections.items():
         ws = wb.create_sheet(name)

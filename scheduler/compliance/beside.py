@@ -47,6 +47,7 @@ class Beside:
         if self.pool is None:
             result = fn(self.conn, *args)
             return lambda: result
+        # get_bind() may type as a Connection; a session beside another runs on an Engine.
         engine: Engine = self.session.get_bind()  # type: ignore[assignment]
 
         def run() -> T:

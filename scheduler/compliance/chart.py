@@ -45,8 +45,7 @@ def compliance_chart(rows: Sequence[tuple[str, float | None, float | None]]) -> 
     at_min = [100 * (m or 0) for _, m, _ in rows]
     at_target = [100 * (t or 0) for _, _, t in rows]
     lines = sum(n.count("\n") + 1 for n in names)
-    style = {"font.family": "serif", "font.serif": [chart_font()], "font.size": 9}
-    with plt.rc_context(style):
+    with plt.rc_context({"font.family": "serif", "font.serif": [chart_font()], "font.size": 9}):
         fig, ax = plt.subplots(figsize=(7.2, 0.32 * lines + 0.45 * len(rows) + 1.5), dpi=150)
         y = range(len(rows))
         ax.barh([i + 0.2 for i in y], at_min, height=0.38, color="#2e7d32", label="Đạt tối thiểu")

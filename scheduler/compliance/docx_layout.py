@@ -2,33 +2,47 @@
 
 from __future__ import annotations
 
+from docx.blkcntnr import BlockItemContainer
+from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Cm, Pt
-from docx.table import Table
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 FONT = "Times New Roman"
 
 
-def font(run, size: float = 13, bold: bool = False, italic: bool = False, underline=False):
+def font(
+    run: Run, size: float = 13, bold: bool = False, italic: bool = False, underline: bool = False
+) -> Run:
     """Set a run in Times New Roman (every script slot, so no viewer falls back to another)."""
     run.font.name = FONT
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.italic = italic
     run.font.underline = underline
-    fonts = run._element.rPr.rFonts
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
     for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(slot), FONT)
     return run
 
 
-def para(container, text: str = "", size: float = 13, bold=False, italic=False,
-         align=WD_ALIGN_PARAGRAPH.JUSTIFY, underline=False, space_after: float = 3,
-         indent: bool = False):  # fmt: skip
+def para(  # noqa: PLR0913 - python-docx run and paragraph properties, named at every call
+    container: Document | BlockItemContainer,
+    text: str = "",
+    size: float = 13,
+    bold: bool = False,
+    italic: bool = False,
+    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY,
+    underline: bool = False,
+    space_after: float = 3,
+    indent: bool = False,
+) -> Paragraph:
     """A paragraph with one run; body paragraphs indent their first line (ND 30: 1-1.27 cm)."""
     p = container.add_paragraph()
     p.alignment = align
@@ -52,8 +66,15 @@ def no_borders(table: Table) -> None:
     tbl_pr.append(borders)
 
 
-def cell_text(cell, text: str, size: float = 11, bold=False, italic=False,
-              align=WD_ALIGN_PARAGRAPH.CENTER, underline=False) -> None:  # fmt: skip
+def cell_text(
+    cell: _Cell,
+    text: str,
+    size: float = 11,
+    bold: bool = False,
+    italic: bool = False,
+    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER,
+    underline: bool = False,
+) -> None:
     """Replace a cell's text with one run."""
     cell.text = ""
     p = cell.paragraphs[0]
@@ -62,8 +83,15 @@ def cell_text(cell, text: str, size: float = 11, bold=False, italic=False,
     font(p.add_run(text), size, bold, italic, underline)
 
 
-def cell_line(cell, text: str, size: float = 13, bold=False, italic=False,
-              align=WD_ALIGN_PARAGRAPH.CENTER, space_before: float = 0) -> None:  # fmt: skip
+def cell_line(
+    cell: _Cell,
+    text: str,
+    size: float = 13,
+    bold: bool = False,
+    italic: bool = False,
+    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER,
+    space_before: float = 0,
+) -> None:
     """Add one more line (paragraph) to a cell."""
     p = cell.add_paragraph()
     p.alignment = align
@@ -72,9 +100,9 @@ def cell_line(cell, text: str, size: float = 13, bold=False, italic=False,
     font(p.add_run(text or " "), size, bold, italic)
 
 
-def grid(doc, headers: list[str], rows: list[list[str]], widths: list[float]) -> Table:
+def grid(doc: Document, headers: list[str], rows: list[list[str]], widths: list[float]) -> Table:
     """A bordered data table with a bold header row repeated on every page."""
-    table = doc.add_table(rows=1, cols=len(headers))
+    table: Table = doc.add_table(rows=1, cols=len(headers))  # python-docx leaves it untyped
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for i, h in enumerate(headers):

@@ -9,10 +9,12 @@ an office. The deadline belongs in the cover message and the file name, not in t
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -31,6 +33,7 @@ from scheduler.compliance.docx_layout import (
     widths_of,
 )
 from scheduler.compliance.labels import rule_name, vocab
+from scheduler.compliance.model import PeriodCount
 from scheduler.compliance.reports import Report
 from scheduler.compliance.words_vi import (
     COUNT,
@@ -50,13 +53,13 @@ MAX_BELOW_ROWS = 60
 MAX_MISSED_SHOWN = 8
 
 
-def _date_words(day) -> str:
+def _date_words(day: dt.date) -> str:
     """'ngày 05 tháng 3 năm 2026': a leading zero for days below 10 and months 1 and 2 (ND 30)."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def _header(doc, report: Report, settings: Settings) -> None:
+def _header(doc: DocxDocument, report: Report, settings: Settings) -> None:
     layout = settings.report_layout
     authority = layout.authority or f"UBND {report.unit_full_name.upper()}"
     table = doc.add_table(rows=1, cols=2)
@@ -78,7 +81,7 @@ def _header(doc, report: Report, settings: Settings) -> None:
     cell_line(right, f"{place}, {_date_words(day)}", 13, italic=True, space_before=4)
 
 
-def _title(doc, report: Report, settings: Settings) -> None:
+def _title(doc: DocxDocument, report: Report, settings: Settings) -> None:
     para(doc, "", space_after=6)
     para(doc, "BÁO CÁO", 14, bold=True, align=CENTER, space_after=0)
     para(doc, report.title_vi, 14, bold=True, align=CENTER, space_after=0)
@@ -95,7 +98,7 @@ def _title(doc, report: Report, settings: Settings) -> None:
         para(doc, "", space_after=3)
 
 
-def _intro(doc, report: Report, settings: Settings) -> None:
+def _intro(doc: DocxDocument, report: Report, settings: Settings) -> None:
     t = report.total
     para(
         doc,
@@ -136,7 +139,7 @@ def _rule_rows(report: Report, settings: Settings) -> list[list[str]]:
     return rows
 
 
-def _results(doc, report: Report, settings: Settings) -> None:
+def _results(doc: DocxDocument, report: Report, settings: Settings) -> None:
     para(doc, "II. KẾT QUẢ THỰC HIỆN CÁC QUY ĐỊNH", 13, bold=True)
     rules = report.rules_in_area
     if not rules:
@@ -165,13 +168,13 @@ def _results(doc, report: Report, settings: Settings) -> None:
          [1.4, 5.4, 1.8, 1.8, 1.9, 1.9, 2.3])  # fmt: skip
 
 
-def _missed(periods) -> str:
+def _missed(periods: list[PeriodCount]) -> str:
     shown = ", ".join(rule_period_words(p.label) for p in periods[:MAX_MISSED_SHOWN])
     more = len(periods) - MAX_MISSED_SHOWN
     return shown + (f" và {more} kỳ khác" if more > 0 else "")
 
 
-def _shortfalls(doc, report: Report, settings: Settings) -> None:
+def _shortfalls(doc: DocxDocument, report: Report, settings: Settings) -> None:
     para(doc, "III. CÁC ĐÀI CHƯA ĐẠT MỨC TỐI THIỂU", 13, bold=True)
     if not report.below:
         para(doc, "Trong kỳ không có đài nào chưa đạt mức tối thiểu.", indent=True)
@@ -195,7 +198,7 @@ def _shortfalls(doc, report: Report, settings: Settings) -> None:
               "phát, cũng không tính là không phát).", indent=True)  # fmt: skip
 
 
-def _content(doc, report: Report, settings: Settings) -> None:
+def _content(doc: DocxDocument, report: Report, settings: Settings) -> None:
     para(doc, "IV. NỘI DUNG ĐÃ PHÁT", 13, bold=True)
     rows = [["Chủ đề", vocab(settings, "topic", k), num(n), num(m)]
             for k, n, m in report.by_topic[:10]]  # fmt: skip
@@ -217,7 +220,7 @@ def _content(doc, report: Report, settings: Settings) -> None:
     )
 
 
-def _emergencies(doc, report: Report, settings: Settings) -> None:
+def _emergencies(doc: DocxDocument, report: Report, settings: Settings) -> None:
     """Emergency broadcasts of the period: a table of their own, outside the rules' counts."""
     if not report.emergencies:
         return
@@ -237,7 +240,7 @@ def _emergencies(doc, report: Report, settings: Settings) -> None:
     grid(doc, headers, rows, [1.0, 3.0, 6.0, 1.8, 1.8, 2.9])
 
 
-def _notes(doc, report: Report) -> None:
+def _notes(doc: DocxDocument, report: Report) -> None:
     """The one note on counted weeks, and the periods still running (shown, never missed)."""
     notes = [n for n in (counted_weeks_note(report.period),) if n]
     if report.in_progress:
@@ -252,7 +255,7 @@ def _notes(doc, report: Report) -> None:
         para(doc, prefix + note, 12, italic=True, indent=True)
 
 
-def _signature(doc, settings: Settings) -> None:
+def _signature(doc: DocxDocument, settings: Settings) -> None:
     layout = settings.report_layout
     para(doc, "", space_after=6)
     table = doc.add_table(rows=1, cols=2)
@@ -275,7 +278,7 @@ def _signature(doc, settings: Settings) -> None:
     cell_line(right, layout.signer_name or " ", 13, bold=True, space_before=12)
 
 
-def report_document(report: Report, settings: Settings):
+def report_document(report: Report, settings: Settings) -> DocxDocument:
     """Build the python-docx Document."""
     doc = Document()
     section = doc.sections[0]

@@ -22,7 +22,7 @@ from scheduler.compliance.labels import (
     vocab,
 )
 from scheduler.compliance.model import ComplianceResult
-from scheduler.compliance.reports import Report
+from scheduler.compliance.reports import Report, UnitSummary
 from scheduler.config import Settings
 
 RESULT_COLUMNS = (
@@ -120,7 +120,7 @@ def result_csv(result: ComplianceResult, settings: Settings, reader: Reader | No
         writer.writerow([
             rule_name(settings, str(r["rule_id"]), t), r["channel_id"], r["channel_name"],
             vocab(settings, "kind", str(r["channel_kind"]), t), r["unit_code"], r["unit_name"],
-            capital(rule_period_name(str(r["period"]), t)), number(float(r["count"]), t),  # type: ignore[arg-type]
+            capital(rule_period_name(str(r["period"]), t)), number(float(r["count"]), t),
             r["minimum"], "" if r["target"] is None else r["target"],
             status_name(str(r["status"]), t), r["not_aired"], r["unconfirmed"],
         ])  # fmt: skip
@@ -130,7 +130,7 @@ def result_csv(result: ComplianceResult, settings: Settings, reader: Reader | No
 def report_dict(report: Report) -> dict[str, Any]:
     """The periodic report's parts as plain data."""
 
-    def summary(s) -> dict[str, Any]:
+    def summary(s: UnitSummary) -> dict[str, Any]:
         return {
             "unit_code": s.code, "unit_name": s.name, "communes": s.communes,
             "communes_with_station": s.communes_with_station, "planned": s.planned,

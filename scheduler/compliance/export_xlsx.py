@@ -15,6 +15,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from audio.messages import N_
@@ -44,7 +45,9 @@ Column = tuple[str, int, str | None]  # header, width, number format
 _SHEET_UNSAFE = re.compile(r"[\\/*?:\[\]]")  # characters Excel refuses in a sheet name
 
 
-def _sheet(wb: Workbook, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]]):
+def _sheet(
+    wb: Workbook, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]]
+) -> Worksheet:
     """A sheet with a bold, filled, frozen header row, formats, widths and a filter."""
     ws: Worksheet = wb.create_sheet(_SHEET_UNSAFE.sub("-", title)[:31].strip())
     ws.append([c[0] for c in columns])
@@ -74,7 +77,7 @@ def _fit(ws: Worksheet) -> None:
     """Print landscape, all columns on one page width."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
 
@@ -85,7 +88,7 @@ def _share(value: float | None) -> float | None:
 
 def _info(wb: Workbook, report: Report, t: Reader) -> Worksheet:
     """The report's facts: title, area, period in words, counted days, deadline, when built."""
-    info = wb.create_sheet(t(N_("Report"))[:31])
+    info: Worksheet = wb.create_sheet(t(N_("Report"))[:31])
     title = t(N_("Broadcast coverage compliance, %(period)s"), period=period_name(report.period, t))
     xlsx_append(info, [t(N_("Report")), title])
     xlsx_append(info, [t(N_("Area")), report.unit_name])
@@ -157,7 +160,7 @@ def report_workbook(report: Report, settings: Settings, reader: Reader | None = 
     """The periodic report as a workbook, one sheet per part, in the reader's language."""
     t = reader or Reader()
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # a new workbook starts with one empty sheet
     info = _info(wb, report, t)
     _summary(wb, report, settings, t)
     rules = [settings.rule(rid) for rid in report.rules_in_area]
@@ -271,7 +274,7 @@ def write_result_xlsx(
     """Write a compliance result: an overview sheet and one sheet per rule."""
     t = reader or Reader()
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # a new workbook starts with one empty sheet
     _sheet(
         wb,
         t(N_("Overview")),

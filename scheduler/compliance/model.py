@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from scheduler.config import Rule
 from scheduler.periods import Period
@@ -169,9 +170,9 @@ class ComplianceResult:
                 return r
         raise KeyError(rule_id)
 
-    def rows(self) -> list[dict[str, object]]:
+    def rows(self) -> list[ResultRow]:
         """Flat rows: per rule, per channel, per rule period (the JSON and CSV exports)."""
-        out: list[dict[str, object]] = []
+        out: list[ResultRow] = []
         for rr in self.rules:
             for cr in rr.channels:
                 ch = cr.channel
@@ -194,6 +195,24 @@ class ComplianceResult:
                         }
                     )
         return out
+
+
+class ResultRow(TypedDict):
+    """One flat row of a compliance result: a rule, a channel, one of the rule's periods."""
+
+    rule_id: str
+    channel_id: int
+    channel_name: str
+    channel_kind: str
+    unit_code: str
+    unit_name: str
+    period: str
+    count: float
+    minimum: int
+    target: int | None
+    status: str
+    not_aired: int
+    unconfirmed: int
 
 
 @dataclass(frozen=True)

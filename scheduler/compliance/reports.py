@@ -240,12 +240,17 @@ def _reasons(
         .group_by(Airing.channel_id, Airing.week_key, Airing.reason_code)
     )
     for cid, wk, code, n in session.execute(stmt):
-        if wk in wanted.get(cid, ()):
+        if code is not None and wk in wanted.get(cid, ()):  # None is filtered out in SQL
             out[(cid, wk)][code] += n
     return out
 
 
-def _summary_row(unit: UnitInfo | None, result: ComplianceResult, rolls, stations) -> UnitSummary:
+def _summary_row(
+    unit: UnitInfo | None,
+    result: ComplianceResult,
+    rolls: dict[str, dict[int, UnitRollup]],
+    stations: dict[int, tuple[int, int]],
+) -> UnitSummary:
     uid = unit.id if unit else COUNTRY
     communes, with_station = stations.get(uid, (0, 0))
     return UnitSummary(

@@ -42,7 +42,7 @@ def _local(at: dt.datetime | None, settings: Settings) -> dt.datetime | None:
 def xlsx_bytes(proof: Proof, settings: Settings, reader: Reader) -> bytes:
     """One sheet: every station with its state, times, who confirmed and how late."""
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # a new workbook starts with one empty sheet
     columns = [
         (reader(N_("Commune")), 24, None), (reader(N_("Station")), 30, None),
         (reader(N_("State")), 18, None), (reader(N_("Due")), 20, TIME),
@@ -61,7 +61,7 @@ def xlsx_bytes(proof: Proof, settings: Settings, reader: Reader) -> bytes:
         for r in proof.rows
     ]  # fmt: skip
     _sheet(wb, reader(N_("Proof of air")), columns, rows)
-    summary = [
+    summary: list[list[Any]] = [
         [reader(N_("Broadcast")), proof.broadcast.title],
         [reader(N_("Issued by")), proof.broadcast.issued_by],
         [reader(N_("Due")), _local(proof.due_at, settings)],

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from audio.messages import N_
 from content import audit
+from content.db import rowcount
 from content.text import clean_optional, clean_text
 from scheduler.config import Settings
 from scheduler.emergency.models import OPEN_STATES, EmergencyBroadcast, EmergencyDelivery
@@ -245,11 +246,13 @@ def correct(
         b.title = clean_text(title, field=N_("the title"))[:MAX_TITLE]
     b.version += 1
     b.updated_at = now
-    replaced = session.execute(
-        update(EmergencyDelivery)
-        .where(EmergencyDelivery.broadcast_id == b.id, EmergencyDelivery.state.in_(OPEN_STATES))
-        .values(programme_id=programme.id, state="waiting", delivered_at=None, updated_at=now)
-    ).rowcount
+    replaced = rowcount(
+        session.execute(
+            update(EmergencyDelivery)
+            .where(EmergencyDelivery.broadcast_id == b.id, EmergencyDelivery.state.in_(OPEN_STATES))
+            .values(programme_id=programme.id, state="waiting", delivered_at=None, updated_at=now)
+        )
+    )
     session.flush()
     audit.record(session, who.name, "emergency.correct", "emergency", b.id, before=before,
                  after={**b.snapshot(), "replaced": replaced})  # fmt: skip

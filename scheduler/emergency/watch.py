@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from audio.messages import N_, message, render_in
+from content.db import rowcount
 from scheduler.config import Settings
 from scheduler.emergency.models import EmergencyBroadcast, EmergencyDelivery
 from scheduler.models import Channel
@@ -107,10 +108,11 @@ def _tell(
     }
     data = {"broadcast_id": b.id, "delivery_id": d.id, "occurrence": d.occurrence,
             "channel_id": channel.id, "programme_id": d.programme_id}  # fmt: skip
-    where = {"channel_id": channel.id} if role == "broadcaster" else {"unit_id": channel.unit_id}
+    station = role == "broadcaster"  # the station itself; others see their unit's
     notify(
         session, settings, event=f"emergency.{kind}", role=role, now=now, data=data,
-        dedupe_key=f"emergency:{kind}:{role}:{d.id}", message=render(kind, **values), **where,
+        dedupe_key=f"emergency:{kind}:{role}:{d.id}", message=render(kind, **values),
+        channel_id=channel.id if station else None, unit_id=None if station else channel.unit_id,
     )  # fmt: skip
 
 
@@ -185,16 +187,18 @@ def watch(session: Session, settings: Settings, now: dt.datetime) -> Counter[str
             d.reminded_at = now
             counts["reminded"] += 1
     counts["deadline_lists"] = _deadline_lists(session, settings, now)
-    expired = session.execute(
-        update(EmergencyDelivery)
-        .where(
-            EmergencyDelivery.state.in_(("waiting", "delivered")),
-            EmergencyDelivery.broadcast_id.in_(
-                select(EmergencyBroadcast.id).where(EmergencyBroadcast.expires_at <= now)
-            ),
+    expired = rowcount(
+        session.execute(
+            update(EmergencyDelivery)
+            .where(
+                EmergencyDelivery.state.in_(("waiting", "delivered")),
+                EmergencyDelivery.broadcast_id.in_(
+                    select(EmergencyBroadcast.id).where(EmergencyBroadcast.expires_at <= now)
+                ),
+            )
+            .values(state="no_answer", updated_at=now)
         )
-        .values(state="no_answer", updated_at=now)
-    ).rowcount
+    )
     counts["no_answer"] = int(expired or 0)
     session.flush()
     return counts

@@ -53,7 +53,7 @@ def evidence_for(session: Session, item_ids: list[int]) -> dict[int, Evidence]:
             Airing.scheduled_item_id.in_(wanted)
         )
     ):
-        if source in PEOPLE_SOURCES:
+        if source in PEOPLE_SOURCES and item_id is not None:  # never None: matched by IN
             people[item_id] = (status, who)
     device: dict[int, tuple[str, float]] = {}
     rows = session.execute(
@@ -62,7 +62,8 @@ def evidence_for(session: Session, item_ids: list[int]) -> dict[int, Evidence]:
         .order_by(PlayoutRecord.id)
     )
     for item_id, status, seconds in rows:
-        device[item_id] = (status, seconds)  # the latest report wins
+        if item_id is not None:  # never None: matched by IN
+            device[item_id] = (status, seconds)  # the latest report wins
     out: dict[int, Evidence] = {}
     for item_id in wanted & (people.keys() | device.keys()):
         p = people.get(item_id)
@@ -92,7 +93,7 @@ def disagreements(session: Session, channel_ids: list[int], limit: int = 200) ->
         .order_by(PlayoutRecord.started_at.desc())
         .limit(limit)
     ).all()
-    ids = [r[0] for r in rows]
+    ids = [r[0] for r in rows if r[0] is not None]  # never None: joined on equality
     found = evidence_for(session, ids)
     return [found[i] for i in ids if i in found and found[i].disagree]
 

@@ -30,7 +30,7 @@ def _unit_codes_up(session: Session, unit_id: int | None) -> set[str]:
     return codes
 
 
-def notify(
+def notify(  # noqa: PLR0913 - keyword-only: the fields of the one notice it adds
     session: Session,
     settings: Settings,
     *,
@@ -143,7 +143,9 @@ class NoticeReader:
 
     def visible(self) -> ColumnElement[bool]:
         """The SQL condition of the notices this reader may see (and mark read)."""
-        scope = [Notification.unit_id.is_(None) & Notification.channel_id.is_(None)]
+        scope: list[ColumnElement[bool]] = [
+            Notification.unit_id.is_(None) & Notification.channel_id.is_(None)
+        ]
         if self.everywhere:
             scope.append(Notification.id.is_not(None))
         if self.unit_ids:

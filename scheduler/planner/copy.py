@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import select, update
@@ -48,7 +48,7 @@ def _slots_with_items(
     return out
 
 
-def _why_not(p: Any, languages: Sequence[str], day: dt.date, free: int) -> Message | None:
+def _why_not(p: Any, languages: Collection[str], day: dt.date, free: int) -> Message | None:
     """Why a copied programme does not fit the target slot (None when it does)."""
     if p.language not in languages:
         return message(

@@ -135,7 +135,7 @@ def plan_facts(
     for ch in facts.channels:
         views = builder.views(ch)
         problem = builder.build(ch, views)
-        plan = solve_channel(problem, None if left is None else min(budget, left))
+        plan = solve_channel(problem, None if budget is None or left is None else min(budget, left))
         if left is not None:
             left = max(0, left - plan.nodes)
         out.problems[ch.id] = problem

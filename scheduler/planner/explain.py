@@ -14,6 +14,7 @@ from typing import Any
 
 from audio.messages import N_, Joined, Localized, Message, message, render_in
 from scheduler.config import Label, Rule, Settings
+from scheduler.periods import Week
 from scheduler.planner.facts import ProgrammeFacts, RuleView, WeekFacts
 from scheduler.rules import ChannelFacts
 
@@ -202,7 +203,9 @@ def _amount(rule: Rule, units: float) -> Message:
     return message(N_("%(n)s programmes"), n=f"{units:g}")
 
 
-def _found(settings: Settings, rule: Rule, ch: ChannelFacts, fun: Funnel, week: str, n: int):
+def _found(
+    settings: Settings, rule: Rule, ch: ChannelFacts, fun: Funnel, week: Week, n: int
+) -> tuple[list[Message], dict[str, Message]]:
     """What each narrowing step keeps, as a phrase ("approved"), by stage after "content"."""
     langs = _Either(_labels(settings, "languages", sorted(ch.languages)), lower=("vi",))
     return [
@@ -226,7 +229,7 @@ def _found(settings: Settings, rule: Rule, ch: ChannelFacts, fun: Funnel, week: 
     }
 
 
-def explain(
+def explain(  # noqa: PLR0913 - all the facts one sentence about a rule draws on
     settings: Settings,
     facts: WeekFacts,
     view: RuleView,

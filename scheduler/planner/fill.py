@@ -99,8 +99,8 @@ class _Filler:
                 continue
             self.place(si, c, "fill")
             misses = 0
-        while (c := self.longest_fit(week.free[si], day)) is not None:
-            self.place(si, c, "fill")
+        while (fit := self.longest_fit(week.free[si], day)) is not None:
+            self.place(si, fit, "fill")
         return ptr
 
     def overflow(self, order: list[int]) -> set[int]:
@@ -120,7 +120,7 @@ class _Filler:
                         continue
                     over = sum(
                         1 for i, g in enumerate(c.gains)
-                        if g and self.room[i] is not None and g > self.room[i]  # type: ignore[operator]
+                        if g and (r := self.room[i]) is not None and g > r
                     )  # fmt: skip
                     key = (over, -c.seconds)
                     if best is None or key < best:

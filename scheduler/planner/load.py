@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import String, case, cast, func, select
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.orm import Session
 
 from content.models import Programme, ProgrammeTopic
@@ -18,7 +20,7 @@ from scheduler.rules import ChannelFacts, airing_counts, rule_covers_channel
 CHUNK = 5000  # ids per IN list (SQLite and PostgreSQL both take this comfortably)
 
 
-def _conn(session: Session):  # noqa: ANN202 - a Connection
+def _conn(session: Session) -> Connection:
     """The session's connection: column queries skip the ORM's row processing."""
     return session.connection()
 
@@ -30,7 +32,7 @@ def _chunks(ids: list[int]) -> Iterable[list[int]]:
 
 def channel_facts(session: Session, channel_ids: list[int]) -> list[ChannelFacts]:
     """Channels with their languages and the codes of their unit and its ancestors."""
-    rows = []
+    rows: list[Row[int, str, int, dt.date, dt.date | None]] = []
     langs: dict[int, set[str]] = defaultdict(set)
     for part in _chunks(channel_ids):
         rows += _conn(session).execute(
@@ -47,7 +49,7 @@ def channel_facts(session: Session, channel_ids: list[int]) -> list[ChannelFacts
     code: dict[int, str] = {}
     frontier = list({r.unit_id for r in rows})
     while frontier:
-        found = []
+        found: list[Row[int, int | None, str]] = []
         for part in _chunks(frontier):
             found += (
                 _conn(session)
@@ -150,7 +152,7 @@ def _other_weeks(
         rows = _conn(session).execute(query).all()
         # Filtered here, not in SQL: an IN list of programmes leads SQLite to scan every
         # station's items of those programmes instead of these stations' weeks.
-        out += [tuple(r) for r in rows if wanted is None or r[2] in wanted]  # type: ignore[misc]
+        out += [(c, w, p) for c, w, p in rows if wanted is None or p in wanted]
     return out
 
 

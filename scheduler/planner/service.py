@@ -72,6 +72,10 @@ class PlanResult:
         statuses = self.after if after else self.before
         return sum(s.week_met for s in statuses) / len(statuses) if statuses else 1.0
 
+    def notes(self) -> list[ExcessNote | FreeNote]:
+        """The notes of the plan: rules past their target plus the margin, then free airtime."""
+        return [*self.excess, *self.free]
+
     def to_dict(self, text: Callable[[Message], str] = str) -> dict[str, Any]:
         """A JSON-ready view (for the CLI's --json and the API); `text` renders messages."""
         return {
@@ -98,7 +102,7 @@ class PlanResult:
                  "code": n.code, "text": str(n.message()),
                  "params": {k: render_value(v, str, "en")
                             for k, v in n.message().params.items()}}
-                for n in [*self.excess, *self.free]
+                for n in self.notes()
             ],
         }  # fmt: skip
 
@@ -198,7 +202,7 @@ def _named(cid: int, note: Message, names: dict[int, str]) -> Message:
     return message(N_("%(channel)s: %(note)s"), channel=names.get(cid, f"#{cid}"), note=note)
 
 
-def plan_week(
+def plan_week(  # noqa: PLR0913 - the planner's entry point; callers name its options
     session: Session,
     settings: Settings,
     week: Week | str,

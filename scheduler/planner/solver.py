@@ -149,8 +149,12 @@ class _Solver:
             self.week.rewind(mark)
         return found
 
-    def _available(self, i: int, room: dict[int, int]) -> list[Candidate]:
-        """Candidates for need i not used or excluded that fit some slot on a valid day."""
+    def _available(self, i: int, by_day: dict[int, int], room: dict[int, int]) -> list[Candidate]:
+        """Candidates for need i not used or excluded that fit some slot on a valid day.
+
+        `by_day` is the largest free time per weekday; `room` caches, per day mask, the largest
+        free time over the days of the mask.
+        """
         used, forbidden = self.week.used, self.forbidden
         out = []
         for c in self.by_need[i]:
@@ -159,13 +163,13 @@ class _Solver:
             most = room.get(c.days)
             if most is None:
                 most = room[c.days] = max(
-                    (f for d, f in room["by_day"].items() if (c.days >> d) & 1), default=0
-                )  # type: ignore[union-attr]
+                    (f for d, f in by_day.items() if (c.days >> d) & 1), default=0
+                )
             if c.seconds <= most:
                 out.append(c)
         return out
 
-    def _dfs(self, rem: list[int]) -> bool:
+    def _dfs(self, rem: list[int]) -> bool:  # noqa: C901 - branch and bound, prunings inline
         self.nodes += 1
         if self.budget is not None and self.nodes > self.budget:
             raise _OutOfBudget
@@ -177,12 +181,12 @@ class _Solver:
         for si, s in enumerate(week.slots):
             if week.free[si] > by_day.get(s.day, -1):
                 by_day[s.day] = week.free[si]
-        room: dict = {"by_day": by_day}
+        room: dict[int, int] = {}
         total_free = sum(week.free)
         branch: tuple[int, list[Candidate]] | None = None
         bounds: list[tuple[float, set[int]]] = []
         for i in unmet:
-            avail = self._available(i, room)
+            avail = self._available(i, by_day, room)
             if sum(c.gains[i] for c in avail) < rem[i]:
                 return False
             least = _least_seconds(avail, i, rem[i])
@@ -222,7 +226,7 @@ class _Solver:
 
     # -- the rule phase ----------------------------------------------------------------------
 
-    def run(self) -> dict[int, str]:
+    def run(self) -> dict[int, str]:  # noqa: C901 - greedy, exact search, then the why
         """Meet the needs as well as possible; return why each unmet need was left."""
         needs = self.problem.needs
         mins = [nd.minimum for nd in needs]

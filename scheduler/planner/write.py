@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, update
@@ -46,7 +46,7 @@ def fast_insert(session: Session, table: Table, columns: Sequence[str], rows: li
         return
     conn = session.connection()
     dialect = conn.dialect
-    procs = []
+    procs: list[Callable[[Any], Any] | None] = []
     for name in columns:
         # The exact processing SQLAlchemy applies itself (SQLite stores its own datetime text).
         proc = table.c[name].type._cached_bind_processor(dialect)
@@ -57,7 +57,9 @@ def fast_insert(session: Session, table: Table, columns: Sequence[str], rows: li
         def convert(i: int, value: Any) -> Any:
             got = memo[i].get(value, memo)
             if got is memo:
-                got = memo[i][value] = procs[i](value)  # type: ignore[misc]
+                proc = procs[i]
+                assert proc is not None  # only columns with a processor are converted
+                got = memo[i][value] = proc(value)
             return got
 
         which = [i for i, p in enumerate(procs) if p is not None]
@@ -72,6 +74,7 @@ def fast_insert(session: Session, table: Table, columns: Sequence[str], rows: li
     cols = ", ".join(columns)
     if dialect.name == "postgresql":
         raw = conn.connection.driver_connection
+        assert raw is not None  # a live connection, checked out for this transaction
         with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({cols}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
@@ -234,7 +237,7 @@ def clear_unpinned(session: Session, week: Week, channel_ids: list[int], actor: 
     conn = session.connection()
     gone: list[tuple[int, int, int]] = []  # item, channel, programme
     for part in _chunks(channel_ids):
-        gone += [tuple(r) for r in conn.execute(
+        gone += [(i, c, p) for i, c, p in conn.execute(
             select(ScheduledItem.id, WeekSchedule.channel_id, ScheduledItem.programme_id)
             .join(Slot, Slot.id == ScheduledItem.slot_id)
             .join(WeekSchedule, WeekSchedule.id == Slot.schedule_id)

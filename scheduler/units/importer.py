@@ -183,9 +183,9 @@ class _Importer:
                 AdminUnit.structure == self.structure, AdminUnit.level == level
             )
             self.ids.update({(level, code): i for code, i in self.session.execute(stmt)})
-            for row in new_rows:
-                key = (level, row["parent_id"], row["search_name"])
-                self.added.setdefault(key, []).append(self.ids[(level, row["code"])])
+            for new in new_rows:
+                key = (level, new["parent_id"], new["search_name"])
+                self.added.setdefault(key, []).append(self.ids[(level, new["code"])])
         if updates:
             bulk_update(self.session, updates)
         s.new += len(new_rows)
@@ -283,7 +283,7 @@ def _province_codes(units: UnitList) -> dict[str, str]:
         parent[r.code] = r.parent_code
     for r in units.records:
         cur = r.code
-        while parent.get(cur):
-            cur = parent[cur]  # type: ignore[assignment]
+        while up := parent.get(cur):
+            cur = up
         out[r.code] = cur
     return out

@@ -155,6 +155,7 @@ class _Builder:
             return code
         self.units[key] = (name_raw, parent)
         prefix, short = split_type(name_raw)
+        full: str | None
         if unit_type and not prefix:
             full = f"{unit_type} {short}"
         else:

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from content.db import rowcount
 from scheduler.worker.models import WorkerHeartbeat, WorkerLease
 
 LEASE_NAME = "worker"
@@ -28,14 +29,14 @@ def try_acquire(session: Session, holder: str, now: dt.datetime, ttl: dt.timedel
         .where(WorkerLease.name == LEASE_NAME, WorkerLease.holder == holder)
         .values(expires_at=expires)
     )
-    if renewed.rowcount == 1:
+    if rowcount(renewed) == 1:
         return True
     taken = session.execute(
         update(WorkerLease)
         .where(WorkerLease.name == LEASE_NAME, WorkerLease.expires_at < now)
         .values(holder=holder, expires_at=expires, acquired_at=now)
     )
-    if taken.rowcount == 1:
+    if rowcount(taken) == 1:
         return True
     if session.get(WorkerLease, LEASE_NAME, populate_existing=True) is not None:
         return False

@@ -55,7 +55,7 @@ _WINDOWS = (
 def last_fire_time(trigger: CronTrigger, now: dt.datetime) -> dt.datetime | None:
     """The latest time at or before now when the trigger fires (the run a job stands for)."""
     for window in _WINDOWS:
-        t = trigger.get_next_fire_time(None, now - window)
+        t: dt.datetime | None = trigger.get_next_fire_time(None, now - window)  # untyped lib
         if t is None or t > now:
             continue
         last = t

@@ -22,7 +22,7 @@ from web.access import AGENT, require
 from web.agent_poll import board_of
 from web.api import api
 from web.api.bodies import json_body
-from web.api.models import AwareTime, Id, In, OneOf, Text, long_text
+from web.api.models import AwareTime, Id, In, LongText300, OneOf, Text
 from web.api.spec import route
 from web.db import db
 from web.media import safe_path
@@ -96,7 +96,7 @@ class AsRunEvent(In):
     sha256: Text | None = Field(None, max_length=64)
     clock_offset_seconds: float | None = Field(None, ge=-(10**9), le=10**9)
     reason_code: Text | None = Field(None, max_length=40)
-    reason_text: long_text(300) | None = None  # type: ignore[valid-type]
+    reason_text: LongText300 | None = None
 
 
 class AsRun(In):

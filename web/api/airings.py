@@ -17,7 +17,7 @@ from web.access import CONFIRM, READ, Principal, current, require, require_chann
 from web.api import api
 from web.api.bodies import json_body, query_args
 from web.api.common import WeekQuery
-from web.api.models import Airing, AwareTime, Id, In, OneOf, Text, long_text
+from web.api.models import Airing, AwareTime, Id, In, LongText2000, OneOf, Text
 from web.api.spec import route
 from web.confirmation import confirm_and_commit
 from web.db import db
@@ -31,7 +31,7 @@ class Confirmation(In):
     actual_start: AwareTime | None = None
     actual_duration_seconds: int | None = Field(None, ge=0, le=86400)
     reason_code: Text | None = Field(None, max_length=40)
-    reason_text: long_text(2000) | None = None  # type: ignore[valid-type]
+    reason_text: LongText2000 | None = None
 
 
 class Unplanned(In):

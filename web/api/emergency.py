@@ -28,7 +28,7 @@ from scheduler.models import AdminUnit
 from web.access import READ, SUPERVISE, Principal, require
 from web.api import api
 from web.api.bodies import json_body, query_args
-from web.api.models import AwareTime, Id, In, OneOf, Query, Text, long_text
+from web.api.models import AwareTime, Id, In, LongText2000, LongText20000, OneOf, Query, Text
 from web.api.spec import route
 from web.db import db
 from web.emergency_access import issuer_of
@@ -96,11 +96,11 @@ class EmergencyIn(In):
     unit: Annotated[Text, Field(min_length=1, max_length=20, description="GSO code")]
     within_minutes: int = Field(ge=1, le=1440)
     programme_id: Id | None = None
-    text: long_text(20000, 1) | None = Field(  # type: ignore[valid-type]
+    text: LongText20000 | None = Field(
         None, description="read aloud offline ([speech]) when no programme is given"
     )
     title: Annotated[Text, Field(max_length=300)] | None = None
-    reason: long_text(2000) | None = None  # type: ignore[valid-type]
+    reason: LongText2000 | None = None
     channel_kinds: list[Text] = Field(default_factory=list, max_length=20)
     channel_ids: list[Id] = Field(default_factory=list, max_length=20000)
     repeat_times: list[HHMM] = Field(default_factory=list, max_length=24)
@@ -114,7 +114,7 @@ class EmergencyIn(In):
 class CancelIn(In):
     """Why a broadcast is cancelled."""
 
-    reason: long_text(2000) | None = None  # type: ignore[valid-type]
+    reason: LongText2000 | None = None
 
 
 class CorrectionIn(In):

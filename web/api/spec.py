@@ -93,7 +93,7 @@ def header(name: str, description: str, required: bool = False) -> dict[str, Any
     }
 
 
-def route(
+def route(  # noqa: PLR0913 - keyword-only: the OpenAPI facts of one operation
     bp: Blueprint,
     path: str,
     method: str,
@@ -149,7 +149,8 @@ class _Models:
         """components/schemas, and the $ref of each wanted model."""
         refs, top = models_json_schema(self.wanted, ref_template=_REF)
         self.refs = refs
-        return top.get("$defs", {})
+        defs: dict[str, Any] = top.get("$defs", {})  # pydantic types the document as Any
+        return defs
 
 
 def _response_schema(models: _Models, body: Body) -> Callable[[], dict[str, Any]] | None:

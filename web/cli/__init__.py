@@ -52,7 +52,8 @@ class LoaGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         """The command; `agent` without importing the others."""
         if cmd_name == "agent" and not self._loaded:
-            return importlib.import_module(AGENT_MODULE).agent_group
+            group: click.Command = importlib.import_module(AGENT_MODULE).agent_group
+            return group
         self._load()
         return super().get_command(ctx, cmd_name)
 

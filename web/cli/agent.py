@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from scheduler.agent.config import AgentConfig
     from web.cli.context import LoaContext
 
 
@@ -117,7 +118,7 @@ def _render(msgid: str, /, **params: object) -> str:
     return render_in(message(msgid, **params), getattr(options, "language", None) or "vi")
 
 
-def _station_config(config: str, output: str | None = None):  # noqa: ANN202
+def _station_config(config: str, output: str | None = None) -> AgentConfig:
     """The agent's config, or a clear error (exit 1)."""
     from scheduler.agent.config import AgentError, load_agent_config
     from web.catalogue import render_in

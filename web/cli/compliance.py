@@ -85,7 +85,8 @@ def compliance_command(loa: LoaContext, period: str, unit_code: str | None,
     if fmt == "xlsx":
         from scheduler.compliance.export_xlsx import write_result_xlsx
 
-        write_result_xlsx(result, loa.settings, output, _reader(loa))  # type: ignore[arg-type]
+        assert output is not None  # refused above when missing
+        write_result_xlsx(result, loa.settings, output, _reader(loa))
         loa.echo(N_("Wrote %(file)s"), file=output, err=True)
         return
     if fmt == "csv":

@@ -136,7 +136,7 @@ def plan_command(
 
 def _notes(loa: LoaContext, result: PlanResult) -> None:
     """Rules planned past their target plus the margin, and airtime left free, per station."""
-    notes = [*result.excess, *result.free]
+    notes = result.notes()
     for note in notes[:40]:
         name = result.channel_names.get(note.channel_id, str(note.channel_id))
         click.echo(f"  * {name}: {loa.text(note.message())}")

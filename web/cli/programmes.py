@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -116,7 +117,7 @@ def add(
 
 
 def _check_vocab(
-    loa: LoaContext, known: dict[str, object], codes: tuple[str, ...], what: str
+    loa: LoaContext, known: Mapping[str, object], codes: tuple[str, ...], what: str
 ) -> None:
     for c in codes:
         if c not in known:

@@ -16,14 +16,14 @@ from gunicorn.app.base import BaseApplication
 
 import migrations
 from audio.messages import N_
-from scheduler.config import Settings
 from web.cli.context import LoaContext, pass_loa
+from web.settings import AppSettings
 
 
-class LoaServer(BaseApplication):  # type: ignore[misc]
+class LoaServer(BaseApplication):
     """gunicorn running Loa on settings already read: each worker builds its own app."""
 
-    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+    def __init__(self, settings: AppSettings, options: dict[str, Any]) -> None:
         self._settings = settings
         self._options = options
         super().__init__()
@@ -35,7 +35,9 @@ class LoaServer(BaseApplication):  # type: ignore[misc]
         if "control_socket_disable" in self.cfg.settings:  # gunicorn >= 27: no socket in $HOME
             self.cfg.set("control_socket_disable", True)
 
-    def load(self) -> Flask:
+    # Flask is a WSGI app; types-gunicorn types it as a callable whose start_response takes no
+    # exc_info, narrower than Flask.__call__ accepts, so the override is reported.
+    def load(self) -> Flask:  # type: ignore[override]
         """The app, built in the worker (its own database connections)."""
         from web.app import create_app
 

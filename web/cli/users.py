@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from sqlalchemy import select
 
@@ -137,7 +139,7 @@ def demo(loa: LoaContext) -> None:
         while province.parent is not None:
             province = province.parent
         assert isinstance(province, AdminUnit)
-        wanted = [
+        wanted: list[tuple[str, str, str, dict[str, Any]]] = [
             ("admin", "admin", "Quản trị hệ thống", {}),
             ("kehoach", "planner", "Cán bộ kế hoạch", {"unit_id": province.id}),
             ("giamsat", "supervisor", "Văn phòng Điều phối NTM", {"unit_id": province.id}),
@@ -151,12 +153,12 @@ def demo(loa: LoaContext) -> None:
         loa.echo(N_("Demo accounts (password for all: %(password)s):"), password=DEMO_PASSWORD)
         for username, role, _name, _scope in wanted:
             click.echo(f"  {username:10} {role}")
-        scope = message(
+        note = message(
             N_("(planner and supervisor: %(province)s; broadcaster: %(channel)s)"),
             province=province.name,
             channel=first.name,
         )
-        click.echo("  " + loa.text(scope))
+        click.echo("  " + loa.text(note))
 
 
 def register(group: click.Group) -> None:

@@ -29,7 +29,8 @@ def worker_group(ctx: click.Context, instance: str | None) -> None:
         return
     from scheduler.worker.service import Worker, install_signal_handlers
 
-    loa: LoaContext = ctx.find_object(LoaContext)
+    loa = ctx.find_object(LoaContext)
+    assert loa is not None  # the root group always sets it
     logs.configure()
     stop = threading.Event()
     install_signal_handlers(stop)

@@ -59,7 +59,11 @@ def update_user(user_id: int) -> Any:
     """Save the role, the area (one unit) and the stations ticked."""
     user = _user(user_id)
     form = request.form
-    back = {"user_id": user_id, "uq": form.get("uq") or None, "sq": form.get("sq") or None}
+    back: dict[str, Any] = {
+        "user_id": user_id,
+        "uq": form.get("uq") or None,
+        "sq": form.get("sq") or None,
+    }
     try:
         unit = form.get("unit", "")
         update_scope(

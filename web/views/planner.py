@@ -242,7 +242,7 @@ def _plan(week: Week, unit_code: str | None, channel_ids: list[int] | None) -> b
         flash(f"{name}: {shortfall.in_language(lang())}", "error")
     if len(result.shortfalls) > 20:
         flash(_("…and %(n)s more shortfalls.", n=len(result.shortfalls) - 20), "error")
-    notes = [*result.excess, *result.free]
+    notes = result.notes()
     for note in notes[:10]:
         name = result.channel_names.get(note.channel_id, str(note.channel_id))
         flash(f"{name}: {translate(note.message())}", "note")

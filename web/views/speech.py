@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from audio.messages import N_
 from audio.speech import ESPEAK_VOICES, SpeechError, check_voice
@@ -86,7 +87,7 @@ def _fields(form: Any) -> ProgrammeFields:
 
 def _compose(status: int = 200, **context: Any) -> Any:
     settings = _settings()
-    form = request.form if request.method == "POST" else {}
+    form: MultiDict[str, str] = request.form if request.method == "POST" else MultiDict()
     return (
         render_template(
             "library/speech.html",
