@@ -23,6 +23,7 @@ from content.db import utcnow
 from scheduler.health import check_database, check_migrations, check_worker
 from web.catalogue import LANGUAGES, render_in
 from web.i18n import lang, translate
+from web.problems import title_msgid
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger("loa.web")
@@ -90,7 +91,7 @@ def database_unavailable(exc: Exception) -> Response:
     if _wants_json():
         resp = jsonify(
             type="about:blank",
-            title="Service Unavailable",
+            title=_t(title_msgid(503)),
             status=503,
             detail=_t(UNAVAILABLE),
             code="database_unavailable",
@@ -116,7 +117,7 @@ def disk_full(exc: OSError) -> Response:
     if _wants_json():
         resp = jsonify(
             type="about:blank",
-            title="Insufficient Storage" if full else "Error",
+            title=_t(title_msgid(status)),
             status=status,
             detail=detail,
             code="disk_full" if full else "internal",

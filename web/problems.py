@@ -57,13 +57,39 @@ def problem(status: int, detail: str, code: str = "error", **extra: Any) -> Resp
     return Response(json.dumps(body), status=status, mimetype=PROBLEM)
 
 
-def _title(status: int) -> str:
-    try:
-        from http import HTTPStatus
+# The problem types' titles (RFC 9457: the same for every occurrence, except for localization).
+_TITLES = {
+    400: N_("Bad request"),
+    401: N_("Not signed in"),
+    403: N_("Forbidden"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    406: N_("Not acceptable"),
+    409: N_("Conflict"),
+    412: N_("Precondition failed"),
+    413: N_("Request too large"),
+    415: N_("Unsupported media type"),
+    422: N_("Invalid data"),
+    428: N_("Precondition required"),
+    429: N_("Too many requests"),
+    500: N_("Internal error"),
+    503: N_("Service unavailable"),
+    507: N_("Insufficient storage"),
+}
 
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"
+
+def title_msgid(status: int) -> str:
+    """The catalogue message id of a problem's title."""
+    return _TITLES.get(status, N_("Error"))
+
+
+def status_title(status: int) -> str:
+    """A problem's title in the reader's language (Accept-Language on the API)."""
+    return translate(Message(title_msgid(status)))
+
+
+def _title(status: int) -> str:
+    return status_title(status)
 
 
 def _wants_problem() -> bool:

@@ -74,3 +74,13 @@ def test_http_errors_of_the_api_speak_one_language(app: Flask, world: World) -> 
             assert r.status_code in (404, 405) and r.json["code"] == "http"
             assert r.json["params"] == {"status": r.status_code}
             check(r.json["detail"])
+
+
+def test_problem_titles_speak_the_callers_language(app: Flask, world: World) -> None:
+    """RFC 9457 titles are localized too: a Vietnamese answer carries no English title."""
+    client = app.test_client()
+    titles = {}
+    for lang in ("vi", "en"):
+        h = {"Accept-Language": lang, **bearer(world, "admin")}
+        titles[lang] = client.get("/api/v1/nothing-here", headers=h).json["title"]
+    assert titles == {"vi": "Không tìm thấy", "en": "Not found"}
