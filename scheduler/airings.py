@@ -122,7 +122,7 @@ def _aware(value: dt.datetime, name: str) -> dt.datetime:
     return value.astimezone(dt.UTC)
 
 
-def new_row(
+def new_row(  # noqa: PLR0913 - one parameter per column of an airing row (keyword-only)
     conn: Connection,
     settings: Settings,
     item_id: int,
@@ -198,7 +198,7 @@ def new_row(
     }
 
 
-def confirm_item(
+def confirm_item(  # noqa: PLR0913 - the confirmation's fields as keyword-only options
     session: Session,
     settings: Settings,
     item_id: int,
@@ -272,7 +272,7 @@ def _update_existing(
     return existing
 
 
-def log_unplanned(
+def log_unplanned(  # noqa: PLR0913 - the unplanned airing's fields as keyword-only options
     session: Session,
     settings: Settings,
     channel_id: int,

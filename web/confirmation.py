@@ -23,7 +23,7 @@ from scheduler.models import Airing
 __all__ = ["AiringRecord", "confirm_and_commit"]
 
 
-def confirm_and_commit(
+def confirm_and_commit(  # noqa: PLR0913 - confirm_item's keyword-only options, passed through
     session: Session,
     settings: Settings,
     item_id: int,

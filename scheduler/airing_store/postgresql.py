@@ -9,16 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from psycopg.types.json import Jsonb
-from sqlalchemy import Connection, Executable, Select, bindparam, insert, literal, select
+from sqlalchemy import Connection, Select, bindparam, insert, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
+from sqlalchemy.sql.elements import ClauseElement
 
 from content.db import fetch_one_raw
 from scheduler.airing_store import AIRING_COLUMNS, AIRINGS, AUDIT, ItemFacts
 from scheduler.airing_store.queries import item_facts_statement
 
 
-def _for_psycopg(stmt: Executable) -> tuple[str, dict[str, Any]]:
+def _for_psycopg(stmt: ClauseElement) -> tuple[str, dict[str, Any]]:
     """A statement compiled once for psycopg: its SQL and its constant parameters."""
     compiled = stmt.compile(dialect=psycopg_dialect())
     return str(compiled), {k: v for k, v in compiled.params.items() if v is not None}

@@ -147,7 +147,7 @@ def week_key_of_index(index: int) -> int:
 PENDING_LOOKUP_SHARE = 0.1
 # Written as the partial index of migration 0007 is ("has_airing = false"), so both back ends
 # match the query to that index.
-UNCONFIRMED = literal_column("false")
+UNCONFIRMED: ColumnElement[Any] = literal_column("false")
 _SLOT_ESTIMATE = text("SELECT reltuples FROM pg_class WHERE oid = CAST('slots' AS regclass)")
 
 

@@ -41,7 +41,7 @@ def confirmation_lag(slot: DemoSlot, today: dt.date, this_week: Week, showcase: 
     return 0.0
 
 
-def airings_for_slot(
+def airings_for_slot(  # noqa: PLR0913 - a demo slot's facts, one per parameter
     settings: Settings,
     channel: Channel,
     slot: DemoSlot,

@@ -62,11 +62,15 @@ def programmes_of_the_week(
     session: Session, channel_id: int, week: Week, today: dt.date, limit: int = MAX_CLIPS
 ) -> list[Programme]:
     """The channel's programmes this week, today's first, then the other days in order."""
-    rows = session.execute(
-        select(Slot.local_date, Slot.starts_at, ScheduledItem.position, ScheduledItem.programme_id)
-        .join(ScheduledItem, ScheduledItem.slot_id == Slot.id)
-        .where(Slot.channel_id == channel_id, Slot.local_date.between(week.monday, week.sunday))
-    ).all()
+    rows = list(
+        session.execute(
+            select(
+                Slot.local_date, Slot.starts_at, ScheduledItem.position, ScheduledItem.programme_id
+            )
+            .join(ScheduledItem, ScheduledItem.slot_id == Slot.id)
+            .where(Slot.channel_id == channel_id, Slot.local_date.between(week.monday, week.sunday))
+        ).all()
+    )
     rows.sort(key=lambda r: (r.local_date != today, r.starts_at, r.position))
     ids: list[int] = []
     for row in rows:

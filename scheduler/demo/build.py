@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -92,7 +93,7 @@ def _materialise(
             }
         )  # fmt: skip
     schedule_ids = insert_ids(session, WeekSchedule, rows)
-    slot_rows: list[dict[str, object]] = []
+    slot_rows: list[dict[str, Any]] = []
     counts: list[int] = []
     for (ch, w), sid in zip(keys, schedule_ids, strict=True):
         before = len(slot_rows)
@@ -122,7 +123,7 @@ def _materialise(
         out[(ch.id, w)] = [
             DemoSlot(
                 next(slot_ids), r["starts_at"], r["local_date"], r["duration_minutes"] * 60, []
-            )  # type: ignore[arg-type, operator]  # noqa: E501
+            )
             for r in part
         ]
         audit.append(_audit(actor, "schedule.materialise", sid, None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -152,7 +153,7 @@ def build_library(
             if spec.weeks_valid:
                 until = week.shift(spec.weeks_valid - 1).sunday
             planned.append((spec, week.key, week.monday, until, made))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for n, (spec, _batch, since, until, made) in enumerate(planned, 1):
         rows.append(
             {
