@@ -46,7 +46,7 @@ from sqlalchemy import insert, text  # noqa: E402
 
 import migrations  # noqa: E402
 from bench.httpload import closed_loop, request  # noqa: E402
-from bench.load import free_port, wait_http  # noqa: E402
+from bench.load import free_port, start_gunicorn  # noqa: E402
 from content.db import make_engine, make_session_factory  # noqa: E402
 from content.media_models import AudioAsset  # noqa: E402
 from content.models import Programme  # noqa: E402
@@ -347,28 +347,7 @@ def main() -> None:  # noqa: PLR0915
         )
         port = free_port()
         env = {**os.environ, "LOA_CONFIG": str(config_path), "LOA_LOG_LEVEL": "WARNING"}
-        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-        server = subprocess.Popen(
-            [
-                gunicorn,
-                "-w",
-                str(args.gunicorn_workers),
-                "-k",
-                "gthread",
-                "--threads",
-                str(args.threads),
-                "-b",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-                "--keep-alive",
-                "30",
-                "web.wsgi:app",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        wait_http(port)
+        server = start_gunicorn(port, args.gunicorn_workers, args.threads, env)
         base = f"http://127.0.0.1:{port}"
         first_token = seeded["tokens"][0][1]
 

@@ -267,6 +267,19 @@ def wait_http(port: int, timeout: float = 60) -> None:
     raise SystemExit("gunicorn did not start")
 
 
+def start_gunicorn(
+    port: int, workers: int, threads: int, env: dict[str, str]
+) -> subprocess.Popen[bytes]:
+    """Loa under gunicorn (gthread workers, keep-alive) on 127.0.0.1:port, once it answers."""
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    argv = [gunicorn, "-w", str(workers), "-k", "gthread", "--threads", str(threads),
+            "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--keep-alive", "30",
+            "web.wsgi:app"]  # fmt: skip
+    server = subprocess.Popen(argv, cwd=ROOT, env=env)
+    wait_http(port)
+    return server
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clients", type=int, default=200)
@@ -308,28 +321,7 @@ def main() -> None:
             "LOA_SECRET_KEY": "bench",
             "LOA_LOG_LEVEL": "WARNING",
         }
-        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-        server = subprocess.Popen(
-            [
-                gunicorn,
-                "-w",
-                str(args.gunicorn_workers),
-                "-k",
-                "gthread",
-                "--threads",
-                str(args.threads),
-                "-b",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-                "--keep-alive",
-                "30",
-                "web.wsgi:app",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        wait_http(port)
+        server = start_gunicorn(port, args.gunicorn_workers, args.threads, env)
         print(
             f"gunicorn: {args.gunicorn_workers} workers x {args.threads} threads "
             f"on :{port}; {args.clients} clients for {args.seconds:.0f} s",
