@@ -91,6 +91,24 @@ def counted_units(
     return result
 
 
+def ancestor_units(
+    units: dict[int, UnitInfo], unit_id: int, memo: dict[int, frozenset[int]] | None = None
+) -> frozenset[int]:
+    """A unit and its ancestors, merges not followed (what a rule's area reaches without them)."""
+    memo = {} if memo is None else memo
+    found = memo.get(unit_id)
+    if found is not None:
+        return found
+    out: set[int] = set()
+    cur: int | None = unit_id
+    while cur is not None and cur not in out:
+        out.add(cur)
+        info = units.get(cur)
+        cur = info.parent_id if info is not None else None
+    memo[unit_id] = result = frozenset(out)
+    return result
+
+
 def load_channels(
     session: Session,
     units: dict[int, UnitInfo],
