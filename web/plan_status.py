@@ -1,4 +1,4 @@
-"""Rule status of draft or published weeks under basis planned (what the grid highlights).
+"""Rule status of draft or published weeks under basis planned (the planner's week status).
 
 Computed by the compliance engine (scheduler.compliance) under basis planned; only weekly rules
 are judged on one week (longer periods need the engine's roll-up over their weeks).
@@ -6,7 +6,6 @@ are judged on one week (longer periods need the engine's roll-up over their week
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -72,11 +71,6 @@ def channel_facts(channel: Channel, codes: frozenset[str]) -> ChannelFacts:
         active_from=channel.active_from,
         active_to=channel.active_to,
     )
-
-
-def weekly_rules(settings: Settings) -> list[Rule]:
-    """The rules judged week by week, read under basis planned."""
-    return [dataclasses.replace(r, basis="planned") for r in settings.rules if r.period == "week"]
 
 
 def week_status(
