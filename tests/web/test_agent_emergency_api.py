@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from content.models import AuditEntry
 from content.db import utcnow
+from content.models import AuditEntry
 from scheduler.config import MediaSettings, Settings
 from scheduler.emergency.models import EmergencyDelivery
 from scheduler.fleet import credentials
@@ -83,9 +83,10 @@ def test_poll_lists_deliveries_with_audio_etag_and_304(fleet: Fleet, world: Worl
     empty = client.get("/api/v1/agent/emergency", headers=auth(fleet.token_a))
     assert empty.status_code == 200 and empty.json["deliveries"] == []
     assert empty.headers["X-Server-Time"] and empty.headers["ETag"]
-    bid = issue(client, world, fleet.programme, repeat_times=["23:59"])
-    r = client.get("/api/v1/agent/emergency",
-                   headers={**auth(fleet.token_a), "If-None-Match": empty.headers["ETag"]})  # fmt: skip
+    expires = (utcnow() + dt.timedelta(minutes=90)).isoformat()
+    bid = issue(client, world, fleet.programme, every_minutes=60, expires_at=expires)
+    known = {**auth(fleet.token_a), "If-None-Match": empty.headers["ETag"]}
+    r = client.get("/api/v1/agent/emergency", headers=known)
     assert r.status_code == 200 and r.headers["ETag"] != empty.headers["ETag"]
     rows = r.json["deliveries"]
     assert [d["occurrence"] for d in rows] == [0, 1]  # now, and the repeat with its own due time
@@ -137,9 +138,9 @@ def test_steps_are_idempotent_and_air_by_the_device(
         )
         assert audits == 1
     # Aired: no longer live for the agent.
-    assert client.get("/api/v1/agent/emergency", headers=auth(fleet.token_a)).json[
-        "deliveries"
-    ] == []
+    assert (
+        client.get("/api/v1/agent/emergency", headers=auth(fleet.token_a)).json["deliveries"] == []
+    )
 
 
 def test_failed_with_a_reason_then_aired(fleet: Fleet, world: World) -> None:
@@ -175,8 +176,11 @@ def test_a_cancelled_delivery_is_a_409_and_shows_as_cancelled(
         assert refused.status_code == 409, state
         assert refused.mimetype == "application/problem+json"
         assert refused.json["code"] == "emergency.delivery.cancelled"
-    en = client.post(f"/api/v1/agent/emergency/{delivery}", headers={**auth(fleet.token_a),
-                     "Accept-Language": "en"}, json={"state": "playing", "at": utcnow().isoformat()})  # fmt: skip
+    en = client.post(
+        f"/api/v1/agent/emergency/{delivery}",
+        headers={**auth(fleet.token_a), "Accept-Language": "en"},
+        json={"state": "playing", "at": utcnow().isoformat()},
+    )
     assert "cancelled" in en.json["detail"]
     with session_factory() as s:
         assert s.get(EmergencyDelivery, delivery).state == "cancelled"  # type: ignore[union-attr]
