@@ -40,6 +40,7 @@ def make_plans(
     codes: dict[int, frozenset[str]],
     today: dt.date,
 ) -> list[Plan]:
+    """Each rule's periods, week buckets, covered channels and counted condition."""
     plans = []
     for rule in rules:
         periods = rule_periods(period, rule)
