@@ -91,22 +91,15 @@ def counted_units(
     return result
 
 
-def ancestor_units(
-    units: dict[int, UnitInfo], unit_id: int, memo: dict[int, frozenset[int]] | None = None
-) -> frozenset[int]:
+def ancestor_units(units: dict[int, UnitInfo], unit_id: int) -> frozenset[int]:
     """A unit and its ancestors, merges not followed (what a rule's area reaches without them)."""
-    memo = {} if memo is None else memo
-    found = memo.get(unit_id)
-    if found is not None:
-        return found
     out: set[int] = set()
     cur: int | None = unit_id
-    while cur is not None and cur not in out:
+    while cur is not None and cur not in out:  # `not in out` guards against a cycle
         out.add(cur)
         info = units.get(cur)
         cur = info.parent_id if info is not None else None
-    memo[unit_id] = result = frozenset(out)
-    return result
+    return frozenset(out)
 
 
 def load_channels(

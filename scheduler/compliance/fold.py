@@ -68,10 +68,9 @@ def unit_codes(
     channels: dict[int, ChannelInfo], units: dict[int, UnitInfo], follow_merges: bool
 ) -> dict[int, frozenset[str]]:
     """Per channel, the unit codes a rule's area may name (with or without merges followed)."""
-    memo: dict[int, frozenset[int]] = {}
     out = {}
     for cid, ch in channels.items():
-        ids = ch.unit_ids if follow_merges else ancestor_units(units, ch.unit_id, memo)
+        ids = ch.unit_ids if follow_merges else ancestor_units(units, ch.unit_id)
         out[cid] = frozenset(units[u].code for u in ids if u in units)
     return out
 
@@ -85,19 +84,39 @@ class Tally:
     unconfirmed: dict[int, list[int]]
 
 
-def fold(plan: Plan, arows: list, irows: list) -> Tally:  # noqa: C901 - per-row filters kept inline: this loop runs per aggregate row (436 k at legacy scale)
-    """Fold one rule's aggregate rows into counts and not-aired tallies."""
+def fold(plan: Plan, arows: list, irows: list) -> Tally:
+    """Fold one rule's aggregate rows into counts and not-aired tallies.
+
+    arows: (channel, week, language, programme, counted n, counted seconds, not aired n) of
+    airings (and aired emergency deliveries); irows: the same without the last column, of
+    scheduled items (basis planned, where airings only give not-aired tallies).
+    """
+    tally = Tally({}, {}, {})
+    seen: dict[tuple[int, int], set[int]] = defaultdict(set)
+    _fold_rows(plan, arows, plan.rule.basis == "aired", tally, seen)
+    if irows:
+        _fold_rows(plan, [(*r, 0) for r in irows], True, tally, seen)
+    n = len(plan.periods)
+    for (cid, b), pids in seen.items():
+        vals = tally.counts.get(cid)
+        if vals is None:
+            vals = tally.counts[cid] = [0.0] * n
+        vals[b] = float(len(pids))
+    return tally
+
+
+def _fold_rows(  # noqa: C901 - per-row filters kept inline: this loop runs per aggregate row (436 k at legacy scale)
+    plan: Plan, rows: list, counting: bool, tally: Tally, seen: dict[tuple[int, int], set[int]]
+) -> None:
+    """Add rows to the tally (counting=False: only their not-aired tallies)."""
     rule = plan.rule
     n = len(plan.periods)
-    counts: dict[int, list[float]] = {}
-    not_aired: dict[int, list[int]] = {}
-    seen: dict[tuple[int, int], set[int]] = defaultdict(set)
+    counts, not_aired = tally.counts, tally.not_aired
     distinct = rule.count == "distinct_programmes"
     minutes = rule.count == "minutes"
     own_language = rule.uses_channel_language
     buckets, covered, allowed = plan.bucket_of_week, plan.covered, plan.allowed
-    aired_basis = rule.basis == "aired"
-    for cid, wk, lang, pid, counted, secs, na in arows:
+    for cid, wk, lang, pid, counted, secs, na in rows:
         b = buckets.get(wk)
         if b is None or cid not in covered:
             continue
@@ -108,7 +127,7 @@ def fold(plan: Plan, arows: list, irows: list) -> Tally:  # noqa: C901 - per-row
             if row is None:
                 row = not_aired[cid] = [0] * n
             row[b] += na
-        if not aired_basis or not counted:
+        if not counting or not counted:
             continue
         if distinct:
             seen[(cid, b)].add(pid)
@@ -117,25 +136,6 @@ def fold(plan: Plan, arows: list, irows: list) -> Tally:  # noqa: C901 - per-row
         if vals is None:
             vals = counts[cid] = [0.0] * n
         vals[b] += secs / 60 if minutes else counted
-    for cid, wk, lang, pid, planned, psecs in irows:
-        b = buckets.get(wk)
-        if b is None or cid not in covered:
-            continue
-        if own_language and lang not in allowed[cid]:
-            continue
-        if distinct:
-            seen[(cid, b)].add(pid)
-            continue
-        vals = counts.get(cid)
-        if vals is None:
-            vals = counts[cid] = [0.0] * n
-        vals[b] += psecs / 60 if minutes else planned
-    for (cid, b), pids in seen.items():
-        vals = counts.get(cid)
-        if vals is None:
-            vals = counts[cid] = [0.0] * n
-        vals[b] = float(len(pids))
-    return Tally(counts, not_aired, {})
 
 
 def fold_unconfirmed(plan: Plan, bit: int, urows: list) -> dict[int, list[int]]:
