@@ -24,6 +24,7 @@ from sqlalchemy import (
     literal_column,
     select,
     text,
+    union,
 )
 from sqlalchemy.engine import Connection
 
@@ -303,3 +304,27 @@ def items_without_airing_rows(
         .group_by(s.c.channel_id, ws.c.week_key)
     )
     return _rows(conn, query)
+
+
+def programmes_on(
+    conn: Connection,
+    channel_ids: Sequence[int],
+    lo: int,
+    hi: int,
+    span: tuple[dt.datetime, dt.datetime],
+) -> set[int]:
+    """Programmes the channels aired, planned or got as emergencies in weeks lo..hi (span).
+
+    A page's few channels need the rule classes of these programmes only.
+    """
+    a, s, si = Airing.__table__, Slot.__table__, ScheduledItem.__table__
+    d = EmergencyDelivery.__table__
+    query = union(
+        select(a.c.programme_id).where(a.c.channel_id.in_(channel_ids),
+                                       a.c.week_key.between(lo, hi)),
+        select(si.c.programme_id).join(s, s.c.id == si.c.slot_id).where(
+            s.c.channel_id.in_(channel_ids), s.c.starts_at >= span[0], s.c.starts_at < span[1]),
+        select(d.c.programme_id).where(d.c.channel_id.in_(channel_ids),
+                                       d.c.aired_at >= span[0], d.c.aired_at < span[1]),
+    )  # fmt: skip
+    return {pid for (pid,) in _rows(conn, query)}

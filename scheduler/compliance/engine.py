@@ -30,6 +30,7 @@ from scheduler.compliance.aggregate import (
     emergency_rows,
     item_rows,
     items_without_airing_rows,
+    programmes_on,
     unconfirmed_rows,
 )
 from scheduler.compliance.beside import Beside
@@ -205,6 +206,20 @@ def _evaluate_chunk(
     return [result_of(p, t) for p, t in zip(chunk, tallies, strict=True)]
 
 
+def _programmes_of_few(
+    conn: Connection, plans: list[Plan], channel_ids: Iterable[int] | None
+) -> set[int] | None:
+    """When the caller named its channels: the programmes they used in the window (else all)."""
+    if channel_ids is None:
+        return None
+    weeks = [w for p in plans for w in p.bucket_of_week]
+    covered = sorted({c for p in plans for c in p.covered})
+    if not weeks or not covered:
+        return set()
+    lo, hi = min(weeks), max(weeks)
+    return programmes_on(conn, covered, lo, hi, _span(lo, hi))
+
+
 def _evaluate(
     session: Session,
     run: _Run,
@@ -225,9 +240,9 @@ def _evaluate(
     codes = unit_codes(channels, units, run.follow_merges)
     today = run.now.astimezone(run.settings.zone).date()
     plans = make_plans(rules, window, channels, codes, today)
-    programmes = load_programmes(session)
-    results: list[RuleResult] = []
     conn = session.connection()
+    programmes = load_programmes(session, _programmes_of_few(conn, plans, channel_ids))
+    results: list[RuleResult] = []
     with Beside(session, conn) as beside:
         for first in range(0, len(plans), MAX_MASK_BITS):
             chunk = plans[first : first + MAX_MASK_BITS]

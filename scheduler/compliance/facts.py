@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scheduler.compliance.model import ChannelInfo, UnitInfo
@@ -114,15 +114,18 @@ def load_channels(
     stmt = select(c.id, c.name, c.kind, c.unit_id, c.active_from, c.active_to)
     if kinds is not None:
         stmt = stmt.where(c.kind.in_(list(kinds)))
-    wanted = set(channel_ids) if channel_ids is not None else None
+    lang_stmt = select(ChannelLanguage.channel_id, ChannelLanguage.language)
+    if channel_ids is not None:  # a page's few channels: read only those, count the rest
+        wanted = sorted(set(channel_ids))
+        total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        stmt = stmt.where(c.id.in_(wanted))
+        lang_stmt = lang_stmt.where(ChannelLanguage.channel_id.in_(wanted))
     everything = session.execute(stmt).all()
-    rows = [
-        r
-        for r in everything
-        if (area is None or r[3] in area) and (wanted is None or r[0] in wanted)
-    ]
+    if channel_ids is None:
+        total = len(everything)
+    rows = [r for r in everything if area is None or r[3] in area]
     langs: dict[int, set[str]] = defaultdict(set)
-    for cid, lang in session.execute(select(ChannelLanguage.channel_id, ChannelLanguage.language)):
+    for cid, lang in session.execute(lang_stmt):
         langs[cid].add(lang)
     memo: dict[int, frozenset[int]] = {}
     out: dict[int, ChannelInfo] = {}
@@ -140,4 +143,4 @@ def load_channels(
             active_to=active_to,
             unit_ids=counted_units(units, unit_id, memo),
         )
-    return out, len(everything)
+    return out, total
