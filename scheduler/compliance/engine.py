@@ -229,7 +229,9 @@ def _evaluate(
     channel_ids: Iterable[int] | None,
 ) -> ComplianceResult:
     """The body of evaluate()."""
-    units = load_units(session)
+    channel_ids = sorted(set(channel_ids)) if channel_ids is not None else None
+    # A page's channels need only the units they reach (an area is found among them all).
+    units = load_units(session, channel_ids if unit_code is None and channel_ids else None)
     roots: tuple[int, ...] = ()
     area = None
     if unit_code is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,14 +14,30 @@ from scheduler.errors import N_, NotFound
 from scheduler.models import AdminUnit, Channel, ChannelLanguage
 
 
-def load_units(session: Session) -> dict[int, UnitInfo]:
-    """Every unit above the village level, by id."""
+def load_units(session: Session, channel_ids: Collection[int] | None = None) -> dict[int, UnitInfo]:
+    """Every unit above the village level, by id; for channel_ids, only those their units reach.
+
+    Reached: the channels' units and, transitively, their parents and successors (all that
+    roll-ups and rule areas look at), read a level at a time.
+    """
     u = AdminUnit
     stmt = select(
         u.id, u.code, u.name, u.level, u.structure, u.parent_id, u.successor_id,
         u.valid_from, u.valid_to, u.full_name, u.unit_type,
     ).where(u.level != "village")  # fmt: skip
-    return {row[0]: UnitInfo(*row) for row in session.execute(stmt)}
+    if channel_ids is None:
+        return {row[0]: UnitInfo(*row) for row in session.execute(stmt)}
+    wanted = sorted(set(channel_ids))
+    todo = set(session.scalars(select(Channel.unit_id).where(Channel.id.in_(wanted))))
+    out: dict[int, UnitInfo] = {}
+    asked: set[int] = set()
+    while todo:
+        asked |= todo
+        for row in session.execute(stmt.where(u.id.in_(sorted(todo)))):
+            out[row[0]] = UnitInfo(*row)
+        nxt = {i for info in out.values() for i in (info.parent_id, info.successor_id)}
+        todo = {i for i in nxt if i is not None} - asked
+    return out
 
 
 def find_roots(
