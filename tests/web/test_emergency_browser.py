@@ -22,6 +22,10 @@ from tests.web.test_browser import ARGS, CHROMIUM, _need_browser, _shot
 from web.app import create_app
 
 pytestmark = pytest.mark.browser
+WIDER_THAN_SCREEN = (
+    "[...document.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > 360)"
+    ".map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"
+)
 
 
 @pytest.fixture
@@ -76,7 +80,7 @@ def test_planner_issues_from_a_phone(live: tuple[str, World, sessionmaker[Sessio
         page.check(f'input[name="programme"][value="{world.programme}"]')
         page.check(f'input[name="unit"][value="{world.province_a}"]')
         page.fill('input[name="within"]', "5")
-        wide = page.evaluate("[...document.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > 360).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 20)")
+        wide = page.evaluate(WIDER_THAN_SCREEN)
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, wide
         _shot(page, "emergency-form")
         page.click("#check")

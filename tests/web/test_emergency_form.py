@@ -145,11 +145,11 @@ def test_scope_refused(
     planner = _signed_in(local_app, "planner")
     data = {**FORM, "unit": world.province_b, "programme": pid, "step": "check"}
     refused = planner.post("/emergency/new", data)
-    assert refused.status_code == 403
-    assert "Tỉnh B nằm ngoài địa bàn của bạn" in html.unescape(refused.text)
+    assert refused.status_code == 404  # as if it did not exist, as the API and other pages
+    assert "Không tìm thấy đơn vị" in html.unescape(refused.text)
     assert 'value="Cảnh báo lũ quét"' in refused.text
     sneaked = planner.post("/emergency/new", {**data, "step": "issue", "confirmed": "1"})
-    assert sneaked.status_code == 403
+    assert sneaked.status_code == 404
     broadcaster = _signed_in(local_app, "broadcaster")
     assert 'href="/emergency/new"' not in broadcaster.get("/").text
     assert broadcaster.get("/emergency/new").status_code == 403

@@ -20,7 +20,7 @@ from scheduler.config import Settings
 from scheduler.emergency import issue as ops
 from scheduler.emergency.models import EmergencyBroadcast
 from scheduler.emergency.targets import programme_from_asset, programme_from_speech
-from scheduler.errors import Invalid, LoaError
+from scheduler.errors import Invalid, LoaError, NotFound
 from scheduler.media import media_root
 from web import params
 from web.access import SUPERVISE, Principal, require
@@ -161,6 +161,8 @@ def issue_from_form() -> Any:
     try:
         form = _with_upload(form, who.name)
         draft = read_draft(db(), _settings(), form, now)
+        if not principal.covers_unit(db(), draft.unit_id):  # as if it did not exist, as the API
+            raise NotFound(N_("The unit was not found."), code="emergency.unit")
         if draft.source == "upload" and draft.asset_id is None:
             raise Invalid(N_("Choose an audio file."), code="emergency.form.file")
         shown = preview(db(), _settings(), draft, who, now)
