@@ -150,18 +150,27 @@ def import_audio(
 def attach_to_programme(
     session: Session, asset: AudioAsset, programme: Programme, actor: str
 ) -> None:
-    """Link an asset to a programme and take the programme's duration from the audio."""
+    """Link an asset to a programme (replacing its audio) and take the duration from the audio.
+
+    A replaced asset is detached, not deleted: its files stay for what was already downloaded,
+    sent to a station or aired.
+    """
     if asset.programme_id is not None and asset.programme_id != programme.id:
         raise DuplicateContent(
             N_("This audio already belongs to programme #%(programme)s"),
             code="audio.attached",
             programme=asset.programme_id,
         )
+    old = session.scalar(select(AudioAsset).where(AudioAsset.programme_id == programme.id))
+    if old is not None and old.id != asset.id:
+        old.programme_id = None
+        session.flush()  # the programme's one asset (unique) is free before the new one takes it
+    before = {"audio_asset_id": old.id} if old is not None else None
     asset.programme = programme
     programme.duration_seconds = max(1, round(asset.rendition_duration_ms / 1000))
     session.flush()
     after = {"audio_asset_id": asset.id, "duration_seconds": programme.duration_seconds}
-    record(session, actor, "audio.attach", "programme", programme.id, after=after)
+    record(session, actor, "audio.attach", "programme", programme.id, before=before, after=after)
 
 
 @dataclass(frozen=True)

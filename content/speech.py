@@ -297,10 +297,7 @@ def set_text(
         "audio_asset_id": old.id if old else None,
         "approved_by": programme.approved_by,
     }
-    if old is not None and old.id != asset.id:
-        old.programme_id = None  # kept (files too) for what was already downloaded or aired
-        session.flush()
-    attach_to_programme(session, asset, programme, actor)
+    attach_to_programme(session, asset, programme, actor)  # the old asset kept, detached
     changed = script is None or script.text != text or script.audio_asset_id != asset.id
     script = _keep_script(session, programme, text, speech, setup, asset, actor)
     if changed and programme.approved_at is not None:

@@ -15,6 +15,7 @@ from scheduler.models import AdminUnit, Channel
 from scheduler.roles import ROLES
 from scheduler.units.text import fold, vi_sort_key
 from web.models import User, UserChannel
+from web.params import to_id
 
 SEARCH_LIMIT = 30
 SCOPED_BY_UNIT = ("planner", "supervisor")
@@ -85,8 +86,12 @@ def resolve_stations(session: Session, text: str) -> list[int]:
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
-        if part.isdigit():
-            ids.append(int(part))
+        if part.isdigit():  # an id (a number outside 1..ID_MAX or in other digits is no station)
+            if (station_id := to_id(part)) is None:
+                raise NotFound(
+                    N_("No station matches “%(text)s”."), code="user.station.unknown", text=part
+                )
+            ids.append(station_id)
             continue
         found = search_stations(session, part, limit=6)
         exact = [c for c in found if fold(c.name) == fold(part)]

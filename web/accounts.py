@@ -55,9 +55,12 @@ def create_user(
         raise Invalid(
             N_("A user name is 1 to 80 letters, digits, '.', '_' or '-'"), code="user.name"
         )
-    if len(_scripts(username)) > 1:
+    if not _vietnamese_letters(username):
         raise Invalid(
-            N_("A user name takes its letters from one alphabet only (no look-alike letters)"),
+            N_(
+                "A user name takes its letters from the Vietnamese alphabet only (no look-alike"
+                " letters of other alphabets)"
+            ),
             code="user.name.scripts",
         )
     if role not in ROLES:
@@ -128,9 +131,13 @@ def normalise_username(name: str) -> str:
     return unicodedata.normalize("NFKC", name).strip().lower()
 
 
-def _scripts(name: str) -> set[str]:
-    """The alphabets of a name's letters (LATIN, CYRILLIC, GREEK...), from their Unicode names."""
-    return {unicodedata.name(c, "UNKNOWN").split()[0] for c in name if c.isalpha()}
+def _vietnamese_letters(name: str) -> bool:
+    """Whether every letter is a-z or đ, with Vietnamese marks at most: a whole-Cyrillic "асе"
+    or a Latin "ɑdmin" (IPA alpha) looks like another user's name and is refused."""
+    return all(not c.isalpha() or unicodedata.normalize("NFD", c)[0] in _BASE_LETTERS for c in name)
+
+
+_BASE_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzđ")
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:

@@ -1,11 +1,13 @@
-"""The fleet's no-change poll answered before Flask: 304 from the board of versions.
+"""The fleet's no-change polls answered before Flask: 304 from the boards of versions.
 
 Thousands of agents ask every minute whether their schedule changed; nearly always it did not.
 The board (scheduler.fleet.feed.VersionBoard, rebuilt by two queries at most every
 `[agent].poll_cache_seconds`) knows every active agent's credential and every channel's
 version, so the 304 is written here without a request context, a per-request database session
 or the after-request hooks. Anything else (a changed schedule, an unknown or revoked
-credential, the board disabled) goes to the Flask view, which answers the same way.
+credential, the board disabled) goes to the Flask view, which answers the same way. The
+emergency poll (every `[agent].emergency_poll_seconds`) is answered the same way from the
+board of emergency versions (scheduler.emergency.feed.EmergencyBoard).
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from content.db import utcnow
+from scheduler.emergency.feed import EmergencyBoard
 from scheduler.fleet.credentials import TOKEN_PREFIX
 from scheduler.fleet.feed import VersionBoard
 
 PATH = "/api/v1/agent/schedule"
+EMERGENCY_PATH = "/api/v1/agent/emergency"
 BEARER = "Bearer " + TOKEN_PREFIX
 
 
@@ -34,8 +38,17 @@ def board_of(app: Flask) -> VersionBoard:
     return board
 
 
+def emergency_board_of(app: Flask) -> EmergencyBoard:
+    """The app's board of emergency versions (one per process)."""
+    board: EmergencyBoard | None = app.extensions.get("loa_emergency_versions")
+    if board is None:
+        board = EmergencyBoard(app.config["LOA_SETTINGS"].agent.poll_cache_seconds)
+        board = app.extensions.setdefault("loa_emergency_versions", board)
+    return board
+
+
 class AgentPollFastPath:
-    """WSGI middleware in front of the app for GET /api/v1/agent/schedule with If-None-Match."""
+    """WSGI middleware in front of the app: the agents' conditional GETs (schedule, emergency)."""
 
     def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], app: Flask) -> None:
         self.wsgi_app = wsgi_app
@@ -43,7 +56,7 @@ class AgentPollFastPath:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         if (
-            environ.get("PATH_INFO") == PATH
+            environ.get("PATH_INFO") in (PATH, EMERGENCY_PATH)
             and environ.get("REQUEST_METHOD") == "GET"
             and "HTTP_IF_NONE_MATCH" in environ
             and environ.get("HTTP_AUTHORIZATION", "").startswith(BEARER)
@@ -69,15 +82,18 @@ class AgentPollFastPath:
 
         try:
             built = board.current(session, settings, now)
+            token = environ["HTTP_AUTHORIZATION"][7:].strip()
+            agent = built.agents.get(hashlib.sha256(token.encode()).hexdigest())
+            if agent is None:
+                return None
+            if environ["PATH_INFO"] == EMERGENCY_PATH:
+                version = emergency_board_of(self.app).version(session, agent[1], now)
+            else:
+                version = built.version(agent[1])
         finally:
             for s in opened:
                 s.rollback()
                 s.close()
-        token = environ["HTTP_AUTHORIZATION"][7:].strip()
-        agent = built.agents.get(hashlib.sha256(token.encode()).hexdigest())
-        if agent is None:
-            return None
-        version = built.version(agent[1])
         sent = environ["HTTP_IF_NONE_MATCH"]
         if f'"{version}"' not in sent and version not in sent:
             return None

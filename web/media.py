@@ -16,13 +16,20 @@ from web.db import db
 bp = Blueprint("media", __name__, url_prefix="/media")
 
 
-def programmes_with_audio(session: Session, programme_ids: list[int]) -> set[int]:
-    """Which of these programmes have a broadcast rendition."""
+def programmes_with_audio(session: Session, programme_ids: list[int]) -> dict[int, str]:
+    """The programmes with a broadcast rendition, each with its audio's version for the URL.
+
+    The audio is cached a day (max_age below): the version (?v=, from the rendition's hash)
+    makes a replaced rendition (a correction, a new reading) a new URL, never the old sound.
+    """
     if not programme_ids:
-        return set()
+        return {}
     ids = set(programme_ids)
-    query = select(AudioAsset.programme_id).where(AudioAsset.programme_id.in_(ids))
-    return set(session.scalars(query))
+    query = select(AudioAsset.programme_id, AudioAsset.rendition_sha256, AudioAsset.sha256).where(
+        AudioAsset.programme_id.in_(ids)
+    )
+    rows = session.execute(query)
+    return {pid: (made or source)[:12] for pid, made, source in rows if pid is not None}
 
 
 def safe_path(folder: Path, relative: str) -> Path | None:

@@ -40,6 +40,7 @@ def _at_most(limit: int) -> str:
 
 ID_PATTERN = _at_most(ID_MAX)
 _ID = re.compile(ID_PATTERN)
+_DIGITS = re.compile(r"[0-9]{1,19}")  # ASCII digits only: str.isdigit() also takes "²"
 _WEEK = re.compile(r"([0-9]{4})-W([0-9]{1,2})")
 # A JSON string (escapes included) or a bracket: what the depth check needs to see.
 _JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
@@ -64,7 +65,7 @@ def to_id(raw: Any) -> int | None:
 
 def to_int(raw: Any, low: int, high: int) -> int | None:
     """A whole number written in plain digits within low..high, or None."""
-    if not isinstance(raw, str) or not raw.strip().isdigit() or len(raw.strip()) > 19:
+    if not isinstance(raw, str) or not _DIGITS.fullmatch(raw.strip()):
         return None
     value = int(raw.strip())
     return value if low <= value <= high else None

@@ -15,7 +15,7 @@ from audio.messages import N_
 from content import audit
 from content.text import clean_optional
 from scheduler.emergency.models import EmergencyBroadcast, EmergencyDelivery
-from scheduler.errors import InvalidState, NotFound
+from scheduler.errors import Conflict, InvalidState, NotFound
 
 # Reported states and which states they may follow.
 AGENT_STEPS = {
@@ -57,9 +57,12 @@ def open_for_channel(
     )
 
 
-def _refuse_closed(d: EmergencyDelivery) -> None:
+def _refuse_closed(
+    d: EmergencyDelivery, error: type[InvalidState | Conflict] = InvalidState
+) -> None:
+    """Refuse a step on a cancelled delivery or broadcast (the agent's refusal is a 409)."""
     if d.state == "cancelled" or d.broadcast.state != "active":
-        raise InvalidState(
+        raise error(
             N_("This emergency broadcast was cancelled; do not air it."),
             code="emergency.delivery.cancelled",
         )
@@ -100,14 +103,19 @@ def report_by_agent(
     seconds: int | None = None,
     reason: str | None = None,
 ) -> EmergencyDelivery:
-    """An agent's step (delivered, playing, aired, failed); replays and late steps are no-ops."""
+    """An agent's step (delivered, playing, aired, failed); replays and late steps are no-ops.
+
+    A cancelled delivery (or, before it aired, a cancelled broadcast) is a Conflict: do not air.
+    """
     d = delivery(session, delivery_id)
     if state not in AGENT_STEPS:
         raise InvalidState(N_("Unknown state %(state)s."), code="emergency.state", state=state)
+    if d.state == "cancelled":
+        _refuse_closed(d, Conflict)
     if d.state == state or d.state not in AGENT_STEPS[state]:
         return d  # a repeated or out-of-order report (aired stays aired)
     if state != "aired":
-        _refuse_closed(d)
+        _refuse_closed(d, Conflict)
     when = min(at or now, now)
     d.state, d.updated_at = state, now
     if state == "delivered":

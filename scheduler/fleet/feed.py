@@ -59,7 +59,7 @@ def schedule_version(
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-def _rendition_facts(
+def rendition_facts(
     session: Session, settings: Settings, programme_ids: set[int], new_hashes: dict[int, str]
 ) -> dict[int, tuple[str | None, int, int]]:
     """programme id -> (rendition sha256, bytes, duration ms).
@@ -122,7 +122,7 @@ def schedule_payload(
         for item in session.scalars(query):
             items_by_slot[item.slot_id].append(item)
     programme_ids = {i.programme_id for items in items_by_slot.values() for i in items}
-    facts = _rendition_facts(session, settings, programme_ids, new_hashes)
+    facts = rendition_facts(session, settings, programme_ids, new_hashes)
     gap_ms = round(settings.audio.gap_seconds * 1000)
     out_slots = []
     for slot in slots:

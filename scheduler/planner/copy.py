@@ -11,11 +11,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from audio.messages import N_, Message, message
+from scheduler.bulk_store import insert_rows
 from scheduler.config import Settings
 from scheduler.models import ScheduledItem, Slot, WeekSchedule
 from scheduler.periods import Week
 from scheduler.planner.load import _chunks
-from scheduler.planner.write import ITEM_COLUMNS, _audit, _schedules, fast_insert
+from scheduler.planner.write import ITEM_COLUMNS, _audit, _schedules
 
 
 def _slots_with_items(
@@ -139,7 +140,7 @@ def copy_forward(
                 rows.append((slot_id, pid, pos, pinned, actor))
                 pos += 1
                 copied_by[cid] += 1
-    fast_insert(session, ScheduledItem.__table__, ITEM_COLUMNS, rows)
+    insert_rows(session, ScheduledItem.__table__, ITEM_COLUMNS, rows)
     changed = [states[cid][0] for cid, n in copied_by.items() if n]
     for part in _chunks(changed):
         session.connection().execute(

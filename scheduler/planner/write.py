@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from content.db import utcnow
 from content.models import AuditEntry
+from scheduler.bulk_store import insert_rows
 from scheduler.config import Settings
 from scheduler.models import Airing, Channel, ScheduledItem, Slot, SlotPattern, WeekSchedule
 from scheduler.periods import Week, local_to_utc
@@ -34,55 +35,6 @@ def _audit(session: Session, rows: list[dict[str, Any]]) -> None:
 ITEM_COLUMNS = ("slot_id", "programme_id", "position", "pinned", "added_by")
 SLOT_COLUMNS = ("schedule_id", "channel_id", "pattern_id", "starts_at", "local_date",
                 "duration_minutes")  # fmt: skip
-
-
-def fast_insert(session: Session, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
-    """Insert many rows at driver speed: executemany on SQLite, COPY on PostgreSQL.
-
-    Values still pass through the columns' own bind processing (UTC datetimes, dates), memoised
-    per distinct value since a week has few distinct dates and times.
-    """
-    if not rows:
-        return
-    conn = session.connection()
-    dialect = conn.dialect
-    procs: list[Callable[[Any], Any] | None] = []
-    for name in columns:
-        # The exact processing SQLAlchemy applies itself (SQLite stores its own datetime text).
-        proc = table.c[name].type._cached_bind_processor(dialect)
-        procs.append(proc)
-    if any(procs):
-        memo: list[dict[Any, Any]] = [{} for _ in columns]
-
-        def convert(i: int, value: Any) -> Any:
-            got = memo[i].get(value, memo)
-            if got is memo:
-                proc = procs[i]
-                assert proc is not None  # only columns with a processor are converted
-                got = memo[i][value] = proc(value)
-            return got
-
-        which = [i for i, p in enumerate(procs) if p is not None]
-        converted = []
-        for row in rows:
-            out = list(row)
-            for i in which:
-                if out[i] is not None:
-                    out[i] = convert(i, out[i])
-            converted.append(tuple(out))
-        rows = converted
-    cols = ", ".join(columns)
-    if dialect.name == "postgresql":
-        raw = conn.connection.driver_connection
-        assert raw is not None  # a live connection, checked out for this transaction
-        with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({cols}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    elif dialect.name == "sqlite":
-        marks = ", ".join("?" * len(columns))
-        conn.exec_driver_sql(f"INSERT INTO {table.name} ({cols}) VALUES ({marks})", rows)
-    else:  # pragma: no cover - Loa runs on SQLite and PostgreSQL; others take the portable path
-        conn.execute(table.insert(), [dict(zip(columns, r, strict=True)) for r in rows])
 
 
 def materialise_missing(
@@ -146,7 +98,7 @@ def materialise_missing(
             {"actor": actor, "action": "schedule.materialise", "entity": "week_schedule",
              "entity_id": sid, "after": {"channel_id": cid, "week": str(week), "slots": n}}
         )  # fmt: skip
-    fast_insert(session, Slot.__table__, SLOT_COLUMNS, slot_rows)
+    insert_rows(session, Slot.__table__, SLOT_COLUMNS, slot_rows)
     _audit(session, audit_rows)
     return len(missing)
 
@@ -172,7 +124,7 @@ def insert_items(
         by_channel[cid].append(pid)
     if not rows:
         return 0
-    fast_insert(session, ScheduledItem.__table__, ITEM_COLUMNS, rows)
+    insert_rows(session, ScheduledItem.__table__, ITEM_COLUMNS, rows)
     schedules = _schedules(session, week, sorted(by_channel))
     ids = [sid for sid, _ in schedules.values()]
     for part in _chunks(ids):

@@ -127,3 +127,19 @@ def test_new_broadcaster_with_stations_given_by_name(
         "error: Chưa thực hiện được: “Đài” khớp với nhiều đài (Đài Xã A, Đài Xã B); "
         "hãy nhập cụ thể hơn."
     ), said
+
+
+def test_station_ids_out_of_range_or_in_other_digits_are_no_station(
+    browser: Browser, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    browser.login("admin")
+    for given in ("99999999999999999999", "²", "٣"):  # past INTEGER, superscript, Arabic-Indic
+        r = browser.post(
+            "/admin/users",
+            {"username": "bt.far", "role": "broadcaster", "password": PASSWORD, "channels": given},
+        )
+        assert r.status_code == 303, (given, r.status_code)
+        said = _flash(browser.get(r.headers["Location"]).text)
+        assert said == f"error: Chưa thực hiện được: Không có đài nào khớp với “{given}”.", said
+    with session_factory() as s:
+        assert s.scalar(select(User.id).where(User.username == "bt.far")) is None

@@ -239,6 +239,9 @@ CASES = [
          body=lambda w, s, i: {"events": []}),
     Case("api.agent_heartbeat", "POST", lambda w, s, i: "/api/v1/agent/heartbeat", "agent", 200, scoped=False,
          body=lambda w, s, i: {}),
+    Case("api.agent_emergency", "GET", lambda w, s, i: "/api/v1/agent/emergency", "agent", 200, scoped=False),
+    Case("api.agent_emergency_step", "POST", lambda w, s, i: "/api/v1/agent/emergency/1", "agent", 404, scoped=False,
+         body=lambda w, s, i: {"state": "delivered", "at": "2026-01-01T10:00:00+07:00"}),
     # --- pages
     Case("home.index", "GET", lambda w, s, i: "/", "signed_in", 302, api=False, scoped=False),
     Case("home.channels", "GET", lambda w, s, i: "/channels", "read", 200, api=False, scoped=False),
@@ -621,6 +624,7 @@ def test_agent_scope(env: Env, tmp_path: Path) -> None:
         with client.open(path, method=case.method, **kwargs) as resp:
             assert resp.status_code == 403, f"{case.id}: an agent got {resp.status_code}"
     assert client.get("/api/v1/agent/schedule", headers=headers).status_code == 200
+    assert client.get("/api/v1/agent/emergency", headers=headers).status_code == 200
     # Another channel's audio: unknown to this agent.
     assert client.get("/api/v1/agent/renditions/" + "2" * 64, headers=headers).status_code == 404
     # Another channel's airings: rejected, nothing written.

@@ -97,7 +97,10 @@ def test_user_names_are_nfkc_and_of_one_alphabet(app: Flask, world: World, sessi
     with session_factory() as s:
         wide = accounts.create_user(s, "ｋｅｈｏａｃｈ２", "correct horse battery", "admin", "t")
         assert wide.username == "kehoach2"
-        for lookalike in ("аdmin", "pаypal", "ad\u03bcin"):  # Cyrillic а, Greek μ among Latin
+        viet = accounts.create_user(s, "nguyễn.văn.đức", "correct horse battery", "admin", "t")
+        assert viet.username == "nguyễn.văn.đức"
+        # Cyrillic а, Greek μ among Latin; whole-Cyrillic "асе" (looks like "ace"); IPA alpha
+        for lookalike in ("аdmin", "pаypal", "ad\u03bcin", "асе", "\u0251dmin"):
             with pytest.raises(Invalid) as refused:
                 accounts.create_user(s, lookalike, "correct horse battery", "admin", "t")
             assert refused.value.code == "user.name.scripts"

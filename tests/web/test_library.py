@@ -45,7 +45,11 @@ def test_upload_audio_then_play_it(
         assert asset is not None and asset.original_name == "party.mp3"
     audio = planner.client.get(f"/media/programmes/{world.programme}.mp3")
     assert audio.status_code == 200 and audio.mimetype == "audio/mpeg" and len(audio.data) > 1000
-    assert f'src="/media/programmes/{world.programme}.mp3"' in planner.get("/library").text
+    # The player's URL names the rendition (cached a day): new audio is a new URL.
+    version = (asset.rendition_sha256 or asset.sha256)[:12]
+    assert (
+        f'src="/media/programmes/{world.programme}.mp3?v={version}"' in planner.get("/library").text
+    )
     refused = planner.client.post(
         f"/library/{world.programme}/audio",
         data={"csrf_token": planner.csrf, "file": (io.BytesIO(b"MZ..."), "tool.exe")},
@@ -55,6 +59,21 @@ def test_upload_audio_then_play_it(
     assert "Hệ thống không nhận loại tệp này" in planner.get("/library").text
     with session_factory() as s:
         assert len(s.scalars(select(AudioAsset)).all()) == 1
+    replaced = planner.client.post(
+        f"/library/{world.programme}/audio",
+        data={
+            "csrf_token": planner.csrf,
+            "file": (
+                io.BytesIO((testdata / "audio" / "pydub" / "test2.mp3").read_bytes()),
+                "test2.mp3",
+            ),
+        },
+        content_type="multipart/form-data",
+    )
+    assert replaced.status_code == 303
+    page = planner.get("/library").text
+    assert f"/media/programmes/{world.programme}.mp3?v={version}" not in page  # not the old sound
+    assert f"/media/programmes/{world.programme}.mp3?v=" in page
 
 
 def test_media_never_leaves_the_folder(

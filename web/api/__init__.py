@@ -14,6 +14,7 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 from web.api import (  # noqa: E402,F401
     admin,
     agent,
+    agent_emergency,
     airings,
     calendar,
     channels,

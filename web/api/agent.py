@@ -11,11 +11,12 @@ from typing import Annotated, Any
 
 from flask import Response, current_app, jsonify, request, send_file
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from audio.messages import N_, message
 from content.db import utcnow
 from content.media_models import AudioAsset
+from scheduler.emergency.feed import in_scope_programmes
 from scheduler.fleet import asrun, feed, health
 from scheduler.models import PLAYOUT_STATUSES, Channel, ScheduledItem, Slot, StationAgent
 from web.access import AGENT, require
@@ -202,15 +203,20 @@ def agent_schedule() -> Any:
 
 
 def _rendition_in_scope(sha256: str, channel_id: int) -> AudioAsset | None:
-    """The asset whose rendition has this hash, if a programme of the channel's schedule uses it."""
+    """The asset whose rendition has this hash, if the channel's schedule or one of its live
+    emergency deliveries uses its programme."""
     scheduled = (
         select(ScheduledItem.programme_id)
         .join(Slot, Slot.id == ScheduledItem.slot_id)
         .where(Slot.channel_id == channel_id)
     )
+    urgent = in_scope_programmes(channel_id, utcnow())
     return db().scalar(
         select(AudioAsset)
-        .where(AudioAsset.rendition_sha256 == sha256, AudioAsset.programme_id.in_(scheduled))
+        .where(
+            AudioAsset.rendition_sha256 == sha256,
+            or_(AudioAsset.programme_id.in_(scheduled), AudioAsset.programme_id.in_(urgent)),
+        )
         .limit(1)
     )
 

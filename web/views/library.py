@@ -15,7 +15,6 @@ from content import audit, inbox, speech
 from content.assets import attach_to_programme, import_audio
 from content.db import utcnow
 from content.errors import ContentError
-from content.media_models import AudioAsset
 from content.models import PRIORITIES, Programme, ProgrammeTopic
 from scheduler.errors import Invalid, LoaError
 from scheduler.media import media_root
@@ -23,6 +22,7 @@ from web import forms, params
 from web.access import PLAN, require
 from web.db import db
 from web.i18n import translate
+from web.media import programmes_with_audio
 from web.problems import ApiProblem
 from web.security import upload_route
 from web.views.home import login_required
@@ -69,11 +69,7 @@ def programmes() -> Any:
     total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
     rows = list(s.scalars(q.order_by(Programme.id.desc()).limit(PAGE).offset((page - 1) * PAGE)))
     ids = [p.id for p in rows]
-    with_audio = (
-        set(s.scalars(select(AudioAsset.programme_id).where(AudioAsset.programme_id.in_(ids))))
-        if ids
-        else set()
-    )
+    with_audio = programmes_with_audio(s, ids)
     return render_template(
         "library/programmes.html",
         programmes=rows,
@@ -186,7 +182,7 @@ def upload_audio(programme_id: int) -> Any:
             upload.save(path)
             result = import_audio(
                 db(), media_root(settings), path, _actor(), settings.audio,
-                programme=p, original_name=Path(upload.filename).name[:255],
+                original_name=Path(upload.filename).name[:255],
             )  # fmt: skip
             attach_to_programme(db(), result.asset, p, _actor())
     except LoaError as exc:
