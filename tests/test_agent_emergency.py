@@ -113,6 +113,7 @@ def _interrupt(
         _wait(lambda: _deliveries(live, broadcast)[0].state == "aired", POLL + 5 + 3)
         took = time.monotonic() - issued
         _wait(lambda: len([r for r in agent.store.all_asrun() if r.state == "done"]) == 2, 15)
+        _wait(lambda: agent.desk.log.unsent() == [], 5)  # the server's answer, noted
         rows = {r.item_id: r for r in agent.store.all_asrun()}
         status = agent_status(cfg)
     finally:
