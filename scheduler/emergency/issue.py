@@ -27,7 +27,7 @@ from scheduler.emergency.targets import (
     target_channels,
 )
 from scheduler.errors import Invalid, InvalidState, LoaError, NotFound
-from scheduler.models import AdminUnit
+from scheduler.models import AdminUnit, Channel
 from scheduler.periods import local_date_of
 
 MAX_TITLE = 300
@@ -86,31 +86,50 @@ def check_issuer(session: Session, settings: Settings, who: Issuer, unit_id: int
         )
 
 
-def issue(
+@dataclass(frozen=True)
+class Reach:
+    """What a request would reach: its stations, when each airing is due, when it expires."""
+
+    channels: list[Channel]
+    due: list[dt.datetime]
+    expires_at: dt.datetime
+
+
+def reach(
     session: Session, settings: Settings, req: Request, who: Issuer, now: dt.datetime
-) -> EmergencyBroadcast:
-    """Create the broadcast; it goes out at once unless a second person must approve it."""
+) -> Reach:
+    """Every check of issue() but the programme's, writing nothing: the issuing form's preview."""
     if session.get(AdminUnit, req.unit_id) is None:
         raise NotFound(N_("The unit was not found."), code="emergency.unit")
     check_issuer(session, settings, who, req.unit_id)
     check_deadline(req.deadline_minutes)
-    programme = airable_programme(session, req.programme_id)
     if unknown := [k for k in req.channel_kinds if k not in settings.channel_kinds]:
         raise Invalid(N_("Unknown channel kind %(kind)s."), code="emergency.kind", kind=unknown[0])
     if req.repeats.times and req.repeats.every_minutes:
         raise Invalid(
             N_("Repeat at given times or every N minutes, not both."), code="emergency.repeats"
         )
-    title = clean_text(req.title or programme.title, field=N_("the title"))[:MAX_TITLE]
     expires = req.expires_at or now + dt.timedelta(hours=settings.emergency.expiry_hours)
     if req.repeats.until and req.repeats.until > expires and req.expires_at is None:
         expires = req.repeats.until + dt.timedelta(minutes=req.deadline_minutes)
     if expires <= now:
         raise Invalid(N_("The expiry must be in the future."), code="emergency.expiry")
-    # Checked now, so that a refused request writes nothing (also when approval is pending).
     day = local_date_of(now, settings.zone)
-    target_channels(session, req.unit_id, list(req.channel_kinds), list(req.channel_ids), day)
-    occurrences(now, req.repeats, expires, settings.zone, settings.emergency.max_occurrences)
+    channels = target_channels(
+        session, req.unit_id, list(req.channel_kinds), list(req.channel_ids), day
+    )
+    due = occurrences(now, req.repeats, expires, settings.zone, settings.emergency.max_occurrences)
+    return Reach(channels, due, expires)
+
+
+def issue(
+    session: Session, settings: Settings, req: Request, who: Issuer, now: dt.datetime
+) -> EmergencyBroadcast:
+    """Create the broadcast; it goes out at once unless a second person must approve it."""
+    # Checked first, so that a refused request writes nothing (also when approval is pending).
+    expires = reach(session, settings, req, who, now).expires_at
+    programme = airable_programme(session, req.programme_id)
+    title = clean_text(req.title or programme.title, field=N_("the title"))[:MAX_TITLE]
     b = EmergencyBroadcast(
         title=title,
         reason=clean_optional(req.reason, field=N_("the reason"), multiline=True),

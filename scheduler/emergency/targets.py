@@ -156,13 +156,21 @@ def programme_from_audio(
     original_name: str | None = None,
 ) -> Programme:
     """An approved emergency programme from an uploaded file (validated, normalised, stored)."""
-    fields = _fields(settings, clean_text(title, field=N_("the title")))
+    clean_text(title, field=N_("the title"))
     imported = import_audio(
         session, media_root(settings), path, actor, settings.audio,
         original_name=original_name,
     )  # fmt: skip
-    if imported.duplicate and imported.asset.programme_id is not None:
-        return airable_programme(session, imported.asset.programme_id)
+    return programme_from_asset(session, settings, imported.asset, title, actor)
+
+
+def programme_from_asset(
+    session: Session, settings: Settings, asset: AudioAsset, title: str, actor: str
+) -> Programme:
+    """An approved emergency programme around stored audio (its own, if it already has one)."""
+    if asset.programme_id is not None:
+        return airable_programme(session, asset.programme_id)
+    fields = _fields(settings, clean_text(title, field=N_("the title")))
     now = utcnow()
     programme = Programme(
         title=fields.title,
@@ -177,7 +185,7 @@ def programme_from_audio(
     )
     session.add(programme)
     session.flush()
-    attach_to_programme(session, imported.asset, programme, actor)
+    attach_to_programme(session, asset, programme, actor)
     return programme
 
 

@@ -376,6 +376,18 @@ CASES = [
          "supervise", 200, api=False),
     Case("emergency.confirm_aired", "POST",
          lambda w, s, i: f"/emergency/deliveries/{emergency_delivery(w, s, i)}/aired", "confirm", 302, api=False),
+    # the issuing form (a confirmed count of 1: each province has one station) and the page
+    # that cancels, approves or corrects
+    Case("emergency.new_broadcast", "GET", lambda w, s, i: "/emergency/new", "supervise", 200, api=False,
+         scoped=False),
+    Case("emergency.issue_from_form", "POST", lambda w, s, i: "/emergency/new", "supervise", 303, api=False,
+         body=lambda w, s, i: {"unit": w.province_a if i else w.province_b, "source": "library",
+                               "programme": audio_programme(w, s, i), "within": 15, "step": "issue",
+                               "confirmed": 1}),
+    Case("emergency.manage", "GET", lambda w, s, i: f"/emergency/{emergency_of(w, s, i)}/manage", "supervise",
+         200, api=False),
+    Case("emergency.manage_action", "POST", lambda w, s, i: f"/emergency/{emergency_of(w, s, i)}/manage",
+         "supervise", 303, api=False, body=lambda w, s, i: {"action": "cancel", "confirm": "yes"}),
     Case("notices.retry", "POST", lambda w, s, i: f"/admin/dead-letters/{dead_message(s)}/retry", "admin", 302,
          api=False, scoped=False),
 ]  # fmt: skip

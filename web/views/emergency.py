@@ -12,10 +12,11 @@ from audio.messages import N_
 from content.db import utcnow
 from scheduler.emergency import airing
 from scheduler.emergency.export import docx_bytes, xlsx_bytes
+from scheduler.emergency.issue import may_issue
 from scheduler.emergency.models import EmergencyBroadcast
 from scheduler.emergency.proof import STATE_NAMES, VIA_NAMES, proof, tallies
 from scheduler.errors import NotFound
-from web.access import CONFIRM, SUPERVISE, require, require_channel
+from web.access import CONFIRM, SUPERVISE, current, require, require_channel
 from web.db import db
 from web.views.home import login_required
 from web.views.supervisor import reader
@@ -44,7 +45,7 @@ def confirm_aired(delivery_id: int) -> Any:
     return redirect(url_for("station.my_station", channel=d.channel_id))
 
 
-def _visible(broadcast_id: int) -> EmergencyBroadcast:
+def visible_broadcast(broadcast_id: int) -> EmergencyBroadcast:
     """The broadcast, if its area lies in the reader's scope (404 otherwise, as channels)."""
     principal = require(SUPERVISE)
     session = db()
@@ -55,6 +56,22 @@ def _visible(broadcast_id: int) -> EmergencyBroadcast:
             id=broadcast_id,
         )  # fmt: skip
     return b
+
+
+@bp.app_context_processor
+def _may_issue() -> dict[str, Any]:
+    """Templates ask may_issue_emergency() to offer the issuing form ([emergency].issuer_roles)."""
+
+    def may_issue_emergency() -> bool:
+        principal = current()
+        settings = current_app.config["LOA_SETTINGS"]
+        return (
+            principal is not None
+            and principal.may(SUPERVISE)
+            and may_issue(settings, principal.role)
+        )
+
+    return {"may_issue_emergency": may_issue_emergency}
 
 
 def _occurrence() -> int:
@@ -78,7 +95,7 @@ def broadcasts() -> Any:
 @bp.get("/<id:broadcast_id>")
 def proof_page(broadcast_id: int) -> Any:
     """Proof of air: every station, its state, when and by whom; refreshes by itself."""
-    b = _visible(broadcast_id)
+    b = visible_broadcast(broadcast_id)
     found = proof(db(), b, _occurrence())
     return render_template(
         "emergency/proof.html", pr=found, b=b, states=STATE_NAMES, vias=VIA_NAMES,
@@ -89,7 +106,7 @@ def proof_page(broadcast_id: int) -> Any:
 @bp.get("/<id:broadcast_id>/proof.xlsx")
 def proof_xlsx(broadcast_id: int) -> Any:
     """The proof of air as a workbook in the reader's language."""
-    b = _visible(broadcast_id)
+    b = visible_broadcast(broadcast_id)
     settings = current_app.config["LOA_SETTINGS"]
     data = xlsx_bytes(proof(db(), b, _occurrence()), settings, reader())
     return _file(data, f"tin-khan-{b.id}.xlsx", XLSX)
@@ -98,7 +115,7 @@ def proof_xlsx(broadcast_id: int) -> Any:
 @bp.get("/<id:broadcast_id>/report.docx")
 def proof_docx(broadcast_id: int) -> Any:
     """The report "Báo cáo kết quả phát tin khẩn" (official layout, Vietnamese)."""
-    b = _visible(broadcast_id)
+    b = visible_broadcast(broadcast_id)
     settings = current_app.config["LOA_SETTINGS"]
     data = docx_bytes(proof(db(), b, _occurrence()), settings, utcnow())
     return _file(data, f"bao-cao-tin-khan-{b.id}.docx", DOCX)
@@ -106,3 +123,6 @@ def proof_docx(broadcast_id: int) -> Any:
 
 def _file(data: bytes, name: str, mimetype: str) -> Any:
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+import web.views.emergency_issue  # noqa: E402, F401  (the issuing form's routes on this blueprint)
