@@ -7,6 +7,7 @@ so the person's input survives every error and the confirmation step.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,10 @@ from scheduler.models import AdminUnit
 from scheduler.units.text import fold
 from web import params
 from web.account_scope import resolve_stations, search_units
+
+_CLOCK = r"(?P<h>[0-2]?[0-9]):(?P<m>[0-5][0-9])"
+_DATE = r"(?P<d>[0-3]?[0-9])/(?P<mo>[01]?[0-9])/(?P<y>[0-9]{4})"
+_MOMENTS = (re.compile(rf"{_CLOCK}\s+{_DATE}"), re.compile(rf"{_DATE}\s+{_CLOCK}"))
 
 SOURCES = ("library", "upload", "text")
 REPEATS = ("none", "times", "every")
@@ -153,7 +158,7 @@ def read_draft(
         channel_kinds=tuple(form.getlist("kind")) if hasattr(form, "getlist") else (),
         channel_ids=tuple(resolve_stations(session, stations)) if stations else (),
         repeats=_repeats(form, settings, now),
-        expires_at=parse_until(expires, now, settings.zone) if expires else None,
+        expires_at=parse_moment(expires, now, settings.zone) if expires else None,
         **source,
     )
 
@@ -209,3 +214,28 @@ def own_asset(session: Session, asset_id: int, actor: str) -> AudioAsset:
     if asset is None or (asset.programme_id is None and asset.created_by != actor):
         raise Invalid(N_("Upload the audio file again."), code="emergency.form.asset")
     return asset
+
+
+def parse_moment(text: str, now: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """A local moment typed as on every Loa form, whatever the browser's locale, as UTC.
+
+    "HH:MM dd/mm/yyyy" or "dd/mm/yyyy HH:MM"; a bare "HH:MM" (the next one) and RFC 3339 are
+    read by parse_until as the API and CLI read them.
+    """
+    text = " ".join(text.split())
+    for pattern in _MOMENTS:
+        if found := pattern.fullmatch(text):
+            parts = {k: int(v) for k, v in found.groupdict().items()}
+            try:
+                local = dt.datetime(parts["y"], parts["mo"], parts["d"], parts["h"], parts["m"],
+                                    tzinfo=zone)  # fmt: skip
+            except ValueError:
+                break
+            return local.astimezone(dt.UTC)
+    if "/" in text:
+        raise Invalid(
+            N_("“%(text)s” is not a date and time; write HH:MM dd/mm/yyyy (for example"
+               " 18:00 04/12/2026)."),
+            code="emergency.form.moment", text=text,
+        )  # fmt: skip
+    return parse_until(text, now, zone)

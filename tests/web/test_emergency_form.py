@@ -8,6 +8,7 @@ import html
 import io
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -181,6 +182,9 @@ def test_supervisor_not_in_issuer_roles(
         ({"source": "upload"}, "Hãy chọn tệp âm thanh."),
         ({"source": "text", "text": "   "}, "không có nội dung để đọc"),
         ({"expires": "2020-01-01T08:00"}, "Thời hạn hiệu lực phải ở tương lai."),
+        ({"expires": "08:00 01/01/2020"}, "Thời hạn hiệu lực phải ở tương lai."),
+        ({"expires": "10:00 31/02/2099"}, "“10:00 31/02/2099” không phải"),
+        ({"expires": "12/31/2099 10:00"}, "“12/31/2099 10:00” không phải"),
         ({"stations": "999999"}, "999999"),
         ({"kind": "tau_ngam"}, "tau_ngam"),
     ],
@@ -261,3 +265,22 @@ def test_text_read_aloud(
         b = s.scalars(select(EmergencyBroadcast)).one()
         asset = s.scalar(select(AudioAsset).where(AudioAsset.programme_id == b.programme_id))
         assert asset is not None and asset.duration_ms > 1000
+
+
+def test_expiry_typed_day_first_whatever_the_browser(
+    local_app: Flask, world: World, session_factory: sessionmaker[Session]
+) -> None:
+    pid = _area(session_factory, world)
+    planner = _signed_in(local_app, "planner")
+    page = planner.get("/emergency/new").text
+    assert 'name="expires" inputmode="numeric" placeholder="HH:MM dd/mm/yyyy"' in page
+    data = {**FORM, "unit": world.province_a, "programme": pid, "step": "check",
+            "expires": "18:30 04/12/2099"}  # fmt: skip
+    check = planner.post("/emergency/new", data)
+    assert check.status_code == 200, check.text
+    done = planner.post("/emergency/new", {**_carried(check.text), "step": "issue"})
+    assert done.status_code == 303
+    with session_factory() as s:
+        b = s.scalars(select(EmergencyBroadcast)).one()
+        local = b.expires_at.replace(tzinfo=dt.UTC).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+        assert (local.date(), local.hour, local.minute) == (dt.date(2099, 12, 4), 18, 30)
