@@ -263,9 +263,12 @@ async def run(args: argparse.Namespace, port: int, server_pid: int, seeded: dict
     figures: dict = {}
     await asyncio.sleep(args.poll_seconds + 2)  # every agent has polled once
     pids = [server_pid, *children(server_pid)]
-    c0, t0 = cpu_seconds(pids), time.monotonic()
+    c0, t0, own0 = cpu_seconds(pids), time.monotonic(), cpu_seconds([os.getpid()])
     await asyncio.sleep(args.quiet_seconds)
-    c1, t1 = cpu_seconds(pids), time.monotonic()
+    c1, t1, own1 = cpu_seconds(pids), time.monotonic(), cpu_seconds([os.getpid()])
+    figures["fleet_client_cpu_share_of_one_core_percent"] = round(
+        (own1 - own0) / (t1 - t0) * 100, 1
+    )
     cores = os.cpu_count() or 1
     figures["quiet"] = fleet.window(t0, t1)
     figures["server_cpu_share_of_machine_percent"] = round((c1 - c0) / (t1 - t0) / cores * 100, 2)
@@ -274,7 +277,8 @@ async def run(args: argparse.Namespace, port: int, server_pid: int, seeded: dict
           f"{figures['quiet']['polls_per_second']} polls/s, p50 {figures['quiet']['poll_p50_ms']}"
           f" ms, p99 {figures['quiet']['poll_p99_ms']} ms, {figures['quiet']['poll_statuses']};"
           f" server CPU {figures['server_cpu_share_of_machine_percent']}% of the machine "
-          f"({cores} cores; {figures['server_cpu_share_of_one_core_percent']}% of one core)",
+          f"({cores} cores; {figures['server_cpu_share_of_one_core_percent']}% of one core; the "
+          f"simulated fleet itself {figures['fleet_client_cpu_share_of_one_core_percent']}%)",
           flush=True)  # fmt: skip
 
     body = json.dumps({"unit": "91", "programme_id": programme, "within_minutes": 15,
