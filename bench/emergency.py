@@ -363,6 +363,7 @@ def main() -> None:
     fallback = os.environ.get("LOA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
     ap.add_argument("--database-url", default=os.environ.get("LOA_BENCH_DATABASE_URL", fallback))
     args = ap.parse_args()
+    load_before = round(os.getloadavg()[0], 2)  # the machine is shared: say how busy it was
     work = Path(tempfile.mkdtemp(prefix="loa-emergency-bench-"))
     media = work / "media"
     schema = f"loa_bench_{uuid.uuid4().hex[:8]}"
@@ -409,6 +410,7 @@ def main() -> None:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+    figures["load_average_1min_before_after"] = [load_before, round(os.getloadavg()[0], 2)]
     figures["targets_met"] = bool(
         figures.get("agents_with_broadcast") == args.stations
         and (figures.get("arrival_p99_s") or 1e9) < args.poll_seconds + 2
