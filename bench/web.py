@@ -227,7 +227,8 @@ def login(port: int) -> str:
     resp.read()
     if resp.status != 302:
         raise SystemExit(f"login failed: {resp.status}")
-    return resp.getheader("Set-Cookie", "").split(";")[0]
+    # Every cookie set (the known-device cookie of web/throttle.py comes before the session's).
+    return "; ".join(c.split(";")[0] for c in resp.msg.get_all("Set-Cookie") or [])
 
 
 def time_page(port: int, path: str, cookie: str, n: int) -> list[float]:

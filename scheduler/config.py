@@ -100,6 +100,8 @@ class Rule:
     target: int | None = None
     count: Literal["airings", "distinct_programmes", "minutes"] = "airings"
     basis: Literal["aired", "planned"] = "aired"
+    # Emergency broadcasts aired on the channel count too (issue 14: "unless a rule asks").
+    counts_emergency: bool = False
 
     @property
     def uses_channel_language(self) -> bool:

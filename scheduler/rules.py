@@ -10,6 +10,11 @@ read DESIGN.md section 4 the same way. Decisions the design leaves open, settled
   minimum duration, which is then checked against the actual duration").
 - Measure `minutes` sums the actual duration of aired/partial airings, and the programme length
   under basis `planned`.
+- Emergency broadcasts count for no rule unless the rule sets `counts_emergency`; then an
+  emergency delivery aired on the channel counts as an aired airing of its programme.
+
+When an airing counts is stated once, as a small condition (`counted_condition`): `holds` reads
+it here for one airing, and scheduler/compliance/sql.py compiles it to SQL for the aggregates.
 """
 
 from __future__ import annotations
@@ -17,11 +22,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from scheduler.config import CHANNEL_LANGUAGE, Rule
 
 STATUSES = ("target_met", "minimum_met", "below_minimum", "not_applicable")
-COUNTED_STATUSES = ("aired", "partial")
+NOT_AIRED_STATUSES = ("not_aired", "cancelled")  # what the not-aired tallies count
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,7 @@ class AiringFacts:
     programme_seconds: int
     status: str  # aired | partial | not_aired | cancelled | planned
     actual_seconds: int | None = None
+    emergency: bool = False  # an emergency delivery (status aired), not a scheduled airing
 
 
 def covers(
@@ -104,11 +111,18 @@ def programme_passes(
     return rule.max_duration_minutes is None or minutes <= rule.max_duration_minutes
 
 
+def allowed_languages(rule: Rule, minority_languages: frozenset[str]) -> frozenset[str] | None:
+    """The languages a rule lets count on a channel (None: any): named, or the channel's own."""
+    if not rule.languages:
+        return None
+    fixed = fixed_languages(rule)
+    return fixed | minority_languages if rule.uses_channel_language else fixed
+
+
 def language_allowed(rule: Rule, language: str, minority_languages: frozenset[str]) -> bool:
     """The language filter on one channel: named outright, or the channel's own language."""
-    if not rule.languages or language in fixed_languages(rule):
-        return True
-    return rule.uses_channel_language and language in minority_languages
+    allowed = allowed_languages(rule, minority_languages)
+    return allowed is None or language in allowed
 
 
 def partial_minimum_seconds(rule: Rule) -> float | None:
@@ -116,22 +130,70 @@ def partial_minimum_seconds(rule: Rule) -> float | None:
     return rule.min_duration_minutes * 60 if rule.min_duration_minutes is not None else None
 
 
+@dataclass(frozen=True)
+class Test:
+    """One test on an airing: its status is one of `values`, or its seconds are at least `least`."""
+
+    field: Literal["status", "seconds"]
+    values: tuple[str, ...] = ()
+    least: float = 0.0
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Every part holds."""
+
+    parts: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """At least one part holds."""
+
+    parts: tuple[Condition, ...]
+
+
+Condition = Test | AllOf | AnyOf
+
+
+def counted_condition(rule: Rule) -> Condition:
+    """The one statement of which airings count by their own record (status and seconds).
+
+    Basis aired: aired, or partial lasting the rule's minimum duration (when it sets one).
+    Basis planned: scheduled items (status `planned`) count. The programme and language
+    filters come on top (programme_passes, language_allowed).
+    """
+    if rule.basis == "planned":
+        return Test("status", ("planned",))
+    partial: Condition = Test("status", ("partial",))
+    least = partial_minimum_seconds(rule)
+    if least is not None:
+        partial = AllOf((partial, Test("seconds", least=least)))
+    return AnyOf((Test("status", ("aired",)), partial))
+
+
+def holds(condition: Condition, status: str, seconds: int | None) -> bool:
+    """Whether one airing meets the condition (a missing duration counts as 0 seconds)."""
+    if isinstance(condition, Test):
+        if condition.field == "status":
+            return status in condition.values
+        return (seconds or 0) >= condition.least
+    if isinstance(condition, AllOf):
+        return all(holds(part, status, seconds) for part in condition.parts)
+    return any(holds(part, status, seconds) for part in condition.parts)
+
+
 def airing_counts(rule: Rule, channel: ChannelFacts, airing: AiringFacts) -> bool:
     """True when this airing counts toward the rule on this channel under the rule's basis."""
-    if rule.basis == "planned":
-        if airing.status != "planned":
-            return False
-    elif airing.status not in COUNTED_STATUSES:
+    if airing.emergency and not rule.counts_emergency:
+        return False
+    if not holds(counted_condition(rule), airing.status, airing.actual_seconds):
         return False
     if not programme_passes(
         rule, airing.topics, airing.programme_type, airing.language, airing.programme_seconds
     ):
         return False
-    if not language_allowed(rule, airing.language, channel.minority_languages):
-        return False
-    least = rule.min_duration_minutes
-    return not (airing.status == "partial" and least is not None
-                and (airing.actual_seconds or 0) / 60 < least)  # fmt: skip
+    return language_allowed(rule, airing.language, channel.minority_languages)
 
 
 def measure(rule: Rule, counted: Iterable[AiringFacts]) -> float:

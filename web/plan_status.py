@@ -1,27 +1,20 @@
-"""Rule status of draft or published weeks under basis planned (what the grid highlights).
+"""Rule status of draft or published weeks under basis planned (the planner's week status).
 
-Uses the shared rule semantics of scheduler/rules.py on the items of the week; only weekly rules
-are judged on one week (longer periods need the compliance engine's roll-up).
+Computed by the compliance engine (scheduler.compliance) under basis planned; only weekly rules
+are judged on one week (longer periods need the engine's roll-up over their weeks).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from scheduler.compliance import evaluate
 from scheduler.config import Rule, Settings
 from scheduler.models import AdminUnit, Channel
-from scheduler.rules import (
-    AiringFacts,
-    ChannelFacts,
-    airing_counts,
-    measure,
-    rule_covers_channel,
-    status_for,
-)
+from scheduler.rules import ChannelFacts
 from web.weeks import WeekView
 
 
@@ -80,40 +73,27 @@ def channel_facts(channel: Channel, codes: frozenset[str]) -> ChannelFacts:
     )
 
 
-def weekly_rules(settings: Settings) -> list[Rule]:
-    """The rules judged week by week, read under basis planned."""
-    return [dataclasses.replace(r, basis="planned") for r in settings.rules if r.period == "week"]
-
-
 def week_status(
     session: Session, settings: Settings, channels: list[Channel], views: dict[int, WeekView]
 ) -> dict[int, list[RuleStatus]]:
-    """For each channel, the status of each weekly rule that covers it, from the planned items."""
-    codes = unit_codes(session, {c.unit_id for c in channels})
-    rules = weekly_rules(settings)
-    out: dict[int, list[RuleStatus]] = {}
-    for channel in channels:
-        facts = channel_facts(channel, codes[channel.unit_id])
-        view = views[channel.id]
-        planned = [
-            AiringFacts(
-                programme_id=i.programme_id,
-                topics=frozenset(i.topics),
-                programme_type=i.programme_type,
-                language=i.language,
-                programme_seconds=i.duration_seconds,
-                status="planned",
-            )
-            for s in view.slots
-            for i in s.items
-        ]
-        applicable = facts.active_between(view.week.monday, view.week.sunday)
-        statuses = []
-        for rule in rules:
-            if not rule_covers_channel(rule, facts):
-                continue
-            counted = [a for a in planned if airing_counts(rule, facts, a)]
-            value = measure(rule, counted)
-            statuses.append(RuleStatus(rule, value, status_for(rule, value, applicable)))
-        out[channel.id] = statuses
+    """For each channel, the status of each weekly rule that covers it, from the planned items.
+
+    One run of the compliance engine under basis planned over the views' week, rule areas
+    reached through the channel's own unit and its ancestors (as the planner's pages read them).
+    """
+    out: dict[int, list[RuleStatus]] = {c.id: [] for c in channels}
+    rules = [r for r in settings.rules if r.period == "week"]
+    weeks = {views[c.id].week for c in channels}
+    for week in sorted(weeks, key=lambda w: w.key):
+        ids = [c.id for c in channels if views[c.id].week == week]
+        if not rules or not ids:
+            continue
+        result = evaluate(
+            session, settings, str(week), rule_ids=[r.id for r in rules], channel_ids=ids,
+            basis="planned", unconfirmed=False, follow_merges=False,
+        )  # fmt: skip
+        for rr in result.rules:
+            for cr in rr.channels:
+                value, status = cr.counts[0], cr.statuses[0]
+                out[cr.channel.id].append(RuleStatus(rr.rule, value, status))
     return out

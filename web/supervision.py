@@ -1,25 +1,23 @@
 """What supervisors read: a weekly rule per channel and week under basis aired, unconfirmed items,
 shares of communes at minimum and target, and the coming report deadlines.
 
-Uses the shared rule semantics of scheduler/rules.py; the compliance engine, once merged,
-computes the same numbers for the exports.
+The weekly figures come from the compliance engine (the numbers of the exports); which rules an
+airing counted toward is read per airing with scheduler/rules.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from content.models import Programme
+from scheduler.compliance import RuleResult, evaluate
 from scheduler.config import ReportPeriod, Rule, Settings
-from scheduler.models import Airing, Channel, ScheduledItem, Slot
+from scheduler.models import Channel
 from scheduler.periods import Period, Week
-from scheduler.rules import AiringFacts, airing_counts, measure, rule_covers_channel, status_for
+from scheduler.rules import AiringFacts, airing_counts, rule_covers_channel, status_for
 from web.plan_status import channel_facts, unit_codes
 
 
@@ -80,12 +78,6 @@ class Matrix:
         return sum(self.cell(c.id, week).unconfirmed for c in self.channels)
 
 
-def _programme_facts(session: Session, ids: set[int]) -> dict[int, Programme]:
-    if not ids:
-        return {}
-    return {p.id: p for p in session.scalars(select(Programme).where(Programme.id.in_(ids)))}
-
-
 def weekly_matrix(
     session: Session,
     settings: Settings,
@@ -106,83 +98,43 @@ def weekly_matrices(
     channels: list[Channel],
     now: dt.datetime,
 ) -> list[Matrix]:
-    """weekly_matrix for each rule, the airings and unconfirmed items read once for all.
+    """weekly_matrix for each rule, by one run of the compliance engine over the channels.
 
-    Weeks that have not started yet are left out: nothing can have aired in them.
+    Weeks that have not started yet are left out: nothing can have aired in them. The engine
+    is asked for what these pages show: every unconfirmed item of a channel's week, and rule
+    areas reached through the channel's own unit and its ancestors.
     """
     today = now.astimezone(settings.zone).date()
     weeks = [w for w in period.weeks() if w.monday <= today]
-    codes = unit_codes(session, {c.unit_id for c in channels})
-    facts = {c.id: channel_facts(c, codes[c.unit_id]) for c in channels}
     running = Week.of(today) if weeks and weeks[-1] == Week.of(today) else None
-    matrices = [
-        Matrix(
-            rule=rule,
-            weeks=weeks,
-            channels=[c for c in channels if rule_covers_channel(rule, facts[c.id])],
-            running=running,
-        )
-        for rule in rules
+    if not rules or not channels:
+        return [Matrix(rule, weeks, [], running=running) for rule in rules]
+    result = evaluate(
+        session, settings, period, rule_ids=[r.id for r in rules],
+        channel_ids=[c.id for c in channels], basis="aired", now=now,
+        unconfirmed="channel", follow_merges=False,
+    )  # fmt: skip
+    return [
+        _matrix(rule, rr, weeks, channels, running)
+        for rule, rr in zip(rules, result.rules, strict=True)
     ]
-    ids = sorted({c.id for m in matrices for c in m.channels})
-    if not ids or not weeks:
-        return matrices
-    keys = [w.key for w in weeks]
-    rows = session.execute(
-        select(
-            Airing.channel_id,
-            Airing.week_key,
-            Airing.programme_id,
-            Airing.status,
-            Airing.duration_seconds,
-        ).where(Airing.channel_id.in_(ids), Airing.week_key.in_(keys))
-    ).all()
-    programmes = _programme_facts(session, {r[2] for r in rows})
-    grouped: dict[tuple[int, int], list[AiringFacts]] = defaultdict(list)
-    for cid, key, pid, status, seconds in rows:
-        p = programmes[pid]
-        grouped[(cid, key)].append(
-            AiringFacts(pid, frozenset(p.topics), p.programme_type, p.language,
-                        p.duration_seconds, status, seconds)
-        )  # fmt: skip
-    unconfirmed = _unconfirmed(session, ids, weeks, now)
-    for matrix in matrices:
-        rule = matrix.rule
-        for c in matrix.channels:
-            for w in weeks:
-                counted = [
-                    a for a in grouped.get((c.id, w.key), []) if airing_counts(rule, facts[c.id], a)
-                ]
-                value = measure(rule, counted)
-                applicable = facts[c.id].active_between(w.monday, w.sunday)
-                status = status_for(rule, value, applicable)
-                cell = Cell(value, status, unconfirmed.get((c.id, w.key), 0))
-                if w == running and applicable:
-                    cell.status, cell.so_far = "running", status
-                matrix.cells[(c.id, w.key)] = cell
-    return matrices
 
 
-def _unconfirmed(
-    session: Session, channel_ids: list[int], weeks: list[Week], now: dt.datetime
-) -> dict[tuple[int, int], int]:
-    """Past items without an airing, per channel and week."""
-    from scheduler.models import WeekSchedule
-
-    query = (
-        select(Slot.channel_id, WeekSchedule.week_key, func.count(ScheduledItem.id))
-        .join(ScheduledItem, ScheduledItem.slot_id == Slot.id)
-        .join(WeekSchedule, WeekSchedule.id == Slot.schedule_id)
-        .outerjoin(Airing, Airing.scheduled_item_id == ScheduledItem.id)
-        .where(
-            Slot.channel_id.in_(channel_ids),
-            WeekSchedule.week_key.in_([w.key for w in weeks]),
-            Slot.starts_at < now,
-            Airing.id.is_(None),
-        )
-        .group_by(Slot.channel_id, WeekSchedule.week_key)
-    )
-    return {(cid, key): n for cid, key, n in session.execute(query)}
+def _matrix(
+    rule: Rule, rr: RuleResult, weeks: list[Week], channels: list[Channel], running: Week | None
+) -> Matrix:
+    """The engine's result of one weekly rule as the heat map's cells."""
+    found = {cr.channel.id: cr for cr in rr.channels}
+    matrix = Matrix(rule, weeks, [c for c in channels if c.id in found], running=running)
+    for cid, cr in found.items():
+        for (_, monday, _), value, status, unconfirmed in zip(
+            cr.spans, cr.counts, cr.statuses, cr.unconfirmed_counts, strict=True
+        ):
+            cell = Cell(value, status, unconfirmed)
+            if status == "running":
+                cell.so_far = status_for(rule, value)
+            matrix.cells[(cid, Week.of(monday).key)] = cell
+    return matrix
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ CHUNK = 1 << 16
 class Unreachable(AgentError):
     """The server could not be reached or answered with an error (the agent retries later)."""
 
+    status = 0  # the HTTP status when the server answered (0: no answer)
+
 
 @dataclass
 class Fetched:
@@ -67,22 +69,24 @@ class Client:
             req.add_header(k, v)
         return req
 
-    def _open(self, req: urllib.request.Request) -> Any:
+    def _open(self, req: urllib.request.Request, timeout: float = TIMEOUT) -> Any:
         sent = self.clock.device()
         try:
-            resp = urllib.request.urlopen(req, timeout=TIMEOUT)  # noqa: S310 (configured server)
+            resp = urllib.request.urlopen(req, timeout=timeout)  # noqa: S310 (configured server)
         except urllib.error.HTTPError as exc:
             if exc.code == 304:
                 resp = exc
             else:
                 self._note_time(exc.headers, sent)
                 detail = exc.read(2000).decode("utf-8", "replace")
-                raise Unreachable(
+                error = Unreachable(
                     N_("The server answered %(status)s: %(detail)s"),
                     code="agent.http",
                     status=exc.code,
                     detail=detail[:300],
-                ) from exc
+                )
+                error.status = exc.code
+                raise error from exc
         except (OSError, urllib.error.URLError) as exc:
             raise Unreachable(
                 N_("The server %(server)s cannot be reached (%(reason)s)"),
@@ -103,18 +107,20 @@ class Client:
                 return
             self.clock.measure(sent, self.clock.device(), server)
 
-    def _json(self, path: str, method: str = "GET", body: Any = None) -> Any:
-        with self._open(self._request(path, method, body)) as resp:
+    def _json(
+        self, path: str, method: str = "GET", body: Any = None, timeout: float = TIMEOUT
+    ) -> Any:
+        with self._open(self._request(path, method, body), timeout) as resp:
             raw = resp.read()
             coding = resp.headers.get("Content-Encoding")
         self.bytes_received += len(raw)
         return json.loads(_decoded(raw, coding))
 
-    def schedule(self, etag: str | None) -> Fetched:
-        """The schedule, conditional on the ETag the agent holds."""
+    def schedule(self, etag: str | None, path: str = "/api/v1/agent/schedule") -> Fetched:
+        """The schedule (or another conditional document), given the ETag the agent holds."""
         headers = {"If-None-Match": etag} if etag else {}
         before = self.bytes_received
-        with self._open(self._request("/api/v1/agent/schedule", headers=headers)) as resp:
+        with self._open(self._request(path, headers=headers)) as resp:
             status = resp.status if hasattr(resp, "status") else resp.code
             raw = resp.read() if status == 200 else b""
             tag = resp.headers.get("ETag")
@@ -122,6 +128,17 @@ class Client:
         self.bytes_received += len(raw)
         body = json.loads(_decoded(raw, coding)) if raw else None
         return Fetched(status, tag, body, self.bytes_received - before)
+
+    def emergencies(self, etag: str | None) -> Fetched:
+        """The channel's emergency deliveries, conditional on the ETag the agent holds."""
+        return self.schedule(etag, "/api/v1/agent/emergency")
+
+    def report_step(
+        self, delivery_id: int, step: dict[str, Any], timeout: float = TIMEOUT
+    ) -> dict[str, Any]:
+        """Report a step of an emergency delivery; the delivery's state on the server."""
+        path = f"/api/v1/agent/emergency/{delivery_id}"
+        return dict(self._json(path, "POST", step, timeout))
 
     def asrun(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Upload a batch; the server's result per event."""

@@ -23,6 +23,7 @@ class AgentConfig:
     agent_id: int
     cache_dir: Path
     output: str = "null"
+    after_emergency: str = "resume"  # the slot an emergency broadcast interrupted: resume | leave
 
     @property
     def audio_dir(self) -> Path:
@@ -77,11 +78,17 @@ def load_agent_config(path: str | Path, output: str | None = None) -> AgentConfi
                 N_("%(file)s: the key '%(key)s' is missing"), code="config.missing",
                 file=str(path), key=f"agent.{key}",
             )  # fmt: skip
-    unknown = set(section) - {*wanted, "cache_dir", "output"}
+    unknown = set(section) - {*wanted, "cache_dir", "output", "after_emergency"}
     if unknown:
         raise AgentError(
             N_("%(file)s: unknown key '%(key)s'"), code="config.unknown", file=str(path),
             key=f"agent.{sorted(unknown)[0]}",
+        )  # fmt: skip
+    after = section.get("after_emergency", "resume")
+    if after not in ("resume", "leave"):
+        raise AgentError(
+            N_("%(file)s: after_emergency must be resume or leave, not %(value)s"),
+            code="config.after_emergency", file=str(path), value=str(after),
         )  # fmt: skip
     cache = Path(str(section.get("cache_dir", "loa-agent-cache")))
     if not cache.is_absolute():
@@ -93,4 +100,5 @@ def load_agent_config(path: str | Path, output: str | None = None) -> AgentConfi
         agent_id=section["agent_id"],
         cache_dir=cache,
         output=check_output(output or str(section.get("output", "null"))),
+        after_emergency=after,
     )

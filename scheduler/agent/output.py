@@ -132,8 +132,8 @@ class Output:
         self.spec = spec
         self.kind, _, self.target = spec.partition(":")
 
-    def open(self, item_id: int) -> Sink:
-        """A sink for one item."""
+    def open(self, item_id: int | str) -> Sink:
+        """A sink for one item (or an emergency broadcast, named emergency-<delivery id>)."""
         if self.kind == "wav":
             return WavSink(Path(self.target) / f"{item_id}.wav")
         if self.kind == "device":

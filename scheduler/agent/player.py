@@ -3,7 +3,9 @@
 An item whose time has passed when the agent gets to it is logged not aired (the agent was not
 running); a missing or damaged file is not played (khong_nhan_duoc_noi_dung); an output error is
 hong_thiet_bi. Emergency items pre-empt: the item on air fades out within a second, is logged
-partial with the seconds it really played, and the emergency item plays at once.
+partial with the seconds it really played, and the emergency item plays at once. An emergency
+broadcast (play_emergency) pre-empts the same way from outside the slot; afterwards the slot
+resumes, its remaining items shifted by the interruption, or is left ([agent] after_emergency).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from scheduler.agent.client import file_sha256
@@ -57,6 +60,9 @@ class Player:
         self.last_play_at: float | None = None
         self.output_ok = True
         self._slot_lock = threading.Lock()
+        self._air = threading.Lock()  # held by whatever writes to the output
+        self._urgent = threading.Event()  # an emergency broadcast wants the output
+        self._spans: list[tuple[float, float]] = []  # emergency broadcasts aired (server time)
 
     # --- what to play
     def _slot(self, slot_id: int) -> dict[str, Any] | None:
@@ -96,6 +102,9 @@ class Player:
         """Play a slot from where the clock is: past items logged, the rest played on time."""
         with self._slot_lock:
             while not self.shutdown.is_set():
+                if self._urgent.is_set():
+                    self.shutdown.wait(0.1)  # an emergency broadcast is on air
+                    continue
                 slot = self._slot(slot_id)
                 if slot is None:
                     return
@@ -103,21 +112,43 @@ class Player:
                 if step is None:
                     return
                 item, due = step
-                if self.clock.server() > slot_end(slot) and item.get("priority") != "emergency":
-                    self._log_missed(slot, item, AGENT_DOWN)
+                normal = item.get("priority") != "emergency"
+                if normal:
+                    due += self._shift(slot)
+                if normal and (self.clock.server() > slot_end(slot) or self._left(slot)):
+                    self._log_missed(slot, item, self._reason(slot))
                     continue
                 if not self._wait(due, slot_id):
                     continue  # an emergency arrived while waiting: take it first
                 late = self.clock.server() - due
                 if late > LATE_GRACE:
-                    reason = EMERGENCY if self._emergency_played(slot) else AGENT_DOWN
-                    self._log_missed(slot, item, reason)
+                    self._log_missed(slot, item, self._reason(slot))
                     continue
                 self._play_item(slot, item)
 
     def _emergency_played(self, slot: dict[str, Any]) -> bool:
         done = self.store.logged_items()
-        return any(i.get("priority") == "emergency" and i["id"] in done for i in slot["items"])
+        if any(i.get("priority") == "emergency" and i["id"] in done for i in slot["items"]):
+            return True
+        return bool(self._spans_in(slot))
+
+    def _reason(self, slot: dict[str, Any]) -> str:
+        return EMERGENCY if self._emergency_played(slot) else AGENT_DOWN
+
+    def _spans_in(self, slot: dict[str, Any]) -> list[tuple[float, float]]:
+        """Emergency broadcasts aired while the slot ran."""
+        start, end = slot_start(slot), slot_end(slot)
+        return [(a, b) for a, b in self._spans if b > start and a < end]
+
+    def _shift(self, slot: dict[str, Any]) -> float:
+        """How far the slot's remaining items move (resume: by the emergencies' length)."""
+        if self.config.after_emergency != "resume":
+            return 0.0
+        return sum(b - a for a, b in self._spans_in(slot))
+
+    def _left(self, slot: dict[str, Any]) -> bool:
+        """True when the slot is abandoned after an emergency broadcast (after_emergency=leave)."""
+        return self.config.after_emergency == "leave" and bool(self._spans_in(slot))
 
     def _wait(self, due: float, slot_id: int) -> bool:
         """Sleep until due; False if an emergency item arrived meanwhile."""
@@ -127,7 +158,7 @@ class Player:
                 return True
             if self.shutdown.wait(min(left, 0.2)):
                 return False
-            if self.emergency_pending(slot_id):
+            if self._urgent.is_set() or self.emergency_pending(slot_id):
                 return False
 
     def _log_missed(self, slot: dict[str, Any], item: dict[str, Any], reason: str) -> None:
@@ -152,6 +183,12 @@ class Player:
         if not self._file_ok(item):
             self._log_missed(slot, item, NO_CONTENT)
             return
+        with self._air:
+            if self._urgent.is_set():
+                return  # an emergency broadcast takes the output first; the loop comes back
+            self._play_on_air(slot, item)
+
+    def _play_on_air(self, slot: dict[str, Any], item: dict[str, Any]) -> None:
         started = self.clock.server()
         event_id = self.store.start_item(
             item["id"], slot["id"], _iso(started), _iso(self.clock.device()), item["sha256"],
@@ -193,3 +230,33 @@ class Player:
         else:
             self.store.finish(event_id, "not_aired", 0.0, NO_CONTENT)
         log.info("item %s %s (%.2f s)", item["id"], "aired" if finished else "partial", seconds)
+
+    # --- emergency broadcasts
+    def play_emergency(self, name: str, path: Path) -> tuple[float, bool]:
+        """Air an emergency broadcast now: the item on air fades out (logged partial) first.
+
+        Returns (seconds played, finished); an output failure raises OutputFailed.
+        """
+        self._urgent.set()
+        try:
+            while not self._air.acquire(timeout=0.1):
+                self.preempt()  # the item on air fades out within a second
+            try:
+                started = self.clock.server()
+                self.now_playing = NowPlaying(0, "emergency", self.shutdown)
+                try:
+                    sink = self.output.open(name)
+                    seconds, finished = play_file(path, sink, self.shutdown)
+                    self.output_ok = True
+                except OutputFailed:
+                    self.output_ok = False
+                    raise
+                finally:
+                    self.now_playing = None
+                    self._spans = [*self._spans[-50:], (started, self.clock.server())]
+                self.last_play_at = self.clock.server()
+                return seconds, finished
+            finally:
+                self._air.release()
+        finally:
+            self._urgent.clear()

@@ -1,4 +1,4 @@
-"""The long-running agent: APScheduler jobs for sync, uploads, heartbeat and each slot's start.
+"""The long-running agent: APScheduler jobs for sync, emergencies, uploads, heartbeat, slots.
 
 Slot jobs are date jobs at the slot's start on the server's clock, converted to the host's
 clock through the measured offset (and rescheduled when the offset or the schedule changes).
@@ -20,6 +20,7 @@ from scheduler.agent import VERSION
 from scheduler.agent.client import Client
 from scheduler.agent.clock import Clock
 from scheduler.agent.config import AgentConfig, AgentError
+from scheduler.agent.emergency import EmergencyDesk
 from scheduler.agent.output import Output
 from scheduler.agent.player import Player
 from scheduler.agent.store import Store
@@ -42,8 +43,9 @@ class Agent:
         saved = self.store.get("clock_offset")
         self.clock = Clock(float(saved) if saved else 0.0)
         self.client = Client(config, self.clock)
-        self.syncer = Syncer(config, self.store, self.client, self.clock)
         self.player = Player(config, self.store, self.clock, Output(config.output))
+        self.desk = EmergencyDesk(config, self.store, self.client, self.clock, self.player)
+        self.syncer = Syncer(config, self.store, self.client, self.clock, self.desk.log.files)
         self.scheduler = BackgroundScheduler(timezone="UTC")
         self._planned: dict[int, float] = {}  # slot id -> host time its job was set for
         self._backoff = 0.0
@@ -71,7 +73,10 @@ class Agent:
     def _adopt_timings(self, schedule: dict[str, Any]) -> None:
         poll = int(schedule.get("poll_seconds", 60))
         urgent = int(schedule.get("emergency_poll_seconds", 10))
+        changed = urgent != self.emergency_poll_seconds
         self.poll_seconds, self.emergency_poll_seconds = poll, urgent
+        if changed and self.scheduler.running and self.scheduler.get_job("emergency"):
+            self.scheduler.reschedule_job("emergency", trigger="interval", seconds=urgent)
 
     def _pace_polls(self) -> None:
         """Poll every emergency_poll_seconds while a slot runs (emergencies pre-empt it)."""
@@ -184,7 +189,11 @@ class Agent:
         recovered = self.store.recover()
         if recovered:
             log.info("%s interrupted item(s) recorded as partial", recovered)
+        self.desk.start()
         self.scheduler.start()
+        self.desk.poll()  # emergencies first: their audio comes before any other file
+        self.scheduler.add_job(self.desk.poll, "interval", seconds=self.emergency_poll_seconds,
+                               id="emergency", max_instances=1, coalesce=True)  # fmt: skip
         self.sync()
         self._poll_interval = self.poll_seconds
         self.scheduler.add_job(self.sync, "interval", seconds=self.poll_seconds, id="sync",
@@ -202,7 +211,9 @@ class Agent:
         self.player.shutdown.set()
         self.player.preempt()
         self.scheduler.shutdown(wait=True)
+        self.desk.stop()
         self.upload()
+        self.desk.flush()
         self.store.close()
 
 

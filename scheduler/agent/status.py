@@ -1,4 +1,4 @@
-"""`loa agent status`: what the station's cache holds and what it will play next."""
+"""`loa agent status`: the cache, what plays next, emergency broadcasts pending or aired."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from scheduler.agent.clock import Clock
 from scheduler.agent.config import AgentConfig
+from scheduler.agent.emergency_log import EmergencyLog
 from scheduler.agent.store import Store
 from scheduler.agent.sync import slot_end, slot_start
 
@@ -33,7 +34,22 @@ def agent_status(config: AgentConfig, next_slots: int = 5) -> dict[str, Any]:
             if not i.get("sha256") or i["sha256"] not in verified
         ]
         rows = store.all_asrun()
+        urgent = EmergencyLog(store)
         return {
+            "emergencies": [
+                {
+                    "delivery_id": d.delivery_id,
+                    "broadcast_id": d.broadcast_id,
+                    "title": d.title,
+                    "local_due": f"{dt.datetime.fromtimestamp(d.due_at, zone):%d/%m %H:%M:%S}",
+                    "state": d.state,
+                    "seconds": None if d.seconds is None else round(d.seconds, 3),
+                    "reason": d.reason,
+                }
+                for d in urgent.all()
+                if d.expires_at > now or d.state == "aired"
+            ],
+            "unsent_emergency_reports": len(urgent.unsent()),
             "cache_files": len(verified),
             "cache_bytes": sum(verified.values()),
             "schedule_version": store.get("etag"),

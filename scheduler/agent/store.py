@@ -37,6 +37,30 @@ CREATE TABLE IF NOT EXISTS asrun (
     result TEXT
 );
 CREATE INDEX IF NOT EXISTS ix_asrun_unsent ON asrun (sent, state);
+CREATE TABLE IF NOT EXISTS emergency (
+    delivery_id INTEGER PRIMARY KEY,
+    broadcast_id INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    due_at REAL NOT NULL,             -- server time
+    expires_at REAL NOT NULL,
+    sha256 TEXT,
+    duration_ms INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL,              -- pending | ready | playing | aired | failed | dropped
+    seconds REAL,
+    reason TEXT,
+    aired_at TEXT
+);
+CREATE TABLE IF NOT EXISTS emergency_reports (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    delivery_id INTEGER NOT NULL,
+    state TEXT NOT NULL,              -- delivered | playing | aired | failed
+    at TEXT NOT NULL,
+    seconds REAL,
+    reason TEXT,
+    sent INTEGER NOT NULL DEFAULT 0,
+    result TEXT,
+    UNIQUE (delivery_id, state)
+);
 """
 
 
@@ -99,6 +123,17 @@ class Store:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT), for the emergency log."""
+        with self._tx() as db:
+            yield db
+
+    def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """The rows of a read query."""
+        with self._lock:
+            return list(self._db.execute(sql, params).fetchall())
 
     # --- meta: the schedule and the clock offset
     def get(self, key: str) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -80,11 +81,19 @@ def wanted_files(schedule: dict[str, Any] | None) -> set[str]:
 class Syncer:
     """Brings the cache in line with the server."""
 
-    def __init__(self, config: AgentConfig, store: Store, client: Client, clock: Clock) -> None:
+    def __init__(
+        self,
+        config: AgentConfig,
+        store: Store,
+        client: Client,
+        clock: Clock,
+        urgent_files: Callable[[], set[str]] = set,
+    ) -> None:
         self.config = config
         self.store = store
         self.client = client
         self.clock = clock
+        self.urgent_files = urgent_files  # audio of emergency broadcasts: never removed here
 
     def sync(self) -> SyncReport:
         """Poll the schedule, fetch what is missing, remove what is no longer needed."""
@@ -132,7 +141,7 @@ class Syncer:
 
     def _remove_unneeded(self, report: SyncReport) -> None:
         """Files no slot of the cached window names any more (beyond the horizon, or dropped)."""
-        keep = wanted_files(self.store.schedule())
+        keep = wanted_files(self.store.schedule()) | self.urgent_files()
         folder = self.config.audio_dir
         if not folder.is_dir():
             return

@@ -3,7 +3,8 @@
 Each query groups a rule's matching airings (or scheduled items) by channel and ISO week. It is
 driven either by the rule's programmes (through the temporary rule table and the programme
 index) or by the channels it covers (through the channel/week index), whichever reads fewer
-rows; the counted/not-aired split and the partial-duration check happen inside SQL.
+rows; the counted/not-aired split happens inside SQL, by the rule's counted condition
+(scheduler.rules.counted_condition) compiled to SQL, never restated here.
 """
 
 from __future__ import annotations
@@ -17,21 +18,22 @@ from sqlalchemy import (
     ColumnElement,
     Executable,
     FromClause,
-    and_,
-    bindparam,
     case,
     func,
     literal,
     literal_column,
-    or_,
     select,
     text,
+    union,
 )
 from sqlalchemy.engine import Connection
 
 from scheduler.compliance.classes import RuleClasses
-from scheduler.compliance.sql import CrossJoin, week_index
+from scheduler.compliance.sql import CrossJoin, counted_sql, week_index
+from scheduler.emergency.models import EmergencyDelivery
 from scheduler.models import Airing, ScheduledItem, Slot, WeekSchedule
+from scheduler.periods import Week
+from scheduler.rules import NOT_AIRED_STATUSES, Condition
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class RuleQuery:
     lo: int  # first week key
     hi: int  # last week key
     channel_ids: Sequence[int] | None  # drive by these channels (None: by programmes)
-    min_seconds: float | None  # partial airings must last this long
+    counted: Condition  # which airings count by their own record (scheduler.rules)
     by_language: bool  # group by programme language (the channel's own language rules)
     by_programme: bool  # group by programme (distinct programmes)
     minutes: bool  # sum seconds
@@ -79,12 +81,9 @@ def airing_rows(conn: Connection, classes: RuleClasses, q: RuleQuery) -> list[An
     if t is None:
         return []
     a = Airing.__table__.alias("a")
-    partial = a.c.status == "partial"
-    if q.min_seconds is not None:
-        partial = and_(partial, a.c.duration_seconds >= bindparam("min_secs", q.min_seconds))
-    ok = or_(a.c.status == "aired", partial)
+    ok = counted_sql(q.counted, a.c.status, a.c.duration_seconds)
     secs = func.sum(case((ok, a.c.duration_seconds), else_=0)) if q.minutes else literal(0)
-    missed = func.sum(case((a.c.status.in_(("not_aired", "cancelled")), 1), else_=0))
+    missed = func.sum(case((a.c.status.in_(NOT_AIRED_STATUSES), 1), else_=0))
     keys, group = _keys(a.c.channel_id, a.c.week_key, t, q, a.c.programme_id)
     where = [t.c.programme_id == a.c.programme_id, a.c.week_key.between(q.lo, q.hi)]
     if q.channel_ids is not None:
@@ -99,6 +98,51 @@ def airing_rows(conn: Connection, classes: RuleClasses, q: RuleQuery) -> list[An
         .group_by(*group)
     )
     return _rows(conn, query)
+
+
+def emergency_rows(
+    conn: Connection,
+    classes: RuleClasses,
+    q: RuleQuery,
+    span: tuple[dt.datetime, dt.datetime],
+    zone: dt.tzinfo,
+) -> list[Any]:
+    """Aired emergency deliveries of a rule's programmes, as airing_rows' rows (one each).
+
+    Counted by the same condition as airings (a delivery's state is its status); the week is
+    the local week of the moment it aired; a delivery without seconds counts its programme's.
+    """
+    t = classes.source(q.bit)
+    if t is None:
+        return []
+    d = EmergencyDelivery.__table__.alias("d")
+    where = [
+        t.c.programme_id == d.c.programme_id,
+        counted_sql(q.counted, d.c.state, d.c.seconds),
+        d.c.aired_at >= span[0],
+        d.c.aired_at < span[1],
+    ]
+    if q.channel_ids is not None:
+        where.append(d.c.channel_id.in_(q.channel_ids))
+    query = (
+        select(
+            d.c.channel_id,
+            d.c.aired_at,
+            t.c.lang,
+            d.c.programme_id,
+            func.coalesce(d.c.seconds, t.c.secs),
+        )
+        .select_from(CrossJoin(t, d))
+        .where(*where)
+    )
+    out = []
+    for cid, aired_at, lang, pid, secs in conn.execute(query):
+        when = aired_at if aired_at.tzinfo else aired_at.replace(tzinfo=dt.UTC)
+        week = Week.of(when.astimezone(zone).date()).key
+        if q.lo <= week <= q.hi:
+            out.append((cid, week, lang if q.by_language else "",
+                        pid if q.by_programme else 0, 1, secs if q.minutes else 0, 0))  # fmt: skip
+    return out
 
 
 def item_rows(
@@ -233,3 +277,54 @@ def unconfirmed_rows(
             key = keys[index] = week_key_of_index(int(index))
         out.append((cid, key, mask, lang, n))
     return out
+
+
+def items_without_airing_rows(
+    conn: Connection, channel_ids: Sequence[int], lo: int, hi: int, now: dt.datetime
+) -> list[Any]:
+    """(channel, week key, n) of past scheduled items with no airing, whatever their programme.
+
+    What a supervisor's week counts as unconfirmed: every item of the channel's week schedule
+    whose slot has begun, not only the items a rule would count.
+    """
+    if not channel_ids:
+        return []
+    s = Slot.__table__.alias("s")
+    si = ScheduledItem.__table__.alias("si")
+    ws = WeekSchedule.__table__.alias("ws")
+    query = (
+        select(s.c.channel_id, ws.c.week_key, func.count())
+        .select_from(si.join(s, s.c.id == si.c.slot_id).join(ws, ws.c.id == s.c.schedule_id))
+        .where(
+            s.c.channel_id.in_(channel_ids),
+            ws.c.week_key.between(lo, hi),
+            s.c.starts_at < now,
+            si.c.has_airing == UNCONFIRMED,
+        )
+        .group_by(s.c.channel_id, ws.c.week_key)
+    )
+    return _rows(conn, query)
+
+
+def programmes_on(
+    conn: Connection,
+    channel_ids: Sequence[int],
+    lo: int,
+    hi: int,
+    span: tuple[dt.datetime, dt.datetime],
+) -> set[int]:
+    """Programmes the channels aired, planned or got as emergencies in weeks lo..hi (span).
+
+    A page's few channels need the rule classes of these programmes only.
+    """
+    a, s, si = Airing.__table__, Slot.__table__, ScheduledItem.__table__
+    d = EmergencyDelivery.__table__
+    query = union(
+        select(a.c.programme_id).where(a.c.channel_id.in_(channel_ids),
+                                       a.c.week_key.between(lo, hi)),
+        select(si.c.programme_id).join(s, s.c.id == si.c.slot_id).where(
+            s.c.channel_id.in_(channel_ids), s.c.starts_at >= span[0], s.c.starts_at < span[1]),
+        select(d.c.programme_id).where(d.c.channel_id.in_(channel_ids),
+                                       d.c.aired_at >= span[0], d.c.aired_at < span[1]),
+    )  # fmt: skip
+    return {pid for (pid,) in _rows(conn, query)}

@@ -9,6 +9,7 @@ join it instead of the topic tables.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -54,14 +55,18 @@ class ProgrammeFacts:
     topics: frozenset[str]
 
 
-def load_programmes(session: Session) -> list[ProgrammeFacts]:
-    """All programmes with their topics, as plain facts."""
+def load_programmes(session: Session, ids: Collection[int] | None = None) -> list[ProgrammeFacts]:
+    """All programmes (or those of `ids`) with their topics, as plain facts."""
     topics: dict[int, set[str]] = defaultdict(set)
-    for pid, topic in session.execute(select(ProgrammeTopic.programme_id, ProgrammeTopic.topic)):
-        topics[pid].add(topic)
+    topic_stmt = select(ProgrammeTopic.programme_id, ProgrammeTopic.topic)
     stmt = select(
         Programme.id, Programme.programme_type, Programme.language, Programme.duration_seconds
     )
+    if ids is not None:
+        topic_stmt = topic_stmt.where(ProgrammeTopic.programme_id.in_(sorted(ids)))
+        stmt = stmt.where(Programme.id.in_(sorted(ids)))
+    for pid, topic in session.execute(topic_stmt):
+        topics[pid].add(topic)
     return [
         ProgrammeFacts(pid, ptype, lang, secs, frozenset(topics.get(pid, ())))
         for pid, ptype, lang, secs in session.execute(stmt)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scheduler.compliance.model import ChannelInfo, UnitInfo
@@ -14,14 +14,30 @@ from scheduler.errors import N_, NotFound
 from scheduler.models import AdminUnit, Channel, ChannelLanguage
 
 
-def load_units(session: Session) -> dict[int, UnitInfo]:
-    """Every unit above the village level, by id."""
+def load_units(session: Session, channel_ids: Collection[int] | None = None) -> dict[int, UnitInfo]:
+    """Every unit above the village level, by id; for channel_ids, only those their units reach.
+
+    Reached: the channels' units and, transitively, their parents and successors (all that
+    roll-ups and rule areas look at), read a level at a time.
+    """
     u = AdminUnit
     stmt = select(
         u.id, u.code, u.name, u.level, u.structure, u.parent_id, u.successor_id,
         u.valid_from, u.valid_to, u.full_name, u.unit_type,
     ).where(u.level != "village")  # fmt: skip
-    return {row[0]: UnitInfo(*row) for row in session.execute(stmt)}
+    if channel_ids is None:
+        return {row[0]: UnitInfo(*row) for row in session.execute(stmt)}
+    wanted = sorted(set(channel_ids))
+    todo = set(session.scalars(select(Channel.unit_id).where(Channel.id.in_(wanted))))
+    out: dict[int, UnitInfo] = {}
+    asked: set[int] = set()
+    while todo:
+        asked |= todo
+        for row in session.execute(stmt.where(u.id.in_(sorted(todo)))):
+            out[row[0]] = UnitInfo(*row)
+        nxt = {i for info in out.values() for i in (info.parent_id, info.successor_id)}
+        todo = {i for i in nxt if i is not None} - asked
+    return out
 
 
 def find_roots(
@@ -91,6 +107,17 @@ def counted_units(
     return result
 
 
+def ancestor_units(units: dict[int, UnitInfo], unit_id: int) -> frozenset[int]:
+    """A unit and its ancestors, merges not followed (what a rule's area reaches without them)."""
+    out: set[int] = set()
+    cur: int | None = unit_id
+    while cur is not None and cur not in out:  # `not in out` guards against a cycle
+        out.add(cur)
+        info = units.get(cur)
+        cur = info.parent_id if info is not None else None
+    return frozenset(out)
+
+
 def load_channels(
     session: Session,
     units: dict[int, UnitInfo],
@@ -103,15 +130,18 @@ def load_channels(
     stmt = select(c.id, c.name, c.kind, c.unit_id, c.active_from, c.active_to)
     if kinds is not None:
         stmt = stmt.where(c.kind.in_(list(kinds)))
-    wanted = set(channel_ids) if channel_ids is not None else None
+    lang_stmt = select(ChannelLanguage.channel_id, ChannelLanguage.language)
+    if channel_ids is not None:  # a page's few channels: read only those, count the rest
+        wanted = sorted(set(channel_ids))
+        total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        stmt = stmt.where(c.id.in_(wanted))
+        lang_stmt = lang_stmt.where(ChannelLanguage.channel_id.in_(wanted))
     everything = session.execute(stmt).all()
-    rows = [
-        r
-        for r in everything
-        if (area is None or r[3] in area) and (wanted is None or r[0] in wanted)
-    ]
+    if channel_ids is None:
+        total = len(everything)
+    rows = [r for r in everything if area is None or r[3] in area]
     langs: dict[int, set[str]] = defaultdict(set)
-    for cid, lang in session.execute(select(ChannelLanguage.channel_id, ChannelLanguage.language)):
+    for cid, lang in session.execute(lang_stmt):
         langs[cid].add(lang)
     memo: dict[int, frozenset[int]] = {}
     out: dict[int, ChannelInfo] = {}
@@ -129,4 +159,4 @@ def load_channels(
             active_to=active_to,
             unit_ids=counted_units(units, unit_id, memo),
         )
-    return out, len(everything)
+    return out, total

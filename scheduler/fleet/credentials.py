@@ -92,4 +92,6 @@ def agent_config(server: str, token: str, channel_id: int, agent_id: int) -> str
         'cache_dir = "loa-agent-cache"\n'
         '# Where to play: "null", "wav:FOLDER" or "device:NAME" (ALSA device, e.g. "default").\n'
         'output = "device:default"\n'
+        '# After an emergency broadcast: "resume" the slot it interrupted or "leave" it.\n'
+        'after_emergency = "resume"\n'
     )

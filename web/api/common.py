@@ -11,7 +11,6 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from content.db import utcnow
-from scheduler.airing_store import AiringRecord
 from scheduler.models import Airing as AiringRow
 from scheduler.periods import Week
 from web.api.models import Airing, Out, Paging, Query, WeekName
@@ -44,6 +43,6 @@ def paged(
     )
 
 
-def airing_json(a: AiringRow | AiringRecord) -> dict[str, Any]:
+def airing_json(a: AiringRow) -> dict[str, Any]:
     """An airing as the API shows it (models.Airing)."""
     return Airing.dump(a)

@@ -25,6 +25,7 @@ class Rule(Out):
     target: int | None
     count: str
     basis: str
+    counts_emergency: bool
 
 
 @route(api, "/rules", "GET", summary="Coverage rules in force", tag="rules",

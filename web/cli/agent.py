@@ -200,7 +200,7 @@ def sync(config: str) -> None:
 @CONFIG_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 def status(config: str, as_json: bool) -> None:
-    """The cache, the next slots, what is missing, the as-run entries not yet sent."""
+    """The cache, the next slots, what is missing, unsent entries, emergency broadcasts."""
     import json
 
     from scheduler.agent.status import agent_status
@@ -219,6 +219,15 @@ def status(config: str, as_json: bool) -> None:
              start=slot["local_start"], items=slot["items"], missing=slot["missing"])  # fmt: skip
     _say(N_("Missing in the next 24 hours: %(count)s item(s)"), count=len(facts["missing_items"]))
     _say(N_("As-run entries not yet sent: %(count)s"), count=facts["unsent_events"])
+    states = {
+        "pending": N_("audio not fetched yet"), "ready": N_("ready to air"),
+        "playing": N_("on air"), "aired": N_("aired"), "failed": N_("failed"),
+        "dropped": N_("not to air (cancelled or aired elsewhere)"),
+    }  # fmt: skip
+    for e in facts["emergencies"]:
+        _say(N_("Emergency %(id)s “%(title)s” due %(due)s: %(state)s"), id=e["delivery_id"],
+             title=e["title"], due=e["local_due"], state=_render(states[e["state"]]))  # fmt: skip
+    _say(N_("Emergency reports not yet sent: %(count)s"), count=facts["unsent_emergency_reports"])
 
 
 def register(group: click.Group) -> None:
