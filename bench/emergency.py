@@ -16,7 +16,9 @@ keep-alive is shorter than the poll interval, so a real agent reconnects too). T
   (target p99 < poll interval + 2 s); each agent then reports "delivered" (unless --no-report),
   as the station agent does, which the fleet keeps polling through;
 - once the rush is over (every poll a 304 again), the proof-of-air page (HTML, signed in)
-  and the JSON status for all stations: p50/p99 (target < 500 ms), while the fleet polls.
+  and the JSON status for all stations: p50/p99 (target < 500 ms), while the fleet polls;
+- the fleet stopped, full answers (a stale ETag, every poll a 200) as fast as answered: the
+  rate the rush after an issue needs is stations / poll interval.
 The audio download that follows (a rendition per station) is not part of this bench.
 Prints the figures, then one JSON line last.
 """
@@ -47,6 +49,7 @@ from sqlalchemy import insert, select, text  # noqa: E402
 
 import migrations  # noqa: E402
 from bench.agent import _tone, children, seed  # noqa: E402
+from bench.httpload import closed_loop, request  # noqa: E402
 from bench.load import free_port, start_gunicorn  # noqa: E402
 from content.db import make_engine, make_session_factory  # noqa: E402
 from content.media_models import AudioAsset  # noqa: E402
@@ -356,6 +359,19 @@ async def run(args: argparse.Namespace, port: int, server_pid: int, seeded: dict
     return figures
 
 
+def capacity(port: int, tokens: list[tuple[int, str]], every: float) -> dict:
+    """Full answers (a stale ETag: each poll a 200 through Flask) as fast as answered; the
+    rush after an issue needs stations / poll interval of them per second."""
+    auth = [{"Authorization": f"Bearer {tok}", "If-None-Match": '"stale"'} for _, tok in tokens]
+    full = closed_loop(port, [request("GET", "/api/v1/agent/emergency", h) for h in auth], 10,
+                       1, 16, cycle=True)  # fmt: skip
+    needed = round(len(tokens) / every)
+    print(f"full answers (200) as fast as answered: {full['rps']}/s (p50 {full['p50_ms']} ms);"
+          f" the rush needs {needed}/s", flush=True)  # fmt: skip
+    return {"full_answers_per_second": full["rps"], "full_answer_p50_ms": full["p50_ms"],
+            "full_answers_needed_per_second": needed}  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--stations", type=int, default=3321)
@@ -405,6 +421,7 @@ def main() -> None:
         }  # one session key for every worker
         server = start_gunicorn(port, args.gunicorn_workers, args.threads, env)
         figures.update(asyncio.run(run(args, port, server.pid, seeded, issuer, programme)))
+        figures.update(capacity(port, seeded["tokens"], args.poll_seconds))
     finally:
         if server is not None:
             server.terminate()
