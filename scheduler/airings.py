@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from content import audit
 from content.db import utcnow
 from content.models import Programme
-from scheduler.airing_store import store_for
+from scheduler.airing_store import ItemFacts, store_for
 from scheduler.config import Settings
 from scheduler.errors import N_, Invalid, NotFound
 from scheduler.models import AIRING_SOURCES, AIRING_STATUSES, Airing, Channel, ScheduledItem, Slot
@@ -135,14 +135,14 @@ def new_row(  # noqa: PLR0913 - one parameter per column of an airing row (keywo
     reason_text: str | None,
     source: str,
     channel_id: int | None,
-    allowed: Callable[[int], bool] | None,
+    allowed: Callable[[ItemFacts], bool] | None,
     now: dt.datetime,
 ) -> dict[str, Any]:
     """Check a confirmation against its item's facts; the airing row a first one inserts."""
     _check_status(settings, status, reason_code, reason_text)
     _check_source(source)
     item = store_for(conn).item_facts(conn, item_id)
-    if item is None or (allowed is not None and not allowed(item.channel_id)):
+    if item is None or (allowed is not None and not allowed(item)):
         raise NotFound(
             N_("Scheduled item %(item)s does not exist"), code="item.not_found", item=item_id
         )
@@ -211,12 +211,12 @@ def confirm_item(  # noqa: PLR0913 - the confirmation's fields as keyword-only o
     reason_text: str | None = None,
     source: str = "web",
     channel_id: int | None = None,
-    allowed: Callable[[int], bool] | None = None,
+    allowed: Callable[[ItemFacts], bool] | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[Airing, bool]:
     """Record what happened to a scheduled item; a repeat updates the one airing (audited).
 
-    allowed(channel_id) False makes the item unknown to the caller (NotFound), before any write.
+    allowed(item facts) False makes the item unknown to the caller (NotFound), before any write.
     """
     # Core on the session's connection (flushing first, as a query would): no ORM result layer.
     session.flush()

@@ -21,6 +21,7 @@ from scheduler.agent.store import AsRun
 from scheduler.config import MediaSettings, Settings
 from scheduler.emergency import issue as ops
 from scheduler.emergency.models import EmergencyDelivery
+from scheduler.emergency.targets import Repeats
 from scheduler.fleet import credentials
 from tests.agent_helpers import programme_with_audio, slot_at, soon, station
 from tests.web.live_helpers import serve
@@ -112,6 +113,7 @@ def _interrupt(
         _wait(lambda: _deliveries(live, broadcast)[0].state == "aired", POLL + 5 + 3)
         took = time.monotonic() - issued
         _wait(lambda: len([r for r in agent.store.all_asrun() if r.state == "done"]) == 2, 15)
+        _wait(lambda: agent.desk.log.unsent() == [], 5)  # the server's answer, noted
         rows = {r.item_id: r for r in agent.store.all_asrun()}
         status = agent_status(cfg)
     finally:
@@ -237,3 +239,38 @@ def test_after_emergency_is_checked(tmp_path: Path) -> None:
     with pytest.raises(AgentError) as err:
         load_agent_config(path)
     assert err.value.code == "config.after_emergency"
+
+
+def test_a_correction_is_fetched_again_and_a_repeat_waits_for_its_time(live: Live) -> None:
+    with live.factory() as s:
+        media = Path(live.settings.media.folder)
+        fixed = programme_with_audio(s, media, 2, "Cảnh báo (sửa)", 990, priority="emergency")
+        s.commit()
+        fixed_id = fixed.id
+    later = utcnow() + dt.timedelta(minutes=31)
+    broadcast = _issue(live, repeats=Repeats(every_minutes=30, until=later))
+    agent = Agent(live.config)
+    try:
+        agent.desk.poll()
+        first, repeat = _deliveries(live, broadcast)
+        old = agent.desk.log.get(first.id)
+        assert old is not None and old.state == "ready"
+        due, wait = agent.desk._due()
+        assert due is not None and due.delivery_id == first.id  # occurrence 0 is due now
+        with live.factory() as s:
+            ops.correct(s, live.settings, broadcast, fixed_id, ops.Issuer("kehoach", "admin"),
+                        utcnow())  # fmt: skip
+            s.commit()
+        assert _deliveries(live, broadcast)[0].state == "waiting"  # the server reset it
+        agent.desk.poll()
+        new = agent.desk.log.get(first.id)
+        assert new is not None and new.state == "ready" and new.sha256 != old.sha256
+        assert (live.config.audio_dir / f"{new.sha256}.mp3").is_file()
+        assert _deliveries(live, broadcast)[0].state == "delivered"  # reported again
+        agent.desk.log.set_state(first.id, "aired")
+        due, wait = agent.desk._due()
+        assert due is None and wait <= 1.0  # the repeat is 30 minutes away: not yet
+        kept = agent.desk.log.get(repeat.id)
+        assert kept is not None and kept.due_at > agent.clock.server() + 60
+    finally:
+        agent.store.close()

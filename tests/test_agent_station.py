@@ -300,3 +300,36 @@ def test_an_emergency_item_preempts_the_item_on_air(live: Live, tmp_path: Path) 
     assert urgent_start - stopped_at < 1.5  # faded within a second, then at once
     with wave.open(str(out / f"{normal}.wav")) as w:
         assert abs(w.getnframes() / w.getframerate() - cut.seconds) < 0.05
+
+
+def test_stopping_the_agent_mid_item_is_not_an_emergency(live: Live, tmp_path: Path) -> None:
+    cfg = dataclasses.replace(live.config, output=f"wav:{tmp_path / 'wav'}")
+    with live.factory() as s:
+        media = Path(live.settings.media.folder)
+        long = programme_with_audio(s, media, 8, "Phóng sự dài", 330)
+        _, items = slot_at(s, live.settings, cfg.channel_id, soon(3), [long.id])
+        s.commit()
+        normal = items[0].id
+    agent = Agent(cfg)
+    stopped = False
+    try:
+        agent.start()
+        until = time.monotonic() + 20
+        while agent.player.now_playing is None and time.monotonic() < until:
+            time.sleep(0.1)
+        assert agent.player.now_playing is not None
+        time.sleep(1.0)
+        store = agent.store
+        agent.stop()  # closes the store: read the row through a new one
+        stopped = True
+    finally:
+        if not stopped:
+            agent.stop()
+    again = type(store)(cfg.db_path)
+    try:
+        rows = {r.item_id: r for r in again.all_asrun()}
+    finally:
+        again.close()
+    cut = rows[normal]
+    assert (cut.status, cut.reason_code) == ("partial", "may_phat_khong_chay"), cut
+    assert 0.5 < cut.seconds < 7.0

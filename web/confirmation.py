@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from scheduler.airing_store import ItemFacts
 from scheduler.airings import confirm_item
 from scheduler.config import Settings
 from scheduler.models import Airing
@@ -31,7 +32,7 @@ def confirm_and_commit(  # noqa: PLR0913 - confirm_item's keyword-only options, 
     reason_text: str | None = None,
     source: str = "web",
     channel_id: int | None = None,
-    allowed: Callable[[int], bool] | None = None,
+    allowed: Callable[[ItemFacts], bool] | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[Airing, bool]:
     """confirm_item in the session's transaction, committed."""

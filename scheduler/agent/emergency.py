@@ -49,6 +49,8 @@ class EmergencyDesk:
         self.clock = clock
         self.player = player
         self._wake = threading.Event()
+        self._idle = threading.Event()  # clear while emergency audio is being fetched
+        self._idle.set()
         self._poll_lock = threading.Lock()
         self._report_lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -74,27 +76,44 @@ class EmergencyDesk:
             return fetched.status
 
     def fetch(self) -> None:
-        """Download the audio of deliveries still to air (the soonest due first)."""
+        """Download the audio of deliveries still to air (the soonest due first).
+
+        Meanwhile the schedule sync holds its own downloads back (see `idle`).
+        """
         folder = self.config.audio_dir
         folder.mkdir(parents=True, exist_ok=True)
         now = self.clock.server()
-        for d in self.log.to_air(now):
-            if d.state != "pending":
-                continue
-            if not d.sha256:
-                self._failed_fetch(d, NO_CONTENT)
-                continue
-            target = folder / f"{d.sha256}.mp3"
-            try:
-                if not (target.is_file() and file_sha256(target) == d.sha256):
-                    self.client.download(d.sha256, target)
-            except AgentError as exc:
-                self._failed_fetch(d, str(exc))
-                continue
-            self.store.mark_verified(d.sha256, target.stat().st_size, self.clock.device())
-            self.log.set_state(d.delivery_id, "ready")
-            self.log.queue(d.delivery_id, "delivered", _iso(self.clock.server()))
-            log.info("emergency %s fetched: %s", d.delivery_id, d.title)
+        pending = [d for d in self.log.to_air(now) if d.state == "pending"]
+        if not pending:
+            return
+        self._idle.clear()
+        try:
+            for d in pending:
+                self._fetch_one(d)
+        finally:
+            self._idle.set()
+
+    def idle(self, timeout: float = 60.0) -> None:
+        """Wait while emergency audio is being fetched (the sync calls it between files)."""
+        self._idle.wait(timeout)
+
+    def _fetch_one(self, d: Delivery) -> None:
+        """Fetch one delivery's audio (checked against its hash), then report `delivered`."""
+        folder = self.config.audio_dir
+        if not d.sha256:
+            self._failed_fetch(d, NO_CONTENT)
+            return
+        target = folder / f"{d.sha256}.mp3"
+        try:
+            if not (target.is_file() and file_sha256(target) == d.sha256):
+                self.client.download(d.sha256, target)
+        except AgentError as exc:
+            self._failed_fetch(d, str(exc))
+            return
+        self.store.mark_verified(d.sha256, target.stat().st_size, self.clock.device())
+        self.log.set_state(d.delivery_id, "ready")
+        self.log.queue(d.delivery_id, "delivered", _iso(self.clock.server()))
+        log.info("emergency %s fetched: %s", d.delivery_id, d.title)
 
     def _failed_fetch(self, d: Delivery, reason: str) -> None:
         log.warning("emergency %s: audio not fetched (%s)", d.delivery_id, reason)
@@ -125,11 +144,19 @@ class EmergencyDesk:
             self.log.set_state(delivery_id, "dropped", reason="cancelled")
 
     def _say_playing(self, d: Delivery) -> bool:
-        """Report `playing` before airing; False when the server says it was cancelled."""
+        """Report `playing` before airing; False when the server says it was cancelled.
+
+        The answer is awaited PLAYING_TIMEOUT seconds at most (also behind a slow flush): a
+        warning airs even when the link is down, and the queued report goes later.
+        """
         self.log.queue(d.delivery_id, "playing", _iso(self.clock.server()))
-        with self._report_lock:
-            report = next(r for r in self.log.unsent() if r.delivery_id == d.delivery_id
-                          and r.state == "playing")  # fmt: skip
+        if not self._report_lock.acquire(timeout=PLAYING_TIMEOUT):
+            return True
+        try:
+            report = next((r for r in self.log.unsent() if r.delivery_id == d.delivery_id
+                           and r.state == "playing"), None)  # fmt: skip
+            if report is None:
+                return True  # answered meanwhile by a flush
             try:
                 answer = self.client.report_step(d.delivery_id, report.body(), PLAYING_TIMEOUT)
             except Unreachable as exc:
@@ -137,13 +164,18 @@ class EmergencyDesk:
                     self.log.answered(report.id, "refused 409")
                     return False
                 log.warning("emergency %s airs without the server's word: %s", d.delivery_id, exc)
-                return True  # a warning airs even when the link is down; the report waits
+                return True
             self.log.answered(report.id, str(answer.get("state")))
-        return True
+            return True
+        finally:
+            self._report_lock.release()
 
     # --- airing
     def air(self, d: Delivery) -> None:
         """Interrupt what plays, air the broadcast, report it (or why it did not air)."""
+        current = self.log.get(d.delivery_id)
+        if current is None or current.state != "ready":
+            return  # dropped or corrected by a poll meanwhile
         if not self._say_playing(d):
             self.log.set_state(d.delivery_id, "dropped", reason="cancelled")
             log.info("emergency %s cancelled before it started: not aired", d.delivery_id)

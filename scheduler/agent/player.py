@@ -225,7 +225,8 @@ class Player:
         if finished and seconds >= full - 0.5:
             self.store.finish(event_id, "aired", seconds)
         elif seconds > 0:
-            reason = EMERGENCY if stop.is_set() else None
+            # Cut by the agent's own stop (shutdown) or by a warning (an emergency pre-empts).
+            reason = AGENT_DOWN if self.shutdown.is_set() else EMERGENCY if stop.is_set() else None
             self.store.finish(event_id, "partial", seconds, reason)
         else:
             self.store.finish(event_id, "not_aired", 0.0, NO_CONTENT)

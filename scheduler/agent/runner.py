@@ -45,7 +45,9 @@ class Agent:
         self.client = Client(config, self.clock)
         self.player = Player(config, self.store, self.clock, Output(config.output))
         self.desk = EmergencyDesk(config, self.store, self.client, self.clock, self.player)
-        self.syncer = Syncer(config, self.store, self.client, self.clock, self.desk.log.files)
+        self.syncer = Syncer(
+            config, self.store, self.client, self.clock, self.desk.log.files, self.desk.idle
+        )
         self.scheduler = BackgroundScheduler(timezone="UTC")
         self._planned: dict[int, float] = {}  # slot id -> host time its job was set for
         self._backoff = 0.0

@@ -88,12 +88,14 @@ class Syncer:
         client: Client,
         clock: Clock,
         urgent_files: Callable[[], set[str]] = set,
+        urgent_idle: Callable[[], None] = lambda: None,
     ) -> None:
         self.config = config
         self.store = store
         self.client = client
         self.clock = clock
         self.urgent_files = urgent_files  # audio of emergency broadcasts: never removed here
+        self.urgent_idle = urgent_idle  # returns once no emergency audio is being fetched
 
     def sync(self) -> SyncReport:
         """Poll the schedule, fetch what is missing, remove what is no longer needed."""
@@ -120,6 +122,7 @@ class Syncer:
         folder.mkdir(parents=True, exist_ok=True)
         verified = self.store.verified()
         for sha in sorted(wanted_files(self.store.schedule())):
+            self.urgent_idle()  # emergency audio first: wait while it is being fetched
             target = folder / f"{sha}.mp3"
             if sha in verified and target.is_file() and target.stat().st_size == verified[sha]:
                 continue

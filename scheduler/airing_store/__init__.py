@@ -28,6 +28,7 @@ class ItemFacts(NamedTuple):
     starts_at: dt.datetime
     duration_seconds: int
     offset: int
+    published: bool  # the item's week is published (broadcasters confirm only those)
 
 
 class AiringStore(Protocol):

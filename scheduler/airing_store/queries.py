@@ -8,11 +8,11 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from content.models import Programme
-from scheduler.models import ScheduledItem, Slot
+from scheduler.models import ScheduledItem, Slot, WeekSchedule
 
 
 def item_facts_statement() -> Select[Any]:
-    """Channel, slot start, programme and planned offset of the item :item_id."""
+    """Channel, slot start, programme, planned offset and week state of the item :item_id."""
     before = aliased(ScheduledItem)
     earlier = aliased(Programme)
     offset = (
@@ -30,8 +30,10 @@ def item_facts_statement() -> Select[Any]:
             Slot.starts_at,
             Programme.duration_seconds,
             offset.label("offset"),
+            (WeekSchedule.state == "published").label("published"),
         )
         .join(Slot, Slot.id == ScheduledItem.slot_id)
+        .join(WeekSchedule, WeekSchedule.id == Slot.schedule_id)
         .join(Programme, Programme.id == ScheduledItem.programme_id)
         .where(ScheduledItem.id == bindparam("item_id"))
     )

@@ -140,23 +140,12 @@ def _fold_rows(  # noqa: C901 - per-row filters kept inline: this loop runs per 
 
 def fold_unconfirmed(plan: Plan, bit: int, urows: list) -> dict[int, list[int]]:
     """Past items of the rule with no airing, per channel and rule period."""
-    n = len(plan.periods)
-    unconf: dict[int, list[int]] = {}
-    own_language = plan.rule.uses_channel_language
-    buckets, covered, allowed = plan.bucket_of_week, plan.covered, plan.allowed
-    for cid, wk, mask, lang, count in urows:
-        if not mask & bit:
-            continue
-        b = buckets.get(wk)
-        if b is None or cid not in covered:
-            continue
-        if own_language and lang not in allowed[cid]:
-            continue
-        row = unconf.get(cid)
-        if row is None:
-            row = unconf[cid] = [0] * n
-        row[b] += count
-    return unconf
+    own_language, allowed = plan.rule.uses_channel_language, plan.allowed
+    return fold_channel_unconfirmed(plan, [
+        (cid, wk, count) for cid, wk, mask, lang, count in urows
+        if mask & bit and cid in plan.covered
+        and not (own_language and lang not in allowed[cid])
+    ])  # fmt: skip
 
 
 def result_of(plan: Plan, tally: Tally) -> RuleResult:

@@ -142,6 +142,20 @@ class Browser:
 
 
 @pytest.fixture
+def published(world: World, session_factory: sessionmaker[Session]) -> World:
+    """The world with its weeks published: broadcasters confirm only what was published."""
+    from scheduler import schedules
+
+    with session_factory() as s:
+        for channel in (world.channel_a, world.channel_b):
+            sched = schedules.get_week(s, channel, world.week)
+            assert sched is not None
+            schedules.publish_week(s, sched.id, "test")
+        s.commit()
+    return world
+
+
+@pytest.fixture
 def browser(app: Flask) -> Iterator[Browser]:
     """A signed-out browser."""
     with app.test_client() as client:

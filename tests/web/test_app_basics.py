@@ -64,8 +64,9 @@ def test_security_headers(browser: Browser) -> None:
 
 
 def test_confirmation_is_idempotent(
-    app: Flask, world: World, session_factory: sessionmaker[Session]
+    app: Flask, published: World, session_factory: sessionmaker[Session]
 ) -> None:
+    world = published
     client = app.test_client()
     body = {"status": "not_aired", "reason_code": "mat_dien"}
     url = f"/api/v1/items/{world.item_a}/confirmation"
@@ -79,8 +80,9 @@ def test_confirmation_is_idempotent(
 
 
 def test_confirmation_with_a_known_token_answers_what_was_stored(
-    app: Flask, world: World, session_factory: sessionmaker[Session]
+    app: Flask, published: World, session_factory: sessionmaker[Session]
 ) -> None:
+    world = published
     """A cached token leaves the session fresh: the answer is what was stored, audited once."""
     client = app.test_client()
     h = bearer(world, "broadcaster")

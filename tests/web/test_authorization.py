@@ -82,6 +82,16 @@ def fresh_item(w: World, s: Session, inside: bool) -> int:
     return item.id
 
 
+def published_item(w: World, s: Session, inside: bool) -> int:
+    """The world's past item of channel A or B, its week published (broadcasters confirm those)."""
+    sched = schedules.get_week(s, ch(w, inside), w.week)
+    assert sched is not None
+    if sched.state != "published":
+        schedules.publish_week(s, sched.id, "t")
+        s.commit()
+    return w.item_a if inside else w.item_b
+
+
 def slot_of(w: World, s: Session, inside: bool) -> int:
     sched = schedules.get_week(s, ch(w, inside), w.week)
     assert sched is not None
@@ -199,7 +209,7 @@ CASES = [
     Case("api.get_week", "GET", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}/schedule?week={w.week}", "read", 200),
     Case("api.list_airings", "GET", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}/airings?week={w.week}", "read", 200),
     Case("api.calendar", "GET", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}/calendar.ics", "read", 200),
-    Case("api.confirm_item", "POST", lambda w, s, i: f"/api/v1/items/{w.item_a if i else w.item_b}/confirmation",
+    Case("api.confirm_item", "POST", lambda w, s, i: f"/api/v1/items/{published_item(w, s, i)}/confirmation",
          "confirm", (200, 201), body=lambda w, s, i: {"status": "aired"}),
     Case("api.log_unplanned", "POST", lambda w, s, i: f"/api/v1/channels/{ch(w, i)}/airings", "confirm", (200, 201),
          body=lambda w, s, i: {"programme_id": w.programme, "started_at": f"{w.week.monday}T07:00:00+07:00",

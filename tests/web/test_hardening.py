@@ -257,11 +257,36 @@ def test_broadcasters_see_published_weeks_only(app: Flask, world: World, session
     assert b"BEGIN:VEVENT" in calendar()
 
 
+def test_broadcasters_confirm_published_weeks_only(app: Flask, world: World, session_factory):
+    from sqlalchemy import func, select
+
+    from scheduler import schedules
+    from scheduler.models import Airing, WeekSchedule
+
+    def confirm(role: str) -> int:
+        token = {"Authorization": f"Bearer {world.tokens[role]}"}
+        url = f"/api/v1/items/{world.item_a}/confirmation"
+        with app.test_client().post(url, headers=token, json={"status": "aired"}) as r:
+            return r.status_code
+
+    assert confirm("broadcaster") == 404  # a draft's item is unknown to its broadcaster
+    with session_factory() as s:
+        assert s.scalar(select(func.count()).select_from(Airing)) == 0
+        sched = s.query(WeekSchedule).filter_by(channel_id=world.channel_a).one()
+        schedules.publish_week(s, sched.id, "t")
+        s.commit()
+    assert confirm("broadcaster") == 201
+    assert confirm("admin") == 200  # the same airing again: admins see every week
+
+
 # --- item 6: the actual start of a confirmation lies near its slot
 
 
 @pytest.mark.parametrize("when", ["1970-01-01T06:00:00+07:00", "2200-01-01T06:00:00+07:00"])
-def test_actual_start_far_from_the_slot_is_refused(app: Flask, world: World, session_factory, when):
+def test_actual_start_far_from_the_slot_is_refused(
+    app: Flask, published: World, session_factory, when
+):
+    world = published
     from sqlalchemy import func, select
 
     from scheduler.models import Airing
@@ -276,7 +301,8 @@ def test_actual_start_far_from_the_slot_is_refused(app: Flask, world: World, ses
         assert s.scalar(select(func.count()).select_from(Airing)) == 0
 
 
-def test_actual_start_within_the_window_is_kept(app: Flask, world: World, session_factory):
+def test_actual_start_within_the_window_is_kept(app: Flask, published: World, session_factory):
+    world = published
     import datetime as dt
 
     from scheduler.models import ScheduledItem

@@ -22,6 +22,7 @@ from web.api.spec import route
 from web.confirmation import confirm_and_commit
 from web.db import db
 from web.problems import ApiProblem
+from web.weeks import sees_drafts
 
 
 class Confirmation(In):
@@ -96,7 +97,11 @@ def confirm_item(item_id: int) -> Any:
             item_id,
             body.status,
             principal.username,
-            allowed=lambda channel_id: principal.covers_channel_id(session, channel_id),
+            # A broadcaster confirms what was published: a draft week's item is unknown to them.
+            allowed=lambda item: (
+                (item.published or sees_drafts())
+                and principal.covers_channel_id(session, item.channel_id)
+            ),
             started_at=body.actual_start,
             duration_seconds=body.actual_duration_seconds,
             reason_code=body.reason_code,
