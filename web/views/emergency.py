@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from audio.messages import N_
@@ -97,9 +98,11 @@ def proof_page(broadcast_id: int) -> Any:
     """Proof of air: every station, its state, when and by whom; refreshes by itself."""
     b = visible_broadcast(broadcast_id)
     found = proof(db(), b, _occurrence())
+    # Translated once, not once per row: a province's page has thousands of rows.
+    states = {k: _(v) for k, v in STATE_NAMES.items()}
+    vias = {k: _(v) for k, v in VIA_NAMES.items()}
     return render_template(
-        "emergency/proof.html", pr=found, b=b, states=STATE_NAMES, vias=VIA_NAMES,
-        refresh=REFRESH_SECONDS,
+        "emergency/proof.html", pr=found, b=b, states=states, vias=vias, refresh=REFRESH_SECONDS,
     )  # fmt: skip
 
 
