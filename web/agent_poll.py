@@ -7,7 +7,9 @@ version, so the 304 is written here without a request context, a per-request dat
 or the after-request hooks. Anything else (a changed schedule, an unknown or revoked
 credential, the board disabled) goes to the Flask view, which answers the same way. The
 emergency poll (every `[agent].emergency_poll_seconds`) is answered the same way from the
-board of emergency versions (scheduler.emergency.feed.EmergencyBoard).
+board of emergency versions, and so is its changed list, prepared by the board for every
+channel an issue reached (scheduler.emergency.feed.EmergencyBoard): the rush of first polls
+after an issue does not go through Flask.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from content.db import utcnow
-from scheduler.emergency.feed import EmergencyBoard
+from scheduler.emergency.feed import EmergencyBoard, with_time
 from scheduler.fleet.credentials import TOKEN_PREFIX
 from scheduler.fleet.feed import VersionBoard
 
@@ -42,7 +44,9 @@ def emergency_board_of(app: Flask) -> EmergencyBoard:
     """The app's board of emergency versions (one per process)."""
     board: EmergencyBoard | None = app.extensions.get("loa_emergency_versions")
     if board is None:
-        board = EmergencyBoard(app.config["LOA_SETTINGS"].agent.poll_cache_seconds)
+        settings = app.config["LOA_SETTINGS"]
+        # A warning waits at most a second for the board (the schedule's board may wait longer).
+        board = EmergencyBoard(min(settings.agent.poll_cache_seconds, 1.0), settings)
         board = app.extensions.setdefault("loa_emergency_versions", board)
     return board
 
@@ -55,19 +59,22 @@ class AgentPollFastPath:
         self.app = app
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        path = environ.get("PATH_INFO")
         if (
-            environ.get("PATH_INFO") in (PATH, EMERGENCY_PATH)
+            path in (PATH, EMERGENCY_PATH)
             and environ.get("REQUEST_METHOD") == "GET"
-            and "HTTP_IF_NONE_MATCH" in environ
+            and (path == EMERGENCY_PATH or "HTTP_IF_NONE_MATCH" in environ)
             and environ.get("HTTP_AUTHORIZATION", "").startswith(BEARER)
         ):
-            answer = self._not_modified(environ)
+            answer = self._answer(environ)
             if answer is not None:
-                start_response("304 NOT MODIFIED", answer)
-                return []
+                status, headers, content = answer
+                start_response(status, headers)
+                return [content] if content else []
         return self.wsgi_app(environ, start_response)
 
-    def _not_modified(self, environ: dict[str, Any]) -> list[tuple[str, str]] | None:
+    def _answer(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
+        """304 when the sent tag is current; an emergency list from the board; else None."""
         board = board_of(self.app)
         if board.refresh <= 0:
             return None
@@ -80,6 +87,7 @@ class AgentPollFastPath:
             opened.append(s)
             return s
 
+        prepared: bytes | None = None
         try:
             built = board.current(session, settings, now)
             token = environ["HTTP_AUTHORIZATION"][7:].strip()
@@ -87,19 +95,28 @@ class AgentPollFastPath:
             if agent is None:
                 return None
             if environ["PATH_INFO"] == EMERGENCY_PATH:
-                version = emergency_board_of(self.app).version(session, agent[1], now)
+                urgent = emergency_board_of(self.app)
+                if urgent.refresh <= 0:
+                    return None
+                versions = urgent.current(session, now)
+                version, prepared = versions.version(agent[1]), versions.body(agent[1])
             else:
                 version = built.version(agent[1])
         finally:
             for s in opened:
                 s.rollback()
                 s.close()
-        sent = environ["HTTP_IF_NONE_MATCH"]
-        if f'"{version}"' not in sent and version not in sent:
-            return None
-        return [
+        headers = [
             ("ETag", f'"{version}"'),
             ("X-Server-Time", now.isoformat()),
             ("Cache-Control", "no-cache"),
             ("X-Content-Type-Options", "nosniff"),
         ]
+        sent = environ.get("HTTP_IF_NONE_MATCH", "")
+        if f'"{version}"' in sent or (sent and version in sent):
+            return "304 NOT MODIFIED", headers, b""
+        if prepared is None:
+            return None
+        content = with_time(prepared, now)
+        headers += [("Content-Type", "application/json"), ("Content-Length", str(len(content)))]
+        return "200 OK", headers, content

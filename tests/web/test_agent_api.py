@@ -224,7 +224,11 @@ def test_asrun_rejects_another_channels_item(
 
 
 def test_person_and_device_disagreeing_are_both_kept(
-    agent_app: Flask, station: Station, world: World, session_factory: sessionmaker[Session]
+    agent_app: Flask,
+    station: Station,
+    world: World,
+    published: World,
+    session_factory: sessionmaker[Session],
 ) -> None:
     client = agent_app.test_client()
     # The device first, then a person says "not aired": the person's word is the airing, the
@@ -249,7 +253,11 @@ def test_person_and_device_disagreeing_are_both_kept(
 
 
 def test_device_does_not_overwrite_a_person(
-    agent_app: Flask, station: Station, world: World, session_factory: sessionmaker[Session]
+    agent_app: Flask,
+    station: Station,
+    world: World,
+    published: World,
+    session_factory: sessionmaker[Session],
 ) -> None:
     client = agent_app.test_client()
     client.post(f"/api/v1/items/{world.item_a}/confirmation",
@@ -327,7 +335,11 @@ def test_pair_from_the_cli(
 
 
 def test_disagreement_is_shown_to_supervisors_and_planners(
-    agent_app: Flask, station: Station, world: World, session_factory: sessionmaker[Session]
+    agent_app: Flask,
+    station: Station,
+    world: World,
+    published: World,
+    session_factory: sessionmaker[Session],
 ) -> None:
     from tests.web.conftest import Browser
 

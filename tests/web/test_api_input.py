@@ -73,7 +73,7 @@ def test_every_field_error_is_listed(app: Flask, world: World) -> None:
     assert all(e["detail"] for e in r.json["errors"])
 
 
-def test_body_not_json(app: Flask, world: World) -> None:
+def test_body_not_json(app: Flask, world: World, published: World) -> None:
     url = f"/api/v1/items/{world.item_a}/confirmation"
     client = app.test_client()
     h = {**bearer(world, "broadcaster"), **EN}
@@ -91,7 +91,9 @@ def test_body_not_json(app: Flask, world: World) -> None:
     assert r.status_code == 201, r.json
 
 
-def test_texts_enter_nfc(app: Flask, world: World, session_factory: sessionmaker[Session]) -> None:
+def test_texts_enter_nfc(
+    app: Flask, world: World, published: World, session_factory: sessionmaker[Session]
+) -> None:
     decomposed = unicodedata.normalize("NFD", "Mất điện cả thôn")
     body = {"status": "not_aired", "reason_code": "mat_dien", "reason_text": decomposed}
     r = _confirm(app, world, body, EN)

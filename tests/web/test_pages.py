@@ -30,7 +30,9 @@ def test_station_page_is_small_and_lists_the_week(
     assert sw.status_code == 200 and sw.headers["Service-Worker-Allowed"] == "/station/"
 
 
-def test_supervisor_heat_map_and_drill_down(browser: Browser, world: World, app: Flask) -> None:
+def test_supervisor_heat_map_and_drill_down(
+    browser: Browser, world: World, published: World, app: Flask
+) -> None:
     client = app.test_client()
     client.post(
         f"/api/v1/items/{world.item_a}/confirmation",
