@@ -25,6 +25,8 @@ from content.db import utcnow
 from scheduler.emergency.feed import EmergencyBoard, with_time
 from scheduler.fleet.credentials import TOKEN_PREFIX
 from scheduler.fleet.feed import VersionBoard
+from web.agent_steps import PREFIX as STEP_PREFIX
+from web.agent_steps import take_step
 
 PATH = "/api/v1/agent/schedule"
 EMERGENCY_PATH = "/api/v1/agent/emergency"
@@ -71,7 +73,33 @@ class AgentPollFastPath:
                 status, headers, content = answer
                 start_response(status, headers)
                 return [content] if content else []
+        if (
+            str(path).startswith(STEP_PREFIX)
+            and environ.get("REQUEST_METHOD") == "POST"
+            and environ.get("HTTP_AUTHORIZATION", "").startswith(BEARER)
+        ):
+            answer = self._step(environ)
+            if answer is not None:
+                status, headers, content = answer
+                start_response(status, headers)
+                return [content]
         return self.wsgi_app(environ, start_response)
+
+    def _step(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
+        """An agent's progress report taken in one statement (web.agent_steps), or None."""
+        opened: list[Session] = []
+
+        def session() -> Session:
+            s: Session = self.app.extensions["loa_read_sessions"]()
+            opened.append(s)
+            return s
+
+        try:
+            return take_step(environ, self.app, board_of(self.app), session)
+        finally:
+            for s in opened:
+                s.rollback()
+                s.close()
 
     def _answer(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
         """304 when the sent tag is current; an emergency list from the board; else None."""

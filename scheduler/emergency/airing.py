@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from audio.messages import N_
@@ -132,6 +132,43 @@ def report_by_agent(
                  "reason": d.failure_reason, "broadcast_id": d.broadcast_id}  # fmt: skip
         audit.record(session, agent, f"emergency.{state}", "emergency_delivery", d.id, after=after)
     return d
+
+
+# Steps that only move a delivery along (no audit entry): one conditional statement may take them.
+PROGRESS_STEPS = ("delivered", "playing")
+
+
+def advance(  # noqa: PLR0913 - the report's fields, as report_by_agent takes them
+    session: Session,
+    delivery_id: int,
+    channel_id: int,
+    state: str,
+    at: dt.datetime,
+    now: dt.datetime,
+) -> bool:
+    """report_by_agent's progress step in one UPDATE, when it is a plain transition.
+
+    True when the delivery moved to `state`; False when the step is anything else (a replay,
+    out of order, another channel's, cancelled): the caller then takes report_by_agent's path,
+    which answers those. After an issue every agent reports at once: this keeps it one statement.
+    """
+    if state not in PROGRESS_STEPS:
+        return False
+    d, b = EmergencyDelivery, EmergencyBroadcast
+    stamp = {"delivered_at": min(at, now)} if state == "delivered" else {"playing_at": min(at, now)}
+    moved = session.execute(
+        update(d)
+        .where(
+            d.id == delivery_id,
+            d.channel_id == channel_id,
+            d.state.in_(AGENT_STEPS[state]),
+            exists().where(b.id == d.broadcast_id, b.state == "active"),
+        )
+        .values(state=state, updated_at=now, **stamp)
+        .returning(d.id)
+        .execution_options(synchronize_session=False)
+    )
+    return moved.first() is not None
 
 
 def for_station(session: Session, channel_id: int, now: dt.datetime) -> list[EmergencyDelivery]:

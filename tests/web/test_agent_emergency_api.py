@@ -284,3 +284,66 @@ def test_the_emergency_poll_is_answered_from_the_board_and_the_fast_path(
     wrong = client.get("/api/v1/agent/emergency",
                        headers={**poll, "Authorization": f"Bearer {fleet.token_a}x"})  # fmt: skip
     assert wrong.status_code == 401
+    # The board's prepared list is the view's list: same deliveries, the clock first.
+    assert "Content-Security-Policy" not in fresh.headers  # the rush is served before Flask
+    with fleet.app.test_client() as view:
+        listed = view.get("/api/v1/agent/emergency", headers=auth(fleet.token_a)).json
+    assert fresh.json["deliveries"] == listed["deliveries"]
+    assert fresh.json["version"] == listed["version"] == fresh.headers["ETag"].strip('"')
+    assert dt.datetime.fromisoformat(fresh.json["server_time"]).tzinfo is not None
+
+
+def test_progress_steps_taken_before_flask_and_the_rest_by_the_view(
+    engine: Engine,
+    settings: Settings,
+    media: Path,
+    fleet: Fleet,
+    world: World,
+    session_factory: sessionmaker[Session],
+) -> None:
+    app = _app(engine, settings, media, cache=30)
+    middleware = app.wsgi_app
+    inner, to_view = middleware.wsgi_app, []  # type: ignore[attr-defined]
+
+    def counted(environ: dict[str, Any], start: Any) -> Any:
+        to_view.append(environ["PATH_INFO"])
+        return inner(environ, start)
+
+    middleware.wsgi_app = counted  # type: ignore[attr-defined]
+    client = app.test_client()
+    bid = issue(client, world, fleet.programme)
+    delivery = client.get("/api/v1/agent/emergency", headers=auth(fleet.token_a)).json[
+        "deliveries"
+    ][0]["id"]
+    url = f"/api/v1/agent/emergency/{delivery}"
+    to_view.clear()
+    early = (utcnow() - dt.timedelta(seconds=3)).isoformat()
+    r = step(client, fleet.token_a, delivery, "delivered", at=early)
+    assert r.status_code == 200 and r.json == {"id": delivery, "state": "delivered"}
+    assert r.headers["X-Server-Time"] and to_view == []  # one statement, no Flask
+    with session_factory() as s:
+        d = s.get(EmergencyDelivery, delivery)
+        assert d is not None and d.state == "delivered" and d.delivered_at is not None
+    # A replay is the view's (it answers the state as it is); so is another station's report.
+    assert step(client, fleet.token_a, delivery, "delivered").json["state"] == "delivered"
+    assert to_view == [url]
+    assert step(client, fleet.token_b, delivery, "playing").status_code == 404
+    assert step(client, fleet.token_a, delivery, "playing").json["state"] == "playing"
+    assert to_view == [url, url]  # playing after delivered: taken before Flask
+    odd = client.post(url, json={"state": "playing", "at": utcnow().isoformat(), "x": 1},
+                      headers=auth(fleet.token_a))  # fmt: skip
+    assert odd.status_code == 422 and to_view[-1] == url
+    # A cancelled broadcast: the progress step is refused by the view (409), nothing moves.
+    second = issue(client, world, fleet.programme, title="Lũ quét 2")
+    client.post(f"/api/v1/emergency/{second}/cancel", json={}, headers=bearer(world, "planner"))
+    with session_factory() as s:
+        other = s.scalars(
+            select(EmergencyDelivery.id).where(
+                EmergencyDelivery.broadcast_id == second,
+                EmergencyDelivery.channel_id == world.channel_a,
+            )
+        ).first()
+    assert other is not None
+    refused = step(client, fleet.token_a, other, "delivered")
+    assert refused.status_code == 409 and refused.json["code"] == "emergency.delivery.cancelled"
+    assert bid != second
