@@ -52,6 +52,7 @@ from scheduler.models import (  # noqa: E402
     ScheduledItem,
     Slot,
     SlotPattern,
+    WeekSchedule,
 )
 from scheduler.periods import Week, local_date_of  # noqa: E402
 from web import accounts  # noqa: E402
@@ -151,6 +152,9 @@ def build(url: str) -> dict[str, object]:
             for k in range(3)
         ]
         s.execute(insert(ScheduledItem), rows)
+        # Stations confirm what was published (a draft's items are unknown to broadcasters).
+        for schedule_id in s.execute(select(WeekSchedule.id)).scalars().all():
+            schedules.publish_week(s, schedule_id, "bench")
         planner = accounts.create_user(
             s, "bench-planner", PASSWORD, "planner", "bench", unit_id=prov.id
         )

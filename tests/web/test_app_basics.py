@@ -82,8 +82,8 @@ def test_confirmation_is_idempotent(
 def test_confirmation_with_a_known_token_answers_what_was_stored(
     app: Flask, published: World, session_factory: sessionmaker[Session]
 ) -> None:
+    """A cached token leaves the session fresh: on PostgreSQL the one-statement path answers."""
     world = published
-    """A cached token leaves the session fresh: the answer is what was stored, audited once."""
     client = app.test_client()
     h = bearer(world, "broadcaster")
     assert client.get("/api/v1/channels", headers=h).status_code == 200  # caches the token

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from content.db import utcnow
+from scheduler.airing_store import AiringRecord
 from scheduler.models import Airing as AiringRow
 from scheduler.periods import Week
 from web.api.models import Airing, Out, Paging, Query, WeekName
@@ -43,6 +44,6 @@ def paged(
     )
 
 
-def airing_json(a: AiringRow) -> dict[str, Any]:
+def airing_json(a: AiringRow | AiringRecord) -> dict[str, Any]:
     """An airing as the API shows it (models.Airing)."""
     return Airing.dump(a)
