@@ -18,7 +18,7 @@ from scheduler.config import ReportPeriod, Rule, Settings
 from scheduler.models import Channel
 from scheduler.periods import Period, Week
 from scheduler.rules import AiringFacts, airing_counts, rule_covers_channel, status_for
-from web.plan_status import channel_facts, unit_codes
+from web.channel_areas import channel_facts, unit_codes
 
 
 @dataclass

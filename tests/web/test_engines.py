@@ -1,4 +1,4 @@
-"""The web's rule figures agree with the compliance engine; auto-plan calls the planner."""
+"""The supervisor's rule figures are the compliance engine's; auto-plan calls the planner."""
 
 from __future__ import annotations
 
@@ -11,9 +11,7 @@ from scheduler.config import Settings
 from scheduler.models import Channel
 from tests import factories as f
 from tests.web.conftest import Browser, World, bearer
-from web.plan_status import week_status
 from web.supervision import weekly_matrix
-from web.weeks import load_weeks
 
 
 def test_planned_and_aired_figures_match_the_engine(
@@ -27,12 +25,7 @@ def test_planned_and_aired_figures_match_the_engine(
     rule = settings.rule("ntm_commune_weekly")
     with session_factory() as s:
         channels = [s.get(Channel, world.channel_a), s.get(Channel, world.channel_b)]
-        views = load_weeks(s, [c.id for c in channels], world.week)
-        mine = week_status(s, settings, channels, views)
-        engine = evaluate(s, settings, str(world.week), rule_ids=[rule.id], basis="planned")
-        for result in engine.rule(rule.id).channels:
-            ours = next(x for x in mine[result.channel.id] if x.rule.id == rule.id)
-            assert (ours.value, ours.status) == (result.counts[0], result.statuses[0])
+        # (The planner's own statuses are checked against the engine in tests/test_planner.py.)
         from scheduler.periods import Period
 
         matrix = weekly_matrix(s, settings, rule, Period.parse(str(world.week)), channels, utcnow())
