@@ -172,7 +172,8 @@ def watch(session: Session, settings: Settings, now: dt.datetime) -> Counter[str
             _tell(session, settings, "issued", d, b, channel, now)
             d.notified_at = now
             counts["issued"] += 1
-        elif d.state != "playing" and now >= half and d.escalated_at is None:
+        # Past half the deadline (a worker down meanwhile): escalated in the same pass.
+        if d.state != "playing" and now >= half and d.escalated_at is None:
             _tell(session, settings, "escalated", d, b, channel, now)
             _tell(session, settings, "escalated", d, b, channel, now, role="planner")
             d.escalated_at = now

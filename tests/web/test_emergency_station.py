@@ -120,3 +120,19 @@ def test_notices_reminder_escalation_deadline_and_expiry(
         d = s.scalar(select(EmergencyDelivery))
         assert d is not None and d.state == "no_answer"
         s.commit()
+
+
+def test_a_first_pass_after_half_the_deadline_escalates_at_once(
+    world: World, session_factory: sessionmaker[Session], settings: Settings
+) -> None:
+    with session_factory() as s:
+        _issue(s, settings, world, minutes=30)
+        late = utcnow() + dt.timedelta(minutes=16)  # the worker was down until past half
+        counts = watch(s, settings, late)
+        assert (counts["issued"], counts["escalated"]) == (1, 1)
+        roles = s.scalars(
+            select(Notification.role).where(Notification.event == "emergency.escalated")
+        ).all()
+        assert sorted(roles) == ["broadcaster", "planner"]
+        assert watch(s, settings, late)["escalated"] == 0
+        s.commit()
