@@ -14,6 +14,7 @@ after an issue does not go through Flask.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -26,7 +27,7 @@ from scheduler.emergency.feed import EmergencyBoard, with_time
 from scheduler.fleet.credentials import TOKEN_PREFIX
 from scheduler.fleet.feed import VersionBoard
 from web.agent_steps import PREFIX as STEP_PREFIX
-from web.agent_steps import take_step
+from web.agent_steps import Answer, take_step
 
 PATH = "/api/v1/agent/schedule"
 EMERGENCY_PATH = "/api/v1/agent/emergency"
@@ -54,59 +55,37 @@ def emergency_board_of(app: Flask) -> EmergencyBoard:
 
 
 class AgentPollFastPath:
-    """WSGI middleware in front of the app: the agents' conditional GETs (schedule, emergency)."""
+    """WSGI middleware in front of the app: the agents' conditional GETs and progress steps."""
 
     def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], app: Flask) -> None:
         self.wsgi_app = wsgi_app
         self.app = app
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        path = environ.get("PATH_INFO")
-        if (
-            path in (PATH, EMERGENCY_PATH)
-            and environ.get("REQUEST_METHOD") == "GET"
-            and (path == EMERGENCY_PATH or "HTTP_IF_NONE_MATCH" in environ)
-            and environ.get("HTTP_AUTHORIZATION", "").startswith(BEARER)
-        ):
-            answer = self._answer(environ)
-            if answer is not None:
-                status, headers, content = answer
-                start_response(status, headers)
-                return [content] if content else []
-        if (
-            str(path).startswith(STEP_PREFIX)
-            and environ.get("REQUEST_METHOD") == "POST"
-            and environ.get("HTTP_AUTHORIZATION", "").startswith(BEARER)
-        ):
-            answer = self._step(environ)
-            if answer is not None:
-                status, headers, content = answer
-                start_response(status, headers)
-                return [content]
-        return self.wsgi_app(environ, start_response)
+        answer = self._fast(environ) if self._ours(environ) else None
+        if answer is None:
+            return self.wsgi_app(environ, start_response)
+        status, headers, content = answer
+        start_response(status, headers)
+        return [content] if content else []
 
-    def _step(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
-        """An agent's progress report taken in one statement (web.agent_steps), or None."""
-        opened: list[Session] = []
+    @staticmethod
+    def _ours(environ: dict[str, Any]) -> bool:
+        """An agent's poll (conditional for the schedule) or progress step: worth a fast try."""
+        path, method = str(environ.get("PATH_INFO")), environ.get("REQUEST_METHOD")
+        if not environ.get("HTTP_AUTHORIZATION", "").startswith(BEARER):
+            return False
+        if method == "POST":
+            return path.startswith(STEP_PREFIX)
+        return method == "GET" and (
+            path == EMERGENCY_PATH or (path == PATH and "HTTP_IF_NONE_MATCH" in environ)
+        )
 
-        def session() -> Session:
-            s: Session = self.app.extensions["loa_read_sessions"]()
-            opened.append(s)
-            return s
-
-        try:
-            return take_step(environ, self.app, board_of(self.app), session)
-        finally:
-            for s in opened:
-                s.rollback()
-                s.close()
-
-    def _answer(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
-        """304 when the sent tag is current; an emergency list from the board; else None."""
+    def _fast(self, environ: dict[str, Any]) -> Answer | None:
+        """The answer without Flask, or None when the view must answer (as it would anyway)."""
         board = board_of(self.app)
         if board.refresh <= 0:
             return None
-        settings = self.app.config["LOA_SETTINGS"]
         now = utcnow()
         opened: list[Session] = []
 
@@ -115,36 +94,43 @@ class AgentPollFastPath:
             opened.append(s)
             return s
 
-        prepared: bytes | None = None
         try:
-            built = board.current(session, settings, now)
+            built = board.current(session, self.app.config["LOA_SETTINGS"], now)
             token = environ["HTTP_AUTHORIZATION"][7:].strip()
             agent = built.agents.get(hashlib.sha256(token.encode()).hexdigest())
             if agent is None:
                 return None
+            if environ["REQUEST_METHOD"] == "POST":
+                return take_step(environ, self.app, agent[1], now)
             if environ["PATH_INFO"] == EMERGENCY_PATH:
                 urgent = emergency_board_of(self.app)
                 if urgent.refresh <= 0:
                     return None
                 versions = urgent.current(session, now)
-                version, prepared = versions.version(agent[1]), versions.body(agent[1])
-            else:
-                version = built.version(agent[1])
+                return _poll_answer(environ, versions.version(agent[1]), now,
+                                    versions.body(agent[1]))  # fmt: skip
+            return _poll_answer(environ, built.version(agent[1]), now, None)
         finally:
             for s in opened:
                 s.rollback()
                 s.close()
-        headers = [
-            ("ETag", f'"{version}"'),
-            ("X-Server-Time", now.isoformat()),
-            ("Cache-Control", "no-cache"),
-            ("X-Content-Type-Options", "nosniff"),
-        ]
-        sent = environ.get("HTTP_IF_NONE_MATCH", "")
-        if f'"{version}"' in sent or (sent and version in sent):
-            return "304 NOT MODIFIED", headers, b""
-        if prepared is None:
-            return None
-        content = with_time(prepared, now)
-        headers += [("Content-Type", "application/json"), ("Content-Length", str(len(content)))]
-        return "200 OK", headers, content
+
+
+def _poll_answer(
+    environ: dict[str, Any], version: str, now: dt.datetime, prepared: bytes | None
+) -> Answer | None:
+    """304 when the sent tag is current; else the prepared list (200), or None for the view."""
+    headers = [
+        ("ETag", f'"{version}"'),
+        ("X-Server-Time", now.isoformat()),
+        ("Cache-Control", "no-cache"),
+        ("X-Content-Type-Options", "nosniff"),
+    ]
+    sent = environ.get("HTTP_IF_NONE_MATCH", "")
+    if f'"{version}"' in sent or (sent and version in sent):
+        return "304 NOT MODIFIED", headers, b""
+    if prepared is None:
+        return None
+    content = with_time(prepared, now)
+    headers += [("Content-Type", "application/json"), ("Content-Length", str(len(content)))]
+    return "200 OK", headers, content

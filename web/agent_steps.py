@@ -3,32 +3,28 @@
 After an issue every agent of the area reports within seconds: through the Flask view each
 report costs several statements and the request machinery, and the reports then queue ahead of
 the polls that carry the broadcast to the agents still waiting (bench/emergency.py). A plain
-transition (scheduler.emergency.airing.advance) is taken here with the credential checked on
-the poll board; anything else (another step, a replay, a refusal, an odd body) goes to the view
-unchanged, which answers it as before.
+transition (scheduler.emergency.airing.advance) is taken here, the credential resolved on the
+poll board by web.agent_poll; anything else (another step, a replay, a refusal, an odd body)
+goes to the view unchanged, which answers it as before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import json
-from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
-from sqlalchemy.orm import Session
 
 from content.db import utcnow
 from scheduler.emergency.airing import PROGRESS_STEPS, advance
-from scheduler.fleet.feed import VersionBoard
 from web.params import to_id
+
+Answer = tuple[str, list[tuple[str, str]], bytes]
 
 PREFIX = "/api/v1/agent/emergency/"
 MAX_BYTES = 1024
-
-Answer = tuple[str, list[tuple[str, str]], bytes]
 
 
 def _body(environ: dict[str, Any]) -> dict[str, Any] | None:
@@ -63,25 +59,19 @@ def _moment(text: str) -> dt.datetime | None:
 
 
 def take_step(
-    environ: dict[str, Any],
-    app: Flask,
-    board: VersionBoard,
-    read: Callable[[], Session],
+    environ: dict[str, Any], app: Flask, channel_id: int, now: dt.datetime
 ) -> Answer | None:
-    """200 {id, state} when the report was a plain transition, else None (to the view)."""
+    """200 {id, state} when the report was a plain transition, else None (to the view).
+
+    The caller (web.agent_poll) has resolved the agent's credential to its channel.
+    """
     delivery_id = to_id(environ["PATH_INFO"][len(PREFIX) :])
     body = _body(environ) if delivery_id is not None else None
     at = _moment(body["at"]) if body is not None else None
-    if delivery_id is None or body is None or at is None or board.refresh <= 0:
-        return None
-    now = utcnow()
-    built = board.current(read, app.config["LOA_SETTINGS"], now)
-    token = environ["HTTP_AUTHORIZATION"][7:].strip()
-    agent = built.agents.get(hashlib.sha256(token.encode()).hexdigest())
-    if agent is None:
+    if delivery_id is None or body is None or at is None:
         return None
     with app.extensions["loa_sessions"]() as session:
-        if not advance(session, delivery_id, agent[1], body["state"], at, now):
+        if not advance(session, delivery_id, channel_id, body["state"], at, now):
             session.rollback()
             return None
         session.commit()
