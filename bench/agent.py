@@ -33,9 +33,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
+from contextlib import ExitStack
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -46,7 +45,7 @@ from sqlalchemy import insert, text  # noqa: E402
 
 import migrations  # noqa: E402
 from bench.httpload import closed_loop, request  # noqa: E402
-from bench.load import free_port, start_gunicorn  # noqa: E402
+from bench.load import free_port, scratch_schema, start_gunicorn  # noqa: E402
 from content.db import make_engine, make_session_factory  # noqa: E402
 from content.media_models import AudioAsset  # noqa: E402
 from content.models import Programme  # noqa: E402
@@ -308,16 +307,11 @@ def main() -> None:  # noqa: PLR0915
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="loa-agent-bench-"))
     media = work / "media"
-    schema = None
+    scratch = ExitStack()
     if args.database_url.startswith("sqlite"):
         url = f"sqlite:///{work / 'bench.db'}"
     else:
-        schema = f"loa_bench_{uuid.uuid4().hex[:8]}"
-        admin = make_engine(args.database_url)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        admin.dispose()
-        url = f"{args.database_url}?options={quote(f'-csearch_path={schema}')}"
+        url = scratch.enter_context(scratch_schema(args.database_url))
     engine = make_engine(url)
     with (ROOT / "config.toml").open("rb") as fh:
         import tomllib
@@ -333,7 +327,7 @@ def main() -> None:  # noqa: PLR0915
         "bench": "agent",
         "stations": args.stations,
         "cpus": os.cpu_count(),
-        "database": "sqlite" if schema is None else "postgresql",
+        "database": "sqlite" if url.startswith("sqlite") else "postgresql",
     }
     try:
         t0 = time.perf_counter()
@@ -424,11 +418,7 @@ def main() -> None:  # noqa: PLR0915
             server.terminate()
             server.wait(30)
         engine.dispose()
-        if schema:
-            admin = make_engine(args.database_url)
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+        scratch.close()
     figures["targets_met"] = bool(
         figures.get("cold_metadata_bytes", 1e9) < 50_000
         and figures.get("nochange_sync_bytes", 1e9) < 2_000

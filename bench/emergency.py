@@ -37,21 +37,21 @@ import sys
 import tempfile
 import time
 import tomllib
-import uuid
+from contextlib import ExitStack
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import tomli_w  # noqa: E402
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
 
 import migrations  # noqa: E402
 from bench.agent import _tone, children, seed  # noqa: E402
 from bench.emergency_fleet import Fleet, cpu_seconds, pct  # noqa: E402
 from bench.httpload import closed_loop, request  # noqa: E402
-from bench.load import free_port, start_gunicorn  # noqa: E402
+from bench.load import free_port, scratch_schema, start_gunicorn  # noqa: E402
 from content.db import make_engine, make_session_factory  # noqa: E402
 from content.media_models import AudioAsset  # noqa: E402
 from content.models import Programme, ProgrammeTopic  # noqa: E402
@@ -276,12 +276,8 @@ def main() -> None:
     load_before = round(os.getloadavg()[0], 2)  # the machine is shared: say how busy it was
     work = Path(tempfile.mkdtemp(prefix="loa-emergency-bench-"))
     media = work / "media"
-    schema = f"loa_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(args.database_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    admin.dispose()
-    url = f"{args.database_url}?options={quote(f'-csearch_path={schema}')}"
+    scratch = ExitStack()
+    url = scratch.enter_context(scratch_schema(args.database_url))
     engine = make_engine(url)
     data = tomllib.loads((ROOT / "config.toml").read_text())
     data["database"]["url"] = url
@@ -317,10 +313,7 @@ def main() -> None:
             server.terminate()
             server.wait(30)
         engine.dispose()
-        admin = make_engine(args.database_url)
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+        scratch.close()
     figures["load_average_1min_before_after"] = [load_before, round(os.getloadavg()[0], 2)]
     figures["targets_met"] = bool(
         figures.get("agents_with_broadcast") == args.stations

@@ -29,6 +29,8 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -280,6 +282,21 @@ def start_gunicorn(
     return server
 
 
+@contextmanager
+def scratch_schema(database_url: str) -> Iterator[str]:
+    """A fresh PostgreSQL schema for one run, dropped afterwards: the URL that works in it."""
+    schema = f"loa_bench_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(database_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{database_url}?options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clients", type=int, default=200)
@@ -297,11 +314,8 @@ def main() -> None:
     )
     args = ap.parse_args()
 
-    schema = f"loa_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(args.database_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{args.database_url}?options={quote(f'-csearch_path={schema}')}"
+    scratch = ExitStack()
+    url = scratch.enter_context(scratch_schema(args.database_url))
     engine = make_engine(url)
     server = None
     try:
@@ -369,9 +383,7 @@ def main() -> None:
         n - 1 for n in created.values() if n > 1
     )
     engine.dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    scratch.close()
 
     def pct(p: float) -> float:
         return round(lat[min(len(lat) - 1, int(p * len(lat)))] * 1000, 1) if lat else 0.0
