@@ -13,6 +13,11 @@ import threading
 import time
 
 
+def iso(ts: float) -> str:
+    """A POSIX time as the server reads it: ISO 8601 in UTC."""
+    return dt.datetime.fromtimestamp(ts, dt.UTC).isoformat()
+
+
 class Clock:
     """Device time, server time (corrected), and the system time APScheduler needs."""
 

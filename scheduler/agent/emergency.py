@@ -10,12 +10,11 @@ retried until the server answers, so a link down loses none.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 
 from scheduler.agent.client import Client, Unreachable, file_sha256
-from scheduler.agent.clock import Clock
+from scheduler.agent.clock import Clock, iso
 from scheduler.agent.config import AgentConfig, AgentError
 from scheduler.agent.emergency_log import Delivery, EmergencyLog
 from scheduler.agent.output import OutputFailed
@@ -25,10 +24,6 @@ from scheduler.agent.store import Store
 log = logging.getLogger("loa.agent")
 PLAYING_TIMEOUT = 3.0  # the `playing` report may not hold the broadcast back longer
 CANCELLED = 409
-
-
-def _iso(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts, dt.UTC).isoformat()
 
 
 class EmergencyDesk:
@@ -112,12 +107,12 @@ class EmergencyDesk:
             return
         self.store.mark_verified(d.sha256, target.stat().st_size, self.clock.device())
         self.log.set_state(d.delivery_id, "ready")
-        self.log.queue(d.delivery_id, "delivered", _iso(self.clock.server()))
+        self.log.queue(d.delivery_id, "delivered", iso(self.clock.server()))
         log.info("emergency %s fetched: %s", d.delivery_id, d.title)
 
     def _failed_fetch(self, d: Delivery, reason: str) -> None:
         log.warning("emergency %s: audio not fetched (%s)", d.delivery_id, reason)
-        self.log.queue(d.delivery_id, "failed", _iso(self.clock.server()), reason=reason[:300])
+        self.log.queue(d.delivery_id, "failed", iso(self.clock.server()), reason=reason[:300])
 
     # --- reports
     def flush(self) -> int:
@@ -149,7 +144,7 @@ class EmergencyDesk:
         The answer is awaited PLAYING_TIMEOUT seconds at most (also behind a slow flush): a
         warning airs even when the link is down, and the queued report goes later.
         """
-        self.log.queue(d.delivery_id, "playing", _iso(self.clock.server()))
+        self.log.queue(d.delivery_id, "playing", iso(self.clock.server()))
         if not self._report_lock.acquire(timeout=PLAYING_TIMEOUT):
             return True
         try:
@@ -194,14 +189,14 @@ class EmergencyDesk:
         except (OutputFailed, OSError) as exc:
             log.warning("emergency %s: output failed (%s)", d.delivery_id, exc)
             self.log.set_state(d.delivery_id, "failed", reason=DEVICE_FAILED)
-            self.log.queue(d.delivery_id, "failed", _iso(self.clock.server()),
+            self.log.queue(d.delivery_id, "failed", iso(self.clock.server()),
                            reason=f"{DEVICE_FAILED}: {exc}"[:300])  # fmt: skip
             self.flush()
             return
         if not finished and self.player.shutdown.is_set():
             return  # stopped mid-way: airs again at the next start (recover)
-        self.log.set_state(d.delivery_id, "aired", seconds=seconds, aired_at=_iso(started))
-        self.log.queue(d.delivery_id, "aired", _iso(started), seconds=seconds)
+        self.log.set_state(d.delivery_id, "aired", seconds=seconds, aired_at=iso(started))
+        self.log.queue(d.delivery_id, "aired", iso(started), seconds=seconds)
         log.info("emergency %s aired (%.2f s)", d.delivery_id, seconds)
         self.flush()
 

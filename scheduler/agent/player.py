@@ -10,7 +10,6 @@ resumes, its remaining items shifted by the interruption, or is left ([agent] af
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.agent.client import file_sha256
-from scheduler.agent.clock import Clock
+from scheduler.agent.clock import Clock, iso
 from scheduler.agent.config import AgentConfig
 from scheduler.agent.output import Output, OutputFailed, play_file
 from scheduler.agent.store import Store
@@ -32,10 +31,6 @@ AGENT_DOWN = "may_phat_khong_chay"
 NO_CONTENT = "khong_nhan_duoc_noi_dung"
 DEVICE_FAILED = "hong_thiet_bi"
 EMERGENCY = "phat_tin_khan"
-
-
-def _iso(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts, dt.UTC).isoformat()
 
 
 @dataclass
@@ -164,7 +159,7 @@ class Player:
     def _log_missed(self, slot: dict[str, Any], item: dict[str, Any], reason: str) -> None:
         now = self.clock.server()
         self.store.start_item(
-            item["id"], slot["id"], _iso(now), _iso(self.clock.device()), item.get("sha256"),
+            item["id"], slot["id"], iso(now), iso(self.clock.device()), item.get("sha256"),
             self.clock.offset, status="not_aired", state="done", reason_code=reason,
         )  # fmt: skip
         log.info("item %s not aired (%s)", item["id"], reason)
@@ -191,7 +186,7 @@ class Player:
     def _play_on_air(self, slot: dict[str, Any], item: dict[str, Any]) -> None:
         started = self.clock.server()
         event_id = self.store.start_item(
-            item["id"], slot["id"], _iso(started), _iso(self.clock.device()), item["sha256"],
+            item["id"], slot["id"], iso(started), iso(self.clock.device()), item["sha256"],
             self.clock.offset,
         )  # fmt: skip
         if event_id is None:

@@ -7,7 +7,6 @@ As-run rows are uploaded in batches, retried with a growing pause until acknowle
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import shutil
 import threading
@@ -18,7 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from scheduler.agent import VERSION
 from scheduler.agent.client import Client
-from scheduler.agent.clock import Clock
+from scheduler.agent.clock import Clock, iso
 from scheduler.agent.config import AgentConfig, AgentError
 from scheduler.agent.emergency import EmergencyDesk
 from scheduler.agent.output import Output
@@ -173,9 +172,9 @@ class Agent:
             "unsent_events": len(self.store.unsent(10_000)),
         }
         if ready_until is not None:
-            report["ready_until"] = _iso(ready_until)
+            report["ready_until"] = iso(ready_until)
         if self.player.last_play_at is not None:
-            report["last_play_at"] = _iso(self.player.last_play_at)
+            report["last_play_at"] = iso(self.player.last_play_at)
         return report
 
     def heartbeat(self) -> None:
@@ -217,7 +216,3 @@ class Agent:
         self.upload()
         self.desk.flush()
         self.store.close()
-
-
-def _iso(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts, dt.UTC).isoformat()
