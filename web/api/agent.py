@@ -146,7 +146,7 @@ class Ok(BaseModel):
     ok: bool
 
 
-def _agent() -> StationAgent:
+def calling_agent() -> StationAgent:
     """The calling agent (still active), from its credential."""
     principal = require(AGENT)
     agent = db().get(StationAgent, principal.agent_id)
@@ -157,7 +157,7 @@ def _agent() -> StationAgent:
     return agent
 
 
-def _stamped(response: Response) -> Response:
+def stamped(response: Response) -> Response:
     """The response with the server's clock, for the agent's offset."""
     response.headers["X-Server-Time"] = utcnow().isoformat()
     return response
@@ -183,7 +183,7 @@ def agent_schedule() -> Any:
     if etag in request.if_none_match or version in request.if_none_match:
         response = Response(status=304)
         response.headers["ETag"] = etag
-        return _stamped(response)
+        return stamped(response)
     session = db()
     channel = session.get(Channel, channel_id)
     if channel is None:
@@ -199,7 +199,7 @@ def agent_schedule() -> Any:
     response = jsonify(AgentSchedule.model_validate(payload).model_dump(mode="json"))
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "no-cache"
-    return _stamped(response)
+    return stamped(response)
 
 
 def _rendition_in_scope(sha256: str, channel_id: int) -> AudioAsset | None:
@@ -269,14 +269,14 @@ def agent_rendition(sha256: str) -> Any:
 )
 def agent_asrun() -> Any:
     """Store each event once: accepted, duplicate (already stored) or rejected with a code."""
-    agent = _agent()
+    agent = calling_agent()
     events = json_body(AsRun).model_dump(mode="json", exclude_unset=True)["events"]
     session = db()
     settings = current_app.config["LOA_SETTINGS"]
     results = asrun.record_batch(session, settings, agent, events)
     agent.last_seen_at = utcnow()
     session.commit()
-    return _stamped(jsonify({"results": [r.as_json() for r in results]}))
+    return stamped(jsonify({"results": [r.as_json() for r in results]}))
 
 
 @route(
@@ -291,8 +291,8 @@ def agent_asrun() -> Any:
 )
 def agent_heartbeat() -> Any:
     """Remember the agent's last report and when it was seen."""
-    agent = _agent()
+    agent = calling_agent()
     report = json_body(Heartbeat).model_dump(mode="json", exclude_unset=True)
     health.beat(agent, report, utcnow())
     db().commit()
-    return _stamped(jsonify({"ok": True}))
+    return stamped(jsonify({"ok": True}))

@@ -22,7 +22,7 @@ from scheduler.fleet import feed
 from web.access import AGENT, require
 from web.agent_poll import emergency_board_of
 from web.api import api
-from web.api.agent import SERVER_TIME, _agent, _stamped
+from web.api.agent import SERVER_TIME, calling_agent, stamped
 from web.api.bodies import json_body
 from web.api.models import AwareTime, In, LongText300, OneOf
 from web.api.spec import route
@@ -102,7 +102,7 @@ def agent_emergency() -> Any:
     if etag in request.if_none_match or version in request.if_none_match:
         response = Response(status=304)
         response.headers["ETag"] = etag
-        return _stamped(response)
+        return stamped(response)
     settings = current_app.config["LOA_SETTINGS"]
     new_hashes: dict[int, str] = {}
     rows = deliveries_payload(db(), settings, channel_id, now, new_hashes)
@@ -114,7 +114,7 @@ def agent_emergency() -> Any:
     response = jsonify(AgentEmergencies.model_validate(payload).model_dump(mode="json"))
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "no-cache"
-    return _stamped(response)
+    return stamped(response)
 
 
 @route(
@@ -129,7 +129,7 @@ def agent_emergency() -> Any:
 )
 def agent_emergency_step(delivery_id: int) -> Any:
     """Idempotent; 409 when the broadcast was cancelled (do not air), 404 for another station."""
-    agent = _agent()
+    agent = calling_agent()
     body = json_body(StepIn)
     session = db()
     found = session.get(EmergencyDelivery, delivery_id)
@@ -143,4 +143,4 @@ def agent_emergency_step(delivery_id: int) -> Any:
     agent.last_seen_at = now
     state = d.state
     session.commit()
-    return _stamped(jsonify({"id": delivery_id, "state": state}))
+    return stamped(jsonify({"id": delivery_id, "state": state}))
