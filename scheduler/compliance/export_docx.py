@@ -59,7 +59,7 @@ def _date_words(day: dt.date) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def _header(doc: DocxDocument, report: Report, settings: Settings) -> None:
+def office_header(doc: DocxDocument, report: Report, settings: Settings) -> None:
     layout = settings.report_layout
     authority = layout.authority or f"UBND {report.unit_full_name.upper()}"
     table = doc.add_table(rows=1, cols=2)
@@ -81,7 +81,7 @@ def _header(doc: DocxDocument, report: Report, settings: Settings) -> None:
     cell_line(right, f"{place}, {_date_words(day)}", 13, italic=True, space_before=4)
 
 
-def _title(doc: DocxDocument, report: Report, settings: Settings) -> None:
+def office_title(doc: DocxDocument, report: Report, settings: Settings) -> None:
     para(doc, "", space_after=6)
     para(doc, "BÁO CÁO", 14, bold=True, align=CENTER, space_after=0)
     para(doc, report.title_vi, 14, bold=True, align=CENTER, space_after=0)
@@ -255,7 +255,7 @@ def _notes(doc: DocxDocument, report: Report) -> None:
         para(doc, prefix + note, 12, italic=True, indent=True)
 
 
-def _signature(doc: DocxDocument, settings: Settings) -> None:
+def office_signature(doc: DocxDocument, settings: Settings) -> None:
     layout = settings.report_layout
     para(doc, "", space_after=6)
     table = doc.add_table(rows=1, cols=2)
@@ -296,14 +296,14 @@ def report_document(report: Report, settings: Settings) -> DocxDocument:
     doc.styles["Normal"].font.size = Pt(13)
     doc.core_properties.title = report.title_vi
     doc.core_properties.author = "Loa"
-    _header(doc, report, settings)
-    _title(doc, report, settings)
+    office_header(doc, report, settings)
+    office_title(doc, report, settings)
     _intro(doc, report, settings)
     _results(doc, report, settings)
     _shortfalls(doc, report, settings)
     _content(doc, report, settings)
     _notes(doc, report)
-    _signature(doc, settings)
+    office_signature(doc, settings)
     return doc
 
 

@@ -45,7 +45,7 @@ Column = tuple[str, int, str | None]  # header, width, number format
 _SHEET_UNSAFE = re.compile(r"[\\/*?:\[\]]")  # characters Excel refuses in a sheet name
 
 
-def _sheet(
+def add_sheet(
     wb: Workbook, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]]
 ) -> Worksheet:
     """A sheet with a bold, filled, frozen header row, formats, widths and a filter."""
@@ -137,7 +137,7 @@ def _summary(wb: Workbook, report: Report, settings: Settings, t: Reader) -> Non
                          r.below_minimum, r.running, _share(r.share_minimum),
                          _share(r.share_target), r.periods_met, r.periods_applicable,
                          _share(r.share_periods)))  # fmt: skip
-    ws = _sheet(wb, t(N_("Summary")), cols, rows)
+    ws = add_sheet(wb, t(N_("Summary")), cols, rows)
     for row in ws.iter_rows(min_row=ws.max_row - total_rows + 1):
         for cell in row:
             cell.font = HEADER_FONT
@@ -145,7 +145,7 @@ def _summary(wb: Workbook, report: Report, settings: Settings, t: Reader) -> Non
 
 def _emergency_sheet(wb: Workbook, report: Report, settings: Settings, t: Reader) -> None:
     """The period's emergency broadcasts over the report's stations."""
-    _sheet(
+    add_sheet(
         wb,
         t(N_("Emergency broadcasts")),
         [(t(N_("Issued at")), 18, "DD/MM/YYYY HH:MM"), (t(N_("Broadcast")), 40, None),
@@ -164,7 +164,7 @@ def report_workbook(report: Report, settings: Settings, reader: Reader | None = 
     info = _info(wb, report, t)
     _summary(wb, report, settings, t)
     rules = [settings.rule(rid) for rid in report.rules_in_area]
-    _sheet(
+    add_sheet(
         wb,
         t(N_("Rules")),
         [(t(N_("Rule")), 50, None), (t(N_("Period")), 10, None), (t(N_("Minimum")), 10, INT),
@@ -173,7 +173,7 @@ def report_workbook(report: Report, settings: Settings, reader: Reader | None = 
         [(rule_name(settings, r.id, t), t(PERIOD_KIND[r.period]), r.minimum, r.target,
           t(COUNT[r.count]), t(BASIS[r.basis]), r.source, r.id) for r in rules],
     )  # fmt: skip
-    _sheet(
+    add_sheet(
         wb,
         t(N_("Stations below minimum")),
         [(t(N_("Rule")), 34, None), (t(N_("Station")), 34, None), (t(N_("Unit code")), 10, None),
@@ -187,7 +187,7 @@ def report_workbook(report: Report, settings: Settings, reader: Reader | None = 
                     for k, n in sorted(b.reasons.items())),
           b.result.unconfirmed) for b in report.below],
     )  # fmt: skip
-    _sheet(
+    add_sheet(
         wb,
         t(N_("Unconfirmed")),
         [(t(N_("Station")), 34, None), (t(N_("Unit")), 24, None),
@@ -200,7 +200,7 @@ def report_workbook(report: Report, settings: Settings, reader: Reader | None = 
                 for k, n, m in report.by_type]  # fmt: skip
     content += [(t(N_("Language")), vocab(settings, "language", k, t), n, m)
                 for k, n, m in report.by_language]  # fmt: skip
-    _sheet(
+    add_sheet(
         wb,
         t(N_("Content aired")),
         [(t(N_("Group")), 16, None), (t(N_("Value")), 34, None), (t(N_("Airings")), 12, INT),
@@ -209,7 +209,7 @@ def report_workbook(report: Report, settings: Settings, reader: Reader | None = 
     )  # fmt: skip
     if report.emergencies:  # counted apart from the rules: a sheet of their own
         _emergency_sheet(wb, report, settings, t)
-    _sheet(
+    add_sheet(
         wb,
         t(N_("Planned and aired")),
         [(t(N_("Unit code")), 10, None), (t(N_("Unit")), 26, None), (t(N_("Planned")), 10, INT),
@@ -248,9 +248,9 @@ def _detail(
 
     if split:
         for i, rr in enumerate(result.rules, start=1):
-            _sheet(wb, f"{i}. {rule_name(settings, rr.rule.id, t)}", cols, rows_of(rr.rule.id))
+            add_sheet(wb, f"{i}. {rule_name(settings, rr.rule.id, t)}", cols, rows_of(rr.rule.id))
     else:
-        _sheet(wb, t(N_("Detail")), cols, rows_of(None))
+        add_sheet(wb, t(N_("Detail")), cols, rows_of(None))
 
 
 def report_xlsx_bytes(report: Report, settings: Settings, reader: Reader | None = None) -> bytes:
@@ -275,7 +275,7 @@ def write_result_xlsx(
     t = reader or Reader()
     wb = Workbook()
     wb.remove(wb.worksheets[0])  # a new workbook starts with one empty sheet
-    _sheet(
+    add_sheet(
         wb,
         t(N_("Overview")),
         [(t(N_("Rule")), 50, None), (t(N_("Stations")), 10, INT),

@@ -15,8 +15,8 @@ from openpyxl import Workbook
 
 from audio.messages import N_
 from scheduler.compliance.docx_layout import FONT, grid, page_numbers_from_second_page, para
-from scheduler.compliance.export_docx import CENTER, _header, _signature, _title
-from scheduler.compliance.export_xlsx import DEC, INT, _sheet
+from scheduler.compliance.export_docx import CENTER, office_header, office_signature, office_title
+from scheduler.compliance.export_xlsx import DEC, INT, add_sheet
 from scheduler.compliance.labels import Reader
 from scheduler.compliance.words_vi import num, pct
 from scheduler.config import Settings
@@ -60,7 +60,7 @@ def xlsx_bytes(proof: Proof, settings: Settings, reader: Reader) -> bytes:
          r.failure_reason or ""]
         for r in proof.rows
     ]  # fmt: skip
-    _sheet(wb, reader(N_("Proof of air")), columns, rows)
+    add_sheet(wb, reader(N_("Proof of air")), columns, rows)
     summary: list[list[Any]] = [
         [reader(N_("Broadcast")), proof.broadcast.title],
         [reader(N_("Issued by")), proof.broadcast.issued_by],
@@ -70,7 +70,7 @@ def xlsx_bytes(proof: Proof, settings: Settings, reader: Reader) -> bytes:
         [reader(N_("Aired within the deadline")), proof.within_deadline],
         [reader(N_("Share within the deadline")), proof.share_within_deadline],
     ]
-    ws = _sheet(
+    ws = add_sheet(
         wb, reader(N_("Summary")), [(reader(N_("Item")), 30, None), ("", 40, None)], summary
     )
     for row in (3, 4):
@@ -139,8 +139,8 @@ def docx_bytes(proof: Proof, settings: Settings, now: dt.datetime) -> bytes:
     doc.core_properties.author = "Loa"
     unit = proof.broadcast.unit
     heading = _Heading(unit.name, unit.full_name or unit.name, now, title)
-    _header(doc, heading, settings)  # type: ignore[arg-type]
-    _title(doc, heading, settings)  # type: ignore[arg-type]
+    office_header(doc, heading, settings)  # type: ignore[arg-type]
+    office_title(doc, heading, settings)  # type: ignore[arg-type]
     para(doc, f"“{proof.broadcast.title}”", 13, bold=True, align=CENTER, space_after=6)
     _intro(doc, proof, settings)
     para(doc, "CHI TIẾT TỪNG ĐÀI", 13, bold=True)
@@ -155,7 +155,7 @@ def docx_bytes(proof: Proof, settings: Settings, now: dt.datetime) -> bytes:
         ])  # fmt: skip
     headers = ["STT", "Xã", "Đài", "Kết quả", "Giờ phát", "Xác nhận", "Số phút"]
     grid(doc, headers, rows, [1.0, 3.0, 3.6, 2.4, 2.2, 2.8, 1.5])
-    _signature(doc, settings)
+    office_signature(doc, settings)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
