@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Protocol
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -59,7 +60,20 @@ def _date_words(day: dt.date) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def office_header(doc: DocxDocument, report: Report, settings: Settings) -> None:
+class Heading(Protocol):
+    """What the official header and title blocks read (a Report, or another report's facts)."""
+
+    @property
+    def unit_name(self) -> str: ...
+    @property
+    def unit_full_name(self) -> str: ...
+    @property
+    def generated_at(self) -> dt.datetime: ...
+    @property
+    def title_vi(self) -> str: ...
+
+
+def office_header(doc: DocxDocument, report: Heading, settings: Settings) -> None:
     layout = settings.report_layout
     authority = layout.authority or f"UBND {report.unit_full_name.upper()}"
     table = doc.add_table(rows=1, cols=2)
@@ -81,7 +95,7 @@ def office_header(doc: DocxDocument, report: Report, settings: Settings) -> None
     cell_line(right, f"{place}, {_date_words(day)}", 13, italic=True, space_before=4)
 
 
-def office_title(doc: DocxDocument, report: Report, settings: Settings) -> None:
+def office_title(doc: DocxDocument, report: Heading, settings: Settings) -> None:
     para(doc, "", space_after=6)
     para(doc, "BÁO CÁO", 14, bold=True, align=CENTER, space_after=0)
     para(doc, report.title_vi, 14, bold=True, align=CENTER, space_after=0)
@@ -278,8 +292,8 @@ def office_signature(doc: DocxDocument, settings: Settings) -> None:
     cell_line(right, layout.signer_name or " ", 13, bold=True, space_before=12)
 
 
-def report_document(report: Report, settings: Settings) -> DocxDocument:
-    """Build the python-docx Document."""
+def office_document(title: str) -> DocxDocument:
+    """An empty document in the official layout (ND 30/2020: A4, its margins, font 13)."""
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -294,8 +308,14 @@ def report_document(report: Report, settings: Settings) -> DocxDocument:
         for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
             fonts.set(qn(slot), FONT)
     doc.styles["Normal"].font.size = Pt(13)
-    doc.core_properties.title = report.title_vi
+    doc.core_properties.title = title
     doc.core_properties.author = "Loa"
+    return doc
+
+
+def report_document(report: Report, settings: Settings) -> DocxDocument:
+    """Build the python-docx Document."""
+    doc = office_document(report.title_vi)
     office_header(doc, report, settings)
     office_title(doc, report, settings)
     _intro(doc, report, settings)

@@ -8,14 +8,17 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from docx import Document
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
 from openpyxl import Workbook
 
 from audio.messages import N_
-from scheduler.compliance.docx_layout import FONT, grid, page_numbers_from_second_page, para
-from scheduler.compliance.export_docx import CENTER, office_header, office_signature, office_title
+from scheduler.compliance.docx_layout import grid, para
+from scheduler.compliance.export_docx import (
+    CENTER,
+    office_document,
+    office_header,
+    office_signature,
+    office_title,
+)
 from scheduler.compliance.export_xlsx import DEC, INT, add_sheet
 from scheduler.compliance.labels import Reader
 from scheduler.compliance.words_vi import num, pct
@@ -121,26 +124,12 @@ def _intro(doc: Any, proof: Proof, settings: Settings) -> None:
 
 def docx_bytes(proof: Proof, settings: Settings, now: dt.datetime) -> bytes:
     """The report "Báo cáo kết quả phát tin khẩn" (Vietnamese, the official layout)."""
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-    page_numbers_from_second_page(section)
-    for name in ("Normal", "Table Grid", "Header"):
-        style = doc.styles[name]
-        style.font.name = FONT
-        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-        for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-            fonts.set(qn(slot), FONT)
-    doc.styles["Normal"].font.size = Pt(13)
     title = "Kết quả phát tin khẩn"
-    doc.core_properties.title = f"Báo cáo {title.lower()}"
-    doc.core_properties.author = "Loa"
+    doc = office_document(f"Báo cáo {title.lower()}")
     unit = proof.broadcast.unit
     heading = _Heading(unit.name, unit.full_name or unit.name, now, title)
-    office_header(doc, heading, settings)  # type: ignore[arg-type]
-    office_title(doc, heading, settings)  # type: ignore[arg-type]
+    office_header(doc, heading, settings)
+    office_title(doc, heading, settings)
     para(doc, f"“{proof.broadcast.title}”", 13, bold=True, align=CENTER, space_after=6)
     _intro(doc, proof, settings)
     para(doc, "CHI TIẾT TỪNG ĐÀI", 13, bold=True)
