@@ -73,6 +73,11 @@ def issue(client: FlaskClient, world: World, programme: int, **extra: Any) -> in
     return int(r.json["id"])
 
 
+def listed(client: FlaskClient, token: str) -> list[dict[str, Any]]:
+    """The agent's live deliveries, as its poll gets them."""
+    return list(client.get("/api/v1/agent/emergency", headers=auth(token)).json["deliveries"])
+
+
 def step(client: FlaskClient, token: str, delivery: int, state: str, **extra: Any) -> Any:
     body = {"state": state, "at": utcnow().isoformat(), **extra}
     return client.post(f"/api/v1/agent/emergency/{delivery}", json=body, headers=auth(token))
@@ -125,9 +130,7 @@ def test_steps_are_idempotent_and_air_by_the_device(
 ) -> None:
     client = fleet.app.test_client()
     bid = issue(client, world, fleet.programme)
-    delivery = client.get("/api/v1/agent/emergency", headers=auth(fleet.token_a)).json[
-        "deliveries"
-    ][0]["id"]
+    delivery = listed(client, fleet.token_a)[0]["id"]
     for state in ("delivered", "playing", "aired"):
         extra = {"seconds": 2.4} if state == "aired" else {}
         r = step(client, fleet.token_a, delivery, state, **extra)
@@ -145,20 +148,16 @@ def test_steps_are_idempotent_and_air_by_the_device(
         )
         assert audits == 1
     # Aired: no longer live for the agent.
-    assert (
-        client.get("/api/v1/agent/emergency", headers=auth(fleet.token_a)).json["deliveries"] == []
-    )
+    assert listed(client, fleet.token_a) == []
 
 
 def test_failed_with_a_reason_then_aired(fleet: Fleet, world: World) -> None:
     client = fleet.app.test_client()
     issue(client, world, fleet.programme)
-    delivery = client.get("/api/v1/agent/emergency", headers=auth(fleet.token_a)).json[
-        "deliveries"
-    ][0]["id"]
+    delivery = listed(client, fleet.token_a)[0]["id"]
     r = step(client, fleet.token_a, delivery, "failed", reason="Loa hỏng")
     assert r.status_code == 200 and r.json["state"] == "failed"
-    row = client.get("/api/v1/agent/emergency", headers=auth(fleet.token_a)).json["deliveries"][0]
+    row = listed(client, fleet.token_a)[0]
     assert row["state"] == "failed"  # still to air: the agent may retry
     assert step(client, fleet.token_a, delivery, "aired", seconds=2).json["state"] == "aired"
 
@@ -198,12 +197,10 @@ def test_a_broadcast_cancelled_while_playing_may_still_report_aired(
 ) -> None:
     client = fleet.app.test_client()
     bid = issue(client, world, fleet.programme)
-    delivery = client.get("/api/v1/agent/emergency", headers=auth(fleet.token_a)).json[
-        "deliveries"
-    ][0]["id"]
+    delivery = listed(client, fleet.token_a)[0]["id"]
     assert step(client, fleet.token_a, delivery, "playing").status_code == 200
     client.post(f"/api/v1/emergency/{bid}/cancel", json={}, headers=bearer(world, "planner"))
-    row = client.get("/api/v1/agent/emergency", headers=auth(fleet.token_a)).json["deliveries"][0]
+    row = listed(client, fleet.token_a)[0]
     assert row["state"] == "cancelled"  # the broadcast is; the station had started it
     assert step(client, fleet.token_a, delivery, "aired", seconds=2).json["state"] == "aired"
 
@@ -211,9 +208,7 @@ def test_a_broadcast_cancelled_while_playing_may_still_report_aired(
 def test_other_channels_and_people_are_refused(fleet: Fleet, world: World) -> None:
     client = fleet.app.test_client()
     issue(client, world, fleet.programme)
-    delivery = client.get("/api/v1/agent/emergency", headers=auth(fleet.token_a)).json[
-        "deliveries"
-    ][0]["id"]
+    delivery = listed(client, fleet.token_a)[0]["id"]
     other = step(client, fleet.token_b, delivery, "aired", seconds=2)
     assert other.status_code == 404 and other.json["code"] == "not_found"
     assert step(client, fleet.token_a, 10**9, "delivered").status_code == 404
@@ -223,16 +218,14 @@ def test_other_channels_and_people_are_refused(fleet: Fleet, world: World) -> No
                         json={"state": "aired", "at": utcnow().isoformat()})  # fmt: skip
         assert r.status_code == 403
     assert client.get("/api/v1/agent/emergency").status_code == 401
-    row = client.get("/api/v1/agent/emergency", headers=auth(fleet.token_a)).json["deliveries"][0]
+    row = listed(client, fleet.token_a)[0]
     assert row["state"] == "waiting"  # nothing above changed it
 
 
 def test_hostile_reports_are_clear_4xx(fleet: Fleet, world: World) -> None:
     client = fleet.app.test_client()
     issue(client, world, fleet.programme)
-    delivery = client.get("/api/v1/agent/emergency", headers=auth(fleet.token_a)).json[
-        "deliveries"
-    ][0]["id"]
+    delivery = listed(client, fleet.token_a)[0]["id"]
     url = f"/api/v1/agent/emergency/{delivery}"
     now = utcnow().isoformat()
     bodies: list[Any] = [
@@ -262,7 +255,7 @@ def test_hostile_reports_are_clear_4xx(fleet: Fleet, world: World) -> None:
     odd = client.get("/api/v1/agent/emergency",
                      headers={**auth(fleet.token_a), "If-None-Match": '"x", W/"", *"'})  # fmt: skip
     assert odd.status_code == 200
-    row = client.get("/api/v1/agent/emergency", headers=auth(fleet.token_a)).json["deliveries"][0]
+    row = listed(client, fleet.token_a)[0]
     assert row["state"] == "waiting"
 
 
@@ -312,9 +305,7 @@ def test_progress_steps_taken_before_flask_and_the_rest_by_the_view(
     middleware.wsgi_app = counted  # type: ignore[attr-defined]
     client = app.test_client()
     bid = issue(client, world, fleet.programme)
-    delivery = client.get("/api/v1/agent/emergency", headers=auth(fleet.token_a)).json[
-        "deliveries"
-    ][0]["id"]
+    delivery = listed(client, fleet.token_a)[0]["id"]
     url = f"/api/v1/agent/emergency/{delivery}"
     to_view.clear()
     early = (utcnow() - dt.timedelta(seconds=3)).isoformat()
