@@ -80,7 +80,7 @@ def all_versions(session: Session, now: dt.datetime) -> dict[int, str]:
     return {r[0]: _tag(*r[1:]) for r in rows}
 
 
-def body(version: str, deliveries: list[dict[str, Any]]) -> bytes:
+def prepare(version: str, deliveries: list[dict[str, Any]]) -> bytes:
     """The answer's JSON without its server_time (added when sent: see with_time)."""
     return json.dumps({"version": version, "deliveries": deliveries}, ensure_ascii=False,
                       separators=(",", ":")).encode()  # fmt: skip
@@ -110,7 +110,7 @@ class Versions:
         return self.bodies.get(channel_id)
 
 
-EMPTY_BODY = body(EMPTY, [])
+EMPTY_BODY = prepare(EMPTY, [])
 # Past this many changed channels, the payloads are read for every live delivery at once.
 _ALL_AT_ONCE = 500
 
@@ -154,7 +154,7 @@ class EmergencyBoard:
             wanted = changed if len(changed) <= _ALL_AT_ONCE else None
             read = payloads(session, self.settings, now, new_hashes, wanted)
             if not new_hashes:  # else the view stores the hashes first (renditions before 0011)
-                bodies.update({c: body(versions[c], read.get(c, [])) for c in changed})
+                bodies.update({c: prepare(versions[c], read.get(c, [])) for c in changed})
         return Versions(time.monotonic(), versions, bodies)
 
     def version(self, session: Callable[[], Session], channel_id: int, now: dt.datetime) -> str:
